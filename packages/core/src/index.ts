@@ -1,0 +1,48 @@
+export {
+  FlorinError,
+  type FlorinErrorCode,
+  invalidArgument,
+  notFound,
+  resourceExhausted,
+  failedPrecondition,
+  unavailable,
+  toServiceError,
+  fromServiceError,
+  isServiceError,
+  grpcStatusOf,
+} from './errors.js';
+export {
+  type TimeRange,
+  range,
+  validateRange,
+  rangeLength,
+  isEmptyRange,
+  intersect,
+  containsRange,
+  normalizeRanges,
+  subtractRanges,
+  alignOutward,
+  formatMs,
+  parseTime,
+} from './range.js';
+export {
+  type SeriesFrame,
+  frameLength,
+  emptyFrame,
+  lowerBound,
+  sliceFrame,
+  sliceRows,
+  selectFields,
+  concatFrames,
+  framesBitEqual,
+} from './frame.js';
+export { type WireBlock, float64ToBytes, bytesToFloat64, encodeBlock, decodeBlock, rowBytes } from './codec.js';
+export { stableHash, seriesKey, shardFor, groupByShard } from './partition.js';
+export { validateSymbol, validateDatasetName, validateFieldName, frequencyMs } from './names.js';
+export { type Limits, DEFAULT_LIMITS, resolveLimits } from './limits.js';
+export { PROTO_LOADER_OPTIONS, protoRoot, florinProtos, serviceClient, serviceDefinition } from './proto.js';
+export { FlorinServer, type FlorinServerOptions, type ServerState } from './server.js';
+export { channelOptions, createClient, waitForReady } from './channel.js';
+export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
+export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
+export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';

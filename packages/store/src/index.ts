@@ -1,0 +1,1 @@
+export type { Store, StoreReadRequest, StoreState } from './store.js';

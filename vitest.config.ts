@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const pkg = (name: string): string => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the TypeScript sources; processes spawned by tests run the built dist/.
+    alias: {
+      '@florin/core': pkg('core'),
+      '@florin/store': pkg('store'),
+      '@florin/shard': pkg('shard'),
+      '@florin/head': pkg('head'),
+      '@florin/client': pkg('client'),
+      '@florin/cli': pkg('cli'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
