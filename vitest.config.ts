@@ -13,6 +13,8 @@ export default defineConfig({
       '@florin/head': pkg('head'),
       '@florin/client': pkg('client'),
       '@florin/cli': pkg('cli'),
+      '@florin/coordinator': pkg('coordinator'),
+      '@florin/qcu': pkg('qcu'),
     },
   },
   test: {

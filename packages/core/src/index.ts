@@ -46,3 +46,6 @@ export { channelOptions, createClient, waitForReady } from './channel.js';
 export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
 export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
 export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';
+export type { DatasetInfoMessage, SeriesBlockMessage, ReadRequestMessage, ReadChunkMessage, WriteRequestMessage, WriteResponseMessage, ListDatasetsResponseMessage, CreateDatasetRequestMessage, CreateDatasetResponseMessage, DescribeShardResponseMessage } from './wire.js';
+export { COALESCE_METADATA_KEY, COALESCE_OFF, type HeadStatsRequestMessage, type HeadStatsMessage, type DescribeHeadResponseMessage } from './head-wire.js';
+export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition, type Options } from '@grpc/proto-loader';
@@ -31,9 +31,10 @@ let cached: { definition: PackageDefinition; grpc: GrpcObject } | undefined;
 export function florinProtos(): { definition: PackageDefinition; grpc: GrpcObject } {
   if (!cached) {
     const root = protoRoot();
-    const files = ['florin/v1/series.proto', 'florin/v1/shard.proto', 'florin/v1/head.proto'].filter((f) =>
-      existsSync(join(root, f)),
-    );
+    const files = readdirSync(join(root, 'florin', 'v1'))
+      .filter((f) => f.endsWith('.proto'))
+      .sort()
+      .map((f) => `florin/v1/${f}`);
     const definition = loadSync(files, { ...PROTO_LOADER_OPTIONS, includeDirs: [root] });
     cached = { definition, grpc: loadPackageDefinition(definition) };
   }

@@ -1,0 +1,65 @@
+import { readFile, writeFile, rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { PartitionedStore } from '@florin/store';
+import { dataDirStore } from './seed-market.js';
+
+/** Where a running local cluster's processes listen; written by `florin up`, read by the other commands. */
+export interface ClusterFile {
+  dataDir: string;
+  shards: { id: number; address: string; pid: number }[];
+  heads: { id: string; address: string; pid: number }[];
+  startedAt: string;
+  pid: number;
+}
+
+export const DEFAULT_DATA_DIR = '.florin';
+
+export function clusterFilePath(dataDir: string): string {
+  return join(dataDir, 'cluster.json');
+}
+
+export async function writeClusterFile(file: ClusterFile): Promise<void> {
+  await mkdir(file.dataDir, { recursive: true });
+  await writeFile(clusterFilePath(file.dataDir), JSON.stringify(file, null, 2) + '\n');
+}
+
+export async function removeClusterFile(dataDir: string): Promise<void> {
+  await rm(clusterFilePath(dataDir), { force: true });
+}
+
+/** Reads the cluster file, or explains how to start a cluster when there is none (or it is stale). */
+export async function readClusterFile(dataDir: string): Promise<ClusterFile> {
+  let text: string;
+  try {
+    text = await readFile(clusterFilePath(dataDir), 'utf8');
+  } catch {
+    throw new Error(`no local cluster is running for data directory ${dataDir}: start one with \`florin up\`, or pass --address`);
+  }
+  const file = JSON.parse(text) as ClusterFile;
+  if (!isAlive(file.pid)) {
+    throw new Error(`the local cluster recorded in ${clusterFilePath(dataDir)} (pid ${file.pid}) is no longer running: start one with \`florin up\``);
+  }
+  return file;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The per-shard files of a data directory as one store, for offline loading.
+ * Refuses while a local cluster runs on it: each shard file has one writer, the shard.
+ */
+export async function offlineDataDir(dataDir: string, shards: number): Promise<PartitionedStore> {
+  if (existsSync(clusterFilePath(dataDir))) {
+    throw new Error(`a local cluster is using ${dataDir}; stop it first (each shard file has exactly one writer)`);
+  }
+  await mkdir(dataDir, { recursive: true });
+  return dataDirStore(dataDir, shards);
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { nonNegativeInt, positiveInt } from '../options.js';
+import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
+import { DEFAULT_MARKET } from '../cluster/seed-market.js';
+import type { LocalClusterOptions } from '../cluster/local-cluster.js';
+
+export interface ClusterFlags {
+  dataDir: string;
+  shards: number;
+  heads: number;
+  symbols: number;
+  years: number;
+  seed: number;
+  cacheMb?: number;
+}
+
+/** Flags shared by `florin up` and `florin demo`. */
+export function addClusterOptions(cmd: Command): Command {
+  return cmd
+    .option('--data-dir <dir>', 'data directory (per-shard DuckDB files, cluster.json)', DEFAULT_DATA_DIR)
+    .option('--shards <n>', 'shard processes', positiveInt('--shards'), 2)
+    .option('--heads <n>', 'head-node processes', nonNegativeInt('--heads'), 2)
+    .option('--symbols <n>', 'symbols in the sample market generated on first run', positiveInt('--symbols'), DEFAULT_MARKET.symbols)
+    .option('--years <n>', 'years of daily bars in the sample market', positiveInt('--years'), DEFAULT_MARKET.years)
+    .option('--seed <n>', 'seed of the sample market', nonNegativeInt('--seed'), DEFAULT_MARKET.seed)
+    .option('--cache-mb <n>', 'head-node cache size in MiB', positiveInt('--cache-mb'));
+}
+
+export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string) => void): LocalClusterOptions {
+  return {
+    dataDir: flags.dataDir,
+    shards: flags.shards,
+    heads: flags.heads,
+    host: '127.0.0.1',
+    market: { symbols: flags.symbols, years: flags.years, seed: flags.seed },
+    headArgs: flags.cacheMb ? ['--cache-mb', String(flags.cacheMb)] : [],
+    log,
+  };
+}

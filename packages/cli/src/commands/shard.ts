@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { openStore } from '@florin/store';
+import { ShardServer } from '@florin/shard';
+import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
+import { nonNegativeInt, positiveInt } from '../options.js';
+import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+
+interface ShardFlags extends LimitFlags {
+  data: string;
+  shardId: number;
+  shardCount: number;
+  host: string;
+  port: number;
+  drainMs: number;
+}
+
+export function shardCommand(): Command {
+  return addLimitOptions(
+    new Command('shard')
+      .description('serve one partition of the data over gRPC (single writer of its partition)')
+      .requiredOption('--data <store>', 'DuckDB file (path or duckdb:<path>) or a postgres:// URL')
+      .requiredOption('--shard-id <n>', 'this shard id, 0 <= id < shard count', nonNegativeInt('--shard-id'))
+      .requiredOption('--shard-count <n>', 'number of shards in the cluster', positiveInt('--shard-count'))
+      .option('--host <host>', 'interface to bind', '127.0.0.1')
+      .option('--port <n>', 'port to bind (0 picks a free one)', nonNegativeInt('--port'), 0)
+      .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000),
+  ).action(async (flags: ShardFlags) => {
+    const store = openStore(flags.data);
+    const server = new ShardServer({
+      store,
+      shardId: flags.shardId,
+      shardCount: flags.shardCount,
+      host: flags.host,
+      port: flags.port,
+      limits: limitsFromFlags(flags),
+    });
+    stopOnSignals(async () => {
+      await server.close(flags.drainMs);
+      await store.close();
+    });
+    const { address } = await server.start();
+    announceReady({ role: 'shard', id: String(flags.shardId), address });
+  });
+}

@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import Table from 'cli-table3';
+import { LocalCluster } from '../cluster/local-cluster.js';
+import type { ClusterFile } from '../cluster/cluster-file.js';
+import { addClusterOptions, clusterOptionsFromFlags, type ClusterFlags } from './cluster-options.js';
+
+export function printCluster(info: ClusterFile, write: (text: string) => void): void {
+  const table = new Table({ head: ['process', 'listens on', 'pid'], style: { head: [], border: [] } });
+  for (const s of info.shards) table.push([`shard ${s.id}`, s.address, String(s.pid)]);
+  for (const h of info.heads) table.push([h.id, h.address, String(h.pid)]);
+  write(table.toString() + '\n');
+}
+
+export function upCommand(): Command {
+  return addClusterOptions(
+    new Command('up').description('start a local cluster (shards over per-shard DuckDB files, head nodes); Ctrl-C stops it'),
+  ).action(async (flags: ClusterFlags) => {
+    const log = (line: string): void => void process.stderr.write(line + '\n');
+    const cluster = new LocalCluster(clusterOptionsFromFlags(flags, log));
+    let stopping = false;
+    const stop = (why: string, code: number): void => {
+      if (stopping) return;
+      stopping = true;
+      log(`${why}; stopping the cluster`);
+      cluster.stop().then(
+        () => {
+          log('all processes stopped');
+          process.exit(code);
+        },
+        (err: unknown) => {
+          log(`stop failed: ${String(err)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT', 0));
+    process.on('SIGTERM', () => stop('SIGTERM', 0));
+    const info = await cluster.start();
+    process.stdout.write(`Florin local cluster is up (data in ${info.dataDir}). Ctrl-C stops it.\n`);
+    printCluster(info, (t) => process.stdout.write(t));
+    const name = await cluster.whenAnyExits();
+    stop(`${name} exited unexpectedly`, 1);
+  });
+}

@@ -1,0 +1,47 @@
+import type { SeriesFrame, TimeRange } from '@florin/core';
+import { DataClient, ShardRouter } from '@florin/client';
+import { readClusterFile, DEFAULT_DATA_DIR } from './cluster/cluster-file.js';
+
+export interface DataQuery {
+  dataset: string;
+  symbols: readonly string[];
+  fields?: readonly string[];
+  range: TimeRange;
+}
+
+/** What the read commands need from the cluster: reads, and a way to let go. */
+export interface DataSource {
+  readonly description: string;
+  read(query: DataQuery, options?: { deadlineMs?: number }): Promise<SeriesFrame[]>;
+  close(): void;
+}
+
+export interface TargetFlags {
+  /** Head-node addresses: reads go to each key's owning head node. */
+  heads?: string[];
+  /** Shard addresses in shard-id order: reads go straight to the shards. */
+  shards?: string[];
+  /** Data directory of the local cluster, used when no address is given. */
+  dataDir?: string;
+}
+
+/**
+ * Connects to explicit head nodes or shards, or else to the local cluster
+ * `florin up` runs (its head nodes, or its shards when it has none).
+ */
+export async function connectData(flags: TargetFlags): Promise<DataSource> {
+  if (flags.heads && flags.shards) throw new Error('give --heads or --shards, not both');
+  let heads = flags.heads;
+  let shards = flags.shards;
+  if (!heads && !shards) {
+    const cluster = await readClusterFile(flags.dataDir ?? DEFAULT_DATA_DIR);
+    if (cluster.heads.length > 0) heads = cluster.heads.map((h) => h.address);
+    else shards = cluster.shards.map((s) => s.address);
+  }
+  if (heads) {
+    const client = new DataClient({ heads });
+    return { description: `head nodes ${heads.join(', ')}`, read: (q, o) => client.read(q, o), close: () => client.close() };
+  }
+  const router = new ShardRouter(shards!);
+  return { description: `shards ${shards!.join(', ')}`, read: (q, o) => router.read(q, o), close: () => router.close() };
+}

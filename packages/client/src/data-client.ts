@@ -1,0 +1,157 @@
+import { FlorinError, failedPrecondition, type DatasetInfo, type Limits, type SeriesFrame } from '@florin/core';
+import type { CallOptions } from './call-options.js';
+import type { SeriesQuery, WriteOptions } from './data-service-client.js';
+import { fanOut } from './fan-out.js';
+import { HeadClient, type HeadReadOptions, type HeadStats } from './head-client.js';
+import { HeadRing } from './head-ring.js';
+
+export interface DataClientOptions {
+  /** Head node addresses (host:port). Every process given the same list routes every key to the same head. */
+  heads: readonly string[];
+  /** Channel limits and the default deadline of every call. Defaults: DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+}
+
+/**
+ * The SDK's data client: reads and writes through the head nodes, each series
+ * key going to the head that owns it (HeadRing), so each head caches and
+ * coalesces its own keys. A call for many keys becomes one call per owning
+ * head, in parallel, merged back into request order.
+ *
+ * No failover (for now): when the owning head of a key is unavailable the call
+ * rejects with UNAVAILABLE naming that head, although any other head could
+ * serve the key. Retry, or build a client without that head.
+ */
+export class DataClient {
+  readonly ring: HeadRing;
+  private readonly clients: ReadonlyMap<string, HeadClient>;
+  private closed = false;
+
+  constructor(options: DataClientOptions) {
+    if (!options || !Array.isArray(options.heads) || options.heads.length === 0) {
+      throw new TypeError('DataClient needs at least one head address in options.heads');
+    }
+    this.ring = new HeadRing(options.heads);
+    this.clients = new Map(this.ring.nodes.map((address) => [address, new HeadClient(address, { limits: options.limits })]));
+  }
+
+  /** The head addresses, in the order given. */
+  get heads(): readonly string[] {
+    return this.ring.nodes;
+  }
+
+  /** The head that owns (dataset, symbol). */
+  ownerOf(dataset: string, symbol: string): string {
+    return this.ring.ownerOf(dataset, symbol);
+  }
+
+  /** The client of one head (any head serves any key). */
+  client(head: string): HeadClient {
+    const c = this.clients.get(head);
+    if (!c) throw new RangeError(`${head} is not one of this client's heads (${this.heads.join(', ')})`);
+    return c;
+  }
+
+  /**
+   * Reads from every owning head in parallel: one frame per distinct requested
+   * symbol, in request order (empty when it has no rows in range). The first
+   * failure cancels the other calls and rejects with that head's status.
+   */
+  async read(query: SeriesQuery, options?: HeadReadOptions): Promise<SeriesFrame[]> {
+    const symbols = [...new Set(query.symbols)];
+    // An empty symbol list still goes to a head, which answers INVALID_ARGUMENT like any server.
+    const groups = symbols.length > 0 ? this.ring.group(query.dataset, symbols) : new Map([[this.catalogOwner(query.dataset), []]]);
+    const parts = await this.fanOut(groups, options, (client, group, callOptions) =>
+      client.read({ ...query, symbols: group }, { ...callOptions, coalesce: options?.coalesce }),
+    );
+    const bySymbol = new Map<string, SeriesFrame>();
+    for (const frames of parts) for (const f of frames) bySymbol.set(f.symbol, f);
+    return symbols.map((s) => bySymbol.get(s)!);
+  }
+
+  /**
+   * Writes each frame through its owning head (which writes it to the owning
+   * shard and drops the cached ranges it touches), in parallel. Each head's
+   * part is all-or-nothing; across heads it is not (a failed part can be
+   * retried: writes are upserts). Resolves the total rows written.
+   */
+  async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
+    const groups = new Map<string, SeriesFrame[]>();
+    for (const frame of frames) {
+      const owner = this.ownerOf(dataset, frame.symbol);
+      let g = groups.get(owner);
+      if (!g) groups.set(owner, (g = []));
+      g.push(frame);
+    }
+    const counts = await this.fanOut(
+      groups,
+      options,
+      (client, group, callOptions) => client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId }),
+      false,
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** Datasets the cluster knows, asked of the head that owns the dataset-catalog key. */
+  async listDatasets(options?: CallOptions): Promise<DatasetInfo[]> {
+    const [list] = await this.fanOut(this.catalogHead(''), options, (client, _unused, callOptions) => client.listDatasets(callOptions));
+    return list!;
+  }
+
+  /** Creates a dataset on every shard, through the head that owns the dataset's name. */
+  async createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
+    const [out] = await this.fanOut(this.catalogHead(info.name), options, (client, _unused, callOptions) =>
+      client.createDataset(info, callOptions),
+    );
+    return out!;
+  }
+
+  /** Every head's stats, in `heads` order; with `reset`, each head's counters restart from zero afterwards. */
+  stats(reset = false, options?: CallOptions): Promise<HeadStats[]> {
+    const every = new Map(this.heads.map((h) => [h, undefined]));
+    return this.fanOut(every, options, (client, _unused, callOptions) => client.stats({ ...callOptions, reset }), false);
+  }
+
+  /** Closes every head client. Idempotent; calls after close reject with FAILED_PRECONDITION. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.clients.values()) c.close();
+  }
+
+  /** The head that answers catalog calls about dataset `name` (any head could). */
+  private catalogOwner(name: string): string {
+    return this.ring.ownerOfKey(`dataset\u0000${name}`);
+  }
+
+  private catalogHead(name: string): Map<string, undefined> {
+    return new Map([[this.catalogOwner(name), undefined]]);
+  }
+
+  /** fanOut over head addresses; an UNAVAILABLE head is named in the error. */
+  private async fanOut<G, R>(
+    groups: ReadonlyMap<string, G>,
+    options: CallOptions | undefined,
+    call: (client: HeadClient, group: G, options: CallOptions) => Promise<R>,
+    cancelOnFailure = true,
+  ): Promise<R[]> {
+    if (this.closed) throw failedPrecondition('DataClient is closed');
+    return fanOut(
+      groups,
+      options,
+      (head, group, callOptions) =>
+        call(this.client(head), group, callOptions).catch((err: unknown) => Promise.reject(nameHead(head, err))),
+      cancelOnFailure,
+    );
+  }
+}
+
+/** An UNAVAILABLE error from `head`, with the head's address in its message (other errors pass unchanged). */
+function nameHead(head: string, err: unknown): unknown {
+  if (!(err instanceof FlorinError) || err.code !== 'UNAVAILABLE') return err;
+  return new FlorinError(
+    'UNAVAILABLE',
+    `head node ${head} could not serve the call: ${err.message} (DataClient does not fail over: retry, or leave that head out of heads)`,
+    { cause: err },
+  );
+}

@@ -1,0 +1,77 @@
+import { LRUCache } from 'lru-cache';
+import type { ChunkData } from './chunk-data.js';
+import type { SeriesIndex } from './extent-index.js';
+
+interface CachedChunk {
+  readonly seriesKey: string;
+  readonly chunk: number;
+  readonly data: ChunkData;
+}
+
+/**
+ * The byte-bounded LRU of final chunks (lru-cache `maxSize` with a size per
+ * chunk). Every way a chunk leaves (eviction, invalidation, clearing) runs
+ * `dispose`, which unmarks it in the SeriesIndex, so the index never claims a
+ * chunk the cache no longer holds.
+ */
+export class ChunkCache {
+  private readonly lru: LRUCache<string, CachedChunk>;
+  private evictionCount = 0;
+
+  constructor(
+    readonly maxBytes: number,
+    private readonly index: SeriesIndex,
+  ) {
+    this.lru = new LRUCache<string, CachedChunk>({
+      maxSize: maxBytes,
+      sizeCalculation: (entry) => entry.data.bytes,
+      dispose: (entry, _key, reason) => {
+        // 'set' means the key now holds a newer chunk: it stays loaded.
+        if (reason === 'set') return;
+        this.index.unmarkLoaded(entry.seriesKey, entry.chunk);
+        if (reason === 'evict') this.evictionCount++;
+      },
+    });
+  }
+
+  /** Bytes held (sum of chunk sizes). */
+  get bytes(): number {
+    return this.lru.calculatedSize;
+  }
+
+  get entries(): number {
+    return this.lru.size;
+  }
+
+  /** Chunks pushed out by the byte bound since the cache was made. */
+  get evictions(): number {
+    return this.evictionCount;
+  }
+
+  /** The chunk if cached (and marks it recently used). */
+  get(seriesKey: string, chunk: number): ChunkData | undefined {
+    return this.lru.get(cacheKey(seriesKey, chunk))?.data;
+  }
+
+  /** Caches a final chunk and marks it loaded. False when it is larger than the whole cache (then it is not kept). */
+  set(seriesKey: string, chunk: number, data: ChunkData): boolean {
+    const key = cacheKey(seriesKey, chunk);
+    const entry: CachedChunk = { seriesKey, chunk, data };
+    this.lru.set(key, entry);
+    if (this.lru.peek(key) !== entry) return false;
+    this.index.markLoaded(seriesKey, chunk);
+    return true;
+  }
+
+  delete(seriesKey: string, chunk: number): boolean {
+    return this.lru.delete(cacheKey(seriesKey, chunk));
+  }
+
+  clear(): void {
+    this.lru.clear();
+  }
+}
+
+function cacheKey(seriesKey: string, chunk: number): string {
+  return `${seriesKey}\u0000${chunk}`;
+}

@@ -1,0 +1,105 @@
+import { rowBytes, seriesKey, type SeriesFrame } from '@florin/core';
+import type { ChunkCache } from './chunk-cache.js';
+import { splitIntoChunks, type ChunkData } from './chunk-data.js';
+import type { SeriesIndex } from './extent-index.js';
+import type { FetchGroup } from './fetch-group.js';
+import type { HeadStats } from './head-stats.js';
+import type { InflightBudget } from './inflight-budget.js';
+import type { HeadConfig } from './options.js';
+import { withRetry } from './retry.js';
+import { isUpstreamFailure, remainingMs, upstreamError, type Upstream } from './upstream.js';
+
+/**
+ * Runs FetchGroups: takes their estimated bytes from the in-flight budget,
+ * reads every field of their symbols over their chunk span with one upstream
+ * read (retried on UNAVAILABLE), cuts the answer into chunks, caches the
+ * final ones whose in-flight mark still belongs to the group, and settles the
+ * group. Failures are never cached; the index forgets the group either way.
+ */
+export class ChunkFetcher {
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly index: SeriesIndex,
+    private readonly cache: ChunkCache,
+    private readonly budget: InflightBudget,
+    private readonly stats: HeadStats,
+    private readonly config: HeadConfig,
+  ) {}
+
+  /** Estimated bytes of a group's answer: every bar of its span for every symbol and field. */
+  estimateBytes(group: FetchGroup): number {
+    const rows = group.grid.estimateRows(group.grid.rangeOf(group.span));
+    return rows * group.symbols.length * rowBytes(group.dataset.fields.length);
+  }
+
+  /** Starts the group's fetch in the background; its outcome is the group's promise. */
+  launch(group: FetchGroup): void {
+    void this.run(group);
+  }
+
+  /** Forgets the in-flight marks a group still holds (it failed, or everyone left). */
+  forget(group: FetchGroup): void {
+    for (const symbol of group.symbols) {
+      const key = seriesKey(group.dataset.name, symbol);
+      for (let c = group.span.first; c < group.span.end; c++) this.index.clearInflight(key, c, group);
+    }
+  }
+
+  private async run(group: FetchGroup): Promise<void> {
+    let release: (() => void) | undefined;
+    try {
+      release = await this.budget.acquire(this.estimateBytes(group), group.signal);
+      const frames = await withRetry((deadlineMs) => this.readOnce(group, deadlineMs), {
+        policy: this.config.retry,
+        signal: group.signal,
+        deadlineMs: () => group.deadlineMs,
+        onRetry: () => this.stats.add('upstreamRetries'),
+      });
+      if (group.settled) return;
+      group.fulfil(this.keep(group, frames));
+    } catch (err) {
+      if (group.settled) return;
+      const e = upstreamError(err);
+      if (isUpstreamFailure(e)) this.stats.add('upstreamFailures');
+      this.forget(group);
+      group.fail(e);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async readOnce(group: FetchGroup, deadlineMs: number): Promise<SeriesFrame[]> {
+    const range = group.grid.rangeOf(group.span);
+    const options = { signal: group.signal, deadlineMs: remainingMs(deadlineMs) };
+    this.stats.add('upstreamRequests');
+    const frames = await this.upstream.read(
+      { dataset: group.dataset.name, symbols: group.symbols, fields: group.dataset.fields, range },
+      options,
+    );
+    let rows = 0;
+    for (const f of frames) rows += f.timestamps.length;
+    this.stats.add('upstreamPoints', rows * group.dataset.fields.length);
+    return frames;
+  }
+
+  /** Cuts the answer into chunks and caches the final ones this group still owns. */
+  private keep(group: FetchGroup, frames: readonly SeriesFrame[]): Map<string, ChunkData[]> {
+    const bySymbol = new Map<string, SeriesFrame>();
+    for (const f of frames) bySymbol.set(f.symbol, f);
+    const finalBefore = this.config.now() - this.config.freshnessMs;
+    const fieldCount = group.dataset.fields.length;
+    const result = new Map<string, ChunkData[]>();
+    for (const symbol of group.symbols) {
+      const chunks = splitIntoChunks(bySymbol.get(symbol), group.grid, group.span, fieldCount);
+      result.set(symbol, chunks);
+      const key = seriesKey(group.dataset.name, symbol);
+      for (let i = 0; i < chunks.length; i++) {
+        const c = group.span.first + i;
+        // A write since the fetch began took the mark away: this data may be stale, so it is served, not kept.
+        if (!this.index.clearInflight(key, c, group)) continue;
+        if (group.grid.startOf(c + 1) <= finalBefore) this.cache.set(key, c, chunks[i]!);
+      }
+    }
+    return result;
+  }
+}

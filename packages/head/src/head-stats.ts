@@ -1,0 +1,107 @@
+/** The HeadStats message of head.proto (camelCase, as grpc-js carries it). */
+export interface HeadStatsSnapshot {
+  nodeId: string;
+  requests: number;
+  pointsServed: number;
+  upstreamRequests: number;
+  upstreamPoints: number;
+  joins: number;
+  cacheHits: number;
+  cachePartialHits: number;
+  cacheMisses: number;
+  cacheBytes: number;
+  cacheEntries: number;
+  evictions: number;
+  inflightBytes: number;
+  writes: number;
+  invalidations: number;
+  upstreamFailures: number;
+  upstreamRetries: number;
+}
+
+/** The counters a head node keeps (reset by GetStats with reset = true). */
+export type HeadCounter =
+  | 'requests'
+  | 'pointsServed'
+  | 'upstreamRequests'
+  | 'upstreamPoints'
+  | 'joins'
+  | 'cacheHits'
+  | 'cachePartialHits'
+  | 'cacheMisses'
+  | 'writes'
+  | 'invalidations'
+  | 'upstreamFailures'
+  | 'upstreamRetries';
+
+/** Gauges are read from their owners at snapshot time; `evictions` is cumulative and reset like a counter. */
+export interface HeadGauges {
+  cacheBytes(): number;
+  cacheEntries(): number;
+  evictions(): number;
+  inflightBytes(): number;
+}
+
+const COUNTERS: readonly HeadCounter[] = [
+  'requests',
+  'pointsServed',
+  'upstreamRequests',
+  'upstreamPoints',
+  'joins',
+  'cacheHits',
+  'cachePartialHits',
+  'cacheMisses',
+  'writes',
+  'invalidations',
+  'upstreamFailures',
+  'upstreamRetries',
+];
+
+/** What a head node did since it started or since the last reset. */
+export class HeadStats {
+  private readonly counters = new Map<HeadCounter, number>(COUNTERS.map((c) => [c, 0]));
+  private evictionBase = 0;
+
+  constructor(
+    private readonly nodeId: string,
+    private readonly gauges: HeadGauges,
+  ) {}
+
+  add(counter: HeadCounter, by = 1): void {
+    this.counters.set(counter, this.counters.get(counter)! + by);
+  }
+
+  get(counter: HeadCounter): number {
+    return this.counters.get(counter)!;
+  }
+
+  /** A snapshot; with `reset`, counters (and evictions) restart from zero afterwards, gauges do not. */
+  snapshot(reset = false): HeadStatsSnapshot {
+    const c = (name: HeadCounter): number => this.counters.get(name)!;
+    const evictions = this.gauges.evictions();
+    const snap: HeadStatsSnapshot = {
+      nodeId: this.nodeId,
+      requests: c('requests'),
+      pointsServed: c('pointsServed'),
+      upstreamRequests: c('upstreamRequests'),
+      upstreamPoints: c('upstreamPoints'),
+      joins: c('joins'),
+      cacheHits: c('cacheHits'),
+      cachePartialHits: c('cachePartialHits'),
+      cacheMisses: c('cacheMisses'),
+      cacheBytes: this.gauges.cacheBytes(),
+      cacheEntries: this.gauges.cacheEntries(),
+      evictions: evictions - this.evictionBase,
+      inflightBytes: this.gauges.inflightBytes(),
+      writes: c('writes'),
+      invalidations: c('invalidations'),
+      upstreamFailures: c('upstreamFailures'),
+      upstreamRetries: c('upstreamRetries'),
+    };
+    if (reset) {
+      for (const name of COUNTERS) this.counters.set(name, 0);
+      this.evictionBase = evictions;
+    }
+    return snap;
+  }
+}

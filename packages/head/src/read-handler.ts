@@ -1,0 +1,68 @@
+import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js';
+import {
+  callDeadline,
+  callSignal,
+  throwIfAborted,
+  toServiceError,
+  type ReadChunkMessage,
+  type ReadRequestMessage,
+} from '@florin/core';
+import type { HeadNode } from './head-node.js';
+import { readChunks } from './read-chunks.js';
+
+type ReadCall = ServerWritableStream<ReadRequestMessage, ReadChunkMessage>;
+
+/** Request metadata that turns aggregation off for one call: `florin-coalesce: off`. */
+export const COALESCE_METADATA_KEY = 'florin-coalesce';
+
+/**
+ * HeadService.Read: answer the read through the HeadNode (cache, coalescing,
+ * or straight upstream when the caller sent `florin-coalesce: off`), then
+ * stream size-bounded chunks, honouring backpressure, cancellation and the
+ * call's deadline. A cancelled caller detaches only itself from shared fetches.
+ */
+export function readHandler(node: HeadNode): handleServerStreamingCall<ReadRequestMessage, ReadChunkMessage> {
+  return (call) => {
+    void serveRead(node, call);
+  };
+}
+
+async function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
+  const deadlineAt = callDeadline(call, node.config.limits.defaultDeadlineMs);
+  const { signal, dispose } = callSignal(call, deadlineAt);
+  try {
+    const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === 'off');
+    const result = await node.read(call.request, { signal, deadlineAt, coalesce });
+    for (const chunk of readChunks(result, node.config.limits.chunkBytes)) {
+      throwIfAborted(signal);
+      if (!call.write(chunk)) await drained(call, signal);
+    }
+    throwIfAborted(signal);
+    call.end();
+  } catch (err) {
+    // A cancelled call has nobody left to tell; grpc-js has already answered an expired one.
+    if (!call.cancelled) call.emit('error', toServiceError(signal.aborted ? signal.reason : err));
+  } finally {
+    dispose();
+  }
+}
+
+/** Resolves on the stream's next 'drain'; rejects if the call is cancelled or expires first. */
+function drained(call: ReadCall, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      call.removeListener('drain', onDrain);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onDrain = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onAbort = (): void => {
+      cleanup();
+      reject(signal.reason);
+    };
+    call.on('drain', onDrain);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

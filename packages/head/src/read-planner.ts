@@ -1,0 +1,151 @@
+import { seriesKey, type DatasetInfo } from '@florin/core';
+import type { ChunkCache } from './chunk-cache.js';
+import type { ChunkFetcher } from './chunk-fetcher.js';
+import { chunkRuns, splitRun, type ChunkGrid, type ChunkSpan } from './chunk-grid.js';
+import type { SeriesIndex } from './extent-index.js';
+import { FetchGroup } from './fetch-group.js';
+import type { HeadStats } from './head-stats.js';
+import type { HeadConfig } from './options.js';
+import type { ReadTicket } from './read-ticket.js';
+import type { Upstream } from './upstream.js';
+
+/** Missing chunks of one series key, gathered over every read of one flush. */
+interface Need {
+  readonly dataset: DatasetInfo;
+  readonly grid: ChunkGrid;
+  readonly symbol: string;
+  readonly chunks: Set<number>;
+}
+
+/**
+ * Decides where each chunk of a read comes from. On arrival a read takes what
+ * the cache holds and joins fetches already in flight; if anything is still
+ * missing it waits in the Coalescer, and at the flush the missing chunks of
+ * every waiting read are merged per key into runs, runs of the same shard and
+ * span are batched into one upstream read (split to respect the limits), and
+ * each read waits on the fetches that bring its chunks.
+ */
+export class ReadPlanner {
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly index: SeriesIndex,
+    private readonly cache: ChunkCache,
+    private readonly fetcher: ChunkFetcher,
+    private readonly stats: HeadStats,
+    private readonly config: HeadConfig,
+  ) {}
+
+  /** Plans a read as it arrives and records its hit/partial/miss per key. True when chunks are missing. */
+  arrive(ticket: ReadTicket): boolean {
+    let missing = false;
+    for (let row = 0; row < ticket.keys.length; row++) {
+      let cached = 0;
+      let joined = 0;
+      const slots = ticket.slots[row]!;
+      const key = ticket.keys[row]!;
+      for (let offset = 0; offset < slots.length; offset++) {
+        const c = ticket.span.first + offset;
+        const data = this.cache.get(key, c);
+        if (data) {
+          slots[offset] = data;
+          cached++;
+          continue;
+        }
+        const group = this.index.inflight(key, c);
+        if (group) {
+          if (ticket.wait(row, offset, group)) this.stats.add('joins');
+          joined++;
+        } else {
+          missing = true;
+        }
+      }
+      if (cached === slots.length) this.stats.add('cacheHits');
+      else if (cached > 0 || joined > 0) this.stats.add('cachePartialHits');
+      else this.stats.add('cacheMisses');
+    }
+    return missing;
+  }
+
+  /** Plans every read that waited in the coalescer: one set of upstream fetches for all of them. */
+  flush(tickets: readonly ReadTicket[]): void {
+    const needs = new Map<string, Need>();
+    for (const t of tickets) this.fill(t, needs, true);
+    const groups = this.createGroups(needs);
+    for (const t of tickets) this.fill(t, undefined, false);
+    for (const g of groups) this.fetcher.launch(g);
+  }
+
+  /** Fills a ticket's open slots from the cache or in-flight fetches; gathers what is still missing into `needs`. */
+  private fill(t: ReadTicket, needs: Map<string, Need> | undefined, countJoins: boolean): void {
+    for (let row = 0; row < t.keys.length; row++) {
+      const slots = t.slots[row]!;
+      const key = t.keys[row]!;
+      for (let offset = 0; offset < slots.length; offset++) {
+        if (slots[offset] !== undefined) continue;
+        const c = t.span.first + offset;
+        const data = this.cache.get(key, c);
+        if (data) {
+          slots[offset] = data;
+          continue;
+        }
+        const group = this.index.inflight(key, c);
+        if (group) {
+          if (t.wait(row, offset, group) && countJoins) this.stats.add('joins');
+          continue;
+        }
+        if (!needs) continue;
+        let need = needs.get(key);
+        if (!need) {
+          need = { dataset: t.query.dataset, grid: t.grid, symbol: t.query.symbols[row]!, chunks: new Set() };
+          needs.set(key, need);
+        }
+        need.chunks.add(c);
+      }
+    }
+  }
+
+  /**
+   * Turns the needs into fetch groups: contiguous runs per key (cut so one
+   * read stays under the point limit), batched by (shard, run) into reads of
+   * many symbols, each registered in the index as in flight.
+   */
+  private createGroups(needs: ReadonlyMap<string, Need>): FetchGroup[] {
+    const limits = this.config.limits;
+    const batches = new Map<string, { need: Need; shard: number; span: ChunkSpan; symbols: string[] }>();
+    for (const need of needs.values()) {
+      const pointsPerChunk = chunkPoints(need);
+      const maxChunks = Math.max(1, Math.floor(limits.maxPointsPerRequest / pointsPerChunk));
+      const shard = this.upstream.shardOf(need.dataset.name, need.symbol);
+      for (const run of chunkRuns([...need.chunks].sort((a, b) => a - b))) {
+        for (const span of splitRun(run, maxChunks)) {
+          const id = `${need.dataset.name}\u0000${shard}\u0000${span.first}\u0000${span.end}`;
+          let batch = batches.get(id);
+          if (!batch) batches.set(id, (batch = { need, shard, span, symbols: [] }));
+          batch.symbols.push(need.symbol);
+        }
+      }
+    }
+    const groups: FetchGroup[] = [];
+    for (const { need, shard, span, symbols } of batches.values()) {
+      const perSymbol = chunkPoints(need) * (span.end - span.first);
+      const maxSymbols = Math.max(1, Math.min(limits.maxSymbolsPerRequest, Math.floor(limits.maxPointsPerRequest / perSymbol)));
+      for (let at = 0; at < symbols.length; at += maxSymbols) {
+        const group = new FetchGroup(need.dataset, need.grid, shard, symbols.slice(at, at + maxSymbols), span, (g) =>
+          this.fetcher.forget(g),
+        );
+        for (const symbol of group.symbols) {
+          const key = seriesKey(need.dataset.name, symbol);
+          for (let c = span.first; c < span.end; c++) this.index.setInflight(key, c, group);
+        }
+        groups.push(group);
+      }
+    }
+    return groups;
+  }
+}
+
+/** Estimated points one chunk of one symbol holds (bars per chunk x fields). */
+function chunkPoints(need: Need): number {
+  const bars = Math.ceil(need.grid.spanMs / need.grid.barMs);
+  return Math.max(1, bars * need.dataset.fields.length);
+}

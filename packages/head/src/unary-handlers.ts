@@ -1,0 +1,63 @@
+import type { handleUnaryCall } from '@grpc/grpc-js';
+import {
+  callDeadline,
+  invalidArgument,
+  toServiceError,
+  type CreateDatasetRequestMessage,
+  type CreateDatasetResponseMessage,
+  type DatasetInfo,
+  type DatasetInfoMessage,
+  type ListDatasetsResponseMessage,
+  type WriteRequestMessage,
+  type WriteResponseMessage,
+} from '@florin/core';
+import type { HeadNode } from './head-node.js';
+import type { HeadStatsSnapshot } from './head-stats.js';
+
+export interface DescribeHeadResponseMessage {
+  nodeId: string;
+  shardCount: number;
+  coalesce: boolean;
+}
+
+type Serve<Req, Res> = (request: Req, deadlineAt: number) => Promise<Res>;
+
+/** Wraps an async unary implementation: its result, or its error as a gRPC status, goes to the callback. */
+function unary<Req, Res>(node: HeadNode, serve: Serve<Req, Res>): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const deadlineAt = callDeadline(call, node.config.limits.defaultDeadlineMs);
+    serve(call.request, deadlineAt).then(
+      (response) => callback(null, response),
+      (err: unknown) => callback(toServiceError(err)),
+    );
+  };
+}
+
+/** HeadService.Write: validated at the head, written through to the owning shards, cached chunks dropped. */
+export function writeHandler(node: HeadNode): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
+  return unary(node, async (request, deadlineAt) => ({ rowsWritten: await node.write(request, { deadlineAt }) }));
+}
+
+export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {
+  return unary(node, async (_request, deadlineAt) => ({ datasets: (await node.listDatasets({ deadlineAt })).map(toMessage) }));
+}
+
+export function createDatasetHandler(node: HeadNode): handleUnaryCall<CreateDatasetRequestMessage, CreateDatasetResponseMessage> {
+  return unary(node, async (request, deadlineAt) => {
+    if (!request.dataset) throw invalidArgument('dataset is required: pass a DatasetInfo with name, fields and frequency');
+    const out = await node.createDataset(request.dataset, { deadlineAt });
+    return { dataset: toMessage(out.dataset), created: out.created };
+  });
+}
+
+export function getStatsHandler(node: HeadNode): handleUnaryCall<{ reset: boolean }, HeadStatsSnapshot> {
+  return unary(node, async (request) => node.stats(request.reset === true));
+}
+
+export function describeHeadHandler(node: HeadNode): handleUnaryCall<object, DescribeHeadResponseMessage> {
+  return unary(node, async () => ({ nodeId: node.config.nodeId, shardCount: node.shardCount, coalesce: node.config.coalesce }));
+}
+
+function toMessage(info: DatasetInfo): DatasetInfoMessage {
+  return { name: info.name, fields: [...info.fields], frequency: info.frequency };
+}

@@ -1,0 +1,74 @@
+import type { handleUnaryCall } from '@grpc/grpc-js';
+import {
+  FlorinError,
+  invalidArgument,
+  toServiceError,
+  validateDatasetInfo,
+  type CreateDatasetRequestMessage,
+  type CreateDatasetResponseMessage,
+  type DatasetInfo,
+  type DescribeShardResponseMessage,
+  type ListDatasetsResponseMessage,
+} from '@florin/core';
+import type { ShardContext } from './context.js';
+
+/** Wraps an async unary implementation: its result or its error (as a gRPC status) goes to the callback. */
+export function unary<Req, Res>(serve: (request: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    serve(call.request).then(
+      (response) => callback(null, response),
+      (err: unknown) => callback(toServiceError(err)),
+    );
+  };
+}
+
+export function listDatasetsHandler(ctx: ShardContext): handleUnaryCall<object, ListDatasetsResponseMessage> {
+  return unary(async () => ({ datasets: (await ctx.catalog.list()).map(toMessage) }));
+}
+
+/**
+ * ShardService.CreateDataset: creates the dataset in this shard's store, or
+ * reports created=false when an identical one exists; ALREADY_EXISTS when the
+ * name is taken by another definition.
+ */
+export function createDatasetHandler(
+  ctx: ShardContext,
+): handleUnaryCall<CreateDatasetRequestMessage, CreateDatasetResponseMessage> {
+  return unary(async (request) => {
+    if (!request.dataset) throw invalidArgument('dataset is required: pass a DatasetInfo with name, fields and frequency');
+    const info = validateDatasetInfo(request.dataset);
+    const existing = await ctx.catalog.get(info.name);
+    if (existing) {
+      if (!sameDefinition(existing, info)) {
+        throw new FlorinError(
+          'ALREADY_EXISTS',
+          `dataset ${info.name} already exists as ${describe(existing)}; requested ${describe(info)}. Pick another name`,
+        );
+      }
+      return { dataset: toMessage(existing), created: false };
+    }
+    const created = await ctx.store.createDataset(info);
+    ctx.catalog.remember(info);
+    return { dataset: toMessage(info), created };
+  });
+}
+
+export function describeShardHandler(ctx: ShardContext): handleUnaryCall<object, DescribeShardResponseMessage> {
+  return unary(async () => ({
+    shardId: ctx.ownership.shardId,
+    shardCount: ctx.ownership.shardCount,
+    store: ctx.store.kind,
+  }));
+}
+
+function sameDefinition(a: DatasetInfo, b: DatasetInfo): boolean {
+  return a.frequency === b.frequency && a.fields.length === b.fields.length && a.fields.every((f, i) => f === b.fields[i]);
+}
+
+function describe(info: DatasetInfo): string {
+  return `fields (${info.fields.join(', ')}) at ${info.frequency}`;
+}
+
+function toMessage(info: DatasetInfo): { name: string; fields: string[]; frequency: string } {
+  return { name: info.name, fields: [...info.fields], frequency: info.frequency };
+}

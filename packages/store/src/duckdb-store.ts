@@ -1,0 +1,197 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { failedPrecondition, unavailable, validateDatasetInfo, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { conflictError, DatasetCatalog, fromCatalogRow, sameDataset, toCatalogRow, type CatalogRow } from './catalog.js';
+import { resolveDuckDbStoreConfig, MEMORY_PATH, type DuckDbStoreConfig, type DuckDbStoreOptions } from './duckdb-options.js';
+import { readSeries } from './duckdb-read.js';
+import * as sql from './duckdb-sql.js';
+import { DuckDbStager } from './duckdb-stager.js';
+import { StoreLifecycle } from './lifecycle.js';
+import { resolveRead } from './read-request.js';
+import { SerialQueue } from './serial-queue.js';
+import type { Store, StoreReadRequest, StoreState } from './store.js';
+import { prepareWrite } from './write-batch.js';
+
+interface Lane {
+  readonly connection: DuckDBConnection;
+  readonly queue: SerialQueue;
+}
+
+/**
+ * The embedded store: one DuckDB database file (one per shard, so each file
+ * has one writer). One connection writes (DDL and upserts, serialized by a
+ * queue); a few more serve reads concurrently, each serialized on its own.
+ */
+export class DuckDbStore implements Store {
+  readonly kind = 'duckdb' as const;
+  readonly config: DuckDbStoreConfig;
+  private readonly lifecycle: StoreLifecycle;
+  private readonly catalog = new DatasetCatalog((name) => this.loadDataset(name));
+  private instance: DuckDBInstance | undefined;
+  private writer: (Lane & { stager: DuckDbStager }) | undefined;
+  private readers: Lane[] = [];
+
+  constructor(options: DuckDbStoreOptions) {
+    this.config = resolveDuckDbStoreConfig(options);
+    this.lifecycle = new StoreLifecycle(`DuckDB store ${this.config.path}`);
+  }
+
+  get state(): StoreState {
+    return this.lifecycle.state;
+  }
+
+  open(): Promise<void> {
+    return this.lifecycle.open(async () => {
+      const { path, threads, memoryLimit, readConnections } = this.config;
+      if (path !== MEMORY_PATH) mkdirSync(dirname(path), { recursive: true });
+      const settings: Record<string, string> = {};
+      if (threads !== undefined) settings['threads'] = String(threads);
+      if (memoryLimit !== undefined) settings['memory_limit'] = memoryLimit;
+      let instance: DuckDBInstance;
+      try {
+        instance = await DuckDBInstance.create(path, settings);
+      } catch (err) {
+        throw unavailable(`cannot open DuckDB database ${path}: ${(err as Error).message}`, err);
+      }
+      this.instance = instance;
+      try {
+        const writer = await instance.connect();
+        this.writer = { connection: writer, queue: new SerialQueue(), stager: new DuckDbStager(writer) };
+        await writer.run(sql.CREATE_CATALOG);
+        for (let i = 0; i < readConnections; i++) this.readers.push({ connection: await instance.connect(), queue: new SerialQueue() });
+        const rows = await this.selectCatalog(writer);
+        for (const row of rows) this.catalog.remember(fromCatalogRow(row));
+      } catch (err) {
+        this.release();
+        throw err;
+      }
+    });
+  }
+
+  async createDataset(info: DatasetInfo): Promise<boolean> {
+    this.lifecycle.assertOpen();
+    const wanted = validateDatasetInfo(info);
+    return this.onWriter(async ({ connection }) => {
+      const existing = await this.catalog.get(wanted.name);
+      if (existing) {
+        if (sameDataset(existing, wanted)) return false;
+        throw conflictError(existing, wanted);
+      }
+      await transaction(connection, async () => {
+        await connection.run(sql.INSERT_CATALOG, { ...toCatalogRow(wanted) });
+        await connection.run(sql.createDatasetTable(wanted));
+      });
+      this.catalog.remember(wanted);
+      return true;
+    });
+  }
+
+  async getDataset(name: string): Promise<DatasetInfo | undefined> {
+    this.lifecycle.assertOpen();
+    return this.catalog.get(name);
+  }
+
+  async listDatasets(): Promise<DatasetInfo[]> {
+    this.lifecycle.assertOpen();
+    const rows = await this.onReader(({ connection }) => this.selectCatalog(connection));
+    return rows.map((row) => this.catalog.remember(fromCatalogRow(row)));
+  }
+
+  async read(request: StoreReadRequest): Promise<SeriesFrame[]> {
+    this.lifecycle.assertOpen();
+    const read = resolveRead(await this.catalog.require(request.dataset), request);
+    if (!read) return [];
+    return this.onReader(({ connection }) => readSeries(connection, read.dataset.name, read.symbols, read.fields, read.range));
+  }
+
+  async write(dataset: string, frames: readonly SeriesFrame[]): Promise<number> {
+    this.lifecycle.assertOpen();
+    const batch = prepareWrite(await this.catalog.require(dataset), frames);
+    if (batch.rowCount === 0) return 0;
+    return this.onWriter(async ({ connection, stager }) => {
+      try {
+        await stager.stage(batch);
+        await transaction(connection, async () => {
+          for (const statement of sql.upsertFromStaging(batch.dataset)) await connection.run(statement);
+        });
+      } finally {
+        await stager.clear(batch.dataset.fields.length).catch(() => undefined);
+      }
+      return batch.rowCount;
+    });
+  }
+
+  async symbols(dataset: string): Promise<string[]> {
+    this.lifecycle.assertOpen();
+    const info = await this.catalog.require(dataset);
+    return this.onReader(async ({ connection }) => {
+      const reader = await connection.runAndReadAll(sql.selectSymbols(info.name));
+      return reader.getRows().map((row) => String(row[0]));
+    });
+  }
+
+  async countRows(dataset: string): Promise<number> {
+    this.lifecycle.assertOpen();
+    const info = await this.catalog.require(dataset);
+    return this.onReader(async ({ connection }) => {
+      const reader = await connection.runAndReadAll(sql.countRows(info.name));
+      return Number(reader.getRows()[0]![0]);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.lifecycle.close(async () => {
+      const lanes = [...(this.writer ? [this.writer] : []), ...this.readers];
+      await Promise.all(lanes.map((lane) => lane.queue.idle()));
+      this.release();
+    });
+  }
+
+  /** Closes the connections and the database. */
+  private release(): void {
+    for (const lane of [...(this.writer ? [this.writer] : []), ...this.readers]) lane.connection.disconnectSync();
+    this.instance?.closeSync();
+    this.writer = undefined;
+    this.readers = [];
+    this.instance = undefined;
+  }
+
+  private onWriter<T>(task: (lane: Lane & { stager: DuckDbStager }) => Promise<T>): Promise<T> {
+    const writer = this.writer;
+    if (!writer) return Promise.reject(failedPrecondition('DuckDB store is closed'));
+    return writer.queue.run(() => (this.writer ? task(writer) : Promise.reject(failedPrecondition('DuckDB store is closed'))));
+  }
+
+  /** Runs a read on the least busy read connection. */
+  private onReader<T>(task: (lane: Lane) => Promise<T>): Promise<T> {
+    let lane = this.readers[0];
+    for (const candidate of this.readers) if (lane && candidate.queue.depth < lane.queue.depth) lane = candidate;
+    if (!lane) return Promise.reject(failedPrecondition('DuckDB store is closed'));
+    const chosen = lane;
+    return chosen.queue.run(() => (this.instance ? task(chosen) : Promise.reject(failedPrecondition('DuckDB store is closed'))));
+  }
+
+  private async loadDataset(name: string): Promise<DatasetInfo | undefined> {
+    const rows = await this.onReader(({ connection }) => this.selectCatalog(connection));
+    const row = rows.find((r) => r.name === name);
+    return row ? fromCatalogRow(row) : undefined;
+  }
+
+  private async selectCatalog(connection: DuckDBConnection): Promise<CatalogRow[]> {
+    const reader = await connection.runAndReadAll(sql.SELECT_CATALOG);
+    return reader.getRows().map(([name, fields, frequency]) => ({ name: String(name), fields: String(fields), frequency: String(frequency) }));
+  }
+}
+
+/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+async function transaction(connection: DuckDBConnection, work: () => Promise<unknown>): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await work();
+    await connection.run('COMMIT');
+  } catch (err) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
