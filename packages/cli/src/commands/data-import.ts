@@ -43,6 +43,8 @@ export function dataImportCommand(): Command {
           frequency: flags.frequency,
           createIfMissing: flags.create,
         });
+        // Exit 2 when rows were rejected, so scripts notice; the report says which and why.
+        if (result.rowsRejected > 0) process.exitCode = 2;
         if (flags.json) {
           process.stdout.write(JSON.stringify(result) + '\n');
           return;
@@ -56,7 +58,6 @@ export function dataImportCommand(): Command {
             process.stdout.write(`... and ${result.rowsRejected - flags.showRejections} more (--show-rejections N, or --json)\n`);
           }
         }
-        if (result.rowsRejected > 0) process.exitCode = 2;
       } finally {
         await store.close();
       }
