@@ -1,7 +1,7 @@
 import { FlorinError, failedPrecondition, type DatasetInfo, type Limits, type SeriesFrame } from '@florin/core';
 import type { CallOptions } from './call-options.js';
 import type { SeriesQuery, WriteOptions } from './data-service-client.js';
-import { fanOut } from './fan-out.js';
+import { fanOut, framesInRequestOrder, groupBy } from './fan-out.js';
 import { HeadClient, type HeadReadOptions, type HeadStats } from './head-client.js';
 import { HeadRing } from './head-ring.js';
 
@@ -64,9 +64,7 @@ export class DataClient {
     const parts = await this.fanOut(groups, options, (client, group, callOptions) =>
       client.read({ ...query, symbols: group }, { ...callOptions, coalesce: options?.coalesce }),
     );
-    const bySymbol = new Map<string, SeriesFrame>();
-    for (const frames of parts) for (const f of frames) bySymbol.set(f.symbol, f);
-    return symbols.map((s) => bySymbol.get(s)!);
+    return framesInRequestOrder(symbols, parts);
   }
 
   /**
@@ -76,13 +74,7 @@ export class DataClient {
    * retried: writes are upserts). Resolves the total rows written.
    */
   async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
-    const groups = new Map<string, SeriesFrame[]>();
-    for (const frame of frames) {
-      const owner = this.ownerOf(dataset, frame.symbol);
-      let g = groups.get(owner);
-      if (!g) groups.set(owner, (g = []));
-      g.push(frame);
-    }
+    const groups = groupBy(frames, (frame) => this.ownerOf(dataset, frame.symbol));
     const counts = await this.fanOut(
       groups,
       options,

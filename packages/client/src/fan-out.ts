@@ -1,4 +1,4 @@
-import { invalidArgument } from '@florin/core';
+import { invalidArgument, type SeriesFrame } from '@florin/core';
 import { abortError, type CallOptions } from './call-options.js';
 
 /**
@@ -37,4 +37,23 @@ export async function fanOut<K, G, R>(
   } finally {
     outer?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/** Groups items by a key, keeping each group in input order. */
+export function groupBy<K, T>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(item);
+  }
+  return groups;
+}
+
+/** Merges the frames of a fanned-out read back into request order: one per distinct symbol. */
+export function framesInRequestOrder(symbols: readonly string[], parts: readonly (readonly SeriesFrame[])[]): SeriesFrame[] {
+  const bySymbol = new Map<string, SeriesFrame>();
+  for (const frames of parts) for (const f of frames) bySymbol.set(f.symbol, f);
+  return symbols.map((s) => bySymbol.get(s)!);
 }

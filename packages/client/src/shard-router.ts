@@ -6,7 +6,7 @@ import {
   type SeriesFrame,
 } from '@florin/core';
 import type { CallOptions } from './call-options.js';
-import { fanOut } from './fan-out.js';
+import { fanOut, framesInRequestOrder, groupBy } from './fan-out.js';
 import type { SeriesQuery, WriteOptions } from './data-service-client.js';
 import { ShardClient, type ShardClientOptions, type ShardDescription } from './shard-client.js';
 
@@ -50,9 +50,7 @@ export class ShardRouter {
     const parts = await this.fanOut(groups, options, (client, group, callOptions) =>
       client.read({ ...query, symbols: group }, callOptions),
     );
-    const bySymbol = new Map<string, SeriesFrame>();
-    for (const frames of parts) for (const f of frames) bySymbol.set(f.symbol, f);
-    return symbols.map((s) => bySymbol.get(s)!);
+    return framesInRequestOrder(symbols, parts);
   }
 
   /**
@@ -61,13 +59,7 @@ export class ShardRouter {
    * retried: writes are upserts). Resolves the total rows written.
    */
   async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
-    const groups = new Map<number, SeriesFrame[]>();
-    for (const frame of frames) {
-      const shard = this.shardOf(dataset, frame.symbol);
-      let g = groups.get(shard);
-      if (!g) groups.set(shard, (g = []));
-      g.push(frame);
-    }
+    const groups = groupBy(frames, (frame) => this.shardOf(dataset, frame.symbol));
     // A failed shard does not cancel the others: a write cut off mid-flight would leave its outcome unknown.
     const counts = await this.fanOut(
       groups,

@@ -49,3 +49,4 @@ export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit
 export type { DatasetInfoMessage, SeriesBlockMessage, ReadRequestMessage, ReadChunkMessage, WriteRequestMessage, WriteResponseMessage, ListDatasetsResponseMessage, CreateDatasetRequestMessage, CreateDatasetResponseMessage, DescribeShardResponseMessage } from './wire.js';
 export { COALESCE_METADATA_KEY, COALESCE_OFF, type HeadStatsRequestMessage, type HeadStatsMessage, type DescribeHeadResponseMessage } from './head-wire.js';
 export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';
+export { decodeWriteRequest } from './write-request.js';

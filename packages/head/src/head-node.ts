@@ -1,5 +1,6 @@
 import {
   FlorinError,
+  decodeWriteRequest,
   checkPointLimit,
   notFound,
   seriesKey,
@@ -27,7 +28,6 @@ import { assembleFromChunks, assembleFromFrames, type HeadReadResult } from './r
 import { ReadTicket } from './read-ticket.js';
 import { withRetry } from './retry.js';
 import { isUpstreamFailure, remainingMs, upstreamError, type Upstream } from './upstream.js';
-import { decodeWriteRequest } from './write-request.js';
 
 export type HeadNodeState = 'open' | 'closed';
 

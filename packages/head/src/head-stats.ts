@@ -1,23 +1,6 @@
+import type { HeadStatsMessage } from '@florin/core';
 /** The HeadStats message of head.proto (camelCase, as grpc-js carries it). */
-export interface HeadStatsSnapshot {
-  nodeId: string;
-  requests: number;
-  pointsServed: number;
-  upstreamRequests: number;
-  upstreamPoints: number;
-  joins: number;
-  cacheHits: number;
-  cachePartialHits: number;
-  cacheMisses: number;
-  cacheBytes: number;
-  cacheEntries: number;
-  evictions: number;
-  inflightBytes: number;
-  writes: number;
-  invalidations: number;
-  upstreamFailures: number;
-  upstreamRetries: number;
-}
+export type HeadStatsSnapshot = HeadStatsMessage;
 
 /** The counters a head node keeps (reset by GetStats with reset = true). */
 export type HeadCounter =

@@ -16,5 +16,3 @@ export { ChunkGrid, type ChunkSpan, chunkRuns } from './chunk-grid.js';
 export { ExtentIndex, SeriesIndex } from './extent-index.js';
 export { FetchGroup, type FetchGroupState, type FetchResult } from './fetch-group.js';
 export { InflightBudget } from './inflight-budget.js';
-export { COALESCE_METADATA_KEY } from './read-handler.js';
-export { type DescribeHeadResponseMessage } from './unary-handlers.js';

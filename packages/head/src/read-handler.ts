@@ -1,5 +1,7 @@
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js';
 import {
+  COALESCE_METADATA_KEY,
+  COALESCE_OFF,
   callDeadline,
   callSignal,
   throwIfAborted,
@@ -13,7 +15,6 @@ import { readChunks } from './read-chunks.js';
 type ReadCall = ServerWritableStream<ReadRequestMessage, ReadChunkMessage>;
 
 /** Request metadata that turns aggregation off for one call: `florin-coalesce: off`. */
-export const COALESCE_METADATA_KEY = 'florin-coalesce';
 
 /**
  * HeadService.Read: answer the read through the HeadNode (cache, coalescing,
@@ -31,7 +32,7 @@ async function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
   const deadlineAt = callDeadline(call, node.config.limits.defaultDeadlineMs);
   const { signal, dispose } = callSignal(call, deadlineAt);
   try {
-    const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === 'off');
+    const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === COALESCE_OFF);
     const result = await node.read(call.request, { signal, deadlineAt, coalesce });
     for (const chunk of readChunks(result, node.config.limits.chunkBytes)) {
       throwIfAborted(signal);

@@ -3,6 +3,7 @@ import {
   callDeadline,
   invalidArgument,
   toServiceError,
+  type DescribeHeadResponseMessage,
   type CreateDatasetRequestMessage,
   type CreateDatasetResponseMessage,
   type DatasetInfo,
@@ -14,11 +15,6 @@ import {
 import type { HeadNode } from './head-node.js';
 import type { HeadStatsSnapshot } from './head-stats.js';
 
-export interface DescribeHeadResponseMessage {
-  nodeId: string;
-  shardCount: number;
-  coalesce: boolean;
-}
 
 type Serve<Req, Res> = (request: Req, deadlineAt: number) => Promise<Res>;
 

@@ -1,6 +1,7 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import {
   FlorinError,
+  decodeWriteRequest,
   callDeadline,
   invalidArgument,
   notFound,
@@ -9,7 +10,6 @@ import {
   type WriteResponseMessage,
 } from '@florin/core';
 import type { ShardContext } from './context.js';
-import { decodeWriteRequest } from './write-request.js';
 
 /**
  * ShardService.Write: validate the whole request (dataset, exact field set,
@@ -30,7 +30,7 @@ async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadl
   if (!request.dataset) throw invalidArgument('dataset is required');
   const dataset = await ctx.catalog.get(request.dataset);
   if (!dataset) throw notFound(`unknown dataset ${JSON.stringify(request.dataset)}; create it first (CreateDataset)`);
-  const frames = decodeWriteRequest(request, dataset, ctx.ownership, ctx.limits);
+  const frames = decodeWriteRequest(request, dataset, ctx.limits, (name, symbols) => ctx.ownership.assertOwned(name, symbols));
   ctx.stats.startWrite();
   if (frames.length === 0) return 0;
   const rows = await ctx.writes.run(() => {

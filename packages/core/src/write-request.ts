@@ -1,28 +1,23 @@
-import {
-  bytesToFloat64,
-  concatFrames,
-  invalidArgument,
-  notFound,
-  resourceExhausted,
-  validateSymbol,
-  type DatasetInfo,
-  type Limits,
-  type SeriesBlockMessage,
-  type SeriesFrame,
-  type WriteRequestMessage,
-} from '@florin/core';
+import { bytesToFloat64 } from './codec.js';
+import type { DatasetInfo } from './dataset.js';
+import { invalidArgument, notFound, resourceExhausted } from './errors.js';
+import { concatFrames, type SeriesFrame } from './frame.js';
+import type { Limits } from './limits.js';
+import { validateSymbol } from './names.js';
+import type { SeriesBlockMessage, WriteRequestMessage } from './wire.js';
 
 /**
- * Validates a whole WriteRequest at the head, with the same rules and status
- * codes as a shard, before any part of it goes out, so a bad write is refused
- * as a whole instead of landing on some shards and not others. Returns one
- * frame per symbol (a symbol's blocks joined in order), columns in the
- * request's field order.
+ * Validates a whole WriteRequest against its dataset and the limits (the same
+ * rules and status codes at a shard and at a head node) and turns it into one
+ * frame per symbol (blocks of one symbol are joined in order). `assertOwned`
+ * lets a shard refuse keys it does not own. Nothing is written unless all of
+ * it is valid.
  */
 export function decodeWriteRequest(
   request: WriteRequestMessage,
   dataset: DatasetInfo,
   limits: Pick<Limits, 'maxSymbolsPerRequest' | 'maxPointsPerRequest'>,
+  assertOwned?: (dataset: string, symbols: Iterable<string>) => void,
 ): SeriesFrame[] {
   const fields = checkFields(request.fields, dataset);
   const bySymbol = new Map<string, SeriesFrame[]>();
@@ -38,7 +33,7 @@ export function decodeWriteRequest(
       }
       bySymbol.set(block.symbol, (parts = []));
     }
-    const frame = decodeBlock(block, fields);
+    const frame = decodeWriteBlock(block, fields);
     const previous = parts[parts.length - 1];
     if (previous && frame.timestamps.length > 0 && previous.timestamps.length > 0) {
       if (frame.timestamps[0]! <= previous.timestamps[previous.timestamps.length - 1]!) {
@@ -54,6 +49,7 @@ export function decodeWriteRequest(
       `write carries ${points} points; the limit is ${limits.maxPointsPerRequest} points per request (maxPointsPerRequest). Split it into smaller writes`,
     );
   }
+  assertOwned?.(dataset.name, bySymbol.keys());
   const frames: SeriesFrame[] = [];
   for (const [symbol, parts] of bySymbol) {
     const frame = concatFrames(symbol, fields, parts);
@@ -80,7 +76,7 @@ function checkFields(fields: readonly string[], dataset: DatasetInfo): readonly 
 }
 
 /** One block as a frame: consistent column lengths, integer timestamps strictly increasing. */
-function decodeBlock(block: SeriesBlockMessage, fields: readonly string[]): SeriesFrame {
+function decodeWriteBlock(block: SeriesBlockMessage, fields: readonly string[]): SeriesFrame {
   const where = `block of ${block.symbol}`;
   if (block.columns.length !== fields.length) {
     throw invalidArgument(`${where} has ${block.columns.length} columns for ${fields.length} fields (${fields.join(', ')})`);
