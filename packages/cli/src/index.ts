@@ -1,1 +1,15 @@
-export {};
+export { runLoadTest } from './loadtest/run-load-test.js';
+export { type LoadTestOptions, type LoadTestConfig, type LoadProgress, LOAD_TEST_DEFAULTS, resolveLoadTestOptions } from './loadtest/load-options.js';
+export { type LoadTestResult, type SampledAnswer, loadTestJson } from './loadtest/load-result.js';
+export { type LoadMode, type LoadAddresses, type HeadTotals, type LoadTarget, LOAD_MODES, connectLoadTarget } from './loadtest/load-target.js';
+export { LoadWorkload, type LoadUniverse, type WorkloadShape } from './loadtest/workload.js';
+export { DistinctPoints } from './loadtest/distinct-points.js';
+export { LatencyRecorder, type LatencySummary } from './loadtest/latency.js';
+export { assertLoopback, isLoopbackAddress, isLoopbackHost } from './loadtest/loopback.js';
+export { universeFromMarket, readMarketManifest, marketOfManifest, type MarketManifest } from './loadtest/universe.js';
+export { probeUniverse, type UniverseSpec } from './loadtest/universe-probe.js';
+export { verifyAnswers, type VerifyOutcome } from './loadtest/verify.js';
+export { loadTestTable, loadTestNotes } from './loadtest/report.js';
+export { LocalCluster, type LocalClusterOptions, type LocalClusterState } from './cluster/local-cluster.js';
+export { type ClusterFile } from './cluster/cluster-file.js';
+export { type MarketOptions, DEFAULT_MARKET } from './cluster/seed-market.js';

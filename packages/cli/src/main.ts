@@ -3,9 +3,14 @@ import { Command } from 'commander';
 import { FlorinError } from '@florin/core';
 import { shardCommand } from './commands/shard.js';
 import { headCommand } from './commands/head.js';
+import { coordinatorCommand } from './commands/coordinator.js';
+import { qcuCommand } from './commands/qcu.js';
+import { submitCommand } from './commands/submit.js';
+import { jobsCommand } from './commands/jobs.js';
 import { dataCommand } from './commands/data.js';
 import { upCommand } from './commands/up.js';
 import { demoCommand } from './commands/demo.js';
+import { loadtestCommand } from './commands/loadtest.js';
 
 const program = new Command('florin')
   .description('Florin: distributed compute for quantitative research')
@@ -13,8 +18,13 @@ const program = new Command('florin')
   .addCommand(dataCommand())
   .addCommand(shardCommand())
   .addCommand(headCommand())
+  .addCommand(coordinatorCommand())
+  .addCommand(qcuCommand())
+  .addCommand(submitCommand())
+  .addCommand(jobsCommand())
   .addCommand(upCommand())
   .addCommand(demoCommand());
+program.addCommand(loadtestCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof FlorinError) {

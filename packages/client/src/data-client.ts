@@ -90,6 +90,18 @@ export class DataClient {
     return list!;
   }
 
+  /**
+   * Every symbol of `dataset` in the cluster, sorted and unique: a
+   * whole-dataset universe. Asked of the head that owns the dataset's catalog
+   * key, which asks every shard. NOT_FOUND for an unknown dataset.
+   */
+  async listSymbols(dataset: string, options?: CallOptions): Promise<string[]> {
+    const [symbols] = await this.fanOut(this.catalogHead(dataset), options, (client, _unused, callOptions) =>
+      client.listSymbols(dataset, callOptions),
+    );
+    return symbols!;
+  }
+
   /** Creates a dataset on every shard, through the head that owns the dataset's name. */
   async createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
     const [out] = await this.fanOut(this.catalogHead(info.name), options, (client, _unused, callOptions) =>

@@ -14,6 +14,8 @@ import {
   type DatasetInfoMessage,
   type Limits,
   type ListDatasetsResponseMessage,
+  type ListSymbolsRequestMessage,
+  type ListSymbolsResponseMessage,
   type ReadChunkMessage,
   type ReadRequestMessage,
   type SeriesFrame,
@@ -52,6 +54,7 @@ export interface DataServiceStub extends Client {
   Write: UnaryMethod<WriteRequestMessage, WriteResponseMessage>;
   ListDatasets: UnaryMethod<object, ListDatasetsResponseMessage>;
   CreateDataset: UnaryMethod<CreateDatasetRequestMessage, CreateDatasetResponseMessage>;
+  ListSymbols: UnaryMethod<ListSymbolsRequestMessage, ListSymbolsResponseMessage>;
 }
 
 /**
@@ -127,6 +130,12 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
   async listDatasets(options?: CallOptions): Promise<DatasetInfo[]> {
     const response = await this.unary(this.stub.ListDatasets, {}, options);
     return response.datasets.map(fromMessage);
+  }
+
+  /** The symbols of `dataset` this service answers for, sorted (NOT_FOUND for an unknown dataset). */
+  async listSymbols(dataset: string, options?: CallOptions): Promise<string[]> {
+    const response = await this.unary(this.stub.ListSymbols, { dataset }, options);
+    return response.symbols;
   }
 
   /** Creates a dataset; `created` is false when an identical one already existed (ALREADY_EXISTS on a conflict). */

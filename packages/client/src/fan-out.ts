@@ -57,3 +57,8 @@ export function framesInRequestOrder(symbols: readonly string[], parts: readonly
   for (const frames of parts) for (const f of frames) bySymbol.set(f.symbol, f);
   return symbols.map((s) => bySymbol.get(s)!);
 }
+
+/** The symbol lists of a fanned-out ListSymbols as one list: sorted, each symbol once. */
+export function mergeSymbols(parts: readonly (readonly string[])[]): string[] {
+  return [...new Set(parts.flat())].sort();
+}

@@ -21,3 +21,33 @@ export { ShardRouter } from './shard-router.js';
 export { type CallOptions } from './call-options.js';
 export { SeriesAssembler } from './series-assembler.js';
 export { collectReadStream } from './read-stream.js';
+export {
+  JobsClient,
+  JOB_SERVICE,
+  type JobsClientOptions,
+  type ListJobsOptions,
+  JobHandle,
+  JobResultsReader,
+  type JobData,
+  type JobResultsOptions,
+  type WatchOptions,
+  type Job,
+  type JobEvent,
+  type JobProgress,
+  type JobState,
+  type JobSubmission,
+  TERMINAL_JOB_STATES,
+  isTerminal,
+  WorkClient,
+  WORK_SERVICE,
+  type WorkClientOptions,
+  type LeaseOptions,
+  type Task,
+  type TaskOutcome,
+  type OutcomeAck,
+  type HeartbeatAnswer,
+  type LeaseRef,
+  type LeaseLossReason,
+  type UnitDeclaration,
+  type UnitRef,
+} from './jobs/index.js';

@@ -6,7 +6,7 @@ import {
   type SeriesFrame,
 } from '@florin/core';
 import type { CallOptions } from './call-options.js';
-import { fanOut, framesInRequestOrder, groupBy } from './fan-out.js';
+import { fanOut, framesInRequestOrder, groupBy, mergeSymbols } from './fan-out.js';
 import type { SeriesQuery, WriteOptions } from './data-service-client.js';
 import { ShardClient, type ShardClientOptions, type ShardDescription } from './shard-client.js';
 
@@ -82,6 +82,12 @@ export class ShardRouter {
     const byName = new Map<string, DatasetInfo>();
     for (const list of all) for (const d of list) if (!byName.has(d.name)) byName.set(d.name, d);
     return [...byName.values()];
+  }
+
+  /** Every symbol of `dataset` across the shards, sorted and unique (NOT_FOUND for an unknown dataset). */
+  async listSymbols(dataset: string, options?: CallOptions): Promise<string[]> {
+    const all = await this.fanOut(this.everyShard(), options, (client, _unused, callOptions) => client.listSymbols(dataset, callOptions));
+    return mergeSymbols(all);
   }
 
   /** Every shard's self-description, by shard id. */

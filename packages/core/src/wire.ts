@@ -52,6 +52,14 @@ export interface CreateDatasetResponseMessage {
   created: boolean;
 }
 
+export interface ListSymbolsRequestMessage {
+  dataset: string;
+}
+
+export interface ListSymbolsResponseMessage {
+  symbols: string[];
+}
+
 export interface DescribeShardResponseMessage {
   shardId: number;
   shardCount: number;

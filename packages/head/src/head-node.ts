@@ -151,6 +151,21 @@ export class HeadNode {
     return this.catalog.list(options.deadlineAt ?? Date.now() + this.config.limits.defaultDeadlineMs);
   }
 
+  /** Every symbol of a dataset across the shards, sorted and unique (not cached); UNAVAILABLE is retried like reads. */
+  async listSymbols(dataset: string, options: HeadCallOptions = {}): Promise<string[]> {
+    this.assertOpen();
+    if (!dataset) throw new FlorinError('INVALID_ARGUMENT', 'dataset is required: name the dataset whose symbols to list');
+    const deadlineAt = options.deadlineAt ?? Date.now() + this.config.limits.defaultDeadlineMs;
+    const info = await this.catalog.resolve(dataset, deadlineAt);
+    if (!info) throw notFound(`unknown dataset ${JSON.stringify(dataset)}`);
+    return withRetry((deadline) => this.upstream.listSymbols(info.name, { signal: options.signal, deadlineMs: remainingMs(deadline) }), {
+      policy: this.config.retry,
+      signal: options.signal ?? NEVER,
+      deadlineMs: () => deadlineAt,
+      onRetry: () => this.statsValue.add('upstreamRetries'),
+    });
+  }
+
   async createDataset(info: DatasetInfo, options: HeadCallOptions = {}): Promise<{ dataset: DatasetInfo; created: boolean }> {
     this.assertOpen();
     const valid = validateDatasetInfo(info);

@@ -8,6 +8,7 @@ import {
   describeHeadHandler,
   getStatsHandler,
   listDatasetsHandler,
+  listSymbolsHandler,
   writeHandler,
 } from './unary-handlers.js';
 import type { Upstream } from './upstream.js';
@@ -59,6 +60,7 @@ export class HeadServer {
       Write: writeHandler(this.node),
       ListDatasets: listDatasetsHandler(this.node),
       CreateDataset: createDatasetHandler(this.node),
+      ListSymbols: listSymbolsHandler(this.node),
       GetStats: getStatsHandler(this.node),
       DescribeHead: describeHeadHandler(this.node),
     });

@@ -9,6 +9,8 @@ import {
   type DatasetInfo,
   type DatasetInfoMessage,
   type ListDatasetsResponseMessage,
+  type ListSymbolsRequestMessage,
+  type ListSymbolsResponseMessage,
   type WriteRequestMessage,
   type WriteResponseMessage,
 } from '@florin/core';
@@ -36,6 +38,11 @@ export function writeHandler(node: HeadNode): handleUnaryCall<WriteRequestMessag
 
 export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {
   return unary(node, async (_request, deadlineAt) => ({ datasets: (await node.listDatasets({ deadlineAt })).map(toMessage) }));
+}
+
+/** HeadService.ListSymbols: every shard's symbols of the dataset, merged, sorted and unique. */
+export function listSymbolsHandler(node: HeadNode): handleUnaryCall<ListSymbolsRequestMessage, ListSymbolsResponseMessage> {
+  return unary(node, async (request, deadlineAt) => ({ symbols: await node.listSymbols(request.dataset, { deadlineAt }) }));
 }
 
 export function createDatasetHandler(node: HeadNode): handleUnaryCall<CreateDatasetRequestMessage, CreateDatasetResponseMessage> {

@@ -2,7 +2,7 @@ import { FlorinError, fromServiceError, type DatasetInfo, type SeriesFrame } fro
 import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/client';
 
 /**
- * What the head node needs of the shards: batched reads and routed writes.
+ * What the head node needs of the shards: batched reads, routed writes and the catalog.
  * ShardRouter from @florin/client is one (it routes every series to the shard
  * that owns it); the head groups its fetches by `shardOf`, so each read it
  * sends names symbols of one shard and becomes one shard RPC.
@@ -15,6 +15,8 @@ export interface Upstream {
   write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number>;
   listDatasets(options?: CallOptions): Promise<DatasetInfo[]>;
   createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }>;
+  /** Every symbol of `dataset` across all shards, sorted and unique. */
+  listSymbols(dataset: string, options?: CallOptions): Promise<string[]>;
 }
 
 /** Codes that mean the request itself was wrong: passed to the caller as the shard said them. */

@@ -65,6 +65,9 @@ export class RecordingUpstream implements Upstream {
   createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
     return this.router.createDataset(info, options);
   }
+  listSymbols(dataset: string, options?: CallOptions): Promise<string[]> {
+    return this.router.listSymbols(dataset, options);
+  }
 }
 
 function untilAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {

@@ -2,6 +2,7 @@ import type { handleUnaryCall } from '@grpc/grpc-js';
 import {
   FlorinError,
   invalidArgument,
+  notFound,
   toServiceError,
   validateDatasetInfo,
   type CreateDatasetRequestMessage,
@@ -9,6 +10,8 @@ import {
   type DatasetInfo,
   type DescribeShardResponseMessage,
   type ListDatasetsResponseMessage,
+  type ListSymbolsRequestMessage,
+  type ListSymbolsResponseMessage,
 } from '@florin/core';
 import type { ShardContext } from './context.js';
 
@@ -50,6 +53,22 @@ export function createDatasetHandler(
     const created = await ctx.store.createDataset(info);
     ctx.catalog.remember(info);
     return { dataset: toMessage(info), created };
+  });
+}
+
+/**
+ * ShardService.ListSymbols: the symbols of a dataset that this shard owns and
+ * holds rows of, sorted. INVALID_ARGUMENT without a dataset, NOT_FOUND for an
+ * unknown one (as Read answers).
+ */
+export function listSymbolsHandler(ctx: ShardContext): handleUnaryCall<ListSymbolsRequestMessage, ListSymbolsResponseMessage> {
+  return unary(async (request) => {
+    if (!request.dataset) throw invalidArgument('dataset is required: name the dataset whose symbols to list');
+    const info = await ctx.catalog.get(request.dataset);
+    if (!info) throw notFound(`unknown dataset ${JSON.stringify(request.dataset)}`);
+    // A store shared by several shards (one PostgreSQL database) holds other shards' series too: answer only this shard's.
+    const symbols = (await ctx.store.symbols(info.name)).filter((s) => ctx.ownership.owns(info.name, s));
+    return { symbols: symbols.sort() };
   });
 }
 

@@ -1,6 +1,6 @@
 import { FlorinServer, serviceDefinition, type Limits, type ServerState } from '@florin/core';
 import { CatalogCache } from './catalog-cache.js';
-import { createDatasetHandler, describeShardHandler, listDatasetsHandler } from './catalog-handlers.js';
+import { createDatasetHandler, describeShardHandler, listDatasetsHandler, listSymbolsHandler } from './catalog-handlers.js';
 import type { ShardContext } from './context.js';
 import { Ownership } from './ownership.js';
 import { readHandler } from './read-handler.js';
@@ -40,6 +40,7 @@ export class ShardServer {
       Write: writeHandler(ctx),
       ListDatasets: listDatasetsHandler(ctx),
       CreateDataset: createDatasetHandler(ctx),
+      ListSymbols: listSymbolsHandler(ctx),
       DescribeShard: describeShardHandler(ctx),
     });
   }

@@ -9,6 +9,9 @@ export interface ClusterFile {
   dataDir: string;
   shards: { id: number; address: string; pid: number }[];
   heads: { id: string; address: string; pid: number }[];
+  /** The job coordinator, when the cluster runs one. */
+  coordinator?: { address: string; pid: number };
+  qcus: { id: string; pid: number }[];
   startedAt: string;
   pid: number;
 }

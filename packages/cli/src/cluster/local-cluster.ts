@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { RoleProcess } from './role-process.js';
 import { removeClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
 import { ensureMarket, shardFile, type MarketOptions } from './seed-market.js';
@@ -17,6 +17,10 @@ export interface LocalClusterOptions {
   market: MarketOptions;
   /** Extra arguments passed to every head process (e.g. cache size). */
   headArgs: readonly string[];
+  /** QCU worker processes (default 4); 0 starts no coordinator either. */
+  qcus: number;
+  /** Unit module the QCUs load (default: the example units). */
+  units?: string;
   log: (line: string) => void;
 }
 
@@ -27,6 +31,8 @@ export class LocalCluster {
   private stateValue: LocalClusterState = 'created';
   private readonly shardProcs: RoleProcess[] = [];
   private readonly headProcs: RoleProcess[] = [];
+  private coordinatorProc: RoleProcess | undefined;
+  private readonly qcuProcs: RoleProcess[] = [];
   private info: ClusterFile | undefined;
   private stopping: Promise<void> | undefined;
   readonly options: LocalClusterOptions;
@@ -65,10 +71,13 @@ export class LocalCluster {
         );
       }
       const headReady = await Promise.all(this.headProcs.map((p) => p.ready()));
+      const jobs = this.options.qcus > 0 ? await this.startJobs(headReady.map((r) => r.address)) : undefined;
       this.info = {
         dataDir,
         shards: shardReady.map((r, id) => ({ id, address: r.address, pid: r.pid })),
         heads: headReady.map((r) => ({ id: r.id, address: r.address, pid: r.pid })),
+        coordinator: jobs?.coordinator,
+        qcus: jobs?.qcus ?? [],
         startedAt: new Date().toISOString(),
         pid: process.pid,
       };
@@ -81,16 +90,37 @@ export class LocalCluster {
     }
   }
 
-  /** Resolves when any process of the cluster exits on its own (not via stop()). */
-  whenAnyExits(): Promise<string> {
-    return Promise.race([...this.shardProcs, ...this.headProcs].map((p) => p.whenExited().then(() => p.name)));
+  /** The coordinator (durable state in the data directory), then the QCUs, which register their units with it. */
+  private async startJobs(heads: readonly string[]): Promise<Pick<ClusterFile, 'coordinator' | 'qcus'>> {
+    const { dataDir, host, log } = this.options;
+    this.coordinatorProc = new RoleProcess('coordinator', ['coordinator', '--store', `sqlite:${join(dataDir, 'coordinator.sqlite')}`, '--host', host, '--port', '0'], log);
+    const coordinator = await this.coordinatorProc.ready();
+    const units = this.options.units ? ['--units', this.options.units] : [];
+    for (let i = 0; i < this.options.qcus; i++) {
+      this.qcuProcs.push(
+        new RoleProcess(`qcu-${i}`, ['qcu', '--id', `qcu-${i}`, '--coordinator', coordinator.address, '--heads', heads.join(','), '--drain-ms', '8000', ...units], log),
+      );
+    }
+    const qcus = await Promise.all(this.qcuProcs.map((p) => p.ready()));
+    return { coordinator: { address: coordinator.address, pid: coordinator.pid }, qcus: qcus.map((q) => ({ id: q.id, pid: q.pid })) };
   }
 
-  /** Stops heads first, then shards (each drains on SIGTERM). Idempotent. */
+  /** Resolves when any process of the cluster exits on its own (not via stop()). */
+  whenAnyExits(): Promise<string> {
+    return Promise.race(this.processes().map((p) => p.whenExited().then(() => p.name)));
+  }
+
+  private processes(): RoleProcess[] {
+    return [...this.shardProcs, ...this.headProcs, ...(this.coordinatorProc ? [this.coordinatorProc] : []), ...this.qcuProcs];
+  }
+
+  /** Stops QCUs first (they hand back work), then the coordinator, heads and shards (each drains on SIGTERM). Idempotent. */
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
         this.stateValue = 'stopping';
+        await Promise.all(this.qcuProcs.map((p) => p.stop()));
+        await this.coordinatorProc?.stop();
         await Promise.all(this.headProcs.map((p) => p.stop()));
         await Promise.all(this.shardProcs.map((p) => p.stop()));
         await removeClusterFile(this.options.dataDir);

@@ -12,6 +12,8 @@ export interface ClusterFlags {
   years: number;
   seed: number;
   cacheMb?: number;
+  qcus: number;
+  units?: string;
 }
 
 /** Flags shared by `florin up` and `florin demo`. */
@@ -23,7 +25,9 @@ export function addClusterOptions(cmd: Command): Command {
     .option('--symbols <n>', 'symbols in the sample market generated on first run', positiveInt('--symbols'), DEFAULT_MARKET.symbols)
     .option('--years <n>', 'years of daily bars in the sample market', positiveInt('--years'), DEFAULT_MARKET.years)
     .option('--seed <n>', 'seed of the sample market', nonNegativeInt('--seed'), DEFAULT_MARKET.seed)
-    .option('--cache-mb <n>', 'head-node cache size in MiB', positiveInt('--cache-mb'));
+    .option('--cache-mb <n>', 'head-node cache size in MiB', positiveInt('--cache-mb'))
+    .option('--qcus <n>', 'QCU worker processes (0: no coordinator and no QCUs)', nonNegativeInt('--qcus'), 4)
+    .option('--units <module>', 'unit module the QCUs load (default: the example units)');
 }
 
 export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string) => void): LocalClusterOptions {
@@ -34,6 +38,8 @@ export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string)
     host: '127.0.0.1',
     market: { symbols: flags.symbols, years: flags.years, seed: flags.seed },
     headArgs: flags.cacheMb ? ['--cache-mb', String(flags.cacheMb)] : [],
+    qcus: flags.qcus,
+    units: flags.units,
     log,
   };
 }

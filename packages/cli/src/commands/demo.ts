@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import Table from 'cli-table3';
-import { DataClient, type HeadStats } from '@florin/client';
+import { connect, type DataClient, type HeadStats, type JobsClient } from '@florin/client';
 import { parseTime } from '@florin/core';
 import { generateMarket } from '@florin/store';
 import { LocalCluster } from '../cluster/local-cluster.js';
 import { framesToTable } from '../output/frame-table.js';
 import { addClusterOptions, clusterOptionsFromFlags, type ClusterFlags } from './cluster-options.js';
 import { printCluster } from './up.js';
+import { followWithProgress } from './submit.js';
+import { jobSummary } from '../output/job-view.js';
 
 /** `npm start`: a local cluster, reads through the head nodes, and what aggregation did. */
 export function demoCommand(): Command {
@@ -20,13 +22,14 @@ export function demoCommand(): Command {
       const info = await cluster.start();
       out(`\nFlorin local cluster (data in ${info.dataDir}):\n`);
       printCluster(info, out);
-      const data = new DataClient({ heads: info.heads.map((h) => h.address) });
+      const connection = connect({ heads: info.heads.map((h) => h.address), coordinator: info.coordinator?.address });
       try {
-        await readSeries(data, flags, out);
-        out('\nWhat the head nodes did:\n');
-        out(statsTable(await data.stats()) + '\n');
+        await readSeries(connection.data, flags, out);
+        if (connection.jobs) await runBacktest(connection.jobs, flags, out);
+        out('\nWhat the head nodes did (reads by the demo and by the QCUs):\n');
+        out(statsTable(await connection.data.stats()) + '\n');
       } finally {
-        data.close();
+        connection.close();
       }
     } finally {
       await cluster.stop();
@@ -58,6 +61,18 @@ async function readSeries(data: DataClient, flags: ClusterFlags, out: (t: string
   const ms = performance.now() - started;
   const points = answers.reduce((n, frames) => n + frames.reduce((m, f) => m + f.timestamps.length, 0), 0);
   out(`\n${answers.length} concurrent overlapping reads (50 symbols; 10y, 5y, 2y and 1y windows): ${points.toLocaleString('en-US')} points in ${ms.toFixed(0)} ms\n`);
+}
+
+/** The momentum backtest over the whole sample market: 12-1 momentum per symbol, then a long/short portfolio. */
+async function runBacktest(jobs: JobsClient, flags: ClusterFlags, out: (t: string) => void): Promise<void> {
+  const market = generateMarket({ symbols: flags.symbols, years: flags.years, seed: flags.seed });
+  const first = market.timestamps[0]!;
+  const end = market.timestamps[market.timestamps.length - 1]! + 86_400_000;
+  out(`\nSubmitting the momentum backtest over all ${market.symbols.length} symbols (12-1 momentum per symbol, then a long/short portfolio):\n`);
+  const handle = await jobs.submit({ unit: 'momentum', dataset: market.dataset.name, symbols: 'all', startMs: first, endMs: end, taskSize: 25 });
+  const job = await followWithProgress(handle);
+  out(jobSummary(job) + '\n');
+  if (job.state !== 'succeeded') throw new Error(`the backtest job ended ${job.state}: ${job.error ?? ''}`);
 }
 
 function statsTable(stats: readonly HeadStats[]): string {

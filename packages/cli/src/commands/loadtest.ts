@@ -1,0 +1,108 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { invalidArgument } from '@florin/core';
+import { ShardRouter } from '@florin/client';
+import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
+import { resolveLoadAddresses, resolveLoadUniverse, type LoadTargetFlags } from '../loadtest/cli-target.js';
+import { LOAD_TEST_DEFAULTS } from '../loadtest/load-options.js';
+import { loadTestJson } from '../loadtest/load-result.js';
+import type { LoadMode } from '../loadtest/load-target.js';
+import { LoadProgressBar } from '../loadtest/progress-bar.js';
+import { loadTestNotes, loadTestTable } from '../loadtest/report.js';
+import { runLoadTest } from '../loadtest/run-load-test.js';
+import { verifyAnswers, type VerifyOutcome } from '../loadtest/verify.js';
+import { listArg, nonNegativeInt, positiveInt, timeArg } from '../options.js';
+
+interface LoadTestFlags extends LoadTargetFlags {
+  direct: boolean;
+  coalesce: boolean;
+  clients: number;
+  symbols: number;
+  requests?: number;
+  seconds?: number;
+  seed: number;
+  minWindowBars: number;
+  verify?: number;
+  json: boolean;
+}
+
+function positiveNumber(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0, got "${value}"`);
+    return n;
+  };
+}
+
+export function loadtestCommand(): Command {
+  const d = LOAD_TEST_DEFAULTS;
+  return new Command('loadtest')
+    .description(
+      'simulate many QCU clients reading overlapping random windows through the head nodes (loopback only); ' +
+        'report throughput, latency percentiles, cache hit ratio and upstream amplification',
+    )
+    .option('--heads <list>', 'head-node addresses (default: the local cluster)', listArg)
+    .option('--shards <list>', 'shard addresses in shard-id order (for --direct and --verify; default: the local cluster)', listArg)
+    .option('--data-dir <dir>', 'data directory of the local cluster (cluster.json, market.json)', DEFAULT_DATA_DIR)
+    .option('--direct', 'send the same workload straight to the shards, no head node', false)
+    .option('--no-coalesce', 'send the same workload through the heads with aggregation off for every read')
+    .option('--clients <n>', 'concurrent simulated clients, one request in flight each', positiveInt('--clients'), d.clients)
+    .option('--symbols <n>', 'distinct symbols per request', positiveInt('--symbols'), d.symbolsPerRequest)
+    .option('--requests <n>', `requests in the run (default ${d.requests}; unbounded with --seconds)`, positiveInt('--requests'))
+    .option('--seconds <s>', 'stop starting requests after this many seconds', positiveNumber('--seconds'))
+    .option('--seed <n>', 'workload seed: the same seed sends the same requests in every mode', nonNegativeInt('--seed'), d.seed)
+    .option('--min-window-bars <n>', 'shortest window in bars (lengths are log-uniform up to the whole range)', positiveInt('--min-window-bars'), d.minWindowBars)
+    .option('--fields <list>', 'fields each request reads (default: all; the heads fetch whole rows either way)', listArg)
+    .option('--universe <list>', 'symbols to draw from (default: every symbol of the sample market in --data-dir)', listArg)
+    .option('--dataset <name>', 'dataset of --universe (default bars)')
+    .option('--from <time>', 'start of the range windows lie in (default: the dataset\'s first bar)', timeArg)
+    .option('--to <time>', 'end of that range, exclusive (default: one bar past the dataset\'s last)', timeArg)
+    .option('--deadline-ms <n>', 'deadline of each read', positiveInt('--deadline-ms'), d.deadlineMs)
+    .option('--verify <n>', 'check every n-th answer bit for bit against a direct read from the shards', positiveInt('--verify'))
+    .option('--json', 'end stdout with the result as one JSON line', false)
+    .action(async (flags: LoadTestFlags) => {
+      if (flags.direct && !flags.coalesce) throw invalidArgument('give --direct or --no-coalesce, not both');
+      const mode: LoadMode = flags.direct ? 'direct' : flags.coalesce ? 'heads' : 'no-coalesce';
+      const addresses = await resolveLoadAddresses(flags);
+      if (flags.verify !== undefined && !addresses.shards?.length) {
+        throw invalidArgument('--verify reads the shards directly: give --shards, or run against a local cluster');
+      }
+      const universe = await resolveLoadUniverse(flags, mode, addresses);
+      const bar = new LoadProgressBar(`loadtest ${mode}`);
+      const result = await runLoadTest({
+        mode,
+        addresses,
+        universe,
+        clients: flags.clients,
+        symbolsPerRequest: flags.symbols,
+        minWindowBars: flags.minWindowBars,
+        requests: flags.requests,
+        seconds: flags.seconds,
+        seed: flags.seed,
+        deadlineMs: flags.deadlineMs,
+        sampleEvery: flags.verify,
+        onProgress: (p) => bar.update(p),
+      }).finally(() => bar.stop());
+      let verified: VerifyOutcome | undefined;
+      if (flags.verify !== undefined) {
+        const router = new ShardRouter(addresses.shards!);
+        try {
+          verified = await verifyAnswers(result.sampled, (q) => router.read(q, { deadlineMs: flags.deadlineMs }));
+        } finally {
+          router.close();
+        }
+      }
+      const out = (line: string): void => void process.stdout.write(line + '\n');
+      out(`florin loadtest (${mode}): ${result.requests} requests, ${result.clients} clients x ${result.symbolsPerRequest} symbols`);
+      out(loadTestTable([result]));
+      for (const note of loadTestNotes(result)) out(note);
+      if (verified) {
+        out(`verify: ${verified.checked} answers (${verified.points.toLocaleString('en-US')} points) compared with direct shard reads, ${verified.mismatches.length} differ`);
+        for (const m of verified.mismatches.slice(0, 10)) out(`  ${m}`);
+      }
+      if (flags.json) {
+        const json = loadTestJson(result);
+        out(JSON.stringify(verified ? { ...json, verified: { checked: verified.checked, points: verified.points, mismatches: verified.mismatches.length } } : json));
+      }
+      if (result.errors > 0 || (verified && verified.mismatches.length > 0)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { loadUnits, QcuWorker } from '@florin/qcu';
+import { listArg, positiveInt } from '../options.js';
+import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+
+/** The built-in example units (momentum with its backtest, mean reversion, volatility). */
+const EXAMPLE_UNITS_MODULE = fileURLToPath(import.meta.resolve('@florin/qcu').replace(/index\.js$/, 'examples.js'));
+
+interface QcuFlags {
+  units?: string;
+  coordinator: string;
+  heads: string[];
+  concurrency?: number;
+  batchSize?: number;
+  leaseMs?: number;
+  computeThreads?: number;
+  drainMs?: number;
+  id?: string;
+}
+
+export function qcuCommand(): Command {
+  return new Command('qcu')
+    .description('run a QCU worker: lease tasks of the given units, compute, publish results, complete')
+    .option('--units <module>', 'ES module exporting units made with defineUnit() (default: the example units)')
+    .requiredOption('--coordinator <address>', 'coordinator host:port')
+    .requiredOption('--heads <list>', 'head-node addresses, comma-separated', listArg)
+    .option('--concurrency <n>', 'tasks run at once (default 4)', positiveInt('--concurrency'))
+    .option('--batch-size <n>', 'most tasks leased per call (default 16)', positiveInt('--batch-size'))
+    .option('--lease-ms <n>', 'lease asked for; heartbeats every third of it (default 30000)', positiveInt('--lease-ms'))
+    .option('--compute-threads <n>', 'worker threads for CPU-heavy kernels (default cores - 1)', positiveInt('--compute-threads'))
+    .option('--drain-ms <n>', 'on SIGTERM, how long running tasks may take before they are handed back (default 110000; Fargate Spot gives 120 s)', positiveInt('--drain-ms'))
+    .option('--id <name>', 'worker id (default qcu-<host>-<pid>-<random>)')
+    .action(async (flags: QcuFlags) => {
+      const units = await loadUnits(flags.units ?? EXAMPLE_UNITS_MODULE);
+      const worker = new QcuWorker({
+        coordinator: flags.coordinator,
+        heads: flags.heads,
+        units,
+        workerId: flags.id,
+        concurrency: flags.concurrency,
+        batchSize: flags.batchSize,
+        leaseMs: flags.leaseMs,
+        computeThreads: flags.computeThreads,
+        drainDeadlineMs: flags.drainMs,
+      });
+      stopOnSignals(() => worker.drain());
+      await worker.start();
+      announceReady({ role: 'qcu', id: worker.workerId, address: units.map((u) => `${u.name}@${u.version}`).join(',') });
+    });
+}

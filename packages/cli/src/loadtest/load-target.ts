@@ -1,0 +1,95 @@
+import { invalidArgument, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { DataClient, ShardRouter, type HeadStats, type SeriesQuery } from '@florin/client';
+import { assertLoopback } from './loopback.js';
+
+/**
+ * How the load test reaches the data:
+ * - `heads`: through the head nodes, each key to its owning head (DataClient), aggregation on;
+ * - `no-coalesce`: the same, with every read opting out of aggregation (`coalesce: false`);
+ * - `direct`: straight to the shards (ShardRouter), no head in between.
+ */
+export type LoadMode = 'heads' | 'no-coalesce' | 'direct';
+
+export const LOAD_MODES: readonly LoadMode[] = Object.freeze(['heads', 'no-coalesce', 'direct']);
+
+/** Where the cluster listens. Head addresses are needed by the head modes, shard addresses (in shard-id order) by `direct`. */
+export interface LoadAddresses {
+  readonly heads?: readonly string[];
+  readonly shards?: readonly string[];
+}
+
+/** The head counters of a run, summed over every head. */
+export interface HeadTotals {
+  readonly heads: number;
+  readonly requests: number;
+  readonly pointsServed: number;
+  readonly upstreamRequests: number;
+  readonly upstreamPoints: number;
+  readonly joins: number;
+  readonly cacheHits: number;
+  readonly cachePartialHits: number;
+  readonly cacheMisses: number;
+  readonly evictions: number;
+  /** A gauge: bytes cached when the stats were taken. */
+  readonly cacheBytes: number;
+}
+
+/** One mode's connection: reads, head stats (none for `direct`), and a way to let go. */
+export interface LoadTarget {
+  readonly mode: LoadMode;
+  readonly description: string;
+  read(query: SeriesQuery, deadlineMs: number): Promise<SeriesFrame[]>;
+  listDatasets(deadlineMs: number): Promise<DatasetInfo[]>;
+  /** The heads' counters since the last reset (undefined in `direct` mode); with `reset`, they restart from zero afterwards. */
+  stats(reset: boolean): Promise<HeadTotals | undefined>;
+  /** Idempotent. */
+  close(): void;
+}
+
+/** Connects for `mode`, after checking every address it will use is on loopback. */
+export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses): LoadTarget {
+  if (mode === 'direct') {
+    const shards = addresses.shards ?? [];
+    if (shards.length === 0) throw invalidArgument('direct mode reads straight from the shards: give their addresses (--shards), or run it against a local cluster');
+    assertLoopback(shards, 'shard address');
+    const router = new ShardRouter(shards);
+    return {
+      mode,
+      description: `shards ${shards.join(', ')} (direct)`,
+      read: (query, deadlineMs) => router.read(query, { deadlineMs }),
+      listDatasets: (deadlineMs) => router.listDatasets({ deadlineMs }),
+      stats: () => Promise.resolve(undefined),
+      close: () => router.close(),
+    };
+  }
+  const heads = addresses.heads ?? [];
+  if (heads.length === 0) throw invalidArgument(`${mode} mode reads through the head nodes: give their addresses (--heads), or run it against a local cluster with head nodes`);
+  assertLoopback(heads, 'head address');
+  const data = new DataClient({ heads });
+  const coalesce = mode === 'heads';
+  return {
+    mode,
+    description: `head nodes ${heads.join(', ')}${coalesce ? '' : ' (coalesce off per call)'}`,
+    read: (query, deadlineMs) => data.read(query, coalesce ? { deadlineMs } : { deadlineMs, coalesce: false }),
+    listDatasets: (deadlineMs) => data.listDatasets({ deadlineMs }),
+    stats: async (reset) => sumStats(await data.stats(reset)),
+    close: () => data.close(),
+  };
+}
+
+function sumStats(stats: readonly HeadStats[]): HeadTotals {
+  const sum = (pick: (s: HeadStats) => number): number => stats.reduce((n, s) => n + pick(s), 0);
+  return {
+    heads: stats.length,
+    requests: sum((s) => s.requests),
+    pointsServed: sum((s) => s.pointsServed),
+    upstreamRequests: sum((s) => s.upstreamRequests),
+    upstreamPoints: sum((s) => s.upstreamPoints),
+    joins: sum((s) => s.joins),
+    cacheHits: sum((s) => s.cacheHits),
+    cachePartialHits: sum((s) => s.cachePartialHits),
+    cacheMisses: sum((s) => s.cacheMisses),
+    evictions: sum((s) => s.evictions),
+    cacheBytes: sum((s) => s.cacheBytes),
+  };
+}

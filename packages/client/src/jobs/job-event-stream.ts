@@ -1,0 +1,73 @@
+import type { CallOptions as GrpcCallOptions, ClientReadableStream } from '@grpc/grpc-js';
+import { FlorinError, fromServiceError } from '@florin/core';
+import { abortError, cancelOnAbort } from '../call-options.js';
+import { jobFromMessage, type JobEvent } from './job-types.js';
+import type { JobEventMessage } from './jobs-wire.js';
+
+export type WatchMethod = (request: { jobId: string }, options?: GrpcCallOptions) => ClientReadableStream<JobEventMessage>;
+
+export interface WatchOptions {
+  signal?: AbortSignal;
+  /**
+   * Re-watch when the coordinator is unavailable (restarting, draining), with
+   * backoff from 100 ms to 2 s, for at most this long in total. Default 60,000 ms; 0 disables.
+   */
+  reconnectForMs?: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** One Watch call as an async iterator of events; errors become FlorinErrors. */
+async function* watchOnce(method: WatchMethod, jobId: string, signal: AbortSignal | undefined): AsyncGenerator<JobEvent> {
+  const call = method({ jobId });
+  const detach = cancelOnAbort(call, signal);
+  try {
+    for await (const message of call as AsyncIterable<JobEventMessage>) {
+      yield { job: jobFromMessage(message.job), initial: message.initial, terminal: message.terminal };
+    }
+  } catch (err) {
+    throw signal?.aborted ? abortError(signal) : fromServiceError(err);
+  } finally {
+    detach();
+    call.cancel();
+  }
+}
+
+/**
+ * Job events until the terminal one: a snapshot first, then changes. When the
+ * coordinator becomes unavailable the watch is re-opened (a new snapshot
+ * follows), so a coordinator restart does not end it.
+ */
+export async function* watchJobEvents(method: WatchMethod, jobId: string, options: WatchOptions = {}): AsyncGenerator<JobEvent> {
+  const { signal } = options;
+  const budgetMs = options.reconnectForMs ?? 60_000;
+  let unavailableSince: number | undefined;
+  let backoffMs = 100;
+  for (;;) {
+    if (signal?.aborted) throw abortError(signal);
+    try {
+      for await (const event of watchOnce(method, jobId, signal)) {
+        unavailableSince = undefined;
+        backoffMs = 100;
+        yield event;
+        if (event.terminal) return;
+      }
+      throw new FlorinError('UNAVAILABLE', `the watch of job ${jobId} ended before the job finished`);
+    } catch (err) {
+      if (!(err instanceof FlorinError) || err.code !== 'UNAVAILABLE' || budgetMs === 0) throw err;
+      unavailableSince ??= Date.now();
+      if (Date.now() - unavailableSince > budgetMs) throw err;
+      await sleep(backoffMs, signal);
+      backoffMs = Math.min(2_000, backoffMs * 2);
+    }
+  }
+}

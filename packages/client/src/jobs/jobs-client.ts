@@ -1,0 +1,146 @@
+import type { Client } from '@grpc/grpc-js';
+import { failedPrecondition, invalidArgument, type Limits } from '@florin/core';
+import type { CallOptions } from '../call-options.js';
+import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event-stream.js';
+import { JobHandle, type JobOperations } from './job-handle.js';
+import { JobResultsReader, type JobData } from './job-results.js';
+import { jobFromMessage, type Job, type JobEvent, type JobState, type JobSubmission } from './job-types.js';
+import type { JobMessage, JobSpecMessage, ListJobsResponseMessage, SubmitJobResponseMessage } from './jobs-wire.js';
+import { ServiceChannel, type UnaryMethod } from './service-channel.js';
+
+export const JOB_SERVICE = 'florin.v1.JobService';
+
+export interface JobsClientOptions {
+  /** Channel limits and the default deadline (defaultDeadlineMs). Defaults: DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+  /**
+   * Resolves a whole-dataset universe (`symbols: 'all'`) into its symbols before
+   * submit, e.g. from the data plane. Default: `data.listSymbols` when `data` is
+   * given. Without either, 'all' is INVALID_ARGUMENT.
+   */
+  resolveUniverse?: (dataset: string, options?: CallOptions) => Promise<readonly string[]>;
+  /**
+   * The data plane (a DataClient over the head nodes, as connect() passes):
+   * JobHandle.results() reads through it. Without it, results() is FAILED_PRECONDITION.
+   * The JobsClient does not close it.
+   */
+  data?: JobData;
+}
+
+export interface ListJobsOptions extends CallOptions {
+  states?: readonly JobState[];
+  unit?: string;
+  /** Newest first. Default 50, at most 1000. */
+  limit?: number;
+}
+
+interface JobServiceStub extends Client {
+  Submit: UnaryMethod<{ spec: JobSpecMessage }, SubmitJobResponseMessage>;
+  Get: UnaryMethod<{ jobId: string }, JobMessage>;
+  List: UnaryMethod<{ states: string[]; unit: string; limit: number }, ListJobsResponseMessage>;
+  Cancel: UnaryMethod<{ jobId: string }, JobMessage>;
+  Watch: WatchMethod;
+}
+
+/**
+ * The SDK's client of the coordinator's florin.v1.JobService. Errors reject as
+ * FlorinError with the gRPC status and the coordinator's message.
+ */
+export class JobsClient implements JobOperations {
+  /** Reads what jobs published (JobHandle.results()), in reads of at most limits.maxSymbolsPerRequest symbols. */
+  readonly results: JobResultsReader;
+  private readonly channel: ServiceChannel<JobServiceStub>;
+  private readonly resolveUniverse: JobsClientOptions['resolveUniverse'];
+
+  constructor(address: string, options: JobsClientOptions = {}) {
+    this.channel = new ServiceChannel<JobServiceStub>(JOB_SERVICE, 'JobsClient', address, options.limits);
+    const { data } = options;
+    this.results = new JobResultsReader(data, this.channel.limits.maxSymbolsPerRequest);
+    this.resolveUniverse = options.resolveUniverse ?? (data ? (dataset, callOptions) => data.listSymbols(dataset, callOptions) : undefined);
+  }
+
+  get address(): string {
+    return this.channel.address;
+  }
+
+  /** Submits a job; the answer means it and all its tasks are durable. */
+  async submit(submission: JobSubmission, options?: CallOptions): Promise<JobHandle> {
+    const symbols = await this.universe(submission, options);
+    const spec: JobSpecMessage = {
+      unit: submission.unit,
+      unitVersion: submission.unitVersion ?? '',
+      dataset: submission.dataset,
+      symbols: [...symbols],
+      startMs: submission.startMs,
+      endMs: submission.endMs,
+      taskSize: submission.taskSize ?? 0,
+      paramsJson: JSON.stringify(submission.params ?? {}),
+      outputDataset: submission.outputDataset ?? '',
+      idempotencyKey: submission.idempotencyKey ?? '',
+      maxAttempts: submission.maxAttempts ?? 0,
+    };
+    for (const key of ['taskSize', 'maxAttempts'] as const) {
+      const value = submission[key];
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw invalidArgument(`${key} must be a positive integer, got ${String(value)}`);
+    }
+    const response = await this.channel.unary(this.channel.stub.Submit, { spec }, options);
+    return new JobHandle(this, jobFromMessage(response.job), response.created);
+  }
+
+  /** A handle on an existing job (answers NOT_FOUND for an unknown id). */
+  async handle(jobId: string, options?: CallOptions): Promise<JobHandle> {
+    return new JobHandle(this, await this.get(jobId, options), false);
+  }
+
+  async get(jobId: string, options?: CallOptions): Promise<Job> {
+    return jobFromMessage(await this.channel.unary(this.channel.stub.Get, { jobId }, options));
+  }
+
+  async list(options: ListJobsOptions = {}): Promise<Job[]> {
+    const request = {
+      states: (options.states ?? []).map((s) => `JOB_STATE_${s.toUpperCase()}`),
+      unit: options.unit ?? '',
+      limit: options.limit ?? 0,
+    };
+    const response = await this.channel.unary(this.channel.stub.List, request, options);
+    return response.jobs.map(jobFromMessage);
+  }
+
+  /** Cancels a queued or running job (idempotent); FAILED_PRECONDITION once it succeeded or failed. */
+  async cancel(jobId: string, options?: CallOptions): Promise<Job> {
+    return jobFromMessage(await this.channel.unary(this.channel.stub.Cancel, { jobId }, options));
+  }
+
+  /** Progress events of a job until it is terminal (re-watching across coordinator restarts). */
+  watch(jobId: string, options?: WatchOptions): AsyncGenerator<JobEvent> {
+    this.channel.assertOpen();
+    const stub = this.channel.stub;
+    return watchJobEvents((request, callOptions) => stub.Watch(request, callOptions), jobId, options);
+  }
+
+  /**
+   * Resolves once connected to the coordinator (e.g. after it restarted:
+   * calls made while the channel backs off fail fast with UNAVAILABLE).
+   * Rejects with UNAVAILABLE after timeoutMs (default 10,000).
+   */
+  waitForReady(timeoutMs = 10_000): Promise<void> {
+    return this.channel.waitForReady(timeoutMs);
+  }
+
+  /** Closes the channel. Idempotent. */
+  close(): void {
+    this.channel.close();
+  }
+
+  private async universe(submission: JobSubmission, options?: CallOptions): Promise<readonly string[]> {
+    if (submission.symbols !== 'all') return submission.symbols;
+    if (!this.resolveUniverse) {
+      throw invalidArgument(
+        `symbols: 'all' needs a JobsClient created with resolveUniverse or data (connect({ heads, coordinator }) passes both); or pass the symbols of ${submission.dataset} explicitly`,
+      );
+    }
+    const symbols = await this.resolveUniverse(submission.dataset, options);
+    if (symbols.length === 0) throw failedPrecondition(`symbols: 'all' found no symbols in ${submission.dataset}: it has no rows yet; write data first`);
+    return symbols;
+  }
+}

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import type { CoordinatorConfig } from './coordinator-config.js';
+import type { JobChangeFeed } from './job-change-feed.js';
+import type { ChangeSet, JobStore } from './store/job-store.js';
+import type { TaskReadySignal } from './task-ready-signal.js';
+
+/** What every JobService / WorkService handler works with. */
+export interface CoordinatorContext {
+  readonly store: JobStore;
+  readonly config: CoordinatorConfig;
+  readonly ready: TaskReadySignal;
+  readonly feed: JobChangeFeed;
+  /** Fires when the server starts closing: long polls answer, watch streams end. */
+  readonly shutdown: AbortSignal;
+}
+
+/** Wakes watchers of the changed jobs and, when tasks became leasable, the long polls. */
+export function publishChanges(ctx: CoordinatorContext, changes: ChangeSet): void {
+  if (changes.jobIds.length > 0) ctx.feed.publish(changes.jobIds);
+  if (changes.tasksReady) ctx.ready.notify();
+}
+
+/** A new job id: time-ordered prefix plus randomness, e.g. "job-lzx3k2a1-9f8e7d6c5b". Never contains "/". */
+export function newJobId(nowMs: number): string {
+  return `job-${nowMs.toString(36)}-${randomBytes(5).toString('hex')}`;
+}

@@ -1,0 +1,103 @@
+import { FlorinServer, serviceDefinition, type ServerState } from '@florin/core';
+import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './coordinator-config.js';
+import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
+import { JobChangeFeed } from './job-change-feed.js';
+import { jobServiceHandlers } from './job-handlers.js';
+import { LeaseSweeper } from './lease-sweeper.js';
+import type { JobStore } from './store/job-store.js';
+import { TaskReadySignal } from './task-ready-signal.js';
+import { workServiceHandlers } from './work-handlers.js';
+
+export const JOB_SERVICE = 'florin.v1.JobService';
+export const WORK_SERVICE = 'florin.v1.WorkService';
+
+export interface CoordinatorServerOptions extends CoordinatorOptions {
+  /** The durable state (openJobStore). It belongs to the caller: close() leaves it open. */
+  store: JobStore;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+}
+
+/**
+ * The coordinator: serves florin.v1.JobService (SDK / CLI) and
+ * florin.v1.WorkService (QCUs), plus health and reflection, over one JobStore.
+ * Lifecycle: created -> serving (start) -> draining -> stopped (close).
+ */
+export class CoordinatorServer {
+  readonly config: CoordinatorConfig;
+  readonly store: JobStore;
+  private readonly server: FlorinServer;
+  private readonly sweeper: LeaseSweeper;
+  private readonly shutdown = new AbortController();
+  private readonly host: string;
+  private readonly port: number;
+  private starting: Promise<{ address: string; port: number }> | undefined;
+  private closing: Promise<void> | undefined;
+  private addressValue: string | undefined;
+
+  constructor(options: CoordinatorServerOptions) {
+    const { store, host, port, ...rest } = options;
+    if (!store) throw new TypeError('CoordinatorServer needs a store (openJobStore)');
+    this.config = resolveCoordinatorConfig(rest);
+    this.store = store;
+    this.host = host ?? '127.0.0.1';
+    this.port = port ?? 0;
+    const ctx: CoordinatorContext = {
+      store,
+      config: this.config,
+      ready: new TaskReadySignal(),
+      feed: new JobChangeFeed(),
+      shutdown: this.shutdown.signal,
+    };
+    this.sweeper = new LeaseSweeper({
+      store,
+      policy: this.config.policy,
+      intervalMs: this.config.sweepIntervalMs,
+      onChanges: (changes) => publishChanges(ctx, changes),
+      onError: this.config.onBackgroundError,
+    });
+    this.server = new FlorinServer({ limits: this.config.limits });
+    this.server.addService(JOB_SERVICE, serviceDefinition(JOB_SERVICE), jobServiceHandlers(ctx));
+    this.server.addService(WORK_SERVICE, serviceDefinition(WORK_SERVICE), workServiceHandlers(ctx));
+  }
+
+  get state(): ServerState {
+    return this.server.state;
+  }
+
+  /** host:port once serving. */
+  get address(): string | undefined {
+    return this.addressValue;
+  }
+
+  /** Binds, starts the lease sweeper and reports SERVING. Calling it again returns the same result. */
+  start(): Promise<{ address: string; port: number }> {
+    this.starting ??= this.listen();
+    return this.starting;
+  }
+
+  private async listen(): Promise<{ address: string; port: number }> {
+    if (this.server.state !== 'created') throw new Error(`cannot start: coordinator is ${this.server.state}`);
+    const port = await this.server.listen(this.host, this.port);
+    this.addressValue = this.host.includes(':') && !this.host.startsWith('[') ? `[${this.host}]:${port}` : `${this.host}:${port}`;
+    this.sweeper.start();
+    return { address: this.addressValue, port };
+  }
+
+  /**
+   * Stops the sweeper, answers long polls (empty) and ends watch streams
+   * (UNAVAILABLE), drains in-flight calls for `graceMs` (default
+   * closeGraceMs), then stops. Idempotent; safe before start(). Leased tasks
+   * stay leased: their QCUs complete them after a restart, or the leases expire.
+   */
+  close(graceMs = this.config.closeGraceMs): Promise<void> {
+    this.closing ??= (async () => {
+      this.shutdown.abort();
+      await this.sweeper.stop();
+      await this.server.close(graceMs);
+    })();
+    return this.closing;
+  }
+}

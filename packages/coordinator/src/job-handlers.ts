@@ -1,0 +1,70 @@
+import { FlorinError, failedPrecondition, invalidArgument, notFound } from '@florin/core';
+import { newJobId, publishChanges, type CoordinatorContext } from './coordinator-context.js';
+import { unaryHandler } from './grpc-handlers.js';
+import { requireJob } from './job-lookup.js';
+import { checkJobSpec, requireUnit, resolveJobSpec } from './job-spec.js';
+import type { JobState } from './model.js';
+import {
+  jobMessage,
+  jobStateFromName,
+  type JobIdRequestMessage,
+  type JobMessage,
+  type ListJobsRequestMessage,
+  type SubmitJobRequestMessage,
+} from './wire.js';
+import { watchHandler } from './job-watch.js';
+
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_LIST_LIMIT = 1_000;
+
+async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage): Promise<{ job: JobMessage; created: boolean }> {
+  const checked = checkJobSpec(request.spec, ctx.config);
+  const unit = requireUnit(await ctx.store.findUnit(checked.input.unit, checked.input.unitVersion || undefined), checked.input);
+  const { spec, specHash } = resolveJobSpec(checked, unit);
+  const nowMs = Date.now();
+  const { job, created } = await ctx.store.createJob({ jobId: newJobId(nowMs), spec, specHash, hasFinal: unit.hasFinal, nowMs });
+  if (!created && job.specHash !== specHash) {
+    throw new FlorinError(
+      'ALREADY_EXISTS',
+      `idempotency key ${JSON.stringify(spec.idempotencyKey)} already names job ${job.jobId}, submitted with a different spec; use a new key for a different job`,
+    );
+  }
+  if (created) publishChanges(ctx, { jobIds: [job.jobId], tasksReady: true });
+  return { job: jobMessage(job), created };
+}
+
+async function list(ctx: CoordinatorContext, request: ListJobsRequestMessage): Promise<{ jobs: JobMessage[] }> {
+  const states: JobState[] = [];
+  for (const name of request.states) {
+    const state = jobStateFromName(name);
+    if (!state) throw invalidArgument(`states: ${name} is not a job state; use QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED`);
+    states.push(state);
+  }
+  const limit = request.limit === 0 ? DEFAULT_LIST_LIMIT : request.limit;
+  if (limit > MAX_LIST_LIMIT) throw invalidArgument(`limit ${limit} is above ${MAX_LIST_LIMIT}; page by state or unit instead`);
+  const jobs = await ctx.store.listJobs({ states, unit: request.unit || undefined, limit, omitSymbols: true });
+  return { jobs: jobs.map(jobMessage) };
+}
+
+async function cancel(ctx: CoordinatorContext, request: JobIdRequestMessage): Promise<JobMessage> {
+  if (!request.jobId) throw invalidArgument('job_id is required');
+  const { job, changes } = await ctx.store.cancelJob(request.jobId, Date.now());
+  if (!job) throw notFound(`unknown job ${JSON.stringify(request.jobId)}`);
+  publishChanges(ctx, changes);
+  if (job.state === 'succeeded' || job.state === 'failed') {
+    throw failedPrecondition(`job ${job.jobId} already ${job.state}; only queued or running jobs can be cancelled`);
+  }
+  return jobMessage(job);
+}
+
+/** The florin.v1.JobService implementation. */
+export function jobServiceHandlers(ctx: CoordinatorContext) {
+  const onUnexpected = ctx.config.onBackgroundError;
+  return {
+    Submit: unaryHandler((req: SubmitJobRequestMessage) => submit(ctx, req), onUnexpected),
+    Get: unaryHandler(async (req: JobIdRequestMessage) => jobMessage(await requireJob(ctx, req.jobId)), onUnexpected),
+    List: unaryHandler((req: ListJobsRequestMessage) => list(ctx, req), onUnexpected),
+    Cancel: unaryHandler((req: JobIdRequestMessage) => cancel(ctx, req), onUnexpected),
+    Watch: watchHandler(ctx),
+  };
+}

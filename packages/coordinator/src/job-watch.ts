@@ -1,0 +1,123 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { FlorinError, isServiceError, toServiceError, unavailable } from '@florin/core';
+import type { CoordinatorContext } from './coordinator-context.js';
+import { requireJob } from './job-lookup.js';
+import { isTerminalJob, type JobRecord } from './model.js';
+import { jobMessage, type JobIdRequestMessage, type JobMessage } from './wire.js';
+
+export interface JobEventMessage {
+  job: JobMessage;
+  initial: boolean;
+  terminal: boolean;
+}
+
+/** What makes two snapshots different events (not the clock). */
+function fingerprint(job: JobRecord): string {
+  return JSON.stringify([job.state, job.progress, job.resultJson, job.error]);
+}
+
+/**
+ * Watch: an initial snapshot, then one event per observed change, coalesced
+ * (changes within watchCoalesceMs become one event; the job is also re-read
+ * every watchPollMs). The stream ends OK after the terminal event, with
+ * UNAVAILABLE when the coordinator closes, and stops when the client cancels.
+ */
+export function watchHandler(ctx: CoordinatorContext) {
+  return (call: ServerWritableStream<JobIdRequestMessage, JobEventMessage>): void => {
+    void new JobWatch(ctx, call).run();
+  };
+}
+
+class JobWatch {
+  private last = '';
+  private coalesce: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private reading = false;
+  private again = false;
+  private finished = false;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(
+    private readonly ctx: CoordinatorContext,
+    private readonly call: ServerWritableStream<JobIdRequestMessage, JobEventMessage>,
+  ) {}
+
+  async run(): Promise<void> {
+    this.call.on('cancelled', () => this.finish());
+    const onShutdown = (): void => this.finish(unavailable('the coordinator is shutting down; watch again'));
+    if (this.ctx.shutdown.aborted) return onShutdown();
+    this.ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+    const detach = (): void => this.ctx.shutdown.removeEventListener('abort', onShutdown);
+    this.unsubscribe = (() => {
+      const off = this.ctx.feed.subscribe(this.call.request.jobId ?? '', () => this.schedule());
+      return () => {
+        off();
+        detach();
+      };
+    })();
+    try {
+      const job = await requireJob(this.ctx, this.call.request.jobId);
+      this.send(job, true);
+    } catch (err) {
+      return this.finish(err);
+    }
+    this.poll = setInterval(() => this.schedule(), this.ctx.config.watchPollMs);
+    this.poll.unref();
+  }
+
+  /** Coalesces change notifications into one re-read. */
+  private schedule(): void {
+    if (this.finished || this.coalesce) return;
+    this.coalesce = setTimeout(() => {
+      this.coalesce = undefined;
+      void this.refresh();
+    }, this.ctx.config.watchCoalesceMs);
+    this.coalesce.unref();
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.finished) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    try {
+      const job = await this.ctx.store.getJob(this.call.request.jobId);
+      if (!job) throw new FlorinError('NOT_FOUND', `job ${this.call.request.jobId} disappeared`);
+      this.send(job, false);
+    } catch (err) {
+      this.finish(err);
+    } finally {
+      this.reading = false;
+    }
+    if (this.again && !this.finished) {
+      this.again = false;
+      this.schedule();
+    }
+  }
+
+  private send(job: JobRecord, initial: boolean): void {
+    if (this.finished) return;
+    const print = fingerprint(job);
+    if (!initial && print === this.last) return;
+    this.last = print;
+    const terminal = isTerminalJob(job.state);
+    this.call.write({ job: jobMessage(job), initial, terminal });
+    if (terminal) this.finish();
+  }
+
+  private finish(err?: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.unsubscribe();
+    if (this.coalesce) clearTimeout(this.coalesce);
+    if (this.poll) clearInterval(this.poll);
+    if (this.call.cancelled) return;
+    if (err === undefined) this.call.end();
+    else {
+      if (!(err instanceof FlorinError) && !isServiceError(err)) this.ctx.config.onBackgroundError(err);
+      this.call.emit('error', toServiceError(err));
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/** Domain records of the job system, as the JobStore keeps them (wire-independent). */
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type TaskState = 'queued' | 'leased' | 'succeeded' | 'failed' | 'cancelled';
+
+export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
+
+export function isTerminalJob(state: JobState): boolean {
+  return TERMINAL_JOB_STATES.includes(state);
+}
+
+/** Why a lease named by a QCU is no longer its to run (or why a completion was refused). */
+export type LeaseLossReason = 'lease_lost' | 'job_cancelled' | 'job_failed' | 'unknown_task' | 'already_completed';
+
+export interface UnitDefinition {
+  name: string;
+  version: string;
+  /** Canonical JSON of the params schema ("{}" for none). */
+  paramsSchemaJson: string;
+  hasFinal: boolean;
+  description: string;
+}
+
+export interface UnitRecord extends UnitDefinition {
+  workerId: string;
+  registeredMs: number;
+  updatedMs: number;
+}
+
+/** A job's spec after validation: version pinned, defaults filled, symbols deduplicated. */
+export interface ResolvedJobSpec {
+  unit: string;
+  unitVersion: string;
+  dataset: string;
+  symbols: string[];
+  startMs: number;
+  endMs: number;
+  taskSize: number;
+  /** Canonical JSON of the params with schema defaults filled in. */
+  paramsJson: string;
+  outputDataset: string;
+  idempotencyKey: string;
+  maxAttempts: number;
+}
+
+export interface JobProgress {
+  tasksTotal: number;
+  tasksQueued: number;
+  tasksRunning: number;
+  tasksSucceeded: number;
+  tasksFailed: number;
+  tasksCancelled: number;
+  retries: number;
+}
+
+export interface JobRecord {
+  jobId: string;
+  spec: ResolvedJobSpec;
+  /** Hash of the submitted spec, compared when an idempotency key is reused. */
+  specHash: string;
+  hasFinal: boolean;
+  /** Symbols in the universe (also when spec.symbols was left out, as in List). */
+  symbolCount: number;
+  state: JobState;
+  progress: JobProgress;
+  resultJson: string;
+  error: string;
+  errorStack: string;
+  failedTaskIndex: number;
+  createdMs: number;
+  updatedMs: number;
+  finishedMs: number;
+}
+
+export interface NewJob {
+  jobId: string;
+  spec: ResolvedJobSpec;
+  specHash: string;
+  hasFinal: boolean;
+  nowMs: number;
+}
+
+/** A task handed to a QCU under a lease. */
+export interface LeasedTask {
+  taskId: string;
+  jobId: string;
+  index: number;
+  attempt: number;
+  unit: string;
+  unitVersion: string;
+  final: boolean;
+  dataset: string;
+  symbols: string[];
+  startMs: number;
+  endMs: number;
+  paramsJson: string;
+  outputDataset: string;
+  /** Regular tasks' results, for the final task only. */
+  parts: { index: number; resultJson: string }[];
+  leaseExpiresMs: number;
+  maxAttempts: number;
+}
+
+export interface LeaseRef {
+  taskId: string;
+  attempt: number;
+}
+
+export interface TaskOutcome extends LeaseRef {
+  ok: boolean;
+  resultJson: string;
+  error: string;
+  stack: string;
+  retryable: boolean;
+}
+
+export interface OutcomeAck extends LeaseRef {
+  accepted: boolean;
+  /** Set when not accepted, or 'already_completed' for an accepted duplicate. */
+  reason?: LeaseLossReason;
+}
+
+/** The retry and size rules a store applies when tasks fail, expire or complete. */
+export interface TaskPolicy {
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxLeaseExpiries: number;
+  maxResultBytes: number;
+  maxFinalInputBytes: number;
+}
+
+/** Exponential backoff before the next attempt after `failures` failed attempts (1-based). */
+export function backoffMs(policy: Pick<TaskPolicy, 'retryBaseMs' | 'retryMaxMs'>, failures: number): number {
+  const exp = Math.min(30, Math.max(0, failures - 1));
+  return Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** exp);
+}
+
+export function taskIdOf(jobId: string, index: number): string {
+  return `${jobId}/${index}`;
+}
+
+/** Splits "<jobId>/<index>"; undefined when malformed. */
+export function parseTaskId(taskId: string): { jobId: string; index: number } | undefined {
+  const slash = taskId.lastIndexOf('/');
+  if (slash <= 0) return undefined;
+  const index = Number(taskId.slice(slash + 1));
+  if (!Number.isSafeInteger(index) || index < 0 || String(index) !== taskId.slice(slash + 1)) return undefined;
+  return { jobId: taskId.slice(0, slash), index };
+}
+
+export function unitRefKey(name: string, version: string): string {
+  return `${name}@${version}`;
+}

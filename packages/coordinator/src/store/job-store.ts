@@ -1,0 +1,99 @@
+import type {
+  JobRecord,
+  JobState,
+  LeaseLossReason,
+  LeaseRef,
+  LeasedTask,
+  NewJob,
+  OutcomeAck,
+  TaskOutcome,
+  TaskPolicy,
+  UnitDefinition,
+  UnitRecord,
+} from '../model.js';
+
+export interface ListJobsFilter {
+  states?: readonly JobState[];
+  unit?: string;
+  /** Newest first; at most this many. */
+  limit: number;
+  /** Leave spec.symbols empty (List answers do not carry universes). */
+  omitSymbols?: boolean;
+}
+
+export interface LeaseRequest {
+  workerId: string;
+  /** Exact (name, version) pairs the worker runs. */
+  units: readonly { name: string; version: string }[];
+  maxTasks: number;
+  leaseMs: number;
+  nowMs: number;
+  policy: TaskPolicy;
+}
+
+export interface HeartbeatResult {
+  extended: (LeaseRef & { leaseExpiresMs: number })[];
+  lost: (LeaseRef & { reason: LeaseLossReason })[];
+}
+
+/** What a mutation touched, so the server can wake watchers and long polls. */
+export interface ChangeSet {
+  /** Jobs whose state or progress changed. */
+  jobIds: string[];
+  /** True when tasks became (or will become) leasable: requeues, retries, a new final task. */
+  tasksReady: boolean;
+}
+
+/**
+ * The coordinator's durable state. Every method is one atomic transaction:
+ * when its promise resolves, the change is durable (survives SIGKILL of the
+ * process). Backends: SQLite (embedded) and PostgreSQL; one contract suite.
+ */
+export interface JobStore {
+  /** "sqlite" or "postgres". */
+  readonly kind: string;
+  /** Where the state lives (file path or URL without credentials). */
+  readonly location: string;
+
+  /** Upserts units (name, version) and records which worker hosts them. */
+  registerUnits(workerId: string, units: readonly UnitDefinition[], nowMs: number): Promise<UnitRecord[]>;
+  /** The unit with that exact version, or the most recently registered version when none is given. */
+  findUnit(name: string, version?: string): Promise<UnitRecord | undefined>;
+
+  /**
+   * Writes the job and all its tasks (consecutive `taskSize` slices of the
+   * symbols) in one transaction. When the spec's idempotency key already names
+   * a job, writes nothing and answers that job with created = false.
+   */
+  createJob(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
+  getJob(jobId: string): Promise<JobRecord | undefined>;
+  listJobs(filter: ListJobsFilter): Promise<JobRecord[]>;
+  /** Cancels a queued or running job and its unfinished tasks; answers the job as it is now (undefined if unknown). */
+  cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }>;
+
+  /**
+   * Requeues expired leases first (the lazy check), then leases up to maxTasks
+   * ready tasks FIFO by job then task index; each leased task's attempt grows by one.
+   */
+  leaseTasks(request: LeaseRequest): Promise<{ tasks: LeasedTask[]; changes: ChangeSet }>;
+  /** Extends leases this worker still holds; reports the others as lost with the reason. */
+  heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number): Promise<HeartbeatResult>;
+  /**
+   * Records outcomes in one transaction. Only an outcome for the task's current
+   * attempt, held by this worker, changes anything. Applies retries with
+   * backoff, job failure, final-task creation and job success.
+   */
+  completeTasks(
+    workerId: string,
+    outcomes: readonly TaskOutcome[],
+    nowMs: number,
+    policy: TaskPolicy,
+  ): Promise<{ acks: OutcomeAck[]; changes: ChangeSet }>;
+  /** Requeues tasks whose lease expired (failing those past maxLeaseExpiries). */
+  requeueExpired(nowMs: number, policy: TaskPolicy): Promise<ChangeSet>;
+  /** The earliest time a task of these units becomes leasable (next run or lease expiry), if any. */
+  nextReadyMs(units: readonly { name: string; version: string }[]): Promise<number | undefined>;
+
+  /** Idempotent. */
+  close(): Promise<void>;
+}

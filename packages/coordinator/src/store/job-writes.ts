@@ -1,0 +1,103 @@
+import { unitRefKey, type JobRecord, type NewJob } from '../model.js';
+import type { ListJobsFilter } from './job-store.js';
+import { jobColumns, jobFromRow, loadJobs, progressOf, type JobRow, type TxContext } from './job-rows.js';
+import { endJob, lockJob } from './job-settle.js';
+import { placeholders, type SqlExecutor, type SqlValue } from './sql-driver.js';
+
+/** Task rows per INSERT statement (13 parameters each; well under every placeholder limit). */
+const TASK_INSERT_CHUNK = 200;
+
+/**
+ * Inserts the job and its tasks. An existing job with the same idempotency
+ * key wins (also against a concurrent insert: ON CONFLICT DO NOTHING, then read it).
+ */
+export async function insertJob(ctx: TxContext, job: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+  const { spec } = job;
+  const key = spec.idempotencyKey === '' ? null : spec.idempotencyKey;
+  if (key !== null) {
+    const existing = await jobByKey(ctx.tx, key);
+    if (existing) return { job: existing, created: false };
+  }
+  const inserted = await ctx.tx.run(
+    `INSERT INTO coord_jobs (job_id, idempotency_key, spec_hash, unit, unit_version, has_final, dataset, symbols, symbol_count,
+       start_ms, end_ms, task_size, params_json, output_dataset, max_attempts, state, created_ms, updated_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+     ON CONFLICT DO NOTHING`,
+    [
+      job.jobId, key, job.specHash, spec.unit, spec.unitVersion, job.hasFinal ? 1 : 0, spec.dataset, JSON.stringify(spec.symbols),
+      spec.symbols.length, spec.startMs, spec.endMs, spec.taskSize, spec.paramsJson, spec.outputDataset, spec.maxAttempts,
+      job.nowMs, job.nowMs,
+    ],
+  );
+  if (inserted === 0) {
+    const existing = key === null ? undefined : await jobByKey(ctx.tx, key);
+    if (existing) return { job: existing, created: false };
+    throw new Error(`job id ${job.jobId} collided with an existing job`);
+  }
+  const [{ seq } = { seq: 0 }] = await ctx.tx.all<{ seq: number }>(`SELECT seq FROM coord_jobs WHERE job_id = ?`, [job.jobId]);
+  await insertTasks(ctx.tx, job, Number(seq));
+  const [record] = await loadJobs(ctx.tx, [job.jobId]);
+  return { job: record!, created: true };
+}
+
+async function insertTasks(tx: SqlExecutor, job: NewJob, seq: number): Promise<void> {
+  const { symbols, taskSize } = job.spec;
+  const unitRef = unitRefKey(job.spec.unit, job.spec.unitVersion);
+  const count = Math.ceil(symbols.length / taskSize);
+  for (let first = 0; first < count; first += TASK_INSERT_CHUNK) {
+    const last = Math.min(count, first + TASK_INSERT_CHUNK);
+    const values: SqlValue[] = [];
+    for (let i = first; i < last; i++) {
+      const slice = symbols.slice(i * taskSize, (i + 1) * taskSize);
+      values.push(job.jobId, i, seq, unitRef, JSON.stringify(slice), job.nowMs, job.nowMs);
+    }
+    const row = `(?, ?, ?, ?, 0, ?, 'queued', ?, ?)`;
+    await tx.run(
+      `INSERT INTO coord_tasks (job_id, idx, job_seq, unit_ref, final, symbols, state, next_run_ms, updated_ms)
+       VALUES ${Array.from({ length: last - first }, () => row).join(', ')}`,
+      values,
+    );
+  }
+}
+
+async function jobByKey(tx: SqlExecutor, key: string): Promise<JobRecord | undefined> {
+  const rows = await tx.all<JobRow>(`SELECT ${jobColumns(true)} FROM coord_jobs WHERE idempotency_key = ?`, [key]);
+  if (!rows[0]) return undefined;
+  const progress = await progressOf(tx, [rows[0].job_id]);
+  return jobFromRow(rows[0], progress.get(rows[0].job_id)!);
+}
+
+/** Cancels a queued or running job; terminal jobs are left as they are. Answers whether anything changed. */
+export async function cancelJobTx(ctx: TxContext, jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changed: boolean }> {
+  const row = await lockJob(ctx, jobId);
+  if (!row) return { job: undefined, changed: false };
+  const changed = row.state === 'queued' || row.state === 'running';
+  if (changed) await endJob(ctx, jobId, 'cancelled', nowMs);
+  const [job] = await loadJobs(ctx.tx, [jobId]);
+  return { job, changed };
+}
+
+/** Newest first, filtered by state and unit. */
+export async function selectJobs(ex: SqlExecutor, filter: ListJobsFilter): Promise<JobRecord[]> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.states && filter.states.length > 0) {
+    where.push(`state IN (${placeholders(filter.states.length)})`);
+    params.push(...filter.states);
+  }
+  if (filter.unit) {
+    where.push('unit = ?');
+    params.push(filter.unit);
+  }
+  params.push(filter.limit);
+  const rows = await ex.all<JobRow>(
+    `SELECT ${jobColumns(!filter.omitSymbols)} FROM coord_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY seq DESC LIMIT ?`,
+    params,
+  );
+  const progress = await progressOf(
+    ex,
+    rows.map((r) => r.job_id),
+  );
+  return rows.map((r) => jobFromRow(r, progress.get(r.job_id)!));
+}

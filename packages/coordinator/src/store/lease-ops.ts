@@ -1,0 +1,199 @@
+import {
+  taskIdOf,
+  unitRefKey,
+  type JobState,
+  type LeaseLossReason,
+  type LeaseRef,
+  type LeasedTask,
+  type TaskPolicy,
+} from '../model.js';
+import type { ChangeSet, HeartbeatResult, LeaseRequest } from './job-store.js';
+import { forUpdate, jobColumns, type JobRow, type TaskRow, type TxContext } from './job-rows.js';
+import { endJob, lockJob } from './job-settle.js';
+import { placeholders, type SqlExecutor } from './sql-driver.js';
+
+/** Groups values by job id, keeping first-seen order. */
+export function byJob<T>(items: readonly T[], jobOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = jobOf(item);
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Whether `workerId` still holds attempt `attempt` of the task, or why not. */
+export function leaseStatus(row: TaskRow | undefined, jobState: JobState | undefined, workerId: string, attempt: number): 'held' | LeaseLossReason {
+  if (!row) return 'unknown_task';
+  if (row.attempt !== attempt || row.lease_owner !== workerId) return 'lease_lost';
+  switch (row.state) {
+    case 'leased':
+      return 'held';
+    case 'queued':
+      return 'lease_lost';
+    case 'succeeded':
+    case 'failed':
+      return 'already_completed';
+    case 'cancelled':
+      return jobState === 'failed' ? 'job_failed' : 'job_cancelled';
+  }
+}
+
+/** Task rows of one job by index (locked on PostgreSQL). */
+export async function lockTasks(ctx: TxContext, jobId: string, indexes: readonly number[]): Promise<Map<number, TaskRow>> {
+  const rows = await ctx.tx.all<TaskRow>(
+    `SELECT * FROM coord_tasks WHERE job_id = ? AND idx IN (${placeholders(indexes.length)})${forUpdate(ctx)}`,
+    [jobId, ...indexes],
+  );
+  return new Map(rows.map((r) => [Number(r.idx), { ...r, idx: Number(r.idx), attempt: Number(r.attempt) }]));
+}
+
+export async function jobStates(ex: SqlExecutor, jobIds: readonly string[]): Promise<Map<string, JobState>> {
+  if (jobIds.length === 0) return new Map();
+  const rows = await ex.all<{ job_id: string; state: JobState }>(
+    `SELECT job_id, state FROM coord_jobs WHERE job_id IN (${placeholders(jobIds.length)})`,
+    jobIds,
+  );
+  return new Map(rows.map((r) => [r.job_id, r.state]));
+}
+
+/** Requeues expired leases; a task past maxLeaseExpiries fails its job. */
+export async function requeueExpiredTx(ctx: TxContext, nowMs: number, policy: TaskPolicy): Promise<ChangeSet> {
+  const rows = await ctx.tx.all<Pick<TaskRow, 'job_id' | 'idx' | 'expiries' | 'lease_owner'>>(
+    `SELECT job_id, idx, expiries, lease_owner FROM coord_tasks WHERE state = 'leased' AND lease_expires_ms <= ?
+     ORDER BY job_seq, idx${forUpdate(ctx, true)}`,
+    [nowMs],
+  );
+  const changes: ChangeSet = { jobIds: [], tasksReady: false };
+  for (const [jobId, tasks] of byJob(rows, (r) => r.job_id)) {
+    changes.jobIds.push(jobId);
+    const requeue = tasks.filter((t) => Number(t.expiries) + 1 < policy.maxLeaseExpiries).map((t) => Number(t.idx));
+    if (requeue.length > 0) {
+      changes.tasksReady = true;
+      await ctx.tx.run(
+        `UPDATE coord_tasks SET state = 'queued', expiries = expiries + 1, next_run_ms = ?, updated_ms = ?
+         WHERE job_id = ? AND idx IN (${placeholders(requeue.length)})`,
+        [nowMs, nowMs, jobId, ...requeue],
+      );
+    }
+    const lost = tasks.find((t) => Number(t.expiries) + 1 >= policy.maxLeaseExpiries);
+    if (lost && (await lockJob(ctx, jobId))) {
+      const error = `task ${Number(lost.idx)} lost its lease ${policy.maxLeaseExpiries} times (last holder ${lost.lease_owner}): its workers stopped heartbeating, crashed or ran out of memory (maxLeaseExpiries)`;
+      await ctx.tx.run(
+        `UPDATE coord_tasks SET state = 'failed', expiries = expiries + 1, error = ?, error_stack = '', updated_ms = ? WHERE job_id = ? AND idx = ?`,
+        [error, nowMs, jobId, Number(lost.idx)],
+      );
+      await endJob(ctx, jobId, 'failed', nowMs, { error, stack: '', taskIndex: Number(lost.idx) });
+    }
+  }
+  return changes;
+}
+
+/** Leases up to maxTasks ready tasks, FIFO by job then index. */
+export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{ tasks: LeasedTask[]; changes: ChangeSet }> {
+  const changes = await requeueExpiredTx(ctx, req.nowMs, req.policy);
+  const refs = [...new Set(req.units.map((u) => unitRefKey(u.name, u.version)))];
+  const picked = await ctx.tx.all<{ job_id: string; idx: number }>(
+    `SELECT job_id, idx FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
+     ORDER BY job_seq, idx LIMIT ?${forUpdate(ctx, true)}`,
+    [req.nowMs, ...refs, req.maxTasks],
+  );
+  if (picked.length === 0) return { tasks: [], changes };
+  const leaseExpiresMs = req.nowMs + req.leaseMs;
+  const groups = byJob(picked, (p) => p.job_id);
+  const jobIds = [...groups.keys()];
+  const rowsByTask = new Map<string, TaskRow>();
+  for (const [jobId, list] of groups) {
+    const idx = list.map((p) => Number(p.idx));
+    await ctx.tx.run(
+      `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?
+       WHERE job_id = ? AND idx IN (${placeholders(idx.length)})`,
+      [req.workerId, leaseExpiresMs, req.nowMs, jobId, ...idx],
+    );
+    const rows = await ctx.tx.all<TaskRow>(`SELECT * FROM coord_tasks WHERE job_id = ? AND idx IN (${placeholders(idx.length)})`, [jobId, ...idx]);
+    for (const r of rows) rowsByTask.set(taskIdOf(jobId, Number(r.idx)), r);
+  }
+  await ctx.tx.run(`UPDATE coord_jobs SET state = 'running', updated_ms = ? WHERE state = 'queued' AND job_id IN (${placeholders(jobIds.length)})`, [
+    req.nowMs,
+    ...jobIds,
+  ]);
+  const anyFinal = [...rowsByTask.values()].some((r) => Number(r.final) === 1);
+  const jobs = await ctx.tx.all<JobRow>(`SELECT ${jobColumns(anyFinal)} FROM coord_jobs WHERE job_id IN (${placeholders(jobIds.length)})`, jobIds);
+  const jobById = new Map(jobs.map((j) => [j.job_id, j]));
+  const tasks: LeasedTask[] = [];
+  for (const p of picked) {
+    const row = rowsByTask.get(taskIdOf(p.job_id, Number(p.idx)))!;
+    const job = jobById.get(p.job_id)!;
+    const final = Number(row.final) === 1;
+    tasks.push({
+      taskId: taskIdOf(p.job_id, Number(row.idx)),
+      jobId: p.job_id,
+      index: Number(row.idx),
+      attempt: Number(row.attempt),
+      unit: job.unit,
+      unitVersion: job.unit_version,
+      final,
+      dataset: job.dataset,
+      symbols: JSON.parse(final ? job.symbols : row.symbols) as string[],
+      startMs: Number(job.start_ms),
+      endMs: Number(job.end_ms),
+      paramsJson: job.params_json,
+      outputDataset: job.output_dataset,
+      parts: final ? await partsOf(ctx.tx, p.job_id) : [],
+      leaseExpiresMs,
+      maxAttempts: Number(job.max_attempts),
+    });
+  }
+  return { tasks, changes: { jobIds: [...new Set([...changes.jobIds, ...jobIds])], tasksReady: changes.tasksReady } };
+}
+
+async function partsOf(ex: SqlExecutor, jobId: string): Promise<LeasedTask['parts']> {
+  const rows = await ex.all<{ idx: number; result_json: string }>(
+    `SELECT idx, result_json FROM coord_tasks WHERE job_id = ? AND final = 0 ORDER BY idx`,
+    [jobId],
+  );
+  return rows.map((r) => ({ index: Number(r.idx), resultJson: r.result_json }));
+}
+
+/** Extends the leases this worker holds; reports the rest as lost. */
+export async function heartbeatTx(ctx: TxContext, workerId: string, leases: readonly (LeaseRef & { jobId: string; index: number })[], leaseMs: number, nowMs: number): Promise<HeartbeatResult> {
+  const result: HeartbeatResult = { extended: [], lost: [] };
+  const groups = byJob(leases, (l) => l.jobId);
+  const states = await jobStates(ctx.tx, [...groups.keys()]);
+  for (const [jobId, list] of groups) {
+    const rows = await lockTasks(ctx, jobId, list.map((l) => l.index));
+    const held: number[] = [];
+    for (const l of list) {
+      const status = leaseStatus(rows.get(l.index), states.get(jobId), workerId, l.attempt);
+      if (status === 'held') {
+        held.push(l.index);
+        result.extended.push({ taskId: l.taskId, attempt: l.attempt, leaseExpiresMs: nowMs + leaseMs });
+      } else {
+        result.lost.push({ taskId: l.taskId, attempt: l.attempt, reason: status });
+      }
+    }
+    if (held.length > 0) {
+      await ctx.tx.run(`UPDATE coord_tasks SET lease_expires_ms = ?, updated_ms = ? WHERE job_id = ? AND idx IN (${placeholders(held.length)})`, [
+        nowMs + leaseMs,
+        nowMs,
+        jobId,
+        ...held,
+      ]);
+    }
+  }
+  return result;
+}
+
+/** The earliest time a queued task becomes due or a lease expires, for these units. */
+export async function nextReadyMsOf(ex: SqlExecutor, units: readonly { name: string; version: string }[]): Promise<number | undefined> {
+  const refs = [...new Set(units.map((u) => unitRefKey(u.name, u.version)))];
+  if (refs.length === 0) return undefined;
+  const [row] = await ex.all<{ at: number | null }>(
+    `SELECT MIN(CASE WHEN state = 'queued' THEN next_run_ms ELSE lease_expires_ms END) AS at FROM coord_tasks
+     WHERE state IN ('queued', 'leased') AND unit_ref IN (${placeholders(refs.length)})`,
+    refs,
+  );
+  return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
+}

@@ -1,0 +1,34 @@
+/** A value bound to a `?` placeholder. Booleans are stored as 0/1 integers by the callers. */
+export type SqlValue = string | number | null;
+
+/** Runs statements written with `?` placeholders (the PostgreSQL driver rewrites them to $n). */
+export interface SqlExecutor {
+  all<T extends object>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Answers the number of rows changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/**
+ * A database connection (or pool) that runs serialized transactions. The SQL
+ * used by SqlJobStore is the subset both dialects share; where they differ
+ * (row locks, DDL) the store asks `dialect`.
+ */
+export interface SqlDriver extends SqlExecutor {
+  readonly dialect: SqlDialect;
+  readonly location: string;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it
+   * throws. `fn` may be run again when the database reports a serialization
+   * failure or deadlock, so it must only touch the database through `tx`.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
+/** "?, ?, ?" for n placeholders. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}

@@ -1,0 +1,109 @@
+import { parseTaskId, type JobRecord, type LeaseRef, type NewJob, type TaskOutcome, type TaskPolicy, type UnitDefinition } from '../model.js';
+import { completeTasksTx } from './completion.js';
+import type { ChangeSet, HeartbeatResult, JobStore, LeaseRequest, ListJobsFilter } from './job-store.js';
+import { loadJobs, type TxContext } from './job-rows.js';
+import { cancelJobTx, insertJob, selectJobs } from './job-writes.js';
+import { heartbeatTx, leaseTasksTx, nextReadyMsOf, requeueExpiredTx } from './lease-ops.js';
+import { schemaStatements } from './schema.js';
+import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import { selectUnit, upsertUnits } from './unit-rows.js';
+
+/**
+ * The JobStore over any SqlDriver: the job-system rules (leases, fencing by
+ * attempt, retries, final task, cancellation) are written once here, in SQL
+ * both SQLite and PostgreSQL run. Each method is one transaction.
+ */
+export class SqlJobStore implements JobStore {
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly driver: SqlDriver) {}
+
+  /** Creates the tables if missing and answers the ready store. */
+  static async open(driver: SqlDriver): Promise<SqlJobStore> {
+    try {
+      await driver.transaction(async (tx) => {
+        for (const ddl of schemaStatements(driver.dialect)) await tx.run(ddl);
+      });
+    } catch (err) {
+      await driver.close();
+      throw err;
+    }
+    return new SqlJobStore(driver);
+  }
+
+  get kind(): string {
+    return this.driver.dialect;
+  }
+
+  get location(): string {
+    return this.driver.location;
+  }
+
+  registerUnits(workerId: string, units: readonly UnitDefinition[], nowMs: number) {
+    return this.tx((ctx) => upsertUnits(ctx.tx, workerId, units, nowMs));
+  }
+
+  findUnit(name: string, version?: string) {
+    return selectUnit(this.driver, name, version);
+  }
+
+  createJob(job: NewJob) {
+    return this.tx((ctx) => insertJob(ctx, job));
+  }
+
+  async getJob(jobId: string): Promise<JobRecord | undefined> {
+    return (await this.read((ex) => loadJobs(ex, [jobId])))[0];
+  }
+
+  listJobs(filter: ListJobsFilter): Promise<JobRecord[]> {
+    return this.read((ex) => selectJobs(ex, filter));
+  }
+
+  async cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }> {
+    const { job, changed } = await this.tx((ctx) => cancelJobTx(ctx, jobId, nowMs));
+    return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false } };
+  }
+
+  leaseTasks(request: LeaseRequest) {
+    return this.tx((ctx) => leaseTasksTx(ctx, request));
+  }
+
+  async heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number): Promise<HeartbeatResult> {
+    const located: (LeaseRef & { jobId: string; index: number })[] = [];
+    const unknown: HeartbeatResult['lost'] = [];
+    for (const l of leases) {
+      const id = parseTaskId(l.taskId);
+      if (id) located.push({ ...l, ...id });
+      else unknown.push({ taskId: l.taskId, attempt: l.attempt, reason: 'unknown_task' });
+    }
+    const result = located.length > 0 ? await this.tx((ctx) => heartbeatTx(ctx, workerId, located, leaseMs, nowMs)) : { extended: [], lost: [] };
+    return { extended: result.extended, lost: [...result.lost, ...unknown] };
+  }
+
+  completeTasks(workerId: string, outcomes: readonly TaskOutcome[], nowMs: number, policy: TaskPolicy) {
+    return this.tx((ctx) => completeTasksTx(ctx, workerId, outcomes, nowMs, policy));
+  }
+
+  requeueExpired(nowMs: number, policy: TaskPolicy): Promise<ChangeSet> {
+    return this.tx((ctx) => requeueExpiredTx(ctx, nowMs, policy));
+  }
+
+  nextReadyMs(units: readonly { name: string; version: string }[]): Promise<number | undefined> {
+    return nextReadyMsOf(this.driver, units);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.driver.close();
+    return this.closing;
+  }
+
+  private tx<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new Error(`job store ${this.location} is closed`));
+    return this.driver.transaction((tx) => fn({ tx, dialect: this.driver.dialect }));
+  }
+
+  /** Multi-statement reads run in a transaction too, so they see one consistent state. */
+  private read<T>(fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.tx((ctx) => fn(ctx.tx));
+  }
+}

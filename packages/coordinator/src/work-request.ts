@@ -1,0 +1,73 @@
+import { invalidArgument } from '@florin/core';
+import type { CoordinatorConfig } from './coordinator-config.js';
+import type { LeaseRef, TaskOutcome } from './model.js';
+import { validateUnitName, validateUnitVersion } from './unit-definition.js';
+import type { TaskLeaseMessage, TaskOutcomeMessage, UnitRefMessage } from './wire.js';
+
+const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.:\-/@]{0,127}$/;
+/** Most leases or outcomes one Heartbeat / CompleteTasks may carry. */
+export const MAX_BATCH = 10_000;
+export const MAX_LEASE_TASKS = 1_000;
+const MAX_ERROR_CHARS = 64 * 1024;
+
+export function validateWorkerId(workerId: string): string {
+  if (!WORKER_ID.test(workerId)) {
+    throw invalidArgument(`malformed worker_id ${JSON.stringify(workerId)}: use 1-128 characters, a letter or digit first, then letters, digits or _ . : - / @`);
+  }
+  return workerId;
+}
+
+/** lease_ms: 0 is the default; otherwise within [minLeaseMs, maxLeaseMs]. */
+export function resolveLeaseMs(leaseMs: number, config: CoordinatorConfig): number {
+  if (leaseMs === 0) return config.defaultLeaseMs;
+  if (leaseMs < config.minLeaseMs || leaseMs > config.maxLeaseMs) {
+    throw invalidArgument(`lease_ms ${leaseMs} is outside [${config.minLeaseMs}, ${config.maxLeaseMs}] ms`);
+  }
+  return leaseMs;
+}
+
+export function validateUnitRefs(units: readonly UnitRefMessage[]): { name: string; version: string }[] {
+  if (units.length === 0) throw invalidArgument('units is empty: name the units (name and version) this worker can run');
+  return units.map((u) => ({ name: validateUnitName(u.name), version: validateUnitVersion(u.version, u.name) }));
+}
+
+function batch<T>(items: readonly T[], what: string): readonly T[] {
+  if (items.length === 0) throw invalidArgument(`${what} is empty`);
+  if (items.length > MAX_BATCH) throw invalidArgument(`${items.length} ${what} in one call; send at most ${MAX_BATCH}`);
+  return items;
+}
+
+function leaseRef(l: TaskLeaseMessage, what: string): LeaseRef {
+  if (!l.taskId) throw invalidArgument(`${what}: task_id is required`);
+  if (l.attempt < 1) throw invalidArgument(`${what} for task ${l.taskId}: attempt is required (the attempt number the task was leased with)`);
+  return { taskId: l.taskId, attempt: l.attempt };
+}
+
+export function validateLeases(leases: readonly TaskLeaseMessage[]): LeaseRef[] {
+  return batch(leases, 'leases').map((l) => leaseRef(l, 'lease'));
+}
+
+function checkJson(text: string, taskId: string): void {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw invalidArgument(`outcome for task ${taskId}: result_json is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Outcomes; error text is bounded (long messages are truncated, not refused). */
+export function validateOutcomes(outcomes: readonly TaskOutcomeMessage[]): TaskOutcome[] {
+  return batch(outcomes, 'outcomes').map((o) => {
+    const ref = leaseRef(o, 'outcome');
+    if (!o.ok && !o.error) throw invalidArgument(`outcome for task ${o.taskId}: a failure needs an error message`);
+    if (o.ok && o.resultJson !== '') checkJson(o.resultJson, o.taskId);
+    return {
+      ...ref,
+      ok: o.ok,
+      resultJson: o.ok ? o.resultJson : '',
+      error: o.ok ? '' : o.error.slice(0, MAX_ERROR_CHARS),
+      stack: o.ok ? '' : o.stack.slice(0, MAX_ERROR_CHARS),
+      retryable: !o.ok && o.retryable,
+    };
+  });
+}

@@ -1,0 +1,276 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobStore, NewJob, ResolvedJobSpec, TaskOutcome, TaskPolicy } from '@florin/coordinator';
+
+/** A backend under test: open() gives a fresh store; reopen() opens the same state again (a restart). */
+export interface StoreBackend {
+  open(): Promise<JobStore>;
+  reopen(): Promise<JobStore>;
+  cleanup(): Promise<void>;
+}
+
+export const POLICY: TaskPolicy = { retryBaseMs: 1_000, retryMaxMs: 8_000, maxLeaseExpiries: 3, maxResultBytes: 1_000, maxFinalInputBytes: 10_000 };
+const T0 = 1_700_000_000_000;
+const UNIT = { name: 'momentum', version: '1.0.0' };
+const FINAL_UNIT = { name: 'ranker', version: '2.0.0' };
+
+let jobCounter = 0;
+
+export function newJob(overrides: Partial<ResolvedJobSpec> & { hasFinal?: boolean; nowMs?: number } = {}): NewJob {
+  const { hasFinal, nowMs, ...spec } = overrides;
+  const full: ResolvedJobSpec = {
+    unit: UNIT.name,
+    unitVersion: UNIT.version,
+    dataset: 'daily',
+    symbols: ['A', 'B', 'C', 'D', 'E', 'F', 'G'],
+    startMs: 0,
+    endMs: 86_400_000,
+    taskSize: 3,
+    paramsJson: '{"window":20}',
+    outputDataset: 'signals',
+    idempotencyKey: '',
+    maxAttempts: 3,
+    ...spec,
+  };
+  return { jobId: `job-test-${++jobCounter}`, spec: full, specHash: `hash-${jobCounter}`, hasFinal: hasFinal ?? false, nowMs: nowMs ?? T0 };
+}
+
+const ok = (taskId: string, attempt: number, result: unknown = { n: 1 }): TaskOutcome => ({
+  taskId,
+  attempt,
+  ok: true,
+  resultJson: JSON.stringify(result),
+  error: '',
+  stack: '',
+  retryable: false,
+});
+const fail = (taskId: string, attempt: number, retryable: boolean, error = 'boom'): TaskOutcome => ({
+  taskId,
+  attempt,
+  ok: false,
+  resultJson: '',
+  error,
+  stack: `Error: ${error}\n    at unit.ts:1:1`,
+  retryable,
+});
+const lease = (store: JobStore, workerId: string, maxTasks: number, nowMs: number, units = [UNIT]) =>
+  store.leaseTasks({ workerId, units, maxTasks, leaseMs: 10_000, nowMs, policy: POLICY });
+
+/** The one contract every JobStore backend passes. */
+export function jobStoreContract(name: string, backend: () => StoreBackend): void {
+  describe(`JobStore contract: ${name}`, () => {
+    let b: StoreBackend;
+    let store: JobStore;
+
+    beforeEach(async () => {
+      b = backend();
+      store = await b.open();
+      await store.registerUnits('w0', [
+        { ...UNIT, paramsSchemaJson: '{"window":{"type":"integer"}}', hasFinal: false, description: 'm' },
+        { ...FINAL_UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'r' },
+      ], T0);
+    });
+    afterEach(async () => {
+      await store.close();
+      await b.cleanup();
+    });
+
+    it('upserts units and finds an exact or the latest version', async () => {
+      await store.registerUnits('w1', [{ name: 'momentum', version: '1.1.0', paramsSchemaJson: '{}', hasFinal: true, description: 'new' }], T0 + 5);
+      expect((await store.findUnit('momentum'))?.version).toBe('1.1.0');
+      expect((await store.findUnit('momentum', '1.0.0'))?.paramsSchemaJson).toBe('{"window":{"type":"integer"}}');
+      const [again] = await store.registerUnits('w2', [{ ...UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'changed' }], T0 + 9);
+      expect(again).toMatchObject({ ...UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'changed', workerId: 'w2', registeredMs: T0, updatedMs: T0 + 9 });
+      expect((await store.findUnit('momentum'))?.version).toBe('1.1.0');
+      expect(await store.findUnit('nope')).toBeUndefined();
+    });
+
+    it('writes a job and its task slices in one step, and keeps idempotency keys unique', async () => {
+      const { job, created } = await store.createJob(newJob({ idempotencyKey: 'k1' }));
+      expect(created).toBe(true);
+      expect(job).toMatchObject({ state: 'queued', symbolCount: 7, hasFinal: false, failedTaskIndex: -1, finishedMs: 0 });
+      expect(job.progress).toEqual({ tasksTotal: 3, tasksQueued: 3, tasksRunning: 0, tasksSucceeded: 0, tasksFailed: 0, tasksCancelled: 0, retries: 0 });
+      const again = await store.createJob(newJob({ idempotencyKey: 'k1', symbols: ['Z'] }));
+      expect(again.created).toBe(false);
+      expect(again.job.jobId).toBe(job.jobId);
+      expect(again.job.progress.tasksTotal).toBe(3);
+      const { tasks } = await lease(store, 'w', 10, T0);
+      expect(tasks.map((t) => t.symbols)).toEqual([['A', 'B', 'C'], ['D', 'E', 'F'], ['G']]);
+      expect(tasks.map((t) => t.taskId)).toEqual([0, 1, 2].map((i) => `${job.jobId}/${i}`));
+    });
+
+    it('leases in batches, FIFO by job then task, only for the units asked, attempt 1', async () => {
+      const a = (await store.createJob(newJob())).job;
+      const other = (await store.createJob(newJob({ unit: FINAL_UNIT.name, unitVersion: FINAL_UNIT.version }))).job;
+      const b2 = (await store.createJob(newJob({ symbols: ['X', 'Y'], taskSize: 1 }))).job;
+      const first = await lease(store, 'w1', 4, T0);
+      expect(first.tasks.map((t) => t.taskId)).toEqual([`${a.jobId}/0`, `${a.jobId}/1`, `${a.jobId}/2`, `${b2.jobId}/0`]);
+      expect(first.tasks.every((t) => t.attempt === 1 && t.leaseExpiresMs === T0 + 10_000 && !t.final)).toBe(true);
+      expect(first.tasks[0]).toMatchObject({ unit: UNIT.name, unitVersion: UNIT.version, dataset: 'daily', paramsJson: '{"window":20}', outputDataset: 'signals', maxAttempts: 3 });
+      expect(first.changes.jobIds.sort()).toEqual([a.jobId, b2.jobId].sort());
+      expect((await store.getJob(a.jobId))?.state).toBe('running');
+      const second = await lease(store, 'w2', 4, T0);
+      expect(second.tasks.map((t) => t.taskId)).toEqual([`${b2.jobId}/1`]);
+      expect((await lease(store, 'w3', 4, T0)).tasks).toEqual([]);
+      expect((await store.getJob(other.jobId))?.state).toBe('queued');
+      expect(await store.nextReadyMs([FINAL_UNIT])).toBe(T0);
+      expect(await store.nextReadyMs([UNIT])).toBe(T0 + 10_000);
+    });
+
+    it('completes tasks, refuses stale or foreign attempts, and succeeds the job with exact counts', async () => {
+      const { job } = await store.createJob(newJob());
+      const { tasks } = await lease(store, 'w1', 10, T0);
+      const [t0, t1, t2] = tasks as [typeof tasks[0], typeof tasks[0], typeof tasks[0]];
+      const r = await store.completeTasks('w1', [ok(t0.taskId, 1), ok(t1.taskId, 2), ok('nope/0', 1), ok(t2.taskId, 1)], T0 + 1, POLICY);
+      expect(r.acks.map((a) => [a.accepted, a.reason])).toEqual([[true, undefined], [false, 'lease_lost'], [false, 'unknown_task'], [true, undefined]]);
+      expect((await store.completeTasks('w2', [ok(t1.taskId, 1)], T0 + 2, POLICY)).acks[0]).toMatchObject({ accepted: false, reason: 'lease_lost' });
+      // A repeat of a recorded outcome (same attempt, same worker) is acknowledged again without change.
+      expect((await store.completeTasks('w1', [ok(t0.taskId, 1, { n: 99 })], T0 + 3, POLICY)).acks[0]).toMatchObject({ accepted: true, reason: 'already_completed' });
+      expect((await store.getJob(job.jobId))?.state).toBe('running');
+      const last = await store.completeTasks('w1', [ok(t1.taskId, 1)], T0 + 4, POLICY);
+      expect(last.changes.jobIds).toEqual([job.jobId]);
+      const done = await store.getJob(job.jobId);
+      expect(done).toMatchObject({ state: 'succeeded', finishedMs: T0 + 4, resultJson: '' });
+      expect(done?.progress).toEqual({ tasksTotal: 3, tasksQueued: 0, tasksRunning: 0, tasksSucceeded: 3, tasksFailed: 0, tasksCancelled: 0, retries: 0 });
+    });
+
+    it('heartbeats extend held leases and report lost ones with the reason', async () => {
+      await store.createJob(newJob());
+      const { tasks } = await lease(store, 'w1', 2, T0);
+      const hb = await store.heartbeat('w1', [{ taskId: tasks[0]!.taskId, attempt: 1 }, { taskId: tasks[1]!.taskId, attempt: 2 }, { taskId: 'x', attempt: 1 }], 5_000, T0 + 9_000);
+      expect(hb.extended).toEqual([{ taskId: tasks[0]!.taskId, attempt: 1, leaseExpiresMs: T0 + 14_000 }]);
+      expect(hb.lost).toEqual([
+        { taskId: tasks[1]!.taskId, attempt: 2, reason: 'lease_lost' },
+        { taskId: 'x', attempt: 1, reason: 'unknown_task' },
+      ]);
+      // task 1 expires at T0+10s, task 0 was extended to T0+14s.
+      const swept = await store.requeueExpired(T0 + 12_000, POLICY);
+      expect(swept.tasksReady).toBe(true);
+      const hb2 = await store.heartbeat('w1', [{ taskId: tasks[0]!.taskId, attempt: 1 }, { taskId: tasks[1]!.taskId, attempt: 1 }], 5_000, T0 + 12_000);
+      expect(hb2.extended.map((e) => e.taskId)).toEqual([tasks[0]!.taskId]);
+      expect(hb2.lost).toEqual([{ taskId: tasks[1]!.taskId, attempt: 1, reason: 'lease_lost' }]);
+    });
+
+    it('requeues expired leases (sweep and lazily at lease time) and fences the old attempt', async () => {
+      const { job } = await store.createJob(newJob({ symbols: ['A'], taskSize: 1 }));
+      const [t] = (await lease(store, 'w1', 1, T0)).tasks;
+      expect((await lease(store, 'w2', 1, T0 + 9_999)).tasks).toEqual([]);
+      const [again] = (await lease(store, 'w2', 1, T0 + 10_000)).tasks;
+      expect(again).toMatchObject({ taskId: t!.taskId, attempt: 2 });
+      expect((await store.completeTasks('w1', [ok(t!.taskId, 1)], T0 + 10_001, POLICY)).acks[0]).toMatchObject({ accepted: false, reason: 'lease_lost' });
+      expect((await store.completeTasks('w2', [ok(t!.taskId, 2, { v: 2 })], T0 + 10_002, POLICY)).acks[0]?.accepted).toBe(true);
+      const done = await store.getJob(job.jobId);
+      expect(done).toMatchObject({ state: 'succeeded' });
+      expect(done?.progress).toMatchObject({ tasksTotal: 1, tasksSucceeded: 1, retries: 1 });
+    });
+
+    it('fails the job when a task loses its lease maxLeaseExpiries times', async () => {
+      const { job } = await store.createJob(newJob({ symbols: ['A', 'B'], taskSize: 1 }));
+      let now = T0;
+      for (let i = 0; i < POLICY.maxLeaseExpiries; i++) {
+        await lease(store, 'w', 1, now);
+        now += 10_000;
+        await store.requeueExpired(now, POLICY);
+      }
+      const failed = await store.getJob(job.jobId);
+      expect(failed).toMatchObject({ state: 'failed', failedTaskIndex: 0 });
+      expect(failed?.error).toContain('lost its lease 3 times');
+      expect(failed?.progress).toMatchObject({ tasksFailed: 1, tasksCancelled: 1, retries: 2 });
+    });
+
+    it('retries with exponential backoff, then fails the job with the unit error and stack', async () => {
+      const { job } = await store.createJob(newJob({ symbols: ['A', 'B'], taskSize: 1, maxAttempts: 3 }));
+      const [t0, t1] = (await lease(store, 'w', 2, T0)).tasks;
+      const r1 = await store.completeTasks('w', [fail(t0!.taskId, 1, true, 'flaky 1')], T0, POLICY);
+      expect(r1.changes.tasksReady).toBe(true);
+      expect(await store.nextReadyMs([UNIT])).toBe(T0 + 1_000);
+      expect((await lease(store, 'w', 5, T0 + 999)).tasks).toEqual([]);
+      const [retry1] = (await lease(store, 'w', 5, T0 + 1_000)).tasks;
+      expect(retry1).toMatchObject({ taskId: t0!.taskId, attempt: 2 });
+      await store.completeTasks('w', [fail(t0!.taskId, 2, true, 'flaky 2')], T0 + 1_000, POLICY);
+      expect((await lease(store, 'w', 5, T0 + 2_999)).tasks).toEqual([]);
+      const [retry2] = (await lease(store, 'w', 5, T0 + 3_000)).tasks;
+      expect(retry2).toMatchObject({ attempt: 3 });
+      expect((await store.getJob(job.jobId))?.progress.retries).toBe(2);
+      await store.completeTasks('w', [fail(t0!.taskId, 3, true, 'flaky 3')], T0 + 3_000, POLICY);
+      const failed = await store.getJob(job.jobId);
+      expect(failed).toMatchObject({ state: 'failed', error: 'flaky 3', errorStack: 'Error: flaky 3\n    at unit.ts:1:1', failedTaskIndex: 0 });
+      expect(failed?.progress).toMatchObject({ tasksFailed: 1, tasksCancelled: 1, retries: 2 });
+      expect((await store.completeTasks('w', [ok(t1!.taskId, 1)], T0 + 3_001, POLICY)).acks[0]).toMatchObject({ accepted: false, reason: 'job_failed' });
+      expect((await store.heartbeat('w', [{ taskId: t1!.taskId, attempt: 1 }], 1_000, T0 + 3_002)).lost[0]?.reason).toBe('job_failed');
+    });
+
+    it('fails the job at once on a non-retryable error or an oversized result', async () => {
+      const a = (await store.createJob(newJob({ symbols: ['A'], taskSize: 1 }))).job;
+      const b2 = (await store.createJob(newJob({ symbols: ['B'], taskSize: 1 }))).job;
+      const [ta, tb] = (await lease(store, 'w', 2, T0)).tasks;
+      await store.completeTasks('w', [fail(ta!.taskId, 1, false, 'bad input'), ok(tb!.taskId, 1, 'x'.repeat(2_000))], T0, POLICY);
+      expect(await store.getJob(a.jobId)).toMatchObject({ state: 'failed', error: 'bad input' });
+      const big = await store.getJob(b2.jobId);
+      expect(big?.state).toBe('failed');
+      expect(big?.error).toContain('maxResultBytes');
+    });
+
+    it('cancels: queued tasks cancelled, leased ones reported lost, completions refused, idempotent', async () => {
+      const { job } = await store.createJob(newJob());
+      const [t0] = (await lease(store, 'w', 1, T0)).tasks;
+      const { job: cancelled, changes } = await store.cancelJob(job.jobId, T0 + 5);
+      expect(changes.jobIds).toEqual([job.jobId]);
+      expect(cancelled).toMatchObject({ state: 'cancelled', finishedMs: T0 + 5 });
+      expect(cancelled?.progress).toMatchObject({ tasksTotal: 3, tasksCancelled: 3 });
+      expect((await store.heartbeat('w', [{ taskId: t0!.taskId, attempt: 1 }], 1_000, T0 + 6)).lost).toEqual([{ taskId: t0!.taskId, attempt: 1, reason: 'job_cancelled' }]);
+      expect((await store.completeTasks('w', [ok(t0!.taskId, 1)], T0 + 7, POLICY)).acks[0]).toMatchObject({ accepted: false, reason: 'job_cancelled' });
+      expect((await lease(store, 'w', 10, T0 + 8)).tasks).toEqual([]);
+      const twice = await store.cancelJob(job.jobId, T0 + 9);
+      expect(twice.changes.jobIds).toEqual([]);
+      expect(twice.job?.finishedMs).toBe(T0 + 5);
+      expect((await store.cancelJob('nope', T0)).job).toBeUndefined();
+    });
+
+    it('runs the final task once, after every regular task, with their results; its result is the job result', async () => {
+      const { job } = await store.createJob(newJob({ unit: FINAL_UNIT.name, unitVersion: FINAL_UNIT.version, hasFinal: true, symbols: ['A', 'B', 'C'], taskSize: 2 }));
+      const units = [FINAL_UNIT];
+      const regular = (await lease(store, 'w', 10, T0, units)).tasks;
+      expect(regular).toHaveLength(2);
+      const first = await store.completeTasks('w', [ok(regular[1]!.taskId, 1, { part: 1 })], T0, POLICY);
+      expect(first.changes.tasksReady).toBe(false);
+      expect((await lease(store, 'w', 10, T0, units)).tasks).toEqual([]);
+      const second = await store.completeTasks('w', [ok(regular[0]!.taskId, 1, { part: 0 })], T0 + 1, POLICY);
+      expect(second.changes.tasksReady).toBe(true);
+      expect((await store.getJob(job.jobId))?.progress).toMatchObject({ tasksTotal: 3, tasksSucceeded: 2, tasksQueued: 1 });
+      const [final] = (await lease(store, 'w', 10, T0 + 2, units)).tasks;
+      expect(final).toMatchObject({ taskId: `${job.jobId}/2`, final: true, index: 2, attempt: 1, symbols: ['A', 'B', 'C'] });
+      expect(final?.parts).toEqual([{ index: 0, resultJson: '{"part":0}' }, { index: 1, resultJson: '{"part":1}' }]);
+      await store.completeTasks('w', [ok(final!.taskId, 1, { ranked: ['B', 'A'] })], T0 + 3, POLICY);
+      const done = await store.getJob(job.jobId);
+      expect(done).toMatchObject({ state: 'succeeded', resultJson: '{"ranked":["B","A"]}' });
+      expect(done?.progress).toMatchObject({ tasksTotal: 3, tasksSucceeded: 3 });
+      expect((await lease(store, 'w', 10, T0 + 4, units)).tasks).toEqual([]);
+    });
+
+    it('lists newest first, filtered by state and unit, without universes', async () => {
+      const a = (await store.createJob(newJob())).job;
+      const b2 = (await store.createJob(newJob({ unit: FINAL_UNIT.name, unitVersion: FINAL_UNIT.version }))).job;
+      await store.cancelJob(a.jobId, T0);
+      const all = await store.listJobs({ limit: 10, omitSymbols: true });
+      expect(all.map((j) => j.jobId)).toEqual([b2.jobId, a.jobId]);
+      expect(all[0]).toMatchObject({ symbolCount: 7, spec: { symbols: [] } });
+      expect((await store.listJobs({ limit: 10, states: ['cancelled'] })).map((j) => j.jobId)).toEqual([a.jobId]);
+      expect((await store.listJobs({ limit: 10, unit: FINAL_UNIT.name })).map((j) => j.jobId)).toEqual([b2.jobId]);
+      expect(await store.listJobs({ limit: 1 })).toHaveLength(1);
+    });
+
+    it('keeps every acknowledged change across a reopen (a restart on the same database)', async () => {
+      const { job } = await store.createJob(newJob({ idempotencyKey: 'durable' }));
+      const [t0, t1] = (await lease(store, 'w', 2, T0)).tasks;
+      await store.completeTasks('w', [ok(t0!.taskId, 1, { kept: true })], T0 + 1, POLICY);
+      await store.close();
+      store = await b.reopen();
+      const reread = await store.getJob(job.jobId);
+      expect(reread?.progress).toMatchObject({ tasksTotal: 3, tasksSucceeded: 1, tasksRunning: 1, tasksQueued: 1 });
+      // The lease in flight is still valid: its QCU completes it after the restart.
+      expect((await store.completeTasks('w', [ok(t1!.taskId, 1)], T0 + 2, POLICY)).acks[0]?.accepted).toBe(true);
+      expect((await store.createJob(newJob({ idempotencyKey: 'durable' }))).created).toBe(false);
+      expect((await store.findUnit(UNIT.name, UNIT.version))?.description).toBe('m');
+    });
+  });
+}

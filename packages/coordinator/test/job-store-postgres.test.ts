@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { openJobStore } from '@florin/coordinator';
+import { jobStoreContract, type StoreBackend } from './job-store-contract.js';
+
+const PG_URL = process.env.FLORIN_PG_URL;
+if (!PG_URL) console.warn('FLORIN_PG_URL is not set: skipping the PostgreSQL JobStore contract (e.g. FLORIN_PG_URL=postgres://postgres@127.0.0.1:5432/test)');
+
+function postgresBackend(): StoreBackend {
+  const schema = `coord_test_${randomBytes(6).toString('hex')}`;
+  const spec = { kind: 'postgres' as const, url: PG_URL!, schema };
+  return {
+    open: () => openJobStore(spec),
+    reopen: () => openJobStore(spec),
+    cleanup: async () => {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+describe.skipIf(!PG_URL)('PostgreSQL', () => {
+  jobStoreContract('PostgreSQL', postgresBackend);
+});

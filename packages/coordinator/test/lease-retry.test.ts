@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RANGE, UNITS, okOutcome, startCoordinator, type CoordinatorFixture } from './coordinator-fixture.js';
+
+const job = (symbols: string[], extra: Record<string, unknown> = {}) => ({
+  unit: 'momentum',
+  dataset: 'daily',
+  symbols,
+  ...RANGE,
+  taskSize: 1,
+  params: { threshold: 1 },
+  ...extra,
+});
+
+describe('coordinator over gRPC: leases and retries', () => {
+  let f: CoordinatorFixture | undefined;
+  afterEach(async () => {
+    await f?.close();
+    f = undefined;
+  });
+
+  it('requeues an expired lease within the lease time and refuses the old attempt', async () => {
+    f = await startCoordinator({ sweepIntervalMs: 50 });
+    const handle = await f.jobs.submit(job(['AAA']));
+    const [first] = await f.work.lease({ units: UNITS, maxTasks: 1, leaseMs: 400 });
+    expect(first?.attempt).toBe(1);
+    const leasedAt = Date.now();
+    const other = f.worker('qcu-2');
+    // The second worker long-polls; it gets the task as soon as the first lease expires.
+    const [second] = await other.lease({ units: UNITS, maxTasks: 1, leaseMs: 5_000, waitMs: 5_000 });
+    const waited = Date.now() - leasedAt;
+    expect(second).toMatchObject({ taskId: first!.taskId, attempt: 2 });
+    expect(waited).toBeGreaterThanOrEqual(350);
+    expect(waited).toBeLessThan(400 + 600);
+    expect((await f.work.complete([okOutcome(first!)]))[0]).toMatchObject({ accepted: false, reason: 'lease_lost' });
+    expect((await f.work.heartbeat([first!])).lost).toEqual([{ taskId: first!.taskId, attempt: 1, reason: 'lease_lost' }]);
+    expect((await other.complete([okOutcome(second!, { by: 'qcu-2' })]))[0]?.accepted).toBe(true);
+    expect(await handle.get()).toMatchObject({ state: 'succeeded', progress: { tasksSucceeded: 1, retries: 1 } });
+  });
+
+  it('keeps a lease alive past its length while the worker heartbeats', async () => {
+    f = await startCoordinator({ sweepIntervalMs: 50 });
+    const handle = await f.jobs.submit(job(['AAA']));
+    const [task] = await f.work.lease({ units: UNITS, maxTasks: 1, leaseMs: 300 });
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const hb = await f.work.heartbeat([task!], { leaseMs: 300 });
+      expect(hb.extended.map((e) => e.taskId)).toEqual([task!.taskId]);
+    }
+    expect(await f.worker('qcu-2').lease({ units: UNITS, maxTasks: 1 })).toEqual([]);
+    expect((await f.work.complete([okOutcome(task!)]))[0]?.accepted).toBe(true);
+    expect((await handle.get()).progress).toMatchObject({ tasksSucceeded: 1, retries: 0 });
+  });
+
+  it('retries a failing task with exponential backoff, then fails the job with the unit message and stack', async () => {
+    f = await startCoordinator({ retryBaseMs: 150, retryMaxMs: 1_000 });
+    const handle = await f.jobs.submit(job(['AAA', 'BBB'], { maxAttempts: 3 }));
+    const [t0, t1] = await f.work.lease({ units: UNITS, maxTasks: 2 });
+    await f.work.complete([okOutcome(t1!)]);
+    const attempts: { attempt: number; at: number }[] = [];
+    let task = t0!;
+    for (;;) {
+      attempts.push({ attempt: task.attempt, at: Date.now() });
+      const stack = `Error: division by zero in attempt ${task.attempt}\n    at momentum (units/momentum.ts:42:7)`;
+      const [ack] = await f.work.complete([{ taskId: task.taskId, attempt: task.attempt, ok: false, error: `division by zero in attempt ${task.attempt}`, stack }]);
+      expect(ack?.accepted).toBe(true);
+      if (task.attempt === 3) break;
+      const [next] = await f.work.lease({ units: UNITS, maxTasks: 1, waitMs: 5_000 });
+      expect(next).toMatchObject({ taskId: t0!.taskId, attempt: task.attempt + 1 });
+      task = next!;
+    }
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    const gap1 = attempts[1]!.at - attempts[0]!.at;
+    const gap2 = attempts[2]!.at - attempts[1]!.at;
+    expect(gap1).toBeGreaterThanOrEqual(140);
+    expect(gap2).toBeGreaterThanOrEqual(290);
+    expect(gap2).toBeLessThan(1_500);
+    const failed = await handle.get();
+    expect(failed).toMatchObject({
+      state: 'failed',
+      error: 'division by zero in attempt 3',
+      errorStack: 'Error: division by zero in attempt 3\n    at momentum (units/momentum.ts:42:7)',
+      failedTaskIndex: 0,
+      progress: { tasksTotal: 2, tasksSucceeded: 1, tasksFailed: 1, retries: 2 },
+    });
+    await expect(handle.result()).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: `job ${handle.jobId} failed (task 0): division by zero in attempt 3` });
+    expect(await f.work.lease({ units: UNITS, maxTasks: 5 })).toEqual([]);
+  });
+
+  it('fails the job at once on a non-retryable error', async () => {
+    f = await startCoordinator();
+    const handle = await f.jobs.submit(job(['AAA', 'BBB', 'CCC']));
+    const [t0, t1] = await f.work.lease({ units: UNITS, maxTasks: 2 });
+    await f.work.complete([{ taskId: t0!.taskId, attempt: 1, ok: false, error: 'no data for AAA', retryable: false }]);
+    expect(await handle.get()).toMatchObject({ state: 'failed', error: 'no data for AAA', progress: { tasksFailed: 1, tasksCancelled: 2 } });
+    expect((await f.work.heartbeat([t1!])).lost).toEqual([{ taskId: t1!.taskId, attempt: 1, reason: 'job_failed' }]);
+  });
+});

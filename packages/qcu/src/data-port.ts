@@ -1,0 +1,17 @@
+import type { SeriesFrame } from '@florin/core';
+import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/client';
+
+/**
+ * What a unit's context needs from the data plane: batched reads and
+ * key-routed writes through the head nodes. `DataClient` from @florin/client
+ * is the implementation the QCU runtime uses.
+ */
+export interface DataPort {
+  read(query: SeriesQuery, options?: CallOptions): Promise<SeriesFrame[]>;
+  write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number>;
+}
+
+/** The read side, as a unit sees it through `ctx.data` (the task's AbortSignal is applied by default). */
+export interface UnitData {
+  read(query: SeriesQuery, options?: CallOptions): Promise<SeriesFrame[]>;
+}

@@ -1,0 +1,100 @@
+import { FlorinError } from '@florin/core';
+import type { OutcomeAck, TaskOutcome, WorkPort } from './work-port.js';
+
+/** Most outcomes in one CompleteTasks call (the coordinator accepts 10,000). */
+const MAX_BATCH = 1000;
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
+interface Pending {
+  outcome: TaskOutcome;
+  resolve: (ack: OutcomeAck | undefined) => void;
+}
+
+/**
+ * Sends task outcomes in batches: outcomes that arrive while a CompleteTasks
+ * call is in flight go together in the next one. A call that fails with a
+ * transient status (UNAVAILABLE, DEADLINE_EXCEEDED, ...) is retried with
+ * backoff; the leases stay heartbeated meanwhile. Other failures drop the
+ * batch (reported to onError) and resolve its outcomes as undefined.
+ */
+export class CompletionQueue {
+  private readonly queue: Pending[] = [];
+  /** The running send loop; cleared in the same turn the loop sees an empty queue, so no outcome is stranded. */
+  private sending: Promise<void> | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly work: Pick<WorkPort, 'complete'>,
+    private readonly deadlineMs: number,
+    private readonly onError: (err: unknown, during: string) => void,
+  ) {}
+
+  /** Resolves the coordinator's ack, or undefined when the outcome could not be delivered. */
+  add(outcome: TaskOutcome): Promise<OutcomeAck | undefined> {
+    if (this.stopped) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.queue.push({ outcome, resolve });
+      this.sending ??= this.drainQueue();
+    });
+  }
+
+  /** Resolves once everything queued has been sent (or given up by stop()). */
+  async flushed(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  /** Stops retrying; pending outcomes resolve undefined. Idempotent. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+    for (const p of this.queue.splice(0)) p.resolve(undefined);
+  }
+
+  private async drainQueue(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r)); // let outcomes finishing in this turn join the batch
+    let backoff = RETRY_FIRST_MS;
+    for (;;) {
+      if (this.queue.length === 0 || this.stopped) {
+        this.sending = undefined;
+        return;
+      }
+      const batch = this.queue.slice(0, MAX_BATCH);
+      try {
+        const acks = await this.work.complete(
+          batch.map((p) => p.outcome),
+          { deadlineMs: this.deadlineMs },
+        );
+        this.queue.splice(0, batch.length);
+        batch.forEach((p, i) => p.resolve(acks[i]));
+        backoff = RETRY_FIRST_MS;
+      } catch (err) {
+        if (this.stopped) continue;
+        if (!isTransient(err)) {
+          this.queue.splice(0, batch.length);
+          for (const p of batch) p.resolve(undefined);
+          this.onError(err, `CompleteTasks (${batch.length} outcomes dropped)`);
+          continue;
+        }
+        this.onError(err, `CompleteTasks (retrying in ${backoff} ms)`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff);
+          timer.unref();
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        backoff = Math.min(RETRY_MAX_MS, backoff * 2);
+      }
+    }
+  }
+}
+
+/** Statuses worth retrying: the coordinator was unreachable, slow, or restarting. */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof FlorinError)) return true;
+  return err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED' || err.code === 'RESOURCE_EXHAUSTED' || err.code === 'INTERNAL' || err.code === 'CANCELLED';
+}

@@ -1,0 +1,87 @@
+import { FlorinError } from '@florin/core';
+import type { LeaseLossReason, LeaseRef } from './work-port.js';
+
+/** A lease this worker holds: the task runs (phase running) or its outcome is on its way (completing). */
+export interface HeldLease extends LeaseRef {
+  readonly jobId: string;
+  /** When the lease ends unless extended (coordinator clock, epoch ms). */
+  expiresMs: number;
+  phase: 'running' | 'completing';
+  /** Aborts the task's ctx.signal. */
+  readonly controller: AbortController;
+}
+
+/**
+ * The leases a QCU holds, by task id. Heartbeats extend every lease in it
+ * (also those whose outcome is still being sent, so they cannot lapse before
+ * the coordinator records the outcome); a lost lease aborts its task.
+ */
+export class LeaseTable {
+  private readonly leases = new Map<string, HeldLease>();
+
+  get size(): number {
+    return this.leases.size;
+  }
+
+  add(task: LeaseRef & { jobId: string; leaseExpiresMs: number }): HeldLease {
+    const lease: HeldLease = {
+      taskId: task.taskId,
+      attempt: task.attempt,
+      jobId: task.jobId,
+      expiresMs: task.leaseExpiresMs,
+      phase: 'running',
+      controller: new AbortController(),
+    };
+    this.leases.set(task.taskId, lease);
+    return lease;
+  }
+
+  /** The lease of `ref`, if this worker still holds that very attempt. */
+  get(ref: LeaseRef): HeldLease | undefined {
+    const lease = this.leases.get(ref.taskId);
+    return lease && lease.attempt === ref.attempt ? lease : undefined;
+  }
+
+  all(): HeldLease[] {
+    return [...this.leases.values()];
+  }
+
+  refs(): LeaseRef[] {
+    return this.all().map((l) => ({ taskId: l.taskId, attempt: l.attempt }));
+  }
+
+  extend(ref: LeaseRef, expiresMs: number): void {
+    const lease = this.get(ref);
+    if (lease) lease.expiresMs = expiresMs;
+  }
+
+  /** Drops the lease and aborts its task with `reason`. */
+  lose(ref: LeaseRef, reason: FlorinError): void {
+    const lease = this.get(ref);
+    if (!lease) return;
+    this.leases.delete(ref.taskId);
+    lease.controller.abort(reason);
+  }
+
+  /** Drops the lease without aborting (its outcome was acknowledged). */
+  release(ref: LeaseRef): void {
+    if (this.get(ref)) this.leases.delete(ref.taskId);
+  }
+}
+
+/** The abort reason a task sees when its lease goes away. */
+export function lossError(reason: LeaseLossReason): FlorinError {
+  switch (reason) {
+    case 'job_cancelled':
+      return new FlorinError('CANCELLED', 'the job was cancelled');
+    case 'job_failed':
+      return new FlorinError('CANCELLED', 'the job failed (another task failed permanently)');
+    case 'already_completed':
+      return new FlorinError('CANCELLED', 'the task was already completed by another attempt');
+    case 'unknown_task':
+      return new FlorinError('CANCELLED', 'the coordinator does not know the task');
+    case 'lease_lost':
+    default:
+      return new FlorinError('CANCELLED', 'the task lease was lost (expired or taken over by another attempt)');
+  }
+}

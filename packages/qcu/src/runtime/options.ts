@@ -1,0 +1,92 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Limits } from '@florin/core';
+import type { UnitLogEntry, ProgressUpdate } from '../context.js';
+import type { Unit } from '../unit.js';
+
+/** Options of a QcuWorker. Every field but coordinator, heads and units has a documented default. */
+export interface QcuWorkerOptions {
+  /** Coordinator address (host:port). */
+  coordinator: string;
+  /** Head node addresses (host:port); reads and writes go to each key's owning head. */
+  heads: readonly string[];
+  /** Units this worker hosts (defineUnit / loadUnits). Names@versions must be distinct. */
+  units: readonly Unit[];
+  /** Worker id sent to the coordinator. Default `qcu-<hostname>-<pid>-<random>`. */
+  workerId?: string;
+  /** Tasks run at once. Default 4. */
+  concurrency?: number;
+  /** Most tasks asked for in one LeaseTasks call (never more than free slots). Default 16. */
+  batchSize?: number;
+  /** Lease length asked for, in ms; heartbeats go every leaseMs / 3. Default 30,000. */
+  leaseMs?: number;
+  /** LeaseTasks long poll: how long the coordinator may hold the call when no task is ready. Default 20,000 ms. */
+  pollWaitMs?: number;
+  /** Kernel worker threads (0: run kernels inline). Default availableParallelism() - 1, at least 1. */
+  computeThreads?: number;
+  /** Drain deadline used by the SIGTERM handler and by drain() without an argument. Default 110,000 ms (Fargate Spot gives 120 s). */
+  drainDeadlineMs?: number;
+  /** Lease length asked for tasks handed back when a drain runs out of time: they requeue this soon. Default 100 ms (the coordinator's minimum). */
+  handBackLeaseMs?: number;
+  /** How long start() keeps retrying RegisterUnits while the coordinator is unavailable. Default 60,000 ms. */
+  startTimeoutMs?: number;
+  /** Channel limits of the coordinator and head clients. */
+  limits?: Partial<Limits>;
+  /** Where ctx.log lines go. Default: one JSON line on stderr. */
+  onLog?: (entry: UnitLogEntry) => void;
+  /** ctx.progress reports (the wire has no progress field; counts of tasks are the job's progress). Default: ignored. */
+  onProgress?: (taskId: string, update: ProgressUpdate) => void;
+  /** Errors of background work (lease, heartbeat and completion calls). Default: console.error. */
+  onError?: (err: unknown, during: string) => void;
+}
+
+export interface QcuWorkerConfig extends Required<Omit<QcuWorkerOptions, 'limits' | 'computeThreads'>> {
+  limits: Partial<Limits>;
+  computeThreads: number | undefined;
+  heartbeatMs: number;
+}
+
+export const QCU_DEFAULTS = Object.freeze({
+  concurrency: 4,
+  batchSize: 16,
+  leaseMs: 30_000,
+  pollWaitMs: 20_000,
+  drainDeadlineMs: 110_000,
+  handBackLeaseMs: 100,
+  startTimeoutMs: 60_000,
+});
+
+/** Resolves options over QCU_DEFAULTS; rejects invalid values with a precise TypeError. */
+export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerConfig {
+  if (typeof options !== 'object' || options === null) throw new TypeError('QcuWorker needs options { coordinator, heads, units }');
+  if (typeof options.coordinator !== 'string' || options.coordinator === '') throw new TypeError('QcuWorker option coordinator must be a host:port address');
+  if (!Array.isArray(options.heads) || options.heads.length === 0) throw new TypeError('QcuWorker option heads must list at least one head node address');
+  if (!Array.isArray(options.units) || options.units.length === 0) throw new TypeError('QcuWorker option units must list at least one unit');
+  const keys = options.units.map((u) => `${u.name}@${u.version}`);
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice) throw new TypeError(`QcuWorker option units names ${twice} twice`);
+  const numbers: Record<keyof typeof QCU_DEFAULTS, number> = { ...QCU_DEFAULTS };
+  for (const key of Object.keys(QCU_DEFAULTS) as (keyof typeof QCU_DEFAULTS)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < (key === 'drainDeadlineMs' ? 0 : 1)) {
+      throw new TypeError(`QcuWorker option ${key} must be a positive integer, got ${String(value)}`);
+    }
+    numbers[key] = value;
+  }
+  if (numbers.pollWaitMs > 60_000) throw new TypeError(`QcuWorker option pollWaitMs must be at most 60000 (the coordinator's limit), got ${numbers.pollWaitMs}`);
+  if (numbers.leaseMs < 300) throw new TypeError(`QcuWorker option leaseMs must be at least 300 ms (heartbeats go every leaseMs / 3), got ${numbers.leaseMs}`);
+  return {
+    ...numbers,
+    coordinator: options.coordinator,
+    heads: [...options.heads],
+    units: [...options.units],
+    workerId: options.workerId ?? `qcu-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    computeThreads: options.computeThreads,
+    limits: options.limits ?? {},
+    onLog: options.onLog ?? ((entry) => process.stderr.write(`${JSON.stringify(entry)}\n`)),
+    onProgress: options.onProgress ?? (() => undefined),
+    onError: options.onError ?? ((err, during) => console.error(`qcu: ${during} failed:`, err)),
+    heartbeatMs: Math.floor(numbers.leaseMs / 3),
+  };
+}

@@ -1,0 +1,256 @@
+import { FlorinError, failedPrecondition } from '@florin/core';
+import { DataClient, WorkClient } from '@florin/client';
+import { KernelPool } from '../pool/kernel-pool.js';
+import { unitDescriptor, type Unit } from '../unit.js';
+import { CompletionQueue } from './completion-queue.js';
+import { Heartbeat } from './heartbeat.js';
+import { LeaseTable, type HeldLease } from './lease-table.js';
+import { resolveQcuWorkerOptions, type QcuWorkerConfig, type QcuWorkerOptions } from './options.js';
+import { OutputDatasets } from './output-datasets.js';
+import { isTransient } from './completion-queue.js';
+import { runLeasedTask, type TaskRunnerDeps } from './task-runner.js';
+import type { LeasedTask, WorkPort } from './work-port.js';
+
+/** created -> starting -> running -> draining -> stopped (also created -> stopped on close()). */
+export type QcuWorkerState = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
+
+export interface QcuWorkerStats {
+  state: QcuWorkerState;
+  /** Tasks whose unit code is running now. */
+  running: number;
+  /** Leases held (running tasks and outcomes on their way). */
+  leases: number;
+  leased: number;
+  succeeded: number;
+  failed: number;
+  /** Tasks stopped by cancellation, lease loss or drain (they report nothing). */
+  aborted: number;
+}
+
+/**
+ * A QCU worker process's runtime: registers its units with the coordinator,
+ * leases tasks in batches (long poll), runs up to `concurrency` at once with
+ * kernels on a worker-thread pool, heartbeats every held lease each
+ * leaseMs / 3, aborts tasks the coordinator reports cancelled or lost, and
+ * reports outcomes in batches. `drain()` (SIGTERM) stops leasing, lets
+ * running tasks finish until the deadline, hands back the rest, and stops.
+ */
+export class QcuWorker {
+  readonly config: QcuWorkerConfig;
+  private readonly work: WorkPort;
+  private readonly data: DataClient;
+  private readonly pool: KernelPool;
+  private readonly leases = new LeaseTable();
+  private readonly heartbeat: Heartbeat;
+  private readonly completions: CompletionQueue;
+  private readonly deps: TaskRunnerDeps;
+  /** Running unit code, by task id: a slot each. */
+  private readonly running = new Map<string, Promise<void>>();
+  /** Stops the lease loop's long poll and backoff sleeps when draining. */
+  private readonly stopLeasing = new AbortController();
+  private stateValue: QcuWorkerState = 'created';
+  private starting: Promise<void> | undefined;
+  private leaseLoop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private slotFreed: (() => void) | undefined;
+  private readonly counts = { leased: 0, succeeded: 0, failed: 0, aborted: 0 };
+
+  constructor(options: QcuWorkerOptions) {
+    this.config = resolveQcuWorkerOptions(options);
+    const { config } = this;
+    this.work = new WorkClient(config.coordinator, { workerId: config.workerId, limits: config.limits });
+    this.data = new DataClient({ heads: config.heads, limits: config.limits });
+    this.pool = new KernelPool(config.computeThreads === undefined ? {} : { threads: config.computeThreads });
+    this.heartbeat = new Heartbeat(this.work, this.leases, { leaseMs: config.leaseMs, intervalMs: config.heartbeatMs, onError: config.onError });
+    this.completions = new CompletionQueue(this.work, config.leaseMs, config.onError);
+    this.deps = {
+      units: new Map(config.units.map((u) => [`${u.name}@${u.version}`, u])),
+      data: this.data,
+      pool: this.pool,
+      outputs: new OutputDatasets(this.data),
+      onLog: config.onLog,
+      onProgress: config.onProgress,
+    };
+  }
+
+  get state(): QcuWorkerState {
+    return this.stateValue;
+  }
+
+  get workerId(): string {
+    return this.config.workerId;
+  }
+
+  stats(): QcuWorkerStats {
+    return { state: this.stateValue, running: this.running.size, leases: this.leases.size, ...this.counts };
+  }
+
+  /**
+   * Registers the units (retrying while the coordinator is unavailable, up to
+   * startTimeoutMs) and starts leasing. Resolves once registered. Idempotent.
+   * On failure the worker stops (state 'stopped'); make a new one to retry.
+   */
+  start(): Promise<void> {
+    if (this.stateValue !== 'created') return this.starting ?? Promise.reject(failedPrecondition(`QcuWorker is ${this.stateValue}`));
+    this.stateValue = 'starting';
+    this.starting = this.register().then(
+      () => {
+        if (this.stateValue !== 'starting') return;
+        this.stateValue = 'running';
+        this.heartbeat.start();
+        this.leaseLoop = this.leaseTasks();
+      },
+      (err: unknown) => {
+        // A worker that could not register is spent: release its clients and threads (not awaited: drain awaits this).
+        void this.drain(0);
+        throw err;
+      },
+    );
+    return this.starting;
+  }
+
+  /**
+   * Stops leasing, waits for running tasks until `deadlineMs` from now (less
+   * a hand-back budget), then hands back the tasks still running: their
+   * signals abort and their leases are shortened to handBackLeaseMs, so they
+   * requeue at once. A handed-back task reports no outcome, so it costs no
+   * retry attempt (it counts as one lease expiry, like a crashed worker).
+   * Then flushes outcomes, closes clients and the kernel pool. Idempotent:
+   * later calls return the same promise.
+   */
+  drain(deadlineMs: number = this.config.drainDeadlineMs): Promise<void> {
+    this.stopping ??= this.shutDown(Math.max(0, deadlineMs));
+    return this.stopping;
+  }
+
+  /** drain(0): hands back running tasks at once. Idempotent. */
+  close(): Promise<void> {
+    return this.drain(0);
+  }
+
+  private async register(): Promise<void> {
+    const units = this.config.units.map((u) => {
+      const d = unitDescriptor(u);
+      return { name: d.name, version: d.version, paramsSchema: d.params, hasFinal: d.hasFinal, description: d.description };
+    });
+    const until = Date.now() + this.config.startTimeoutMs;
+    for (let backoff = 100; ; backoff = Math.min(2_000, backoff * 2)) {
+      try {
+        await this.work.registerUnits(units, { signal: this.stopLeasing.signal });
+        return;
+      } catch (err) {
+        if (this.stopLeasing.signal.aborted) throw failedPrecondition('QcuWorker was closed while starting');
+        if (!isTransient(err) || Date.now() + backoff > until) throw err;
+        this.config.onError(err, `RegisterUnits (retrying in ${backoff} ms)`);
+        await sleep(backoff, this.stopLeasing.signal);
+      }
+    }
+  }
+
+  private async leaseTasks(): Promise<void> {
+    const units = this.config.units.map((u: Unit) => ({ name: u.name, version: u.version }));
+    let backoff = 100;
+    while (this.stateValue === 'running') {
+      const free = this.config.concurrency - this.running.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      const sentAt = Date.now();
+      let tasks: LeasedTask[];
+      try {
+        tasks = await this.work.lease({
+          units,
+          maxTasks: Math.min(this.config.batchSize, free),
+          leaseMs: this.config.leaseMs,
+          waitMs: this.config.pollWaitMs,
+          signal: this.stopLeasing.signal,
+        });
+        backoff = 100;
+      } catch (err) {
+        if (this.stateValue !== 'running') return;
+        this.config.onError(err, `LeaseTasks (retrying in ${backoff} ms)`);
+        await sleep(backoff, this.stopLeasing.signal);
+        backoff = Math.min(5_000, backoff * 2);
+        continue;
+      }
+      this.counts.leased += tasks.length;
+      for (const task of tasks) {
+        const lease = this.leases.add({ ...task, leaseExpiresMs: sentAt + this.config.leaseMs });
+        if (this.stateValue === 'running') this.runTask(task, lease);
+      }
+    }
+  }
+
+  private runTask(task: LeasedTask, lease: HeldLease): void {
+    const run = (async () => {
+      const result = await runLeasedTask(this.deps, task, lease.controller.signal);
+      if (!result || !this.leases.get(lease)) {
+        this.counts.aborted++;
+        return;
+      }
+      lease.phase = 'completing';
+      this.counts[result.ok ? 'succeeded' : 'failed']++;
+      // The slot is free once the unit returns; the outcome goes out in the background (its lease still heartbeated).
+      void this.completions
+        .add(result.ok ? { taskId: task.taskId, attempt: task.attempt, ok: true, result: result.result } : { taskId: task.taskId, attempt: task.attempt, ...result })
+        .then(() => this.leases.release(lease));
+    })();
+    this.running.set(task.taskId, run);
+    void run
+      .catch((err: unknown) => this.config.onError(err, `task ${task.taskId}`))
+      .finally(() => {
+        this.running.delete(task.taskId);
+        this.slotFreed?.();
+        this.slotFreed = undefined;
+      });
+  }
+
+  private async shutDown(deadlineMs: number): Promise<void> {
+    const deadline = Date.now() + deadlineMs;
+    const wasRunning = this.stateValue === 'running' || this.stateValue === 'starting';
+    this.stateValue = wasRunning ? 'draining' : 'stopped';
+    this.stopLeasing.abort(new FlorinError('CANCELLED', 'worker draining'));
+    this.slotFreed?.();
+    await this.starting?.catch(() => undefined);
+    await this.leaseLoop;
+    if (wasRunning) {
+      // 1. Let running tasks finish, keeping a budget to hand back the rest.
+      const handBackBudget = Math.min(2_000, Math.floor(deadlineMs / 4));
+      await settledOrTimeout([...this.running.values()], deadline - handBackBudget - Date.now());
+      // 2. Hand back what still runs: abort it and shorten its lease so it requeues at once.
+      const left = this.leases.all().filter((l) => l.phase === 'running');
+      for (const l of left) this.leases.lose(l, new FlorinError('UNAVAILABLE', 'worker draining: task handed back'));
+      await this.heartbeat.handBack(left, this.config.handBackLeaseMs, Math.max(250, deadline - Date.now()));
+      // 3. Deliver the outcomes of finished tasks.
+      await settledOrTimeout([this.completions.flushed()], deadline - Date.now());
+    }
+    this.heartbeat.stop();
+    this.completions.stop();
+    await this.pool.close();
+    this.work.close();
+    this.data.close();
+    this.stateValue = 'stopped';
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function settledOrTimeout(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  const controller = new AbortController();
+  await Promise.race([Promise.allSettled(promises), sleep(Math.max(0, ms), controller.signal)]);
+  controller.abort();
+}

@@ -1,0 +1,84 @@
+import { notFound, validateParams, validateRange, type ParamValue } from '@florin/core';
+import { createFinalContext, createTaskContext, type ContextDeps, type ProgressUpdate, type UnitLogEntry } from '../context.js';
+import type { DataPort } from '../data-port.js';
+import type { Json } from '../params.js';
+import type { KernelPool } from '../pool/kernel-pool.js';
+import { Publisher } from '../publisher.js';
+import type { JobInfo, Task } from '../task.js';
+import type { Unit, UnitOutput } from '../unit.js';
+import type { OutputDatasets } from './output-datasets.js';
+import { PermanentTaskError, describeError, isRetryable } from './task-error.js';
+import type { LeasedTask } from './work-port.js';
+
+export interface TaskRunnerDeps {
+  /** Hosted units by "name@version". */
+  units: ReadonlyMap<string, Unit>;
+  data: DataPort;
+  pool: KernelPool;
+  outputs: OutputDatasets;
+  onLog(entry: UnitLogEntry): void;
+  onProgress(taskId: string, update: ProgressUpdate): void;
+}
+
+/** A task's outcome without its lease reference. */
+export type TaskResult = { ok: true; result: Json } | { ok: false; error: string; stack: string; retryable: boolean };
+
+/**
+ * Runs one leased task (or the final step) to an outcome: resolves the unit
+ * and params, makes sure the output dataset exists, runs the unit, writes
+ * everything it published, and serialises its result. Resolves undefined when
+ * `signal` fired (cancelled, lease lost, worker draining): such a task reports
+ * nothing, so it costs no attempt.
+ */
+export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, signal: AbortSignal): Promise<TaskResult | undefined> {
+  try {
+    const unit = deps.units.get(`${leased.unit.name}@${leased.unit.version}`);
+    if (!unit) throw notFound(`this worker does not host unit ${leased.unit.name}@${leased.unit.version}`);
+    const params = validateParams(unit.params, leased.params, `unit ${unit.name}`);
+    const range = validateRange({ start: leased.startMs, end: leased.endMs });
+    const output: UnitOutput = Object.freeze({ ...unit.output, dataset: leased.outputDataset || unit.output.dataset });
+    await deps.outputs.ensure(output.dataset, output, signal);
+    const publisher = new Publisher(deps.data, leased.jobId, { datasets: new Map([[output.dataset, output.fields]]), signal });
+    const contextDeps: ContextDeps<Readonly<Record<string, ParamValue>>> = {
+      jobId: leased.jobId,
+      taskId: leased.final ? 'final' : leased.taskId,
+      params,
+      signal,
+      data: deps.data,
+      pool: deps.pool,
+      publisher,
+      output,
+      onProgress: (update) => deps.onProgress(leased.taskId, update),
+      onLog: deps.onLog,
+    };
+    const base = { jobId: leased.jobId, unit: unit.name, dataset: leased.dataset, symbols: leased.symbols, range, params, attempt: leased.attempt };
+    let result: Json | void;
+    if (leased.final) {
+      if (!unit.final) throw notFound(`unit ${unit.name}@${unit.version} has no final step`);
+      const job: JobInfo<typeof params> = { ...base, parts: leased.parts.map((p) => ({ index: p.index, result: (p.result ?? null) as Json })) };
+      result = await unit.final(createFinalContext(contextDeps, job), job);
+    } else {
+      const task: Task<typeof params> = { ...base, taskId: leased.taskId, index: leased.index };
+      result = await unit.run(createTaskContext(contextDeps, task), task);
+    }
+    await publisher.flush();
+    if (signal.aborted) return undefined;
+    const value = result === undefined ? (leased.final ? null : { rowsPublished: publisher.rows }) : result;
+    checkJson(value);
+    return { ok: true, result: value };
+  } catch (err) {
+    if (signal.aborted) return undefined;
+    return { ok: false, ...describeError(err), retryable: isRetryable(err) };
+  }
+}
+
+/** Checks the result serialises (WorkClient sends it as JSON), so one bad result cannot sink a batch of outcomes. */
+function checkJson(value: unknown): void {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    throw new PermanentTaskError(`the unit's result cannot be serialised as JSON: ${(err as Error).message}`);
+  }
+  if (text === undefined) throw new PermanentTaskError(`the unit's result cannot be serialised as JSON (got ${typeof value})`);
+}

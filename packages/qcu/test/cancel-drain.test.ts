@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineKernel, defineUnit } from '@florin/qcu';
+import { startCluster, until, type QcuCluster } from './cluster-fixture.js';
+import { universe, utc } from './market-data.js';
+
+/** Burns CPU on a kernel thread for params.ms: only terminating the thread stops it. */
+const burn = defineKernel<{ ms: number }>('burn', (_inputs, params) => {
+  const end = Date.now() + params.ms;
+  let x = 0;
+  while (Date.now() < end) x += Math.sqrt(x + 1);
+  return [Float64Array.of(x)];
+});
+
+const output = { dataset: 'lifecycle_out', fields: ['value'], frequency: '1d' };
+const started = new Map<string, number>();
+const aborted = new Map<string, number>();
+
+/** Task 0 burns CPU in a kernel; the others wait cooperatively on ctx.signal. Both must stop on cancel. */
+const endless = defineUnit({
+  name: 'endless',
+  version: '1',
+  params: {},
+  output,
+  async run(ctx, task) {
+    started.set(task.taskId, Date.now());
+    ctx.signal.addEventListener('abort', () => aborted.set(task.taskId, Date.now()), { once: true });
+    if (task.index === 0) await ctx.compute(burn, [], { ms: 60_000 });
+    else await new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true }));
+  },
+});
+
+/** Finishes when `release` is called for its attempt (or after `holdMs`), publishing one row. */
+const releases = new Map<number, () => void>();
+const gated = defineUnit({
+  name: 'gated',
+  version: '1',
+  params: { holdMs: { type: 'integer', default: 60_000 } },
+  output,
+  async run(ctx, task) {
+    started.set(`${task.taskId}#${task.attempt}`, Date.now());
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, ctx.params.holdMs);
+      releases.set(task.attempt, resolve);
+      ctx.signal.addEventListener('abort', () => (clearTimeout(timer), reject(ctx.signal.reason as Error)), { once: true });
+    });
+    await ctx.publish(ctx.output.dataset, task.symbols[0]!, { fields: ['value'], timestamps: Float64Array.of(task.range.start), columns: [Float64Array.of(task.attempt)] });
+    return { attempt: task.attempt };
+  },
+});
+
+let cluster: QcuCluster;
+const range = { startMs: utc(2015), endMs: utc(2016) };
+
+beforeAll(async () => {
+  cluster = await startCluster({ coordinator: { sweepIntervalMs: 50 } });
+  await cluster.seed({ name: 'prices', fields: ['close'], frequency: '1d' }, universe(3, utc(2014), utc(2016), 4));
+});
+afterAll(() => cluster?.close());
+
+describe('cancellation', () => {
+  it('cancelling a job aborts its running tasks (CPU-bound kernel included) within a heartbeat', async () => {
+    const leaseMs = 900; // heartbeats every 300 ms
+    const worker = await cluster.worker({ units: [endless], concurrency: 3, leaseMs });
+    const handle = await cluster.jobs.submit({ unit: 'endless', dataset: 'prices', symbols: ['S000', 'S001', 'S002'], ...range, taskSize: 1 });
+    await until(() => started.size === 3, 10_000, 'three tasks running');
+    const cancelledAt = Date.now();
+    expect((await handle.cancel()).state).toBe('cancelled');
+    await until(() => aborted.size === 3, 5_000, 'three tasks aborted');
+    const worst = Math.max(...[...aborted.values()].map((t) => t - cancelledAt));
+    expect(worst).toBeLessThan(leaseMs / 3 + 500);
+    await until(() => worker.stats().running === 0, 2_000, 'slots freed');
+    expect(worker.stats()).toMatchObject({ running: 0, leases: 0, aborted: 3, failed: 0 });
+    expect((await handle.get()).progress).toMatchObject({ tasksCancelled: 3, tasksFailed: 0 });
+    await worker.close();
+    expect(worker.state).toBe('stopped');
+  });
+});
+
+describe('drain', () => {
+  it('hands back a task that cannot finish by the deadline; another worker runs it without using up an attempt', async () => {
+    const first = await cluster.worker({ units: [gated], leaseMs: 3_000 });
+    // maxAttempts 1: had the hand-back been reported as a (retryable) failure, the job would fail here.
+    const handle = await cluster.jobs.submit({ unit: 'gated', dataset: 'prices', symbols: ['S000'], ...range, maxAttempts: 1 });
+    await until(() => releases.has(1), 10_000, 'attempt 1 running');
+    const drainStarted = Date.now();
+    await first.drain(600);
+    expect(Date.now() - drainStarted).toBeLessThan(600 + 500);
+    expect(first.state).toBe('stopped');
+    expect(first.stats()).toMatchObject({ aborted: 1, succeeded: 0, failed: 0 });
+
+    const second = await cluster.worker({ units: [gated], leaseMs: 3_000 });
+    try {
+      await until(() => releases.has(2), 5_000, 'attempt 2 running on the second worker');
+      releases.get(2)!();
+      const job = await handle.wait();
+      expect(job.state).toBe('succeeded');
+      // The one requeue is the handed-back lease (the coordinator counts lease expiries as retries).
+      expect(job.progress.retries).toBe(1);
+      const [frame] = await cluster.data.read({ dataset: 'lifecycle_out', symbols: ['S000'], range: { start: range.startMs, end: range.endMs } });
+      expect([...frame!.columns[0]!]).toEqual([2]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('lets running tasks finish within the deadline and delivers their outcomes before stopping', async () => {
+    releases.clear();
+    const worker = await cluster.worker({ units: [gated], leaseMs: 3_000 });
+    const handle = await cluster.jobs.submit({ unit: 'gated', dataset: 'prices', symbols: ['S001'], ...range, params: { holdMs: 300 } });
+    await until(() => releases.has(1), 10_000, 'task running');
+    await worker.drain(10_000);
+    expect(worker.stats()).toMatchObject({ state: 'stopped', succeeded: 1, aborted: 0 });
+    // The outcome was delivered before drain resolved.
+    expect((await handle.get()).state).toBe('succeeded');
+    // drain and close are idempotent.
+    await Promise.all([worker.drain(), worker.close()]);
+  });
+});
