@@ -1,6 +1,5 @@
 import { readFile, writeFile, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { PartitionedStore } from '@florin/store';
 import { dataDirStore } from './seed-market.js';
 
@@ -46,6 +45,19 @@ export async function readClusterFile(dataDir: string): Promise<ClusterFile> {
   return file;
 }
 
+/** Refuses to start a second cluster on a data directory whose cluster is still running (one writer per shard file). */
+export async function assertNoLiveCluster(dataDir: string): Promise<void> {
+  let file: ClusterFile;
+  try {
+    file = JSON.parse(await readFile(clusterFilePath(dataDir), 'utf8')) as ClusterFile;
+  } catch {
+    return;
+  }
+  if (isAlive(file.pid)) {
+    throw new Error(`a local cluster (pid ${file.pid}) is already running on ${dataDir}: stop it, or use another --data-dir`);
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -60,9 +72,7 @@ function isAlive(pid: number): boolean {
  * Refuses while a local cluster runs on it: each shard file has one writer, the shard.
  */
 export async function offlineDataDir(dataDir: string, shards: number): Promise<PartitionedStore> {
-  if (existsSync(clusterFilePath(dataDir))) {
-    throw new Error(`a local cluster is using ${dataDir}; stop it first (each shard file has exactly one writer)`);
-  }
+  await assertNoLiveCluster(dataDir);
   await mkdir(dataDir, { recursive: true });
   return dataDirStore(dataDir, shards);
 }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RoleProcess } from './role-process.js';
-import { removeClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
+import { assertNoLiveCluster, removeClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
 import { ensureMarket, shardFile, type MarketOptions } from './seed-market.js';
 
 export interface LocalClusterOptions {
@@ -57,6 +57,7 @@ export class LocalCluster {
     const { dataDir, shards, heads, host, log } = this.options;
     try {
       await mkdir(dataDir, { recursive: true });
+      await assertNoLiveCluster(dataDir);
       await ensureMarket(dataDir, shards, this.options.market, log);
       for (let id = 0; id < shards; id++) {
         this.shardProcs.push(
@@ -123,7 +124,8 @@ export class LocalCluster {
         await this.coordinatorProc?.stop();
         await Promise.all(this.headProcs.map((p) => p.stop()));
         await Promise.all(this.shardProcs.map((p) => p.stop()));
-        await removeClusterFile(this.options.dataDir);
+        // Only the cluster file this cluster wrote: a start refused for a live cluster must not remove that one's.
+        if (this.info) await removeClusterFile(this.options.dataDir);
         this.stateValue = 'stopped';
       })();
     }
