@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { InvalidArgumentError, Option } from 'commander';
 import { COORDINATOR_DEFAULTS, type CoordinatorOptions, type SqliteSynchronous } from '@florin/coordinator';
 import { QCU_DEFAULTS } from '@florin/qcu';
@@ -8,18 +8,24 @@ import type { CoordinatorPlacement } from './lib/coordinator-host.js';
 import { CpuProfiler } from './lib/cpu-profile.js';
 import { startMiniDataPlane, type MiniDataPlane } from './lib/data-plane.js';
 import { dispatchReport, type ConfigResult } from './lib/dispatch-report.js';
-import type { DispatchRun } from './lib/dispatch-run.js';
+import { medianRun, runRounds, withContenders, type ContenderOpener } from './lib/dispatch-rounds.js';
 import { withFlorinFleet } from './lib/florin-dispatch.js';
+import { probeFsync, type FsyncLatency } from './lib/fsync-probe.js';
 import { printReport } from './lib/report.js';
 import { withTempDir } from './lib/temp-dir.js';
 
 export interface DispatchOptions {
   json: boolean;
   tasks: number;
+  rounds: number;
+  lightTasks: number;
+  lightIntervalMs: number;
+  jobs: number;
   warmup: number;
   workers: number[];
-  concurrency: number;
-  batchSize: number;
+  concurrency: number[];
+  /** undefined: max(QcuWorker's default batchSize, concurrency). */
+  batchSize: number | undefined;
   synchronous: SqliteSynchronous;
   alsoNormal: boolean;
   coordinator: CoordinatorPlacement;
@@ -34,11 +40,20 @@ const program = benchCommand(
   'dispatch',
   'No-op tasks through the Florin coordinator (SQLite, durable) and QcuWorkers, vs the same number of no-op jobs through BullMQ on Redis: tasks/s and submit-to-done latency percentiles.',
 )
-  .option('--tasks <n>', 'tasks (Florin: one job of n single-symbol tasks; BullMQ: n jobs in one addBulk) per timed batch', integerOption('--tasks', 1, 100_000), 5_000)
+  .option('--tasks <n>', 'tasks (Florin: one job of n single-symbol tasks; BullMQ: n jobs in one addBulk) per timed batch', integerOption('--tasks', 1, 100_000), 2_000)
+  .option('--rounds <n>', 'timed batches per configuration, the systems taking turns; the median is reported', integerOption('--rounds', 1, 100), 3)
+  .option('--light-tasks <n>', 'light load after the rounds: this many single tasks, one submitted at a time (0: skip)', integerOption('--light-tasks', 0, 10_000), 30)
+  .option('--light-interval-ms <ms>', 'light load: ms between two submits', integerOption('--light-interval-ms', 1, 60_000), 20)
+  .option('--jobs <n>', 'Florin: split each batch (warm-up included) into n jobs submitted at once (BullMQ has no jobs of tasks: unchanged)', integerOption('--jobs', 1, 10_000), 1)
   .option('--warmup <n>', 'tasks of the untimed batch run first in each configuration (0: none)', integerOption('--warmup', 0, 100_000), 500)
-  .option('--workers <list>', 'comma-separated worker counts: QcuWorkers and BullMQ Workers, one configuration each', workerList, [1, 4, 16])
-  .option('--concurrency <n>', 'tasks run at once per worker (QcuWorker concurrency = BullMQ Worker concurrency)', integerOption('--concurrency', 1, 1000), QCU_DEFAULTS.concurrency)
-  .option('--batch-size <n>', 'QcuWorker batchSize: most tasks per LeaseTasks call', integerOption('--batch-size', 1, 1000), QCU_DEFAULTS.batchSize)
+  .option('--workers <list>', 'comma-separated worker counts: QcuWorkers and BullMQ Workers, one configuration each', integerList('--workers', 1, 256), [1, 4, 16])
+  .option(
+    '--concurrency <list>',
+    `comma-separated tasks run at once per worker, one configuration each with every worker count (QcuWorker concurrency = BullMQ Worker concurrency); ${QCU_DEFAULTS.concurrency} is QcuWorker's default`,
+    integerList('--concurrency', 1, 1000),
+    [QCU_DEFAULTS.concurrency, 256],
+  )
+  .option('--batch-size <n>', `QcuWorker batchSize (most tasks per LeaseTasks call); default max(${QCU_DEFAULTS.batchSize} (QcuWorker's default), concurrency)`, integerOption('--batch-size', 1, 1000))
   .addOption(new Option('--synchronous <mode>', 'SQLite synchronous setting of the headline (FULL: fsync at every commit)').choices(['FULL', 'NORMAL']).default('FULL'))
   .option('--also-normal', 'also measure Florin with synchronous=NORMAL (labelled; never the headline)', false)
   .addOption(new Option('--coordinator <placement>', 'where the coordinator runs: its own process (like redis-server) or inline in this one').choices(['process', 'inline']).default('process'))
@@ -65,15 +80,35 @@ runBench(async () => {
     redisProblem = 'BullMQ skipped (--no-bullmq): its figures are null';
   }
   const profiler = new CpuProfiler(options.profile);
+  const loadAtStart = loadavg()[0]!;
+  let fsync: FsyncLatency | undefined;
   await withTempDir('florin-bench-dispatch', async (dir) => {
+    fsync = probeFsync(dir);
+    progress(`disk: fdatasync p50 ${fsync.p50Ms} ms, p90 ${fsync.p90Ms} ms, max ${fsync.maxMs} ms; load average ${loadAtStart.toFixed(2)} on ${cpus().length} CPUs`);
     const plane = await startMiniDataPlane(dir);
     try {
       const modes: SqliteSynchronous[] = options.alsoNormal && options.synchronous === 'FULL' ? ['FULL', 'NORMAL'] : [options.synchronous];
-      for (const workers of options.workers) {
-        for (const synchronous of modes) {
-          results.push({ system: 'florin', synchronous, workers, concurrency: options.concurrency, run: await florinConfig(dir, plane, options, workers, synchronous, profiler) });
+      for (const concurrency of options.concurrency) {
+        const batchSize = options.batchSize ?? Math.max(QCU_DEFAULTS.batchSize, concurrency);
+        for (const workers of options.workers) {
+          const shape = { workers, concurrency, batchSize };
+          const openers: ContenderOpener[] = modes.map((synchronous) => florinOpener(dir, plane, options, shape, synchronous, profiler));
+          if (redis) openers.push(bullmqOpener(redis, options, shape));
+          progress(`${workers} worker(s) x concurrency ${concurrency}: ${options.rounds} round(s) of ${options.tasks} tasks each ...`);
+          const measured = await withContenders(openers, (contenders) => runRounds(contenders, options));
+          for (const [k, { runs, light }] of measured.entries()) {
+            const synchronous = k < modes.length ? modes[k] : undefined;
+            results.push({
+              system: synchronous ? 'florin' : 'bullmq',
+              ...(synchronous ? { synchronous, batchSize } : {}),
+              workers,
+              concurrency,
+              run: medianRun(runs),
+              roundsTasksPerSec: runs.map((r) => Math.round(r.tasksPerSec)),
+              light,
+            });
+          }
         }
-        if (redis) results.push({ system: 'bullmq', workers, concurrency: options.concurrency, run: await bullmqConfig(redis, options, workers) });
       }
     } finally {
       profiler.close();
@@ -81,46 +116,53 @@ runBench(async () => {
     }
   });
   const leftKeys = redis ? await countKeys(redis, `${BULLMQ_PREFIX}:*`) : undefined;
-  printReport(dispatchReport(results, options, { redis, redisProblem, leftKeys, cpus: cpus().length, node: process.version }), options);
+  printReport(dispatchReport(results, options, { redis, redisProblem, leftKeys, cpus: cpus().length, node: process.version, fsync, loadAverage: [loadAtStart, loadavg()[0]!] }), options);
 });
 
-async function florinConfig(dir: string, plane: MiniDataPlane, options: DispatchOptions, workers: number, synchronous: SqliteSynchronous, profiler: CpuProfiler): Promise<DispatchRun> {
-  const name = `florin-${workers}qcu-${synchronous}`;
+/** One configuration's worker count, per-worker concurrency and QcuWorker batchSize. */
+interface Shape {
+  readonly workers: number;
+  readonly concurrency: number;
+  readonly batchSize: number;
+}
+
+function florinOpener(dir: string, plane: MiniDataPlane, options: DispatchOptions, shape: Shape, synchronous: SqliteSynchronous, profiler: CpuProfiler): ContenderOpener {
+  const name = `florin-${shape.workers}x${shape.concurrency}-b${shape.batchSize}-${synchronous}`;
   const execArgv = options.profile && options.coordinator === 'process' ? ['--cpu-prof', '--cpu-prof-dir', options.profile, '--cpu-prof-name', `coordinator-${name}.cpuprofile`] : [];
   const setup = {
     name,
-    qcus: workers,
-    concurrency: options.concurrency,
-    batchSize: options.batchSize,
+    qcus: shape.workers,
+    concurrency: shape.concurrency,
+    batchSize: shape.batchSize,
     synchronous,
     placement: options.coordinator,
     coordinator: options.coordinatorOption,
     coordinatorExecArgv: execArgv,
     batchTimeoutMs: options.timeout * 1000,
   };
-  return withFlorinFleet(dir, plane, setup, async (fleet) => {
-    if (options.warmup > 0) await fleet.runBatch(options.warmup);
-    progress(`${name}: ${options.tasks} tasks (coordinator ${fleet.coordinator.placement}${fleet.coordinator.pid ? ` pid ${fleet.coordinator.pid}` : ''}) ...`);
-    const run = await profiler.profile(`qcus-${name}`, () => fleet.runBatch(options.tasks));
-    progress(`${name}: ${Math.round(run.tasksPerSec)} tasks/s, done p50 ${run.doneLatency.p50Ms} ms`);
-    return run;
-  });
+  return (body) =>
+    withFlorinFleet(dir, plane, setup, (fleet) =>
+      body({
+        name,
+        runBatch: (tasks) => fleet.runBatch(tasks, options.jobs),
+        runTrickle: (count, intervalMs) => fleet.runTrickle(count, intervalMs),
+        around: (round, batch) => profiler.profile(`qcus-${name}-r${round}`, batch),
+      }),
+    );
 }
 
-async function bullmqConfig(redis: RedisTarget, options: DispatchOptions, workers: number): Promise<DispatchRun> {
-  const name = `bullmq-${workers}w`;
-  return withBullmqFleet(redis, { name, workers, concurrency: options.concurrency, batchTimeoutMs: options.timeout * 1000 }, async (fleet) => {
-    if (options.warmup > 0) await fleet.runBatch(options.warmup);
-    progress(`${name}: ${options.tasks} jobs ...`);
-    const run = await fleet.runBatch(options.tasks);
-    progress(`${name}: ${Math.round(run.tasksPerSec)} tasks/s, done p50 ${run.doneLatency.p50Ms} ms`);
-    return run;
-  });
+function bullmqOpener(redis: RedisTarget, options: DispatchOptions, shape: Shape): ContenderOpener {
+  const name = `bullmq-${shape.workers}x${shape.concurrency}`;
+  const setup = { name, workers: shape.workers, concurrency: shape.concurrency, batchTimeoutMs: options.timeout * 1000 };
+  return (body) =>
+    withBullmqFleet(redis, setup, (fleet) =>
+      body({ name, runBatch: (tasks) => fleet.runBatch(tasks), runTrickle: (count, intervalMs) => fleet.runTrickle(count, intervalMs) }),
+    );
 }
 
-function workerList(value: string): number[] {
-  const parse = integerOption('--workers', 1, 256);
-  return value.split(',').map((v) => parse(v.trim()));
+function integerList(flag: string, min: number, max: number): (value: string) => number[] {
+  const parse = integerOption(flag, min, max);
+  return (value) => value.split(',').map((v) => parse(v.trim()));
 }
 
 function coordinatorOption(value: string, previous: CoordinatorOptions): CoordinatorOptions {

@@ -20,14 +20,14 @@ describe('florin CLI against real processes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('generates a partitioned market, serves it with `florin up`, and `data get` prints exactly what is stored', async () => {
+  it('generates a partitioned market, serves it with `florin up`, and `data get` prints exactly what is stored', { timeout: 240_000 }, async () => {
     const dataDir = join(dir, 'cluster');
     const gen = await runCli(['data', 'generate', '--data-dir', dataDir, '--shards', '2', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)]);
     expect(gen.code, gen.stderr).toBe(0);
     const market = generateMarket(MARKET);
     expect(gen.stdout).toContain(`wrote ${market.rowCount} rows`);
 
-    const up = await startCli(['up', '--data-dir', dataDir, '--shards', '2', '--heads', '2', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)], /Ctrl-C stops it/);
+    const up = await startCli(['up', '--data-dir', dataDir, '--shards', '2', '--heads', '2', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)], /Ctrl-C stops it/, { timeoutMs: 150_000 });
     try {
       const cluster = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as { heads: unknown[]; shards: unknown[] };
       expect(cluster.shards).toHaveLength(2);

@@ -54,6 +54,7 @@ export function startCli(args: readonly string[], ready: RegExp, options: { cwd?
 }
 
 export function exitCode(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  // Already ended (by an exit or a signal): the 'exit' event has fired and will not fire again.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }

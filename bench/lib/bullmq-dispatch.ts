@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { summarizeBatch, type DispatchRun } from './dispatch-run.js';
+import { cpuMark, cpuSpent, paced, summarizeBatch, summarizeTrickle, type DispatchRun } from './dispatch-run.js';
 
 /** Where Redis is and how it keeps its data (reported next to the figures). */
 export interface RedisTarget {
@@ -25,6 +25,8 @@ export interface BullmqSetup {
 export interface BullmqFleet {
   /** addBulk of `tasks` no-op jobs; resolves the measurement once every job completed. */
   runBatch(tasks: number): Promise<DispatchRun>;
+  /** Light load: `count` jobs, one add() every `intervalMs`; latencies are per job from its own add. */
+  runTrickle(count: number, intervalMs: number): Promise<DispatchRun>;
 }
 
 /** Key prefix of every queue this benchmark makes; each run adds a unique queue name under it. */
@@ -33,7 +35,8 @@ export const BULLMQ_PREFIX = 'florin-bench';
 /** Answers the Redis at host:port and its persistence settings, or undefined (with the reason) when it does not answer within 2 s. */
 export async function probeRedis(host: string, port: number): Promise<{ target?: RedisTarget; reason?: string }> {
   const redis = new Redis({ host, port, lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => (lastError = err));
   try {
     await redis.connect();
     await redis.ping();
@@ -43,7 +46,7 @@ export async function probeRedis(host: string, port: number): Promise<{ target?:
     const [, save = '?'] = (await redis.config('GET', 'save')) as string[];
     return { target: { host, port, version, appendonly, save } };
   } catch (err) {
-    return { reason: err instanceof Error ? err.message : String(err) };
+    return { reason: lastError?.message ?? (err instanceof Error ? err.message : String(err)) };
   } finally {
     redis.disconnect();
   }
@@ -52,7 +55,8 @@ export async function probeRedis(host: string, port: number): Promise<{ target?:
 interface Tracker {
   expected: number;
   starts: Map<string, number>;
-  dones: number[];
+  /** Completion stamp by job id. */
+  dones: Map<string, number>;
   runs: number;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -67,6 +71,15 @@ export async function withBullmqFleet<T>(redis: RedisTarget, setup: BullmqSetup,
   const queueName = `dispatch-${process.pid}-${randomBytes(4).toString('hex')}`;
   const queue = new Queue(queueName, { connection, prefix: BULLMQ_PREFIX });
   queue.on('error', () => undefined);
+  // A plain connection for INFO cpu: redis-server's CPU time is the server-side cost of a batch.
+  const info = new Redis({ host: redis.host, port: redis.port, maxRetriesPerRequest: 1 });
+  info.on('error', () => undefined);
+  const redisCpuMs = async (): Promise<number | undefined> => {
+    const text = await info.info('cpu');
+    const user = Number(/used_cpu_user:([\d.]+)/.exec(text)?.[1]);
+    const sys = Number(/used_cpu_sys:([\d.]+)/.exec(text)?.[1]);
+    return Number.isFinite(user) && Number.isFinite(sys) ? (user + sys) * 1000 : undefined;
+  };
   let tracker: Tracker | undefined;
   const processor = async (job: Job): Promise<null> => {
     if (tracker) {
@@ -85,49 +98,78 @@ export async function withBullmqFleet<T>(redis: RedisTarget, setup: BullmqSetup,
         const t = tracker;
         if (!t) return;
         // finishedOn: the worker's clock when it moved the job to completed (the Lua script's timestamp).
-        t.dones.push(job.finishedOn ?? Date.now());
-        if (t.dones.length === t.expected) t.resolve();
+        t.dones.set(job.id ?? '', job.finishedOn ?? Date.now());
+        if (t.dones.size === t.expected) t.resolve();
       });
       workers.push(worker);
     }
     await queue.waitUntilReady();
     await Promise.all(workers.map((w) => w.waitUntilReady()));
+    /** Tracks the next `expected` completions; `body` submits them. */
+    const track = async <R>(expected: number, body: (finished: Promise<void>, t: Tracker) => Promise<R>): Promise<R> => {
+      let timer: NodeJS.Timeout | undefined;
+      let t: Tracker | undefined;
+      const finished = new Promise<void>((resolve, reject) => {
+        t = { expected, starts: new Map(), dones: new Map(), runs: 0, resolve, reject };
+        timer = setTimeout(() => reject(new Error(`bullmq ${setup.name}: ${expected} jobs not done within ${setup.batchTimeoutMs} ms`)), setup.batchTimeoutMs);
+      });
+      void finished.catch(() => undefined); // a failure before body awaits it is still reported there, not as unhandled
+      tracker = t;
+      try {
+        return await body(finished, t!);
+      } finally {
+        clearTimeout(timer);
+        tracker = undefined;
+      }
+    };
     const fleet: BullmqFleet = {
-      async runBatch(tasks) {
-        let timer: NodeJS.Timeout | undefined;
-        const finished = new Promise<void>((resolve, reject) => {
-          tracker = { expected: tasks, starts: new Map(), dones: [], runs: 0, resolve, reject };
-          timer = setTimeout(() => reject(new Error(`bullmq ${setup.name}: batch of ${tasks} not done within ${setup.batchTimeoutMs} ms`)), setup.batchTimeoutMs);
-        });
-        void finished.catch(() => undefined); // a failure before the await below is still reported there, not as unhandled
-        const t = tracker!;
-        try {
+      runBatch: (tasks) =>
+        track(tasks, async (finished, t) => {
           const jobs = Array.from({ length: tasks }, (_, i) => ({ name: 'noop', data: { i } }));
+          const mark = await cpuMark(redisCpuMs);
           const submitAtMs = Date.now();
           await queue.addBulk(jobs);
           const submittedAtMs = Date.now();
           await finished;
           const observedAtMs = Date.now();
+          const cpu = await cpuSpent(mark);
           return summarizeBatch(`bullmq ${setup.name}`, {
             tasks,
             submitAtMs,
             submittedAtMs,
             observedAtMs,
             startedAtMs: [...t.starts.values()],
-            doneAtMs: t.dones,
+            doneAtMs: [...t.dones.values()],
             runs: t.runs,
+            cpu,
           });
-        } finally {
-          clearTimeout(timer);
-          tracker = undefined;
-        }
-      },
+        }),
+      runTrickle: (count, intervalMs) =>
+        track(count, async (finished, t) => {
+          const mark = await cpuMark(redisCpuMs);
+          const added = await Promise.all(
+            await paced(count, intervalMs, async () => {
+              const submitAtMs = Date.now();
+              const job = await queue.add('noop', { trickle: true });
+              return { submitAtMs, id: job.id ?? '' };
+            }),
+          );
+          await finished;
+          const cpu = await cpuSpent(mark);
+          return summarizeTrickle(
+            `bullmq ${setup.name}`,
+            added.map(({ submitAtMs, id }) => ({ submitAtMs, startedAtMs: t.starts.get(id) ?? NaN, doneAtMs: t.dones.get(id) ?? NaN })),
+            t.runs,
+            cpu,
+          );
+        }),
     };
     return await body(fleet);
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
+    info.disconnect();
     await deleteKeys(redis, `${BULLMQ_PREFIX}:${queueName}:*`);
   }
 }

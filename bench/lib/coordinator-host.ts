@@ -19,6 +19,8 @@ export interface BenchCoordinator {
   readonly placement: CoordinatorPlacement;
   /** The coordinator process id ('process' placement). */
   readonly pid: number | undefined;
+  /** CPU time (user + system) the coordinator process used so far, in ms; undefined when it shares this process ('inline'). */
+  cpuMs(): Promise<number | undefined>;
   /** Closes the coordinator (and waits for its process to exit). Idempotent. */
   close(): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function startBenchCoordinator(options: BenchCoordinatorOptions): P
 }
 
 function inline(running: RunningCoordinator): BenchCoordinator {
-  return { address: running.address, placement: 'inline', pid: undefined, close: () => running.close(500) };
+  return { address: running.address, placement: 'inline', pid: undefined, cpuMs: async () => undefined, close: () => running.close(500) };
 }
 
 function forked(child: ChildProcess, address: string): BenchCoordinator {
@@ -54,6 +56,7 @@ function forked(child: ChildProcess, address: string): BenchCoordinator {
     address,
     placement: 'process',
     pid: child.pid,
+    cpuMs: () => reply(child, 'cpu', (m) => (m as { cpuMs?: unknown } | null)?.cpuMs).then((v) => (typeof v === 'number' ? v : undefined)),
     close() {
       closing ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -71,15 +74,27 @@ function forked(child: ChildProcess, address: string): BenchCoordinator {
 }
 
 function firstMessage(child: ChildProcess): Promise<{ port: number }> {
+  return reply(child, undefined, (m) => {
+    const port = (m as { port?: unknown } | null)?.port;
+    return typeof port === 'number' ? { port } : undefined;
+  });
+}
+
+/**
+ * Sends `request` (if any) and resolves the first message `pick` answers
+ * something other than undefined for; rejects when the process exits or
+ * stays silent for START_TIMEOUT_MS.
+ */
+function reply<T>(child: ChildProcess, request: string | undefined, pick: (message: unknown) => T | undefined): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`the coordinator process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => done(new Error(`the coordinator process did not answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     const onMessage = (message: unknown): void => {
-      const port = (message as { port?: unknown } | null)?.port;
-      if (typeof port === 'number') done(undefined, { port });
+      const value = pick(message);
+      if (value !== undefined) done(undefined, value);
     };
-    const onExit = (code: number | null, signal: string | null): void => done(new Error(`the coordinator process exited while starting (code ${code}, signal ${signal})`));
+    const onExit = (code: number | null, signal: string | null): void => done(new Error(`the coordinator process exited (code ${code}, signal ${signal})`));
     const onError = (err: Error): void => done(err);
-    function done(err: Error | undefined, value?: { port: number }): void {
+    function done(err: Error | undefined, value?: T): void {
       clearTimeout(timer);
       child.off('message', onMessage);
       child.off('exit', onExit);
@@ -90,5 +105,6 @@ function firstMessage(child: ChildProcess): Promise<{ port: number }> {
     child.on('message', onMessage);
     child.once('exit', onExit);
     child.once('error', onError);
+    if (request !== undefined) child.send(request);
   });
 }

@@ -4,7 +4,8 @@ import { runCoordinator, type CoordinatorOptions, type JobStoreSpec } from '@flo
  * A coordinator in its own process, forked by CoordinatorProcess
  * (bench/lib/coordinator-child.ts) with an IPC channel:
  *   node bench/dist/lib/coordinator-process.js '<json { store, options }>'
- * It sends { port, pid } once serving, and closes (then exits) on the message
+ * It sends { port, pid } once serving, answers the message 'cpu' with
+ * { cpuMs } (its CPU time so far), and closes (then exits) on the message
  * 'close', on SIGINT/SIGTERM, or when the parent goes away (IPC disconnect),
  * so it never outlives the benchmark.
  */
@@ -30,6 +31,10 @@ const stop = (): void => {
 };
 process.on('message', (message) => {
   if (message === 'close') stop();
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMs: (user + system) / 1000 });
+  }
 });
 process.once('disconnect', stop);
 process.once('SIGINT', stop);

@@ -1,7 +1,8 @@
 import type { SqliteSynchronous } from '@florin/coordinator';
 import type { LatencySummary } from '@florin/cli';
-import type { RedisTarget } from './bullmq-dispatch.js';
+import { BULLMQ_PREFIX, type RedisTarget } from './bullmq-dispatch.js';
 import type { DispatchRun } from './dispatch-run.js';
+import type { FsyncLatency } from './fsync-probe.js';
 import { formatCount, formatMs, type BenchReport } from './report.js';
 
 /** One measured configuration. */
@@ -9,17 +10,28 @@ export interface ConfigResult {
   readonly system: 'florin' | 'bullmq';
   /** Florin only: the SQLite synchronous setting. */
   readonly synchronous?: SqliteSynchronous;
+  /** Florin only: QcuWorker batchSize. */
+  readonly batchSize?: number;
   readonly workers: number;
   readonly concurrency: number;
+  /** The round with the median throughput. */
   readonly run: DispatchRun;
+  /** Throughput of every round, in order. */
+  readonly roundsTasksPerSec: readonly number[];
+  /** The light-load run: single tasks, one at a time. */
+  readonly light: DispatchRun | undefined;
 }
 
 /** The settings the report states. */
 export interface DispatchReportOptions {
   readonly tasks: number;
+  readonly rounds: number;
+  readonly lightTasks: number;
+  readonly lightIntervalMs: number;
+  readonly jobs: number;
   readonly warmup: number;
-  readonly concurrency: number;
-  readonly batchSize: number;
+  readonly concurrency: readonly number[];
+  readonly batchSize: number | undefined;
   readonly synchronous: SqliteSynchronous;
   readonly coordinator: string;
   readonly coordinatorOption: object;
@@ -32,6 +44,10 @@ export interface DispatchEnvironment {
   readonly leftKeys: number | undefined;
   readonly cpus: number;
   readonly node: string;
+  /** fdatasync latency of the disk holding the SQLite files, measured before the run. */
+  readonly fsync: FsyncLatency | undefined;
+  /** 1-minute load average at the start and the end (other work on the machine skews every figure). */
+  readonly loadAverage: readonly [number, number];
 }
 
 /** The target of the issue: Florin at least this many times BullMQ's throughput, durably. */
@@ -50,42 +66,52 @@ export function dispatchReport(results: readonly ConfigResult[], options: Dispat
   const bestBull = best(bull);
   const ratio = bestFlorin && bestBull ? bestFlorin.run.tasksPerSec / bestBull.run.tasksPerSec : null;
   const matching = headline.map((f) => {
-    const b = bull.find((x) => x.workers === f.workers);
-    return { workers: f.workers, florinTasksPerSec: round(f.run.tasksPerSec, 0), bullmqTasksPerSec: b ? round(b.run.tasksPerSec, 0) : null, ratio: b ? round(f.run.tasksPerSec / b.run.tasksPerSec, 3) : null };
+    const b = bull.find((x) => x.workers === f.workers && x.concurrency === f.concurrency);
+    return {
+      workers: f.workers,
+      concurrency: f.concurrency,
+      florinTasksPerSec: round(f.run.tasksPerSec, 0),
+      bullmqTasksPerSec: b ? round(b.run.tasksPerSec, 0) : null,
+      ratio: b ? round(f.run.tasksPerSec / b.run.tasksPerSec, 3) : null,
+    };
   });
   const label = (r: ConfigResult): string => (r.system === 'florin' ? `florin ${r.synchronous}${r.synchronous === options.synchronous ? '' : ' (not headline)'}` : 'bullmq');
   const redis = env.redis;
   const bullDurability = redis
     ? `Redis ${redis.version} appendonly=${redis.appendonly} save="${redis.save}"${redis.appendonly === 'no' && redis.save === '' ? ': in memory only, nothing reaches the disk' : ''}`
     : null;
-  const basis = bestFlorin && bestBull ? `best configuration of each: florin ${bestFlorin.workers} QCUs, bullmq ${bestBull.workers} Workers (both concurrency ${options.concurrency}); per-worker-count ratios in "matching"` : null;
+  const basis = bestFlorin && bestBull ? `best configuration of each: florin ${shapeOf(bestFlorin)}, bullmq ${shapeOf(bestBull)}; ratios at matching configurations in "matching"` : null;
   return {
-    title: `dispatch: ${formatCount(options.tasks)} no-op tasks per configuration, worker concurrency ${options.concurrency}, QcuWorker batchSize ${options.batchSize}, coordinator ${options.coordinator}`,
-    head: ['system', 'workers', 'tasks/s', 'submit ms', 'elapsed ms', 'start p50 ms', 'done p50 ms', 'done p95 ms', 'done p99 ms', 'reruns'],
+    title: `dispatch: ${options.rounds} round(s) of ${formatCount(options.tasks)} no-op tasks per configuration (median round shown); workers x concurrency per worker (QcuWorker batchSize b)`,
+    head: ['system', 'workers', 'tasks/s', 'rounds tasks/s', 'done p50 ms', 'done p95 ms', 'done p99 ms', 'light p50/p99 ms', 'server CPU µs/task', 'client CPU µs/task', 'reruns'],
     rows: [
       ...results.map((r) => [
         label(r),
-        `${r.workers} x ${r.concurrency}`,
+        r.batchSize === undefined ? `${r.workers} x ${r.concurrency}` : `${r.workers} x ${r.concurrency} b${r.batchSize}`,
         formatCount(r.run.tasksPerSec),
-        formatMs(r.run.submitMs),
-        formatMs(r.run.elapsedMs),
-        formatMs(r.run.startLatency.p50Ms),
+        r.roundsTasksPerSec.map(formatCount).join(' '),
         formatMs(r.run.doneLatency.p50Ms),
         formatMs(r.run.doneLatency.p95Ms),
         formatMs(r.run.doneLatency.p99Ms),
-        r.run.reruns,
+        r.light ? `${formatMs(r.light.doneLatency.p50Ms)} / ${formatMs(r.light.doneLatency.p99Ms)}` : '',
+        r.run.serverCpuMs === null ? 'n/a' : perTaskUs(r.run.serverCpuMs, r.run.tasks),
+        perTaskUs(r.run.clientCpuMs, r.run.tasks),
+        r.run.reruns + (r.light?.reruns ?? 0),
       ]),
-      ...matching.map((m) => [`ratio florin ${options.synchronous} / bullmq`, `${m.workers}`, m.ratio === null ? 'n/a' : `${m.ratio.toFixed(2)}x`, '', '', '', '', '', '', '']),
+      ...matching.map((m) => [`ratio florin ${options.synchronous} / bullmq`, `${m.workers} x ${m.concurrency}`, m.ratio === null ? 'n/a' : `${m.ratio.toFixed(2)}x`, '', '', '', '', '', '', '', '']),
     ],
     notes: [
-      `florin: ${SYNC_MEANING[options.synchronous]}; coordinator in ${options.coordinator === 'process' ? 'its own process' : 'this process'}, QcuWorkers (no-op unit, computeThreads 0) in this process, one job of single-symbol tasks per batch`,
-      `bullmq: ${bullDurability ?? env.redisProblem ?? 'not measured'}; Workers in this process, one addBulk per batch, completed jobs kept (BullMQ default)`,
-      'tasks/s = tasks / (last completion stamp - submit call); latencies are per task from the submit call: start = the task code began, done = the dispatcher stamped its completion',
+      `florin: ${SYNC_MEANING[options.synchronous]}; coordinator in ${options.coordinator === 'process' ? 'its own process' : 'this process'}, QcuWorkers (no-op unit, computeThreads 0) in this process, ${options.jobs === 1 ? 'one job' : `${options.jobs} jobs`} of single-symbol tasks per batch`,
+      bullDurability ? `bullmq: ${bullDurability}; Workers in this process, one addBulk per batch, completed jobs kept (BullMQ default)` : `bullmq: ${env.redisProblem ?? 'not measured'}`,
+      'tasks/s = tasks / (last completion stamp - submit call); done = per task, from the submit call to the dispatcher\'s completion stamp (start latencies, to when the task code began, are in the JSON)',
       '(florin: coord_tasks.updated_ms, written in the CompleteTasks transaction; bullmq: job.finishedOn); all clocks are this machine\'s Date.now(), 1 ms resolution',
+      'server CPU = CPU time of the coordinator process (florin) / redis-server (bullmq, INFO cpu: includes any other client of that Redis) per task; client CPU = this process (workers and submitter) per task',
+      `light = light load after the rounds: ${options.lightTasks} single tasks (florin: one-task jobs; bullmq: add()), one every ${options.lightIntervalMs} ms, submit-to-done per task`,
       ratio === null
         ? `headline: florin ${bestFlorin ? formatCount(bestFlorin.run.tasksPerSec) : 'n/a'} tasks/s; bullmq not measured`
         : `headline (${basis}): florin ${formatCount(bestFlorin!.run.tasksPerSec)} tasks/s vs bullmq ${formatCount(bestBull!.run.tasksPerSec)} tasks/s = ${ratio.toFixed(2)}x (target ${TARGET_RATIO}x: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
-      ...(env.leftKeys !== undefined ? [`redis keys left under ${'"'}florin-bench:*${'"'} after cleanup: ${env.leftKeys}`] : []),
+      `machine: ${env.cpus} CPUs, load average ${env.loadAverage[0].toFixed(2)} at start, ${env.loadAverage[1].toFixed(2)} at end${env.fsync ? `; disk fdatasync p50 ${env.fsync.p50Ms} ms, p90 ${env.fsync.p90Ms} ms, max ${env.fsync.maxMs} ms (FULL pays one per commit)` : ''}`,
+      ...(env.leftKeys !== undefined ? [`redis keys left under "${BULLMQ_PREFIX}:*" after cleanup: ${env.leftKeys}`] : []),
     ],
     result: {
       bench: 'dispatch',
@@ -102,27 +128,45 @@ export function dispatchReport(results: readonly ConfigResult[], options: Dispat
         ...(r.synchronous ? { synchronous: r.synchronous, headline: r.synchronous === options.synchronous } : {}),
         workers: r.workers,
         concurrency: r.concurrency,
-        ...(r.system === 'florin' ? { batchSize: options.batchSize } : {}),
+        ...(r.batchSize === undefined ? {} : { batchSize: r.batchSize }),
         tasks: r.run.tasks,
         tasksPerSec: round(r.run.tasksPerSec, 0),
+        roundsTasksPerSec: r.roundsTasksPerSec,
         submitMs: r.run.submitMs,
         elapsedMs: r.run.elapsedMs,
         observedMs: r.run.observedMs,
         reruns: r.run.reruns,
+        serverCpuMs: r.run.serverCpuMs,
+        serverCpuUsPerTask: r.run.serverCpuMs === null ? null : round((r.run.serverCpuMs * 1000) / r.run.tasks, 1),
+        clientCpuMs: r.run.clientCpuMs,
+        clientCpuUsPerTask: round((r.run.clientCpuMs * 1000) / r.run.tasks, 1),
         startLatencyMs: latencyJson(r.run.startLatency),
         doneLatencyMs: latencyJson(r.run.doneLatency),
+        light: r.light ? { tasks: r.light.tasks, reruns: r.light.reruns, startLatencyMs: latencyJson(r.light.startLatency), doneLatencyMs: latencyJson(r.light.doneLatency) } : null,
       })),
       settings: {
         tasks: options.tasks,
+        rounds: options.rounds,
+        lightTasks: options.lightTasks,
+        lightIntervalMs: options.lightIntervalMs,
+        florinJobsPerBatch: options.jobs,
         warmup: options.warmup,
         concurrency: options.concurrency,
-        batchSize: options.batchSize,
+        batchSize: options.batchSize ?? 'max(16, concurrency)',
         coordinator: options.coordinator,
         coordinatorOptions: options.coordinatorOption,
       },
-      env: { node: env.node, cpus: env.cpus, redis: redis ? `${redis.host}:${redis.port}` : null, redisProblem: env.redisProblem ?? null, redisKeysLeft: env.leftKeys ?? null },
+      env: { node: env.node, cpus: env.cpus, loadAverage: env.loadAverage.map((l) => round(l, 2)), fsyncMs: env.fsync ?? null, redis: redis ? `${redis.host}:${redis.port}` : null, redisProblem: env.redisProblem ?? null, redisKeysLeft: env.leftKeys ?? null },
     },
   };
+}
+
+function perTaskUs(ms: number, tasks: number): string {
+  return Math.round((ms * 1000) / Math.max(1, tasks)).toLocaleString('en-US');
+}
+
+function shapeOf(r: ConfigResult): string {
+  return `${r.workers} x ${r.concurrency}${r.batchSize === undefined ? '' : ` batchSize ${r.batchSize}`}`;
 }
 
 function best(results: readonly ConfigResult[]): ConfigResult | undefined {

@@ -50,4 +50,5 @@ export {
   type LeaseLossReason,
   type UnitDeclaration,
   type UnitRef,
+  type UnitOutputDeclaration,
 } from './jobs/index.js';

@@ -15,6 +15,7 @@ export {
   type TaskState,
   type LeaseLossReason,
   type UnitDefinition,
+  type UnitOutput,
   type UnitRecord,
   type ResolvedJobSpec,
   type JobProgress,

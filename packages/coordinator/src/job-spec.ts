@@ -1,4 +1,5 @@
 import {
+  failedPrecondition,
   invalidArgument,
   notFound,
   parseJsonObject,
@@ -82,10 +83,21 @@ export function requireUnit(unit: UnitRecord | undefined, input: JobSpecInput): 
   throw notFound(`unknown unit ${what}: no QCU has registered it (start a QCU hosting it, or check the name${input.unitVersion ? ' and version' : ''})`);
 }
 
-/** Checks params against the unit's schema (defaults filled in) and pins the version. */
+/**
+ * Checks params against the unit's schema (defaults filled in), pins the
+ * version, and resolves the output dataset: the one submitted, else the
+ * unit's (FAILED_PRECONDITION when the unit was registered without one).
+ */
 export function resolveJobSpec(checked: CheckedSpec, unit: UnitRecord): { spec: ResolvedJobSpec; specHash: string } {
   const { input } = checked;
   const params = validateParams(parseStoredSchema(unit.paramsSchemaJson), checked.params, `unit ${unit.name}@${unit.version}`);
+  const outputDataset = input.outputDataset || unit.output.dataset;
+  if (!outputDataset) {
+    throw failedPrecondition(
+      `unit ${unit.name}@${unit.version} was registered without an output dataset (by a QCU older than this coordinator): ` +
+        'restart its QCUs so they register it again, or name spec.output_dataset',
+    );
+  }
   const spec: ResolvedJobSpec = {
     unit: unit.name,
     unitVersion: unit.version,
@@ -95,11 +107,17 @@ export function resolveJobSpec(checked: CheckedSpec, unit: UnitRecord): { spec: 
     endMs: input.endMs,
     taskSize: checked.taskSize,
     paramsJson: canonicalJson(params),
-    outputDataset: input.outputDataset,
+    outputDataset,
     idempotencyKey: input.idempotencyKey,
     maxAttempts: checked.maxAttempts,
   };
-  // The hash covers what the caller asked for (the version as given, params as sent), so a retried submit matches.
-  const asked = { ...spec, unitVersion: input.unitVersion, paramsJson: canonicalJson(checked.params), idempotencyKey: '' };
+  // The hash covers what the caller asked for (the version and output as given, params as sent), so a retried submit matches.
+  const asked = {
+    ...spec,
+    unitVersion: input.unitVersion,
+    outputDataset: input.outputDataset,
+    paramsJson: canonicalJson(checked.params),
+    idempotencyKey: '',
+  };
   return { spec, specHash: sha256Hex(canonicalJson(asked)) };
 }

@@ -12,6 +12,13 @@ export function isTerminalJob(state: JobState): boolean {
 /** Why a lease named by a QCU is no longer its to run (or why a completion was refused). */
 export type LeaseLossReason = 'lease_lost' | 'job_cancelled' | 'job_failed' | 'unknown_task' | 'already_completed';
 
+/** Where a unit publishes its results: one dataset keyed by (symbol, timestamp). */
+export interface UnitOutput {
+  dataset: string;
+  fields: string[];
+  frequency: string;
+}
+
 export interface UnitDefinition {
   name: string;
   version: string;
@@ -19,6 +26,11 @@ export interface UnitDefinition {
   paramsSchemaJson: string;
   hasFinal: boolean;
   description: string;
+  /**
+   * The unit's output. A unit stored before outputs were recorded (an older
+   * QCU's registration) has dataset '' until its QCUs register it again.
+   */
+  output: UnitOutput;
 }
 
 export interface UnitRecord extends UnitDefinition {
@@ -38,6 +50,7 @@ export interface ResolvedJobSpec {
   taskSize: number;
   /** Canonical JSON of the params with schema defaults filled in. */
   paramsJson: string;
+  /** The dataset the job's results go to: the one submitted, else the unit's output dataset. */
   outputDataset: string;
   idempotencyKey: string;
   maxAttempts: number;

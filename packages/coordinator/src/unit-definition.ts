@@ -1,5 +1,13 @@
-import { invalidArgument, parseJsonObject, validateParamsSchema, type ParamsSchema } from '@florin/core';
-import type { UnitDefinition } from './model.js';
+import {
+  frequencyMs,
+  invalidArgument,
+  parseJsonObject,
+  validateDatasetName,
+  validateFieldName,
+  validateParamsSchema,
+  type ParamsSchema,
+} from '@florin/core';
+import type { UnitDefinition, UnitOutput } from './model.js';
 import { canonicalJson } from './canonical-json.js';
 
 const UNIT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,127}$/;
@@ -22,6 +30,13 @@ export function validateUnitVersion(version: string, unit: string): string {
   return version;
 }
 
+/** The wire shape of a UnitOutput (jobs.proto); absent on the wire is null. */
+export interface UnitOutputInput {
+  dataset: string;
+  fields: string[];
+  frequency: string;
+}
+
 /** The wire shape of a UnitDefinition (jobs.proto). */
 export interface UnitDefinitionInput {
   name: string;
@@ -29,15 +44,39 @@ export interface UnitDefinitionInput {
   paramsSchemaJson: string;
   hasFinal: boolean;
   description: string;
+  output?: UnitOutputInput | null;
 }
 
-/** Validates a registration; the schema is stored as canonical JSON. */
+/** Most fields a unit's output dataset may have. */
+const MAX_OUTPUT_FIELDS = 1_000;
+
+/** Validates a registration; the schema is stored as canonical JSON, the output is required. */
 export function validateUnitDefinition(input: UnitDefinitionInput): UnitDefinition {
   const name = validateUnitName(input.name);
   const version = validateUnitVersion(input.version, name);
   const schema = validateParamsSchema(parseJsonObject(input.paramsSchemaJson, `params_schema_json of unit ${name}@${version}`), `${name}@${version}`);
   if (input.description.length > MAX_DESCRIPTION) throw invalidArgument(`description of unit ${name}@${version} is longer than ${MAX_DESCRIPTION} characters`);
-  return { name, version, paramsSchemaJson: canonicalJson(schema), hasFinal: input.hasFinal, description: input.description };
+  const output = validateUnitOutput(input.output, `${name}@${version}`);
+  return { name, version, paramsSchemaJson: canonicalJson(schema), hasFinal: input.hasFinal, description: input.description, output };
+}
+
+/** The output a unit declares: a dataset name, 1.. distinct field names and a bar frequency. */
+function validateUnitOutput(output: UnitOutputInput | null | undefined, unit: string): UnitOutput {
+  if (!output || !output.dataset) {
+    throw invalidArgument(`unit ${unit} declares no output: set output { dataset, fields, frequency }, the dataset its results are published into`);
+  }
+  const where = `output of unit ${unit}`;
+  try {
+    validateDatasetName(output.dataset);
+    if (output.fields.length === 0) throw invalidArgument('fields is empty: name the fields the unit publishes');
+    if (output.fields.length > MAX_OUTPUT_FIELDS) throw invalidArgument(`${output.fields.length} fields; at most ${MAX_OUTPUT_FIELDS}`);
+    output.fields.forEach((f) => validateFieldName(f));
+    if (new Set(output.fields).size !== output.fields.length) throw invalidArgument('fields names a field twice');
+    frequencyMs(output.frequency);
+  } catch (err) {
+    throw invalidArgument(`${where}: ${(err as Error).message}`);
+  }
+  return { dataset: output.dataset, fields: [...output.fields], frequency: output.frequency };
 }
 
 export function parseStoredSchema(json: string): ParamsSchema {

@@ -84,7 +84,14 @@ export function taskMessage(task: LeasedTask): TaskMessage {
 }
 
 export function unitMessage(unit: UnitRecord): UnitDefinitionInput {
-  return { name: unit.name, version: unit.version, paramsSchemaJson: unit.paramsSchemaJson, hasFinal: unit.hasFinal, description: unit.description };
+  return {
+    name: unit.name,
+    version: unit.version,
+    paramsSchemaJson: unit.paramsSchemaJson,
+    hasFinal: unit.hasFinal,
+    description: unit.description,
+    output: { ...unit.output, fields: [...unit.output.fields] },
+  };
 }
 
 export interface SubmitJobRequestMessage {

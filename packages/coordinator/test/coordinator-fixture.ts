@@ -16,9 +16,17 @@ export const MOMENTUM: UnitDeclaration = {
     threshold: { type: 'number', required: true },
   },
   description: 'per-symbol momentum',
+  output: { dataset: 'momentum_signal', fields: ['momentum', 'ret'], frequency: '1d' },
 };
 
-export const RANKER: UnitDeclaration = { name: 'ranker', version: '2.0.0', paramsSchema: {}, hasFinal: true, description: 'ranks symbols' };
+export const RANKER: UnitDeclaration = {
+  name: 'ranker',
+  version: '2.0.0',
+  paramsSchema: {},
+  hasFinal: true,
+  description: 'ranks symbols',
+  output: { dataset: 'ranks', fields: ['rank'], frequency: '1d' },
+};
 
 export const UNITS = [MOMENTUM, RANKER].map((u) => ({ name: u.name, version: u.version }));
 

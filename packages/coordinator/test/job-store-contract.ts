@@ -5,13 +5,32 @@ import type { JobStore, NewJob, ResolvedJobSpec, TaskOutcome, TaskPolicy } from 
 export interface StoreBackend {
   open(): Promise<JobStore>;
   reopen(): Promise<JobStore>;
+  /** Runs SQL on the backend's database directly (before open(): to lay down an older schema). */
+  raw(statements: readonly string[]): Promise<void>;
   cleanup(): Promise<void>;
 }
+
+/** coord_units as the first release created it: no output columns. */
+export const LEGACY_UNITS_TABLE = `CREATE TABLE coord_units (
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  params_schema TEXT NOT NULL,
+  has_final INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  worker_id TEXT NOT NULL,
+  registered_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  PRIMARY KEY (name, version)
+)`;
+
+export const LEGACY_UNIT_ROW = `INSERT INTO coord_units VALUES ('momentum', '0.9.0', '{}', 0, 'old', 'w-old', ${1_600_000_000_000}, ${1_600_000_000_000})`;
 
 export const POLICY: TaskPolicy = { retryBaseMs: 1_000, retryMaxMs: 8_000, maxLeaseExpiries: 3, maxResultBytes: 1_000, maxFinalInputBytes: 10_000 };
 const T0 = 1_700_000_000_000;
 const UNIT = { name: 'momentum', version: '1.0.0' };
 const FINAL_UNIT = { name: 'ranker', version: '2.0.0' };
+const SIGNAL_OUTPUT = { dataset: 'momentum_signal', fields: ['momentum', 'ret'], frequency: '1d' };
+const RANK_OUTPUT = { dataset: 'ranks', fields: ['rank'], frequency: '1d' };
 
 let jobCounter = 0;
 
@@ -57,6 +76,33 @@ const lease = (store: JobStore, workerId: string, maxTasks: number, nowMs: numbe
 
 /** The one contract every JobStore backend passes. */
 export function jobStoreContract(name: string, backend: () => StoreBackend): void {
+  describe(`JobStore contract: ${name}, over a database made before unit outputs`, () => {
+    it('adds the output columns on open; old units read with an empty output until registered again', async () => {
+      const b = backend();
+      try {
+        await b.raw([LEGACY_UNITS_TABLE, LEGACY_UNIT_ROW]);
+        let store = await b.open();
+        try {
+          expect(await store.findUnit('momentum')).toMatchObject({
+            version: '0.9.0',
+            description: 'old',
+            workerId: 'w-old',
+            output: { dataset: '', fields: [], frequency: '' },
+          });
+          await store.registerUnits('w-new', [{ name: 'momentum', version: '0.9.0', paramsSchemaJson: '{}', hasFinal: false, description: 'old', output: SIGNAL_OUTPUT }], T0);
+          await store.close();
+          // Opening again finds the columns in place and changes nothing.
+          store = await b.reopen();
+          expect(await store.findUnit('momentum', '0.9.0')).toMatchObject({ output: SIGNAL_OUTPUT, workerId: 'w-new', registeredMs: 1_600_000_000_000 });
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await b.cleanup();
+      }
+    });
+  });
+
   describe(`JobStore contract: ${name}`, () => {
     let b: StoreBackend;
     let store: JobStore;
@@ -65,8 +111,8 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
       b = backend();
       store = await b.open();
       await store.registerUnits('w0', [
-        { ...UNIT, paramsSchemaJson: '{"window":{"type":"integer"}}', hasFinal: false, description: 'm' },
-        { ...FINAL_UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'r' },
+        { ...UNIT, paramsSchemaJson: '{"window":{"type":"integer"}}', hasFinal: false, description: 'm', output: SIGNAL_OUTPUT },
+        { ...FINAL_UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'r', output: RANK_OUTPUT },
       ], T0);
     });
     afterEach(async () => {
@@ -75,11 +121,16 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
     });
 
     it('upserts units and finds an exact or the latest version', async () => {
-      await store.registerUnits('w1', [{ name: 'momentum', version: '1.1.0', paramsSchemaJson: '{}', hasFinal: true, description: 'new' }], T0 + 5);
+      const newer = { dataset: 'momentum_v11', fields: ['momentum'], frequency: '1h' };
+      await store.registerUnits('w1', [{ name: 'momentum', version: '1.1.0', paramsSchemaJson: '{}', hasFinal: true, description: 'new', output: newer }], T0 + 5);
       expect((await store.findUnit('momentum'))?.version).toBe('1.1.0');
-      expect((await store.findUnit('momentum', '1.0.0'))?.paramsSchemaJson).toBe('{"window":{"type":"integer"}}');
-      const [again] = await store.registerUnits('w2', [{ ...UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'changed' }], T0 + 9);
-      expect(again).toMatchObject({ ...UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'changed', workerId: 'w2', registeredMs: T0, updatedMs: T0 + 9 });
+      expect((await store.findUnit('momentum'))?.output).toEqual(newer);
+      expect(await store.findUnit('momentum', '1.0.0')).toMatchObject({ paramsSchemaJson: '{"window":{"type":"integer"}}', output: SIGNAL_OUTPUT });
+      const moved = { dataset: 'momentum_moved', fields: ['ret', 'momentum', 'extra'], frequency: '1d' };
+      const [again] = await store.registerUnits('w2', [{ ...UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'changed', output: moved }], T0 + 9);
+      expect(again).toMatchObject({ ...UNIT, paramsSchemaJson: '{}', hasFinal: true, description: 'changed', output: moved, workerId: 'w2', registeredMs: T0, updatedMs: T0 + 9 });
+      // The output is stored with the unit: field order kept, replaced by a re-registration.
+      expect((await store.findUnit('momentum', '1.0.0'))?.output).toEqual(moved);
       expect((await store.findUnit('momentum'))?.version).toBe('1.1.0');
       expect(await store.findUnit('nope')).toBeUndefined();
     });
@@ -270,7 +321,8 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
       // The lease in flight is still valid: its QCU completes it after the restart.
       expect((await store.completeTasks('w', [ok(t1!.taskId, 1)], T0 + 2, POLICY)).acks[0]?.accepted).toBe(true);
       expect((await store.createJob(newJob({ idempotencyKey: 'durable' }))).created).toBe(false);
-      expect((await store.findUnit(UNIT.name, UNIT.version))?.description).toBe('m');
+      expect(await store.findUnit(UNIT.name, UNIT.version)).toMatchObject({ description: 'm', output: SIGNAL_OUTPUT });
+      expect((await store.getJob(job.jobId))?.spec.outputDataset).toBe('signals');
     });
   });
 }

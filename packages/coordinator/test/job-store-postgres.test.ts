@@ -13,6 +13,17 @@ function postgresBackend(): StoreBackend {
   return {
     open: () => openJobStore(spec),
     reopen: () => openJobStore(spec),
+    raw: async (statements) => {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await client.query(`SET search_path TO "${schema}"`);
+        for (const sql of statements) await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    },
     cleanup: async () => {
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();

@@ -66,6 +66,48 @@ describe('coordinator over gRPC: submit, lease, complete', () => {
     expect((await f.jobs.list()).map((j) => j.jobId)).toEqual([later.jobId, handle.jobId]);
   });
 
+  it("records the unit's output dataset in a job submitted without one, and hands it to every task", async () => {
+    const handle = await f.jobs.submit(submission({ outputDataset: undefined, taskSize: 5 }));
+    expect(handle.job.outputDataset).toBe(MOMENTUM.output.dataset);
+    expect((await f.jobs.get(handle.jobId)).outputDataset).toBe(MOMENTUM.output.dataset);
+    expect((await f.jobs.list()).map((j) => j.outputDataset)).toEqual([MOMENTUM.output.dataset]);
+    const tasks = await f.work.lease({ units: UNITS, maxTasks: 10 });
+    expect(tasks.map((t) => t.outputDataset)).toEqual([MOMENTUM.output.dataset, MOMENTUM.output.dataset]);
+    // The final task too.
+    const ranked = await f.jobs.submit(submission({ unit: 'ranker', params: {}, outputDataset: '', taskSize: 10 }));
+    expect(ranked.job.outputDataset).toBe(RANKER.output.dataset);
+    const [regular] = await f.work.lease({ units: UNITS, maxTasks: 10 });
+    await f.work.complete([okOutcome(regular!)]);
+    const [final] = await f.work.lease({ units: UNITS, maxTasks: 10 });
+    expect(final).toMatchObject({ final: true, outputDataset: RANKER.output.dataset });
+    // The same idempotency key without an output matches; naming the unit's dataset explicitly is another spec.
+    const keyed = await f.jobs.submit(submission({ outputDataset: undefined, idempotencyKey: 'k' }));
+    expect((await f.jobs.submit(submission({ outputDataset: undefined, idempotencyKey: 'k' }))).jobId).toBe(keyed.jobId);
+    await expect(f.jobs.submit(submission({ outputDataset: MOMENTUM.output.dataset, idempotencyKey: 'k' }))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+  });
+
+  it("RegisterUnits requires each unit's output and answers it back", async () => {
+    const answer = await f.work.registerUnits([MOMENTUM, RANKER]);
+    expect(answer.units.map((u) => u.output)).toEqual([MOMENTUM.output, RANKER.output]);
+    const bad: [unknown, string][] = [
+      [undefined, 'declares no output'],
+      [{ dataset: '', fields: ['x'], frequency: '1d' }, 'declares no output'],
+      [{ dataset: 'Bad-Name', fields: ['x'], frequency: '1d' }, 'malformed dataset name'],
+      [{ dataset: 'out', fields: [], frequency: '1d' }, 'fields is empty'],
+      [{ dataset: 'out', fields: ['ts'], frequency: '1d' }, 'malformed field name'],
+      [{ dataset: 'out', fields: ['x', 'x'], frequency: '1d' }, 'names a field twice'],
+      [{ dataset: 'out', fields: ['x'], frequency: 'daily' }, 'malformed frequency'],
+    ];
+    for (const [output, message] of bad) {
+      await expect(f.work.registerUnits([{ ...RANKER, output } as never]), JSON.stringify(output)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining(message),
+      });
+    }
+    // Nothing of a refused registration was stored.
+    expect((await f.jobs.submit(submission({ unit: 'ranker', params: {}, outputDataset: undefined }))).job.outputDataset).toBe('ranks');
+  });
+
   it('answers a long poll as soon as a job is submitted', async () => {
     const started = Date.now();
     const leasing = f.work.lease({ units: UNITS, maxTasks: 5, waitMs: 10_000 });

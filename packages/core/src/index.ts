@@ -47,7 +47,10 @@ export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from '
 export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
 export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';
 export type { DatasetInfoMessage, SeriesBlockMessage, ReadRequestMessage, ReadChunkMessage, WriteRequestMessage, WriteResponseMessage, ListDatasetsResponseMessage, CreateDatasetRequestMessage, CreateDatasetResponseMessage, DescribeShardResponseMessage } from './wire.js';
-export type { ListSymbolsRequestMessage, ListSymbolsResponseMessage } from './wire.js';
+export type { ListSymbolsRequestMessage, ListSymbolsResponseMessage, OutgoingReadChunk, OutgoingSeriesBlock } from './wire.js';
+export { GRPC_FRAME_HEADER_BYTES, encodeReadChunk } from './read-chunk-encoder.js';
+export { decodeReadChunk } from './read-chunk-decoder.js';
+export { ReadChunkCutter, blockOverhead } from './read-chunk-cutter.js';
 export { COALESCE_METADATA_KEY, COALESCE_OFF, type HeadStatsRequestMessage, type HeadStatsMessage, type DescribeHeadResponseMessage } from './head-wire.js';
 export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';
 export { decodeWriteRequest } from './write-request.js';

@@ -4,6 +4,7 @@
  * as Buffer (received) or any Uint8Array (sent), defaults filled in.
  */
 import type { WireBlock } from './codec.js';
+import type { SeriesFrame } from './frame.js';
 
 export interface DatasetInfoMessage {
   name: string;
@@ -11,8 +12,14 @@ export interface DatasetInfoMessage {
   frequency: string;
 }
 
-/** A SeriesBlock as received: every field present (defaults filled in). */
-export type SeriesBlockMessage = WireBlock;
+/**
+ * A SeriesBlock as received: every field present (defaults filled in).
+ * `totalRows` (reads only; 0 or absent when not given) is the rows of the
+ * symbol's whole answer, set on its first block.
+ */
+export interface SeriesBlockMessage extends WireBlock {
+  totalRows?: number;
+}
 
 export interface ReadRequestMessage {
   dataset: string;
@@ -25,6 +32,25 @@ export interface ReadRequestMessage {
 export interface ReadChunkMessage {
   fields: readonly string[];
   blocks: SeriesBlockMessage[];
+}
+
+/**
+ * A SeriesBlock as a Read handler writes it: the symbol's rows as
+ * consecutive pieces (zero-copy views, columns in the chunk's field order),
+ * which the Read serializer copies straight into the message, back to back.
+ */
+export interface OutgoingSeriesBlock {
+  readonly symbol: string;
+  readonly pieces: readonly SeriesFrame[];
+  readonly last: boolean;
+  /** Rows of the symbol's whole answer, given on its first block; 0 on the others. */
+  readonly totalRows: number;
+}
+
+/** A ReadChunk as a Read handler writes it (see encodeReadChunk). */
+export interface OutgoingReadChunk {
+  readonly fields: readonly string[];
+  readonly blocks: readonly OutgoingSeriesBlock[];
 }
 
 export interface WriteRequestMessage {

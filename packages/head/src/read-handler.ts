@@ -6,13 +6,13 @@ import {
   callSignal,
   throwIfAborted,
   toServiceError,
-  type ReadChunkMessage,
+  type OutgoingReadChunk,
   type ReadRequestMessage,
 } from '@florin/core';
 import type { HeadNode } from './head-node.js';
 import { readChunks } from './read-chunks.js';
 
-type ReadCall = ServerWritableStream<ReadRequestMessage, ReadChunkMessage>;
+type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
 
 /** Request metadata that turns aggregation off for one call: `florin-coalesce: off`. */
 
@@ -22,7 +22,7 @@ type ReadCall = ServerWritableStream<ReadRequestMessage, ReadChunkMessage>;
  * stream size-bounded chunks, honouring backpressure, cancellation and the
  * call's deadline. A cancelled caller detaches only itself from shared fetches.
  */
-export function readHandler(node: HeadNode): handleServerStreamingCall<ReadRequestMessage, ReadChunkMessage> {
+export function readHandler(node: HeadNode): handleServerStreamingCall<ReadRequestMessage, OutgoingReadChunk> {
   return (call) => {
     void serveRead(node, call);
   };

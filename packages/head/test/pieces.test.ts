@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlorinError, bytesToFloat64, emptyFrame, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { FlorinError, bytesToFloat64, decodeReadChunk, emptyFrame, encodeReadChunk, type DatasetInfo, type SeriesFrame } from '@florin/core';
 import { ChunkGrid, ExtentIndex, FetchGroup, InflightBudget, chunkRuns, resolveHeadOptions } from '@florin/head';
 import { splitRun } from '../src/chunk-grid.js';
 import { chunkSlice, packChunk, splitIntoChunks } from '../src/chunk-data.js';
@@ -179,11 +179,12 @@ describe('readChunks', () => {
     const a = frame(Array.from({ length: 100 }, (_, i) => i * DAY));
     const pieces = [sliceOf(a, 0, 40), sliceOf(a, 40, 100)];
     const result = { fields: info.fields, series: [{ symbol: 'S', pieces }, { symbol: 'E', pieces: [] }], points: 200 };
-    const chunks = [...readChunks(result, 1_000)];
+    const chunks = [...readChunks(result, 1_000)].map((c) => decodeReadChunk(encodeReadChunk(c)));
     const blocks = chunks.flatMap((c) => c.blocks);
     for (const c of chunks) expect(c.blocks.reduce((n, b) => n + b.timestamps.byteLength * 3 + 40, 0)).toBeLessThanOrEqual(1_000 + 64);
     const s = blocks.filter((b) => b.symbol === 'S');
     expect(s.map((b) => b.last)).toEqual([...Array(s.length - 1).fill(false), true]);
+    expect(s.map((b) => b.totalRows)).toEqual([100, ...Array(s.length - 1).fill(0)]);
     const ts = s.flatMap((b) => [...bytesToFloat64(b.timestamps)]);
     expect(ts).toEqual([...a.timestamps]);
     const e = blocks.filter((b) => b.symbol === 'E');

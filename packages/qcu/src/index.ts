@@ -27,5 +27,6 @@ export { referenceBacktest, referenceStats, type SignalRow, type ReferencePortfo
 export { QcuWorker, type QcuWorkerState, type QcuWorkerStats } from './runtime/qcu-worker.js';
 export { type QcuWorkerOptions, type QcuWorkerConfig, QCU_DEFAULTS, resolveQcuWorkerOptions } from './runtime/options.js';
 export { loadUnits } from './runtime/load-units.js';
+export { WriteCoalescer, type WriteCoalescerOptions } from './runtime/write-coalescer.js';
 export { PermanentTaskError, isRetryable } from './runtime/task-error.js';
 export { default as EXAMPLE_UNITS } from './examples.js';

@@ -66,7 +66,7 @@ beforeAll(async () => {
   const work = new WorkClient(cluster.coordinator.address, { workerId: 'declarer' });
   try {
     const d = unitDescriptor(momentumUnit);
-    await work.registerUnits([{ name: d.name, version: d.version, paramsSchema: d.params, hasFinal: d.hasFinal, description: d.description }]);
+    await work.registerUnits([{ name: d.name, version: d.version, paramsSchema: d.params, hasFinal: d.hasFinal, description: d.description, output: d.output }]);
   } finally {
     work.close();
   }
@@ -152,15 +152,17 @@ describe('connect({ heads, coordinator }): a whole-dataset momentum job, watched
     }
   });
 
-  it("a job without outputDataset: results() needs the unit's dataset named", async () => {
+  it("a job without outputDataset records the unit's dataset, and results() reads it", async () => {
     const symbols = ['S020', 'S005', 'S011'];
     const handle = await jobs.submit({ unit: 'momentum', dataset: PRICES.name, symbols, startMs: RANGE.start, endMs: RANGE.end });
-    expect(handle.job.outputDataset).toBe('');
-    // Refused before waiting, with what to do.
-    const err = await failure(handle.results());
-    expect(err.code).toBe('FAILED_PRECONDITION');
-    expect(err.message).toContain('pass results({ dataset })');
-    expectReference(await handle.results({ dataset: momentumUnit.output.dataset }), symbols);
+    expect(handle.job.outputDataset).toBe(momentumUnit.output.dataset);
+    expectReference(await handle.results(), symbols);
+    // A handle made later (from Get) and a listed job say the same.
+    expect((await jobs.handle(handle.jobId)).job.outputDataset).toBe(momentumUnit.output.dataset);
+    expect((await jobs.list({ unit: 'momentum' })).find((j) => j.jobId === handle.jobId)?.outputDataset).toBe(momentumUnit.output.dataset);
+    // The rows really are in the unit's dataset, read directly through the head nodes.
+    const direct = await connection.data.read({ dataset: momentumUnit.output.dataset, symbols, range: RANGE });
+    expectReference(direct, symbols);
   });
 
   it('without a data client results() is FAILED_PRECONDITION; a universe of nothing is refused', async () => {

@@ -65,6 +65,24 @@ describe('KernelPool', () => {
     expect(closes.map(bits)).toEqual(copy.map(bits));
   });
 
+  it('warm() starts every thread before the first run; idempotent; a no-op once closed', async () => {
+    pool = new KernelPool({ threads: 2 });
+    expect(pool.stats().threads).toBe(0);
+    pool.warm();
+    pool.warm();
+    expect(pool.stats()).toEqual({ threads: 2, busy: 0, queued: 0 });
+    const [out] = await pool.run(burn, [Float64Array.of(4)], { ms: 1 });
+    expect([...out!]).toEqual([8]);
+    expect(pool.stats().threads).toBe(2);
+    await pool.close();
+    pool.warm();
+    expect(pool.stats().threads).toBe(0);
+    const inline = new KernelPool({ threads: 0 });
+    inline.warm();
+    expect(inline.stats().threads).toBe(0);
+    await inline.close();
+  });
+
   it('runs at most `threads` kernels at once and queues the rest in order', async () => {
     pool = new KernelPool({ threads: 2 });
     const runs = [0, 1, 2, 3, 4].map((i) => pool!.run(burn, [Float64Array.of(i)], { ms: 30 }));

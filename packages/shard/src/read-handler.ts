@@ -6,7 +6,7 @@ import {
   throwIfAborted,
   toServiceError,
   validateReadQuery,
-  type ReadChunkMessage,
+  type OutgoingReadChunk,
   type ReadRequestMessage,
 } from '@florin/core';
 import { drained } from './abort.js';
@@ -14,7 +14,7 @@ import { ReadChunker } from './chunker.js';
 import type { ShardContext } from './context.js';
 import { batchSizes, readBatches } from './read-batches.js';
 
-type ReadCall = ServerWritableStream<ReadRequestMessage, ReadChunkMessage>;
+type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
 
 /**
  * ShardService.Read: validate, check ownership, then read the store in
@@ -23,7 +23,7 @@ type ReadCall = ServerWritableStream<ReadRequestMessage, ReadChunkMessage>;
  * running total, so a read past it fails with RESOURCE_EXHAUSTED without the
  * shard ever holding more than about two batches of it.
  */
-export function readHandler(ctx: ShardContext): handleServerStreamingCall<ReadRequestMessage, ReadChunkMessage> {
+export function readHandler(ctx: ShardContext): handleServerStreamingCall<ReadRequestMessage, OutgoingReadChunk> {
   return (call) => {
     void serveRead(ctx, call);
   };

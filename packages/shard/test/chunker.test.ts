@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { concatFrames, decodeBlock, rowBytes, type SeriesFrame } from '@florin/core';
+import { concatFrames, decodeBlock, decodeReadChunk, encodeReadChunk, rowBytes, type OutgoingReadChunk, type ReadChunkMessage, type SeriesFrame } from '@florin/core';
 import { readChunks } from '@florin/shard';
 import { DAY_MS, expectSameSeries, syntheticFrame } from './series-fixture.js';
 
 const FIELDS = ['open', 'close'];
+
+/** A chunk as it arrives: through the Read serializer and deserializer. */
+function wire(chunk: OutgoingReadChunk): ReadChunkMessage {
+  return decodeReadChunk(encodeReadChunk(chunk));
+}
 
 function chunkBytesOf(blocks: { timestamps: Uint8Array; columns: Uint8Array[] }[]): number {
   return blocks.reduce((n, b) => n + b.timestamps.byteLength + b.columns.reduce((m, c) => m + c.byteLength, 0), 0);
@@ -19,7 +24,7 @@ describe('readChunks', () => {
 
   it('bounds every chunk, splits long series, marks last blocks and answers empty symbols', () => {
     const chunkBytes = 16 * 1024;
-    const chunks = [...readChunks(['SHORT', 'NONE', 'LONG'], frames, FIELDS, chunkBytes)];
+    const chunks = [...readChunks(['SHORT', 'NONE', 'LONG'], frames, FIELDS, chunkBytes)].map(wire);
     expect(chunks.length).toBeGreaterThan(10_000 * rowBytes(2) / chunkBytes - 1);
     for (const c of chunks) {
       expect(chunkBytesOf(c.blocks)).toBeLessThanOrEqual(chunkBytes);
@@ -36,20 +41,22 @@ describe('readChunks', () => {
     expect(blocks.filter((b) => b.symbol === 'LONG').length).toBeGreaterThan(1);
   });
 
-  it('views the frame memory instead of copying it', () => {
+  it('views the frame memory instead of copying it, and announces each symbol\'s rows on its first block', () => {
     const [chunk] = [...readChunks(['SHORT'], frames, FIELDS, 1024 * 1024)];
     const block = chunk!.blocks[0]!;
-    expect(block.timestamps.buffer).toBe(short.timestamps.buffer);
-    expect(block.columns[1]!.buffer).toBe(short.columns[1]!.buffer);
+    expect(block.pieces[0]!.timestamps.buffer).toBe(short.timestamps.buffer);
+    expect(block.pieces[0]!.columns[1]!.buffer).toBe(short.columns[1]!.buffer);
+    const long = [...readChunks(['LONG'], frames, FIELDS, 16 * 1024)].flatMap((c) => c.blocks);
+    expect(long.map((b) => b.totalRows)).toEqual(long.map((_, i) => (i === 0 ? 10_000 : 0)));
   });
 
   it('selects and orders the requested fields', () => {
-    const [chunk] = [...readChunks(['SHORT'], frames, ['close'], 1024 * 1024)];
+    const [chunk] = [...readChunks(['SHORT'], frames, ['close'], 1024 * 1024)].map(wire);
     expectSameSeries(decodeBlock(chunk!.blocks[0]!, ['close']), { ...short, fields: ['close'], columns: [short.columns[1]!] }, 'SHORT', ['close']);
   });
 
   it('still makes progress when one row is larger than chunkBytes', () => {
-    const chunks = [...readChunks(['SHORT'], frames, FIELDS, 8)];
+    const chunks = [...readChunks(['SHORT'], frames, FIELDS, 8)].map(wire);
     expect(chunks).toHaveLength(7);
     expect(chunks.every((c) => c.blocks.length === 1 && c.blocks[0]!.timestamps.byteLength === 8)).toBe(true);
   });

@@ -12,5 +12,6 @@ export {
   type LeaseRef,
   type LeaseLossReason,
   type UnitDeclaration,
+  type UnitOutputDeclaration,
   type UnitRef,
 } from './work-types.js';

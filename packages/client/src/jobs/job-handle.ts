@@ -60,9 +60,10 @@ export class JobHandle {
    * read through the head nodes as typed arrays, one frame per symbol in
    * universe order (empty for a symbol it published no rows for). By default
    * waits for the job first and rejects like result() when it failed or was
-   * cancelled. FAILED_PRECONDITION when the JobsClient has no data client
-   * (make it with connect({ heads, coordinator })), or when the job has no
-   * outputDataset and none is passed.
+   * cancelled. The dataset is the job's outputDataset (resolved by the
+   * coordinator at submit: the one submitted, else the unit's output dataset)
+   * unless options.dataset names another. FAILED_PRECONDITION when the
+   * JobsClient has no data client (make it with connect({ heads, coordinator })).
    */
   async results(options: JobResultsOptions = {}): Promise<SeriesFrame[]> {
     const { signal, deadlineMs } = options;

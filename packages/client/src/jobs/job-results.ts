@@ -16,9 +16,9 @@ export interface JobData {
 /** Options of JobHandle.results(). */
 export interface JobResultsOptions extends WatchOptions {
   /**
-   * The dataset to read. Default: the job's outputDataset. A job submitted
-   * without one published into its unit's own output dataset (the unit's
-   * `output.dataset`), which the coordinator does not record: name it here.
+   * The dataset to read. Default: the job's outputDataset, which the
+   * coordinator resolves at submit (the one submitted, else the unit's own
+   * output dataset), so it is only needed to read another dataset.
    */
   dataset?: string;
   /** Fields to return, in this order. Default: every field of the dataset. */
@@ -51,15 +51,16 @@ export class JobResultsReader {
 
   /**
    * The dataset results() reads, checked before any waiting: FAILED_PRECONDITION
-   * without a data client, or when neither the job nor the options name one.
+   * without a data client, or when neither the options nor the job name one
+   * (only a job recorded by a coordinator that predates resolved output datasets).
    */
   datasetOf(job: Job, options: Pick<JobResultsOptions, 'dataset'> = {}): string {
     if (!this.data) throw failedPrecondition(`cannot read the results of job ${job.jobId}: this JobsClient has no data client; ${CONNECT_HINT}`);
-    const dataset = options.dataset ?? job.outputDataset;
+    const dataset = options.dataset || job.outputDataset;
     if (!dataset) {
       throw failedPrecondition(
-        `job ${job.jobId} was submitted without outputDataset, so it published into the default output dataset of unit ${job.unit}, ` +
-          `which the coordinator does not record: pass results({ dataset }) naming it (the unit's output.dataset), or submit with outputDataset`,
+        `job ${job.jobId} records no output dataset (it was submitted to an older coordinator): ` +
+          `pass results({ dataset }) naming the dataset unit ${job.unit} publishes into (its output.dataset)`,
       );
     }
     return dataset;

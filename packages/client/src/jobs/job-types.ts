@@ -24,6 +24,7 @@ export interface JobSubmission {
   taskSize?: number;
   /** Unit params (checked against the unit's schema; defaults filled in). */
   params?: Record<string, unknown>;
+  /** Dataset the results are published into. Default: the unit's output dataset (recorded in the job either way). */
   outputDataset?: string;
   /** The same key answers the same job (no new tasks). */
   idempotencyKey?: string;
@@ -56,6 +57,7 @@ export interface Job {
   taskSize: number;
   /** Params with the unit's defaults filled in. */
   params: Record<string, unknown>;
+  /** The dataset the job's results are in: the one submitted, else the unit's output dataset (resolved at submit). */
   outputDataset: string;
   idempotencyKey: string;
   maxAttempts: number;

@@ -58,12 +58,20 @@ export interface JobEventMessage {
   terminal: boolean;
 }
 
+export interface UnitOutputMessage {
+  dataset: string;
+  fields: string[];
+  frequency: string;
+}
+
 export interface UnitDefinitionMessage {
   name: string;
   version: string;
   paramsSchemaJson: string;
   hasFinal: boolean;
   description: string;
+  /** Absent (null) from a coordinator that predates unit outputs. */
+  output: UnitOutputMessage | null;
 }
 
 export interface RegisterUnitsResponseMessage {

@@ -68,7 +68,7 @@ export class WorkClient {
     return this.channel.address;
   }
 
-  /** Declares (upserts) the units this worker hosts. */
+  /** Declares (upserts) the units this worker hosts, each with its output (INVALID_ARGUMENT without one). */
   async registerUnits(units: readonly UnitDeclaration[], options?: CallOptions): Promise<{ units: UnitDeclaration[]; heartbeatIntervalMs: number }> {
     const request = {
       workerId: this.workerId,
@@ -78,6 +78,7 @@ export class WorkClient {
         paramsSchemaJson: JSON.stringify(u.paramsSchema ?? {}),
         hasFinal: u.hasFinal ?? false,
         description: u.description ?? '',
+        output: u.output ? { dataset: u.output.dataset, fields: [...u.output.fields], frequency: u.output.frequency } : null,
       })),
     };
     const response = await this.channel.unary(this.channel.stub.RegisterUnits, request, options);
@@ -88,6 +89,7 @@ export class WorkClient {
         paramsSchema: JSON.parse(u.paramsSchemaJson || '{}') as UnitDeclaration['paramsSchema'],
         hasFinal: u.hasFinal,
         description: u.description,
+        output: { dataset: u.output?.dataset ?? '', fields: u.output?.fields ?? [], frequency: u.output?.frequency ?? '' },
       })),
       heartbeatIntervalMs: response.heartbeatIntervalMs,
     };

@@ -1,6 +1,16 @@
 import type { ParamsSchema } from '@florin/core';
 import type { TaskMessage } from './jobs-wire.js';
 
+/** Where a unit publishes its results: one dataset keyed by (symbol, timestamp). */
+export interface UnitOutputDeclaration {
+  /** The dataset a job submitted without outputDataset publishes into. */
+  dataset: string;
+  /** Its fields (1.., distinct). */
+  fields: readonly string[];
+  /** Its bar frequency, e.g. "1d". */
+  frequency: string;
+}
+
 /** A unit a QCU hosts, as declared to the coordinator. */
 export interface UnitDeclaration {
   name: string;
@@ -10,6 +20,8 @@ export interface UnitDeclaration {
   /** True: each job gets one extra final task after all regular tasks succeed. */
   hasFinal?: boolean;
   description?: string;
+  /** Required: the coordinator records it, and resolves a job's outputDataset to it when the job names none. */
+  output: UnitOutputDeclaration;
 }
 
 export interface UnitRef {
@@ -33,6 +45,7 @@ export interface Task {
   endMs: number;
   /** The job's params with schema defaults filled in. */
   params: Record<string, unknown>;
+  /** The job's output dataset (resolved by the coordinator: the one submitted, else the unit's). */
   outputDataset: string;
   parts: { index: number; result: unknown }[];
   leaseExpiresMs: number;

@@ -5,6 +5,7 @@ import { loadJobs, type TxContext } from './job-rows.js';
 import { cancelJobTx, insertJob, selectJobs } from './job-writes.js';
 import { heartbeatTx, leaseTasksTx, nextReadyMsOf, requeueExpiredTx } from './lease-ops.js';
 import { schemaStatements } from './schema.js';
+import { migrateSchema } from './schema-migrations.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import { selectUnit, upsertUnits } from './unit-rows.js';
 
@@ -18,11 +19,12 @@ export class SqlJobStore implements JobStore {
 
   private constructor(private readonly driver: SqlDriver) {}
 
-  /** Creates the tables if missing and answers the ready store. */
+  /** Creates the tables if missing (adding columns newer than an existing table) and answers the ready store. */
   static async open(driver: SqlDriver): Promise<SqlJobStore> {
     try {
       await driver.transaction(async (tx) => {
         for (const ddl of schemaStatements(driver.dialect)) await tx.run(ddl);
+        await migrateSchema(tx, driver.dialect);
       });
     } catch (err) {
       await driver.close();

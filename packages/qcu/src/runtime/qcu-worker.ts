@@ -9,6 +9,7 @@ import { resolveQcuWorkerOptions, type QcuWorkerConfig, type QcuWorkerOptions } 
 import { OutputDatasets } from './output-datasets.js';
 import { isTransient } from './completion-queue.js';
 import { runLeasedTask, type TaskRunnerDeps } from './task-runner.js';
+import { WriteCoalescer } from './write-coalescer.js';
 import type { LeasedTask, WorkPort } from './work-port.js';
 
 /** created -> starting -> running -> draining -> stopped (also created -> stopped on close()). */
@@ -30,15 +31,17 @@ export interface QcuWorkerStats {
 /**
  * A QCU worker process's runtime: registers its units with the coordinator,
  * leases tasks in batches (long poll), runs up to `concurrency` at once with
- * kernels on a worker-thread pool, heartbeats every held lease each
- * leaseMs / 3, aborts tasks the coordinator reports cancelled or lost, and
- * reports outcomes in batches. `drain()` (SIGTERM) stops leasing, lets
+ * kernels on a worker-thread pool (its threads started up front), writes
+ * what tasks publish through a WriteCoalescer (concurrent tasks of one job
+ * share writes), heartbeats every held lease each leaseMs / 3, aborts tasks
+ * the coordinator reports cancelled or lost, and reports outcomes in batches. `drain()` (SIGTERM) stops leasing, lets
  * running tasks finish until the deadline, hands back the rest, and stops.
  */
 export class QcuWorker {
   readonly config: QcuWorkerConfig;
   private readonly work: WorkPort;
   private readonly data: DataClient;
+  private readonly writes: WriteCoalescer;
   private readonly pool: KernelPool;
   private readonly leases = new LeaseTable();
   private readonly heartbeat: Heartbeat;
@@ -46,6 +49,7 @@ export class QcuWorker {
   private readonly deps: TaskRunnerDeps;
   /** Running unit code, by task id: a slot each. */
   private readonly running = new Map<string, Promise<void>>();
+  private keepAlive: NodeJS.Timeout | undefined;
   /** Stops the lease loop's long poll and backoff sleeps when draining. */
   private readonly stopLeasing = new AbortController();
   private stateValue: QcuWorkerState = 'created';
@@ -60,12 +64,14 @@ export class QcuWorker {
     const { config } = this;
     this.work = new WorkClient(config.coordinator, { workerId: config.workerId, limits: config.limits });
     this.data = new DataClient({ heads: config.heads, limits: config.limits });
+    this.writes = new WriteCoalescer(this.data);
     this.pool = new KernelPool(config.computeThreads === undefined ? {} : { threads: config.computeThreads });
     this.heartbeat = new Heartbeat(this.work, this.leases, { leaseMs: config.leaseMs, intervalMs: config.heartbeatMs, onError: config.onError });
     this.completions = new CompletionQueue(this.work, config.leaseMs, config.onError);
     this.deps = {
       units: new Map(config.units.map((u) => [`${u.name}@${u.version}`, u])),
       data: this.data,
+      writes: this.writes,
       pool: this.pool,
       outputs: new OutputDatasets(this.data),
       onLog: config.onLog,
@@ -93,6 +99,11 @@ export class QcuWorker {
   start(): Promise<void> {
     if (this.stateValue !== 'created') return this.starting ?? Promise.reject(failedPrecondition(`QcuWorker is ${this.stateValue}`));
     this.stateValue = 'starting';
+    // Every background timer of the worker is unref()'d; this one handle keeps the process alive while it
+    // starts, runs and drains (e.g. while the coordinator is down and the lease loop only sleeps between retries).
+    this.keepAlive = setInterval(() => undefined, 1 << 30);
+    // Kernel threads start while the units register, not when the first task needs one.
+    this.pool.warm();
     this.starting = this.register().then(
       () => {
         if (this.stateValue !== 'starting') return;
@@ -131,7 +142,7 @@ export class QcuWorker {
   private async register(): Promise<void> {
     const units = this.config.units.map((u) => {
       const d = unitDescriptor(u);
-      return { name: d.name, version: d.version, paramsSchema: d.params, hasFinal: d.hasFinal, description: d.description };
+      return { name: d.name, version: d.version, paramsSchema: d.params, hasFinal: d.hasFinal, description: d.description, output: d.output };
     });
     const until = Date.now() + this.config.startTimeoutMs;
     for (let backoff = 100; ; backoff = Math.min(2_000, backoff * 2)) {
@@ -228,8 +239,10 @@ export class QcuWorker {
     this.heartbeat.stop();
     this.completions.stop();
     await this.pool.close();
+    this.writes.close();
     this.work.close();
     this.data.close();
+    clearInterval(this.keepAlive);
     this.stateValue = 'stopped';
   }
 }

@@ -1,4 +1,4 @@
-import { notFound, validateParams, validateRange, type ParamValue } from '@florin/core';
+import { failedPrecondition, notFound, validateParams, validateRange, type ParamValue } from '@florin/core';
 import { createFinalContext, createTaskContext, type ContextDeps, type ProgressUpdate, type UnitLogEntry } from '../context.js';
 import type { DataPort } from '../data-port.js';
 import type { Json } from '../params.js';
@@ -13,7 +13,10 @@ import type { LeasedTask } from './work-port.js';
 export interface TaskRunnerDeps {
   /** Hosted units by "name@version". */
   units: ReadonlyMap<string, Unit>;
+  /** Reads through the head nodes. */
   data: DataPort;
+  /** Where published rows are written (the worker's WriteCoalescer, which merges concurrent tasks' writes). */
+  writes: Pick<DataPort, 'write'>;
   pool: KernelPool;
   outputs: OutputDatasets;
   onLog(entry: UnitLogEntry): void;
@@ -36,9 +39,13 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, si
     if (!unit) throw notFound(`this worker does not host unit ${leased.unit.name}@${leased.unit.version}`);
     const params = validateParams(unit.params, leased.params, `unit ${unit.name}`);
     const range = validateRange({ start: leased.startMs, end: leased.endMs });
-    const output: UnitOutput = Object.freeze({ ...unit.output, dataset: leased.outputDataset || unit.output.dataset });
+    // The coordinator resolved the job's output dataset at submit (the one submitted, else the unit's): publish there.
+    if (!leased.outputDataset) {
+      throw failedPrecondition(`task ${leased.taskId} names no output dataset (its job was submitted to a coordinator that predates resolved outputs); resubmit the job`);
+    }
+    const output: UnitOutput = Object.freeze({ ...unit.output, dataset: leased.outputDataset });
     await deps.outputs.ensure(output.dataset, output, signal);
-    const publisher = new Publisher(deps.data, leased.jobId, { datasets: new Map([[output.dataset, output.fields]]), signal });
+    const publisher = new Publisher(deps.writes, leased.jobId, { datasets: new Map([[output.dataset, output.fields]]), signal });
     const contextDeps: ContextDeps<Readonly<Record<string, ParamValue>>> = {
       jobId: leased.jobId,
       taskId: leased.final ? 'final' : leased.taskId,

@@ -1,0 +1,36 @@
+import type { SqlDialect, SqlExecutor } from './sql-driver.js';
+
+/**
+ * Columns added to tables after their first release. CREATE TABLE IF NOT
+ * EXISTS leaves an existing table as it is, so a store created by an older
+ * coordinator gets them here (with their defaults) when it is opened.
+ */
+const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
+  // The unit's output (RegisterUnits carries it since jobs record their output dataset).
+  { table: 'coord_units', column: 'output_dataset', definition: "TEXT NOT NULL DEFAULT ''" },
+  { table: 'coord_units', column: 'output_fields', definition: "TEXT NOT NULL DEFAULT '[]'" },
+  { table: 'coord_units', column: 'output_frequency', definition: "TEXT NOT NULL DEFAULT ''" },
+];
+
+/** Adds the missing columns of ADDED_COLUMNS; runs in the transaction that creates the tables. */
+export async function migrateSchema(tx: SqlExecutor, dialect: SqlDialect): Promise<void> {
+  const tables = [...new Set(ADDED_COLUMNS.map((c) => c.table))];
+  for (const table of tables) {
+    const present = new Set(await columnsOf(tx, dialect, table));
+    for (const added of ADDED_COLUMNS) {
+      if (added.table !== table || present.has(added.column)) continue;
+      await tx.run(`ALTER TABLE ${table} ADD COLUMN ${added.column} ${added.definition}`);
+    }
+  }
+}
+
+async function columnsOf(tx: SqlExecutor, dialect: SqlDialect, table: string): Promise<string[]> {
+  const rows =
+    dialect === 'sqlite'
+      ? await tx.all<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, [table])
+      : await tx.all<{ name: string }>(
+          `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?`,
+          [table],
+        );
+  return rows.map((r) => r.name);
+}
