@@ -3,6 +3,7 @@
  * (camelCase, int64 as number, enums as their names), and the conversions
  * from the store's records.
  */
+import type { TaskMessage } from '@florin/core';
 import type { JobSpecInput } from './job-spec.js';
 import type { JobRecord, JobState, LeaseLossReason, LeasedTask, UnitRecord } from './model.js';
 import type { UnitDefinitionInput } from './unit-definition.js';
@@ -58,24 +59,6 @@ export function jobMessage(job: JobRecord): JobMessage {
     updatedMs: job.updatedMs,
     finishedMs: job.finishedMs,
   };
-}
-
-export interface TaskMessage {
-  taskId: string;
-  jobId: string;
-  index: number;
-  attempt: number;
-  unit: { name: string; version: string };
-  final: boolean;
-  dataset: string;
-  symbols: string[];
-  startMs: number;
-  endMs: number;
-  paramsJson: string;
-  outputDataset: string;
-  parts: { index: number; resultJson: string }[];
-  leaseExpiresMs: number;
-  maxAttempts: number;
 }
 
 export function taskMessage(task: LeasedTask): TaskMessage {

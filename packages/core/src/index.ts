@@ -54,3 +54,18 @@ export { ReadChunkCutter, blockOverhead } from './read-chunk-cutter.js';
 export { COALESCE_METADATA_KEY, COALESCE_OFF, type HeadStatsRequestMessage, type HeadStatsMessage, type DescribeHeadResponseMessage } from './head-wire.js';
 export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';
 export { decodeWriteRequest } from './write-request.js';
+export type {
+  JobSpecMessage,
+  JobProgressMessage,
+  JobMessage,
+  SubmitJobResponseMessage,
+  ListJobsResponseMessage,
+  JobEventMessage,
+  UnitOutputMessage,
+  UnitDefinitionMessage,
+  RegisterUnitsResponseMessage,
+  TaskMessage,
+  LeaseTasksResponseMessage,
+  HeartbeatResponseMessage,
+  CompleteTasksResponseMessage,
+} from './jobs-wire.js';

@@ -2,7 +2,7 @@ import type { CallOptions as GrpcCallOptions, ClientReadableStream } from '@grpc
 import { FlorinError, fromServiceError } from '@florin/core';
 import { abortError, cancelOnAbort } from '../call-options.js';
 import { jobFromMessage, type JobEvent } from './job-types.js';
-import type { JobEventMessage } from './jobs-wire.js';
+import type { JobEventMessage } from '@florin/core';
 
 export type WatchMethod = (request: { jobId: string }, options?: GrpcCallOptions) => ClientReadableStream<JobEventMessage>;
 

@@ -1,4 +1,4 @@
-import type { JobMessage } from './jobs-wire.js';
+import type { JobMessage } from '@florin/core';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 

@@ -5,7 +5,7 @@ import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event
 import { JobHandle, type JobOperations } from './job-handle.js';
 import { JobResultsReader, type JobData } from './job-results.js';
 import { jobFromMessage, type Job, type JobEvent, type JobState, type JobSubmission } from './job-types.js';
-import type { JobMessage, JobSpecMessage, ListJobsResponseMessage, SubmitJobResponseMessage } from './jobs-wire.js';
+import type { JobMessage, JobSpecMessage, ListJobsResponseMessage, SubmitJobResponseMessage } from '@florin/core';
 import { ServiceChannel, type UnaryMethod } from './service-channel.js';
 
 export const JOB_SERVICE = 'florin.v1.JobService';

@@ -7,7 +7,7 @@ import type {
   LeaseTasksResponseMessage,
   RegisterUnitsResponseMessage,
   UnitDefinitionMessage,
-} from './jobs-wire.js';
+} from '@florin/core';
 import { ServiceChannel, type UnaryMethod } from './service-channel.js';
 import {
   lossReasonOf,

@@ -1,5 +1,5 @@
 import type { ParamsSchema } from '@florin/core';
-import type { TaskMessage } from './jobs-wire.js';
+import type { TaskMessage } from '@florin/core';
 
 /** Where a unit publishes its results: one dataset keyed by (symbol, timestamp). */
 export interface UnitOutputDeclaration {
