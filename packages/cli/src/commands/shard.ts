@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { openStore } from '@florin/store';
+import { openStore, type StoreSpec } from '@florin/store';
 import { ShardServer } from '@florin/shard';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
 import { nonNegativeInt, positiveInt } from '../options.js';
@@ -12,6 +12,13 @@ interface ShardFlags extends LimitFlags {
   host: string;
   port: number;
   drainMs: number;
+  duckdbThreads?: number;
+}
+
+/** The store a shard serves: `--duckdb-threads` applies to a DuckDB file, not to PostgreSQL. */
+function storeSpec(data: string, duckdbThreads: number | undefined): StoreSpec {
+  if (duckdbThreads === undefined || /^postgres(ql)?:\/\//.test(data)) return data;
+  return { kind: 'duckdb', path: data.startsWith('duckdb:') ? data.slice('duckdb:'.length) : data, threads: duckdbThreads };
 }
 
 export function shardCommand(): Command {
@@ -23,9 +30,10 @@ export function shardCommand(): Command {
       .requiredOption('--shard-count <n>', 'number of shards in the cluster', positiveInt('--shard-count'))
       .option('--host <host>', 'interface to bind', '127.0.0.1')
       .option('--port <n>', 'port to bind (0 picks a free one)', nonNegativeInt('--port'), 0)
-      .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000),
+      .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000)
+      .option('--duckdb-threads <n>', "DuckDB worker threads (default: DuckDB's own, one per core)", positiveInt('--duckdb-threads')),
   ).action(async (flags: ShardFlags) => {
-    const store = openStore(flags.data);
+    const store = openStore(storeSpec(flags.data, flags.duckdbThreads));
     const server = new ShardServer({
       store,
       shardId: flags.shardId,
