@@ -116,3 +116,44 @@ describe('drain', () => {
     await Promise.all([worker.drain(), worker.close()]);
   });
 });
+
+describe('prefetch', () => {
+  it('holds up to `prefetch` leased tasks beyond its slots, and a drain hands the unstarted ones back at once', async () => {
+    const gates = new Map<string, () => void>();
+    const waiter = defineUnit({
+      name: 'prefetched',
+      version: '1',
+      params: {},
+      output,
+      async run(ctx, task) {
+        await new Promise<void>((resolve, reject) => {
+          gates.set(`${task.taskId}#${task.attempt}`, resolve);
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true });
+        });
+        return { index: task.index };
+      },
+    });
+    const first = await cluster.worker({ units: [waiter], concurrency: 1, prefetch: 2, leaseMs: 3_000 });
+    // maxAttempts 1: a handed-back task must not count as a failed attempt.
+    const handle = await cluster.jobs.submit({ unit: 'prefetched', dataset: 'prices', symbols: ['S000', 'S001', 'S002'], ...range, taskSize: 1, maxAttempts: 1 });
+    await until(() => first.stats().leases === 3, 10_000, 'three tasks leased by the first worker');
+    expect(first.stats()).toMatchObject({ running: 1, waiting: 2, leased: 3 });
+    expect(gates.size).toBe(1);
+    const draining = first.drain(30_000);
+    // The first worker's running task is still blocked; the two it never started run elsewhere meanwhile.
+    const second = await cluster.worker({ units: [waiter], concurrency: 2, prefetch: 0, leaseMs: 3_000 });
+    try {
+      await until(() => gates.size === 3, 5_000, 'the handed-back tasks running on the second worker');
+      expect(first.state).toBe('draining');
+      for (const release of gates.values()) release();
+      await draining;
+      const job = await handle.wait();
+      expect(job.state).toBe('succeeded');
+      expect(job.progress).toMatchObject({ tasksSucceeded: 3, tasksFailed: 0 });
+      expect(first.stats()).toMatchObject({ state: 'stopped', succeeded: 1, aborted: 2, waiting: 0 });
+      expect(second.stats()).toMatchObject({ succeeded: 2 });
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadUnits, QcuWorker } from '@florin/qcu';
-import { listArg, positiveInt } from '../options.js';
+import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
 /** The built-in example units (momentum with its backtest, mean reversion, volatility). */
@@ -13,6 +13,7 @@ interface QcuFlags {
   heads: string[];
   concurrency?: number;
   batchSize?: number;
+  prefetch?: number;
   leaseMs?: number;
   computeThreads?: number;
   drainMs?: number;
@@ -27,6 +28,7 @@ export function qcuCommand(): Command {
     .requiredOption('--heads <list>', 'head-node addresses, comma-separated', listArg)
     .option('--concurrency <n>', 'tasks run at once (default 4)', positiveInt('--concurrency'))
     .option('--batch-size <n>', 'most tasks leased per call (default 16)', positiveInt('--batch-size'))
+    .option('--prefetch <n>', 'tasks leased ahead of free slots, started as slots free (default: concurrency; 0 for long tasks)', nonNegativeInt('--prefetch'))
     .option('--lease-ms <n>', 'lease asked for; heartbeats every third of it (default 30000)', positiveInt('--lease-ms'))
     .option('--compute-threads <n>', 'worker threads for CPU-heavy kernels (default cores - 1)', positiveInt('--compute-threads'))
     .option('--drain-ms <n>', 'on SIGTERM, how long running tasks may take before they are handed back (default 110000; Fargate Spot gives 120 s)', positiveInt('--drain-ms'))
@@ -40,6 +42,7 @@ export function qcuCommand(): Command {
         workerId: flags.id,
         concurrency: flags.concurrency,
         batchSize: flags.batchSize,
+        prefetch: flags.prefetch,
         leaseMs: flags.leaseMs,
         computeThreads: flags.computeThreads,
         drainDeadlineMs: flags.drainMs,

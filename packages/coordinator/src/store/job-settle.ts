@@ -45,6 +45,12 @@ interface SettleCounts {
  */
 export async function settleJob(ctx: TxContext, job: JobRow, nowMs: number, policy: TaskPolicy): Promise<boolean> {
   if (job.state !== 'running' && job.state !== 'queued') return false;
+  // Constant time on the (job_id, state) index: most completions leave tasks open, and then there is nothing to settle.
+  const open = await ctx.tx.all(
+    `SELECT 1 AS open FROM coord_tasks WHERE job_id = ? AND state IN ('queued', 'leased', 'failed', 'cancelled') LIMIT 1`,
+    [job.job_id],
+  );
+  if (open.length > 0) return false;
   const [counts] = await ctx.tx.all<SettleCounts>(
     `SELECT COUNT(*) AS total,
             SUM(CASE WHEN state = 'succeeded' THEN 1 ELSE 0 END) AS succeeded,

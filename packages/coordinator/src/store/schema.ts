@@ -76,5 +76,7 @@ export function schemaStatements(dialect: SqlDialect): string[] {
     )`,
     `CREATE INDEX IF NOT EXISTS coord_tasks_queue ON coord_tasks (state, unit_ref, job_seq, idx)`,
     `CREATE INDEX IF NOT EXISTS coord_tasks_lease ON coord_tasks (state, lease_expires_ms)`,
+    // settleJob asks whether a job has any task left that is not succeeded.
+    `CREATE INDEX IF NOT EXISTS coord_tasks_job_state ON coord_tasks (job_id, state)`,
   ];
 }

@@ -19,6 +19,8 @@ export interface QcuWorkerStats {
   state: QcuWorkerState;
   /** Tasks whose unit code is running now. */
   running: number;
+  /** Prefetched tasks (leased, heartbeated) waiting for a free slot. */
+  waiting: number;
   /** Leases held (running tasks and outcomes on their way). */
   leases: number;
   leased: number;
@@ -49,6 +51,8 @@ export class QcuWorker {
   private readonly deps: TaskRunnerDeps;
   /** Running unit code, by task id: a slot each. */
   private readonly running = new Map<string, Promise<void>>();
+  /** Prefetched tasks, in lease order, waiting for a slot (at most config.prefetch beyond the free slots). */
+  private readonly waiting: { task: LeasedTask; lease: HeldLease }[] = [];
   private keepAlive: NodeJS.Timeout | undefined;
   /** Stops the lease loop's long poll and backoff sleeps when draining. */
   private readonly stopLeasing = new AbortController();
@@ -88,7 +92,7 @@ export class QcuWorker {
   }
 
   stats(): QcuWorkerStats {
-    return { state: this.stateValue, running: this.running.size, leases: this.leases.size, ...this.counts };
+    return { state: this.stateValue, running: this.running.size, waiting: this.waiting.length, leases: this.leases.size, ...this.counts };
   }
 
   /**
@@ -162,7 +166,8 @@ export class QcuWorker {
     const units = this.config.units.map((u: Unit) => ({ name: u.name, version: u.version }));
     let backoff = 100;
     while (this.stateValue === 'running') {
-      const free = this.config.concurrency - this.running.size;
+      // Leases ahead of the free slots (prefetch), so the next tasks are here when a slot frees: no round trip between two tasks.
+      const free = this.config.concurrency + this.config.prefetch - this.running.size - this.waiting.length;
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
@@ -186,10 +191,20 @@ export class QcuWorker {
         continue;
       }
       this.counts.leased += tasks.length;
-      for (const task of tasks) {
-        const lease = this.leases.add({ ...task, leaseExpiresMs: sentAt + this.config.leaseMs });
-        if (this.stateValue === 'running') this.runTask(task, lease);
+      for (const task of tasks) this.waiting.push({ task, lease: this.leases.add({ ...task, leaseExpiresMs: sentAt + this.config.leaseMs }) });
+      this.startWaiting();
+    }
+  }
+
+  /** Starts waiting tasks while slots are free; skips those whose lease was lost (cancelled job, expiry) meanwhile. */
+  private startWaiting(): void {
+    while (this.stateValue === 'running' && this.running.size < this.config.concurrency && this.waiting.length > 0) {
+      const { task, lease } = this.waiting.shift()!;
+      if (lease.controller.signal.aborted || !this.leases.get(lease)) {
+        this.counts.aborted++;
+        continue;
       }
+      this.runTask(task, lease);
     }
   }
 
@@ -212,6 +227,7 @@ export class QcuWorker {
       .catch((err: unknown) => this.config.onError(err, `task ${task.taskId}`))
       .finally(() => {
         this.running.delete(task.taskId);
+        this.startWaiting();
         this.slotFreed?.();
         this.slotFreed = undefined;
       });
@@ -226,13 +242,18 @@ export class QcuWorker {
     await this.starting?.catch(() => undefined);
     await this.leaseLoop;
     if (wasRunning) {
+      // 0. Prefetched tasks that never started go back at once, for other workers to run.
+      const unstarted = this.waiting.splice(0).map((w) => w.lease).filter((l) => this.leases.get(l));
+      for (const l of unstarted) this.leases.lose(l, new FlorinError('UNAVAILABLE', 'worker draining: task handed back'));
+      this.counts.aborted += unstarted.length;
+      const handedBack = this.heartbeat.handBack(unstarted, this.config.handBackLeaseMs, Math.max(250, deadline - Date.now()));
       // 1. Let running tasks finish, keeping a budget to hand back the rest.
       const handBackBudget = Math.min(2_000, Math.floor(deadlineMs / 4));
       await settledOrTimeout([...this.running.values()], deadline - handBackBudget - Date.now());
       // 2. Hand back what still runs: abort it and shorten its lease so it requeues at once.
       const left = this.leases.all().filter((l) => l.phase === 'running');
       for (const l of left) this.leases.lose(l, new FlorinError('UNAVAILABLE', 'worker draining: task handed back'));
-      await this.heartbeat.handBack(left, this.config.handBackLeaseMs, Math.max(250, deadline - Date.now()));
+      await Promise.all([handedBack, this.heartbeat.handBack(left, this.config.handBackLeaseMs, Math.max(250, deadline - Date.now()))]);
       // 3. Deliver the outcomes of finished tasks.
       await settledOrTimeout([this.completions.flushed()], deadline - Date.now());
     }
