@@ -261,6 +261,31 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
       expect(big?.error).toContain('maxResultBytes');
     });
 
+    it('in one batch, successes before a job-failing outcome stand and later ones are refused', async () => {
+      const { job } = await store.createJob(newJob({ symbols: ['A', 'B', 'C', 'D', 'E'], taskSize: 1, hasFinal: true }));
+      const { tasks } = await lease(store, 'w', 4, T0);
+      const [t0, t1, t2, t3] = tasks as [typeof tasks[0], typeof tasks[0], typeof tasks[0], typeof tasks[0]];
+      const r = await store.completeTasks('w', [ok(t1.taskId, 1, { n: 1 }), ok(t0.taskId, 1, [0.1, 'zero']), fail(t2.taskId, 1, false, 'bad'), ok(t3.taskId, 1)], T0 + 1, POLICY);
+      expect(r.acks.map((a) => [a.taskId, a.accepted, a.reason])).toEqual([
+        [t1.taskId, true, undefined],
+        [t0.taskId, true, undefined],
+        [t2.taskId, true, undefined],
+        [t3.taskId, false, 'job_failed'],
+      ]);
+      const failed = await store.getJob(job.jobId);
+      expect(failed).toMatchObject({ state: 'failed', error: 'bad', failedTaskIndex: 2 });
+      expect(failed?.progress).toMatchObject({ tasksTotal: 5, tasksSucceeded: 2, tasksFailed: 1, tasksCancelled: 2 });
+    });
+
+    it('records each success with its own result (batched writes keep them apart)', async () => {
+      await store.createJob(newJob({ symbols: ['A', 'B', 'C'], taskSize: 1, hasFinal: true, unit: FINAL_UNIT.name, unitVersion: FINAL_UNIT.version }));
+      const { tasks } = await lease(store, 'w', 3, T0, [FINAL_UNIT]);
+      const results = [{ n: 0, s: 'a' }, null, [1.5, -0]];
+      await store.completeTasks('w', [2, 0, 1].map((i) => ok(tasks[i]!.taskId, 1, results[i])), T0 + 1, POLICY);
+      const [final] = (await lease(store, 'w', 1, T0 + 2, [FINAL_UNIT])).tasks;
+      expect(final?.parts).toEqual(results.map((r, index) => ({ index, resultJson: JSON.stringify(r) })));
+    });
+
     it('cancels: queued tasks cancelled, leased ones reported lost, completions refused, idempotent', async () => {
       const { job } = await store.createJob(newJob());
       const [t0] = (await lease(store, 'w', 1, T0)).tasks;

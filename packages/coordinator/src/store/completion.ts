@@ -1,8 +1,12 @@
 import { backoffMs, parseTaskId, type OutcomeAck, type TaskOutcome, type TaskPolicy } from '../model.js';
 import type { ChangeSet } from './job-store.js';
-import type { JobRow, TaskRow, TxContext } from './job-rows.js';
+import type { JobRow, TxContext } from './job-rows.js';
 import { endJob, lockJob, settleJob } from './job-settle.js';
-import { byJob, leaseStatus, lockTasks } from './lease-ops.js';
+import { byJob, leaseStatus, lockTasks, type TaskLeaseRow } from './lease-ops.js';
+import type { SqlValue } from './sql-driver.js';
+
+/** Most successes written by one UPDATE (bounds the statement's parameters and the prepared-statement variants). */
+const SUCCESS_CHUNK = 256;
 
 interface Located {
   outcome: TaskOutcome;
@@ -42,6 +46,8 @@ export async function completeTasksTx(
       list.map((l) => l.index),
     );
     let changed = false;
+    /** Successes of this job not yet written: one UPDATE writes them all, before any failure is applied. */
+    const succeeded: { index: number; resultJson: string }[] = [];
     for (const l of list) {
       const row = rows.get(l.index);
       const status = leaseStatus(row, job.state, workerId, l.outcome.attempt);
@@ -51,7 +57,15 @@ export async function completeTasksTx(
         acks[l.position] = { taskId: l.outcome.taskId, attempt: l.outcome.attempt, accepted: repeat, reason: status };
         continue;
       }
-      const effect = await applyOutcome(ctx, job, row!, l.outcome, nowMs, policy);
+      const outcome = checkResultSize(l.outcome, row!, policy);
+      let effect: Effect;
+      if (outcome.ok) {
+        succeeded.push({ index: Number(row!.idx), resultJson: outcome.resultJson });
+        effect = 'succeeded';
+      } else {
+        await writeSuccesses(ctx, jobId, succeeded.splice(0), nowMs);
+        effect = await applyFailure(ctx, job, row!, outcome, nowMs, policy);
+      }
       changed = true;
       if (effect === 'retry') changes.tasksReady = true;
       if (effect === 'job_failed') job.state = 'failed';
@@ -60,6 +74,7 @@ export async function completeTasksTx(
       if (effect === 'job_failed') for (const r of rows.values()) if (r.state === 'queued' || r.state === 'leased') r.state = 'cancelled';
       row!.state = effect === 'succeeded' ? 'succeeded' : effect === 'retry' ? 'queued' : 'failed';
     }
+    await writeSuccesses(ctx, jobId, succeeded, nowMs);
     if (!changed) continue;
     changes.jobIds.push(jobId);
     if (await settleJob(ctx, job, nowMs, policy)) changes.tasksReady = true;
@@ -69,24 +84,41 @@ export async function completeTasksTx(
 
 type Effect = 'succeeded' | 'retry' | 'job_failed';
 
-async function applyOutcome(ctx: TxContext, job: JobRow, row: TaskRow, outcome: TaskOutcome, nowMs: number, policy: TaskPolicy): Promise<Effect> {
+/** A success whose result is over maxResultBytes becomes a permanent failure that says so. */
+function checkResultSize(outcome: TaskOutcome, row: TaskLeaseRow, policy: TaskPolicy): TaskOutcome {
+  if (!outcome.ok) return outcome;
+  const resultBytes = Buffer.byteLength(outcome.resultJson, 'utf8');
+  if (resultBytes <= policy.maxResultBytes) return outcome;
+  return {
+    ...outcome,
+    ok: false,
+    error: `task ${Number(row.idx)} returned a ${resultBytes}-byte result; the limit is ${policy.maxResultBytes} bytes (maxResultBytes): return a summary and publish data to the output dataset`,
+    stack: '',
+    retryable: false,
+  };
+}
+
+/** Marks tasks of one job succeeded with their results: one UPDATE ... FROM (VALUES ...) per chunk. */
+async function writeSuccesses(ctx: TxContext, jobId: string, succeeded: readonly { index: number; resultJson: string }[], nowMs: number): Promise<void> {
+  for (let at = 0; at < succeeded.length; at += SUCCESS_CHUNK) {
+    const chunk = succeeded.slice(at, at + SUCCESS_CHUNK);
+    const params: SqlValue[] = [nowMs];
+    for (const s of chunk) params.push(s.index, s.resultJson);
+    params.push(jobId);
+    await ctx.tx.run(
+      `UPDATE coord_tasks SET state = 'succeeded', result_json = v.column2, error = '', error_stack = '', updated_ms = ?
+       FROM (VALUES ${chunk.map(() => '(CAST(? AS INTEGER), ?)').join(', ')}) AS v
+       WHERE coord_tasks.job_id = ? AND coord_tasks.idx = v.column1`,
+      params,
+    );
+  }
+}
+
+/** Records a failure: a retry with backoff while attempts are left and the error is retryable, else the job fails. */
+async function applyFailure(ctx: TxContext, job: JobRow, row: TaskLeaseRow, outcome: TaskOutcome, nowMs: number, policy: TaskPolicy): Promise<Effect> {
   const jobId = job.job_id;
   const index = Number(row.idx);
-  let { ok, error, stack, retryable } = outcome;
-  const resultBytes = Buffer.byteLength(outcome.resultJson, 'utf8');
-  if (ok && resultBytes > policy.maxResultBytes) {
-    ok = false;
-    error = `task ${index} returned a ${resultBytes}-byte result; the limit is ${policy.maxResultBytes} bytes (maxResultBytes): return a summary and publish data to the output dataset`;
-    stack = '';
-    retryable = false;
-  }
-  if (ok) {
-    await ctx.tx.run(
-      `UPDATE coord_tasks SET state = 'succeeded', result_json = ?, error = '', error_stack = '', updated_ms = ? WHERE job_id = ? AND idx = ?`,
-      [outcome.resultJson, nowMs, jobId, index],
-    );
-    return 'succeeded';
-  }
+  const { error, stack, retryable } = outcome;
   const failures = Number(row.failures) + 1;
   if (retryable && failures < Number(job.max_attempts)) {
     await ctx.tx.run(

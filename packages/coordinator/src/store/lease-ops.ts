@@ -24,8 +24,11 @@ export function byJob<T>(items: readonly T[], jobOf: (item: T) => string): Map<s
   return groups;
 }
 
+/** The columns lease checks and outcomes need (lockTasks reads only these). */
+export type TaskLeaseRow = Pick<TaskRow, 'idx' | 'state' | 'attempt' | 'lease_owner' | 'failures'>;
+
 /** Whether `workerId` still holds attempt `attempt` of the task, or why not. */
-export function leaseStatus(row: TaskRow | undefined, jobState: JobState | undefined, workerId: string, attempt: number): 'held' | LeaseLossReason {
+export function leaseStatus(row: TaskLeaseRow | undefined, jobState: JobState | undefined, workerId: string, attempt: number): 'held' | LeaseLossReason {
   if (!row) return 'unknown_task';
   if (row.attempt !== attempt || row.lease_owner !== workerId) return 'lease_lost';
   switch (row.state) {
@@ -42,9 +45,9 @@ export function leaseStatus(row: TaskRow | undefined, jobState: JobState | undef
 }
 
 /** Task rows of one job by index (locked on PostgreSQL). */
-export async function lockTasks(ctx: TxContext, jobId: string, indexes: readonly number[]): Promise<Map<number, TaskRow>> {
-  const rows = await ctx.tx.all<TaskRow>(
-    `SELECT * FROM coord_tasks WHERE job_id = ? AND idx IN (${placeholders(indexes.length)})${forUpdate(ctx)}`,
+export async function lockTasks(ctx: TxContext, jobId: string, indexes: readonly number[]): Promise<Map<number, TaskLeaseRow>> {
+  const rows = await ctx.tx.all<TaskLeaseRow>(
+    `SELECT idx, state, attempt, lease_owner, failures FROM coord_tasks WHERE job_id = ? AND idx IN (${placeholders(indexes.length)})${forUpdate(ctx)}`,
     [jobId, ...indexes],
   );
   return new Map(rows.map((r) => [Number(r.idx), { ...r, idx: Number(r.idx), attempt: Number(r.attempt) }]));
@@ -91,46 +94,48 @@ export async function requeueExpiredTx(ctx: TxContext, nowMs: number, policy: Ta
   return changes;
 }
 
-/** Leases up to maxTasks ready tasks, FIFO by job then index. */
+type LeasedRow = Pick<TaskRow, 'job_id' | 'idx' | 'job_seq' | 'final' | 'symbols' | 'attempt'>;
+
+/**
+ * Leases up to maxTasks ready tasks, FIFO by job then index: one UPDATE picks
+ * and leases them (PostgreSQL: rows other transactions hold are skipped) and
+ * returns what the answer needs.
+ */
 export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{ tasks: LeasedTask[]; changes: ChangeSet }> {
   const changes = await requeueExpiredTx(ctx, req.nowMs, req.policy);
   const refs = [...new Set(req.units.map((u) => unitRefKey(u.name, u.version)))];
-  const picked = await ctx.tx.all<{ job_id: string; idx: number }>(
-    `SELECT job_id, idx FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
-     ORDER BY job_seq, idx LIMIT ?${forUpdate(ctx, true)}`,
-    [req.nowMs, ...refs, req.maxTasks],
-  );
-  if (picked.length === 0) return { tasks: [], changes };
   const leaseExpiresMs = req.nowMs + req.leaseMs;
-  const groups = byJob(picked, (p) => p.job_id);
-  const jobIds = [...groups.keys()];
-  const rowsByTask = new Map<string, TaskRow>();
-  for (const [jobId, list] of groups) {
-    const idx = list.map((p) => Number(p.idx));
-    await ctx.tx.run(
-      `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?
-       WHERE job_id = ? AND idx IN (${placeholders(idx.length)})`,
-      [req.workerId, leaseExpiresMs, req.nowMs, jobId, ...idx],
-    );
-    const rows = await ctx.tx.all<TaskRow>(`SELECT * FROM coord_tasks WHERE job_id = ? AND idx IN (${placeholders(idx.length)})`, [jobId, ...idx]);
-    for (const r of rows) rowsByTask.set(taskIdOf(jobId, Number(r.idx)), r);
-  }
-  await ctx.tx.run(`UPDATE coord_jobs SET state = 'running', updated_ms = ? WHERE state = 'queued' AND job_id IN (${placeholders(jobIds.length)})`, [
-    req.nowMs,
-    ...jobIds,
-  ]);
-  const anyFinal = [...rowsByTask.values()].some((r) => Number(r.final) === 1);
+  const rows = await ctx.tx.all<LeasedRow>(
+    `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?
+     WHERE (job_id, idx) IN (
+       SELECT job_id, idx FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
+       ORDER BY job_seq, idx LIMIT ?${forUpdate(ctx, true)})
+     RETURNING job_id, idx, job_seq, final, symbols, attempt`,
+    [req.workerId, leaseExpiresMs, req.nowMs, req.nowMs, ...refs, req.maxTasks],
+  );
+  if (rows.length === 0) return { tasks: [], changes };
+  // RETURNING gives no order: back to FIFO.
+  rows.sort((a, b) => Number(a.job_seq) - Number(b.job_seq) || Number(a.idx) - Number(b.idx));
+  const jobIds = [...new Set(rows.map((r) => r.job_id))];
+  const anyFinal = rows.some((r) => Number(r.final) === 1);
   const jobs = await ctx.tx.all<JobRow>(`SELECT ${jobColumns(anyFinal)} FROM coord_jobs WHERE job_id IN (${placeholders(jobIds.length)})`, jobIds);
+  const starting = jobs.filter((j) => j.state === 'queued').map((j) => j.job_id);
+  if (starting.length > 0) {
+    await ctx.tx.run(`UPDATE coord_jobs SET state = 'running', updated_ms = ? WHERE state = 'queued' AND job_id IN (${placeholders(starting.length)})`, [
+      req.nowMs,
+      ...starting,
+    ]);
+  }
   const jobById = new Map(jobs.map((j) => [j.job_id, j]));
   const tasks: LeasedTask[] = [];
-  for (const p of picked) {
-    const row = rowsByTask.get(taskIdOf(p.job_id, Number(p.idx)))!;
-    const job = jobById.get(p.job_id)!;
+  for (const row of rows) {
+    const job = jobById.get(row.job_id)!;
     const final = Number(row.final) === 1;
+    const index = Number(row.idx);
     tasks.push({
-      taskId: taskIdOf(p.job_id, Number(row.idx)),
-      jobId: p.job_id,
-      index: Number(row.idx),
+      taskId: taskIdOf(row.job_id, index),
+      jobId: row.job_id,
+      index,
       attempt: Number(row.attempt),
       unit: job.unit,
       unitVersion: job.unit_version,
@@ -141,7 +146,7 @@ export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{
       endMs: Number(job.end_ms),
       paramsJson: job.params_json,
       outputDataset: job.output_dataset,
-      parts: final ? await partsOf(ctx.tx, p.job_id) : [],
+      parts: final ? await partsOf(ctx.tx, row.job_id) : [],
       leaseExpiresMs,
       maxAttempts: Number(job.max_attempts),
     });
