@@ -45,9 +45,9 @@ interface SettleCounts {
  */
 export async function settleJob(ctx: TxContext, job: JobRow, nowMs: number, policy: TaskPolicy): Promise<boolean> {
   if (job.state !== 'running' && job.state !== 'queued') return false;
-  // Constant time on the (job_id, state) index: most completions leave tasks open, and then there is nothing to settle.
+  // Constant time on the open-task index: most completions leave tasks open, and then there is nothing to settle.
   const open = await ctx.tx.all(
-    `SELECT 1 AS open FROM coord_tasks WHERE job_id = ? AND state IN ('queued', 'leased', 'failed', 'cancelled') LIMIT 1`,
+    `SELECT 1 AS open FROM coord_tasks WHERE job_id = ? AND state <> 'succeeded' LIMIT 1`,
     [job.job_id],
   );
   if (open.length > 0) return false;

@@ -195,10 +195,14 @@ export async function heartbeatTx(ctx: TxContext, workerId: string, leases: read
 export async function nextReadyMsOf(ex: SqlExecutor, units: readonly { name: string; version: string }[]): Promise<number | undefined> {
   const refs = [...new Set(units.map((u) => unitRefKey(u.name, u.version)))];
   if (refs.length === 0) return undefined;
+  // Two lookups, each on its partial index (queued tasks by unit; leases by expiry).
   const [row] = await ex.all<{ at: number | null }>(
-    `SELECT MIN(CASE WHEN state = 'queued' THEN next_run_ms ELSE lease_expires_ms END) AS at FROM coord_tasks
-     WHERE state IN ('queued', 'leased') AND unit_ref IN (${placeholders(refs.length)})`,
-    refs,
+    `SELECT MIN(at) AS at FROM (
+       SELECT MIN(next_run_ms) AS at FROM coord_tasks WHERE state = 'queued' AND unit_ref IN (${placeholders(refs.length)})
+       UNION ALL
+       SELECT MIN(lease_expires_ms) AS at FROM coord_tasks WHERE state = 'leased' AND unit_ref IN (${placeholders(refs.length)})
+     ) AS due`,
+    [...refs, ...refs],
   );
   return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
 }

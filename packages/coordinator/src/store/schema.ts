@@ -74,9 +74,13 @@ export function schemaStatements(dialect: SqlDialect): string[] {
       updated_ms BIGINT NOT NULL,
       PRIMARY KEY (job_id, idx)
     )`,
-    `CREATE INDEX IF NOT EXISTS coord_tasks_queue ON coord_tasks (state, unit_ref, job_seq, idx)`,
-    `CREATE INDEX IF NOT EXISTS coord_tasks_lease ON coord_tasks (state, lease_expires_ms)`,
-    // settleJob asks whether a job has any task left that is not succeeded.
-    `CREATE INDEX IF NOT EXISTS coord_tasks_job_state ON coord_tasks (job_id, state)`,
+    // Partial indexes: a task is in the queue index while queued, in the lease index while leased, and in the
+    // open index until it succeeds, so most tasks (succeeded) are in none, and each state change touches few entries.
+    `DROP INDEX IF EXISTS coord_tasks_queue`,
+    `DROP INDEX IF EXISTS coord_tasks_lease`,
+    `CREATE INDEX IF NOT EXISTS coord_tasks_queued ON coord_tasks (unit_ref, job_seq, idx) WHERE state = 'queued'`,
+    `CREATE INDEX IF NOT EXISTS coord_tasks_leased ON coord_tasks (lease_expires_ms) WHERE state = 'leased'`,
+    // settleJob asks whether a job has a task that has not succeeded.
+    `CREATE INDEX IF NOT EXISTS coord_tasks_open ON coord_tasks (job_id) WHERE state <> 'succeeded'`,
   ];
 }
