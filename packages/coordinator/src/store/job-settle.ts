@@ -1,9 +1,9 @@
 import type { JobState, TaskPolicy } from '../model.js';
-import { forUpdate, type JobRow, type TxContext } from './job-rows.js';
+import { forUpdate, jobColumns, type JobRow, type TxContext } from './job-rows.js';
 
-/** Locks and reads a job's row (PostgreSQL: FOR UPDATE, so settling a job is serialized). */
+/** Locks and reads a job's row without its universe (PostgreSQL: FOR UPDATE, so settling a job is serialized). */
 export async function lockJob(ctx: TxContext, jobId: string): Promise<JobRow | undefined> {
-  const rows = await ctx.tx.all<JobRow>(`SELECT * FROM coord_jobs WHERE job_id = ?${forUpdate(ctx)}`, [jobId]);
+  const rows = await ctx.tx.all<JobRow>(`SELECT ${jobColumns(false)} FROM coord_jobs WHERE job_id = ?${forUpdate(ctx)}`, [jobId]);
   return rows[0];
 }
 

@@ -28,7 +28,9 @@ export interface SqlDriver extends SqlExecutor {
   close(): Promise<void>;
 }
 
-/** "?, ?, ?" for n placeholders. */
+const placeholderLists: string[] = [];
+
+/** "?, ?, ?" for n placeholders (built once per n). */
 export function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
+  return (placeholderLists[n] ??= Array.from({ length: n }, () => '?').join(', '));
 }

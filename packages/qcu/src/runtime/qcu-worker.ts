@@ -167,9 +167,13 @@ export class QcuWorker {
     let backoff = 100;
     while (this.stateValue === 'running') {
       // Leases ahead of the free slots (prefetch), so the next tasks are here when a slot frees: no round trip between two tasks.
-      const free = this.config.concurrency + this.config.prefetch - this.running.size - this.waiting.length;
-      if (free <= 0) {
+      const capacity = this.config.concurrency + this.config.prefetch;
+      const free = capacity - this.running.size - this.waiting.length;
+      // While tasks are still waiting here, lease only once half the capacity is free: fewer, fuller LeaseTasks calls.
+      if (free <= 0 || (this.waiting.length > 0 && free < Math.ceil(capacity / 2))) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        // Tasks finishing in this turn free their slots too before the next lease is sized.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       const sentAt = Date.now();
