@@ -41,11 +41,11 @@ const program = benchCommand(
   'No-op tasks through the Florin coordinator (SQLite, durable) and QcuWorkers, vs the same number of no-op jobs through BullMQ on Redis: tasks/s and submit-to-done latency percentiles.',
 )
   .option('--tasks <n>', 'tasks (Florin: one job of n single-symbol tasks; BullMQ: n jobs in one addBulk) per timed batch', integerOption('--tasks', 1, 100_000), 2_000)
-  .option('--rounds <n>', 'timed batches per configuration, the systems taking turns; the median is reported', integerOption('--rounds', 1, 100), 3)
+  .option('--rounds <n>', 'timed batches per configuration, the systems taking turns; the median is reported', integerOption('--rounds', 1, 100), 5)
   .option('--light-tasks <n>', 'light load after the rounds: this many single tasks, one submitted at a time (0: skip)', integerOption('--light-tasks', 0, 10_000), 30)
   .option('--light-interval-ms <ms>', 'light load: ms between two submits', integerOption('--light-interval-ms', 1, 60_000), 20)
   .option('--jobs <n>', 'Florin: split each batch (warm-up included) into n jobs submitted at once (BullMQ has no jobs of tasks: unchanged)', integerOption('--jobs', 1, 10_000), 1)
-  .option('--warmup <n>', 'tasks of the untimed batch run first in each configuration (0: none)', integerOption('--warmup', 0, 100_000), 500)
+  .option('--warmup <n>', 'tasks of the untimed batch run first in each configuration, so both systems are measured warm (JIT-compiled) (0: none)', integerOption('--warmup', 0, 100_000), 6_000)
   .option('--workers <list>', 'comma-separated worker counts: QcuWorkers and BullMQ Workers, one configuration each', integerList('--workers', 1, 256), [1, 4, 16])
   .option(
     '--concurrency <list>',

@@ -61,9 +61,24 @@ export function jobMessage(job: JobRecord): JobMessage {
   };
 }
 
-export function taskMessage(task: LeasedTask): TaskMessage {
-  const { unit, unitVersion, ...rest } = task;
-  return { ...rest, unit: { name: unit, version: unitVersion } };
+export function taskMessage(t: LeasedTask): TaskMessage {
+  return {
+    taskId: t.taskId,
+    jobId: t.jobId,
+    index: t.index,
+    attempt: t.attempt,
+    unit: { name: t.unit, version: t.unitVersion },
+    final: t.final,
+    dataset: t.dataset,
+    symbols: t.symbols,
+    startMs: t.startMs,
+    endMs: t.endMs,
+    paramsJson: t.paramsJson,
+    outputDataset: t.outputDataset,
+    parts: t.parts,
+    leaseExpiresMs: t.leaseExpiresMs,
+    maxAttempts: t.maxAttempts,
+  };
 }
 
 export function unitMessage(unit: UnitRecord): UnitDefinitionInput {

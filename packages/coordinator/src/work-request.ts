@@ -55,19 +55,20 @@ function checkJson(text: string, taskId: string): void {
   }
 }
 
-/** Outcomes; error text is bounded (long messages are truncated, not refused). */
+/** Outcomes; error text is bounded (long messages are truncated, not refused). One plain loop: CompleteTasks carries up to MAX_BATCH. */
 export function validateOutcomes(outcomes: readonly TaskOutcomeMessage[]): TaskOutcome[] {
-  return batch(outcomes, 'outcomes').map((o) => {
-    const ref = leaseRef(o, 'outcome');
-    if (!o.ok && !o.error) throw invalidArgument(`outcome for task ${o.taskId}: a failure needs an error message`);
-    if (o.ok && o.resultJson !== '') checkJson(o.resultJson, o.taskId);
-    return {
-      ...ref,
-      ok: o.ok,
-      resultJson: o.ok ? o.resultJson : '',
-      error: o.ok ? '' : o.error.slice(0, MAX_ERROR_CHARS),
-      stack: o.ok ? '' : o.stack.slice(0, MAX_ERROR_CHARS),
-      retryable: !o.ok && o.retryable,
-    };
-  });
+  batch(outcomes, 'outcomes');
+  const checked: TaskOutcome[] = new Array<TaskOutcome>(outcomes.length);
+  for (let i = 0; i < outcomes.length; i++) {
+    const o = outcomes[i]!;
+    const { taskId, attempt } = leaseRef(o, 'outcome');
+    if (o.ok) {
+      if (o.resultJson !== '' && o.resultJson !== 'null') checkJson(o.resultJson, taskId);
+      checked[i] = { taskId, attempt, ok: true, resultJson: o.resultJson, error: '', stack: '', retryable: false };
+    } else {
+      if (!o.error) throw invalidArgument(`outcome for task ${taskId}: a failure needs an error message`);
+      checked[i] = { taskId, attempt, ok: false, resultJson: '', error: o.error.slice(0, MAX_ERROR_CHARS), stack: o.stack.slice(0, MAX_ERROR_CHARS), retryable: o.retryable };
+    }
+  }
+  return checked;
 }

@@ -136,9 +136,8 @@ describe('prefetch', () => {
     const first = await cluster.worker({ units: [waiter], concurrency: 1, prefetch: 2, leaseMs: 3_000 });
     // maxAttempts 1: a handed-back task must not count as a failed attempt.
     const handle = await cluster.jobs.submit({ unit: 'prefetched', dataset: 'prices', symbols: ['S000', 'S001', 'S002'], ...range, taskSize: 1, maxAttempts: 1 });
-    await until(() => first.stats().leases === 3, 10_000, 'three tasks leased by the first worker');
+    await until(() => first.stats().leases === 3 && gates.size === 1, 10_000, 'three tasks leased by the first worker, one running');
     expect(first.stats()).toMatchObject({ running: 1, waiting: 2, leased: 3 });
-    expect(gates.size).toBe(1);
     const draining = first.drain(30_000);
     // The first worker's running task is still blocked; the two it never started run elsewhere meanwhile.
     const second = await cluster.worker({ units: [waiter], concurrency: 2, prefetch: 0, leaseMs: 3_000 });
