@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { FlorinServer, serviceDefinition, type ServerState } from '@florin/core';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -44,6 +45,8 @@ export class CoordinatorServer {
     this.store = store;
     this.host = host ?? '127.0.0.1';
     this.port = port ?? 0;
+    // Every long poll and watch listens for shutdown: one listener per open call is expected, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
     const ctx: CoordinatorContext = {
       store,
       config: this.config,

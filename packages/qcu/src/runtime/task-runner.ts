@@ -28,8 +28,8 @@ export type TaskResult = { ok: true; result: Json } | { ok: false; error: string
 
 /**
  * Runs one leased task (or the final step) to an outcome: resolves the unit
- * and params, makes sure the output dataset exists, runs the unit, writes
- * everything it published, and serialises its result. Resolves undefined when
+ * and params, runs the unit, writes everything it published (creating the
+ * output dataset before the first write), and serialises its result. Resolves undefined when
  * `signal` fired (cancelled, lease lost, worker draining): such a task reports
  * nothing, so it costs no attempt.
  */
@@ -44,8 +44,14 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, si
       throw failedPrecondition(`task ${leased.taskId} names no output dataset (its job was submitted to a coordinator that predates resolved outputs); resubmit the job`);
     }
     const output: UnitOutput = Object.freeze({ ...unit.output, dataset: leased.outputDataset });
-    await deps.outputs.ensure(output.dataset, output, signal);
-    const publisher = new Publisher(deps.writes, leased.jobId, { datasets: new Map([[output.dataset, output.fields]]), signal });
+    // The output dataset is created (once per worker) before the first write, so a task that publishes nothing needs no head node.
+    const writes: Pick<DataPort, 'write'> = {
+      write: async (dataset, fields, frames, options) => {
+        await deps.outputs.ensure(output.dataset, output, signal);
+        return deps.writes.write(dataset, fields, frames, options);
+      },
+    };
+    const publisher = new Publisher(writes, leased.jobId, { datasets: new Map([[output.dataset, output.fields]]), signal });
     const contextDeps: ContextDeps<Readonly<Record<string, ParamValue>>> = {
       jobId: leased.jobId,
       taskId: leased.final ? 'final' : leased.taskId,
