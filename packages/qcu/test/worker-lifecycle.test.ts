@@ -6,14 +6,14 @@ const base = { coordinator: '127.0.0.1:1', heads: ['127.0.0.1:2'], units: [momen
 describe('QcuWorker lifecycle and options', () => {
   it('resolves documented defaults', () => {
     const config = resolveQcuWorkerOptions(base);
-    expect(config).toMatchObject({ concurrency: 4, batchSize: 16, prefetch: 4, leaseMs: 30_000, heartbeatMs: 10_000, pollWaitMs: 20_000, drainDeadlineMs: 110_000, handBackLeaseMs: 100 });
+    expect(config).toMatchObject({ concurrency: 4, batchSize: 64, prefetch: 'auto', leaseMs: 30_000, heartbeatMs: 10_000, pollWaitMs: 20_000, drainDeadlineMs: 110_000, handBackLeaseMs: 100 });
     expect(config.workerId).toMatch(/^qcu-.+-\d+-[0-9a-f]{6}$/);
   });
 
   it.each([
     [{ concurrency: 0 }, /concurrency must be a positive integer, got 0/],
     [{ leaseMs: 100 }, /leaseMs must be at least 300 ms/],
-    [{ prefetch: -1 }, /prefetch must be a non-negative integer, got -1/],
+    [{ prefetch: -1 }, /prefetch must be 'auto' or a non-negative integer, got -1/],
     [{ pollWaitMs: 120_000 }, /pollWaitMs must be at most 60000/],
     [{ heads: [] }, /heads must list at least one head node address/],
     [{ units: [momentumUnit, momentumUnit] }, /names momentum@1.0.0 twice/],

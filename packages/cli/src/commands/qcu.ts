@@ -13,11 +13,15 @@ interface QcuFlags {
   heads: string[];
   concurrency?: number;
   batchSize?: number;
-  prefetch?: number;
+  prefetch?: number | 'auto';
   leaseMs?: number;
   computeThreads?: number;
   drainMs?: number;
   id?: string;
+}
+
+function prefetchArg(value: string): number | 'auto' {
+  return value === 'auto' ? 'auto' : nonNegativeInt('--prefetch')(value);
 }
 
 export function qcuCommand(): Command {
@@ -27,8 +31,8 @@ export function qcuCommand(): Command {
     .requiredOption('--coordinator <address>', 'coordinator host:port')
     .requiredOption('--heads <list>', 'head-node addresses, comma-separated', listArg)
     .option('--concurrency <n>', 'tasks run at once (default 4)', positiveInt('--concurrency'))
-    .option('--batch-size <n>', 'most tasks leased per call (default 16)', positiveInt('--batch-size'))
-    .option('--prefetch <n>', 'tasks leased ahead of free slots, started as slots free (default: concurrency; 0 for long tasks)', nonNegativeInt('--prefetch'))
+    .option('--batch-size <n>', 'most tasks leased per call (default 64)', positiveInt('--batch-size'))
+    .option('--prefetch <n|auto>', 'tasks leased ahead of free slots, started as slots free (default auto: deep for short tasks, 1 for long ones; 0: none)', prefetchArg)
     .option('--lease-ms <n>', 'lease asked for; heartbeats every third of it (default 30000)', positiveInt('--lease-ms'))
     .option('--compute-threads <n>', 'worker threads for CPU-heavy kernels (default cores - 1)', positiveInt('--compute-threads'))
     .option('--drain-ms <n>', 'on SIGTERM, how long running tasks may take before they are handed back (default 110000; Fargate Spot gives 120 s)', positiveInt('--drain-ms'))

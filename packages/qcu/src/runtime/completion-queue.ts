@@ -29,6 +29,8 @@ export class CompletionQueue {
     private readonly work: Pick<WorkPort, 'complete'>,
     private readonly deadlineMs: number,
     private readonly onError: (err: unknown, during: string) => void,
+    /** Duration of each successful CompleteTasks call, in ms (a coordinator round trip). */
+    private readonly onRoundTrip: (ms: number) => void = () => undefined,
   ) {}
 
   /** Resolves the coordinator's ack, or undefined when the outcome could not be delivered. */
@@ -62,10 +64,12 @@ export class CompletionQueue {
       }
       const batch = this.queue.slice(0, MAX_BATCH);
       try {
+        const sentAt = performance.now();
         const acks = await this.work.complete(
           batch.map((p) => p.outcome),
           { deadlineMs: this.deadlineMs },
         );
+        this.onRoundTrip(performance.now() - sentAt);
         this.queue.splice(0, batch.length);
         batch.forEach((p, i) => p.resolve(acks[i]));
         backoff = RETRY_FIRST_MS;

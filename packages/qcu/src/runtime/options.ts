@@ -16,15 +16,15 @@ export interface QcuWorkerOptions {
   workerId?: string;
   /** Tasks run at once. Default 4. */
   concurrency?: number;
-  /** Most tasks asked for in one LeaseTasks call (never more than free slots plus prefetch). Default 16. */
+  /** Most tasks asked for in one LeaseTasks call (never more than free slots plus prefetch); also the deepest auto prefetch. Default 64. */
   batchSize?: number;
   /**
    * Tasks leased ahead of free slots: they wait here (heartbeated) and start the moment a slot frees, so
-   * short tasks do not wait a LeaseTasks round trip each. Default: concurrency. 0 leases only for free
-   * slots, which balances long tasks best at the end of a job (a prefetched task waits for a slot here
-   * while another worker may be idle).
+   * short tasks do not wait a LeaseTasks round trip each. Default 'auto': sized from measured task run
+   * times and coordinator round trips (deep for short tasks, 1 for long ones; see PrefetchGauge). A
+   * number fixes it; 0 leases only for free slots.
    */
-  prefetch?: number;
+  prefetch?: number | 'auto';
   /** Lease length asked for, in ms; heartbeats go every leaseMs / 3. Default 30,000. */
   leaseMs?: number;
   /** LeaseTasks long poll: how long the coordinator may hold the call when no task is ready. Default 20,000 ms. */
@@ -48,6 +48,7 @@ export interface QcuWorkerOptions {
 }
 
 export interface QcuWorkerConfig extends Required<Omit<QcuWorkerOptions, 'limits' | 'computeThreads'>> {
+  prefetch: number | 'auto';
   limits: Partial<Limits>;
   computeThreads: number | undefined;
   heartbeatMs: number;
@@ -55,7 +56,7 @@ export interface QcuWorkerConfig extends Required<Omit<QcuWorkerOptions, 'limits
 
 export const QCU_DEFAULTS = Object.freeze({
   concurrency: 4,
-  batchSize: 16,
+  batchSize: 64,
   leaseMs: 30_000,
   pollWaitMs: 20_000,
   drainDeadlineMs: 110_000,
@@ -81,8 +82,10 @@ export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerCon
     }
     numbers[key] = value;
   }
-  const prefetch = options.prefetch ?? numbers.concurrency;
-  if (!Number.isSafeInteger(prefetch) || prefetch < 0) throw new TypeError(`QcuWorker option prefetch must be a non-negative integer, got ${String(options.prefetch)}`);
+  const prefetch = options.prefetch ?? 'auto';
+  if (prefetch !== 'auto' && (!Number.isSafeInteger(prefetch) || prefetch < 0)) {
+    throw new TypeError(`QcuWorker option prefetch must be 'auto' or a non-negative integer, got ${String(options.prefetch)}`);
+  }
   if (numbers.pollWaitMs > 60_000) throw new TypeError(`QcuWorker option pollWaitMs must be at most 60000 (the coordinator's limit), got ${numbers.pollWaitMs}`);
   if (numbers.leaseMs < 300) throw new TypeError(`QcuWorker option leaseMs must be at least 300 ms (heartbeats go every leaseMs / 3), got ${numbers.leaseMs}`);
   return {

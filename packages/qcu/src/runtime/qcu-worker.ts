@@ -7,6 +7,7 @@ import { Heartbeat } from './heartbeat.js';
 import { LeaseTable, type HeldLease } from './lease-table.js';
 import { resolveQcuWorkerOptions, type QcuWorkerConfig, type QcuWorkerOptions } from './options.js';
 import { OutputDatasets } from './output-datasets.js';
+import { PrefetchGauge } from './prefetch-gauge.js';
 import { isTransient } from './completion-queue.js';
 import { runLeasedTask, type TaskRunnerDeps } from './task-runner.js';
 import { WriteCoalescer } from './write-coalescer.js';
@@ -21,6 +22,8 @@ export interface QcuWorkerStats {
   running: number;
   /** Prefetched tasks (leased, heartbeated) waiting for a free slot. */
   waiting: number;
+  /** Tasks leased beyond free slots now (fixed, or sized by the PrefetchGauge). */
+  prefetch: number;
   /** Leases held (running tasks and outcomes on their way). */
   leases: number;
   leased: number;
@@ -48,10 +51,11 @@ export class QcuWorker {
   private readonly leases = new LeaseTable();
   private readonly heartbeat: Heartbeat;
   private readonly completions: CompletionQueue;
+  private readonly gauge: PrefetchGauge;
   private readonly deps: TaskRunnerDeps;
   /** Running unit code, by task id: a slot each. */
   private readonly running = new Map<string, Promise<void>>();
-  /** Prefetched tasks, in lease order, waiting for a slot (at most config.prefetch beyond the free slots). */
+  /** Prefetched tasks, in lease order, waiting for a slot (at most the prefetch beyond the free slots). */
   private readonly waiting: { task: LeasedTask; lease: HeldLease }[] = [];
   private keepAlive: NodeJS.Timeout | undefined;
   /** Stops the lease loop's long poll and backoff sleeps when draining. */
@@ -71,7 +75,8 @@ export class QcuWorker {
     this.writes = new WriteCoalescer(this.data);
     this.pool = new KernelPool(config.computeThreads === undefined ? {} : { threads: config.computeThreads });
     this.heartbeat = new Heartbeat(this.work, this.leases, { leaseMs: config.leaseMs, intervalMs: config.heartbeatMs, onError: config.onError });
-    this.completions = new CompletionQueue(this.work, config.leaseMs, config.onError);
+    this.gauge = new PrefetchGauge(config.prefetch, config.concurrency, Math.max(config.batchSize, config.concurrency));
+    this.completions = new CompletionQueue(this.work, config.leaseMs, config.onError, (ms) => this.gauge.roundTrip(ms));
     this.deps = {
       units: new Map(config.units.map((u) => [`${u.name}@${u.version}`, u])),
       data: this.data,
@@ -92,7 +97,7 @@ export class QcuWorker {
   }
 
   stats(): QcuWorkerStats {
-    return { state: this.stateValue, running: this.running.size, waiting: this.waiting.length, leases: this.leases.size, ...this.counts };
+    return { state: this.stateValue, running: this.running.size, waiting: this.waiting.length, prefetch: this.gauge.prefetch, leases: this.leases.size, ...this.counts };
   }
 
   /**
@@ -167,7 +172,7 @@ export class QcuWorker {
     let backoff = 100;
     while (this.stateValue === 'running') {
       // Leases ahead of the free slots (prefetch), so the next tasks are here when a slot frees: no round trip between two tasks.
-      const capacity = this.config.concurrency + this.config.prefetch;
+      const capacity = this.config.concurrency + this.gauge.prefetch;
       const free = capacity - this.running.size - this.waiting.length;
       // While tasks are still waiting here, lease only once half the capacity is free: fewer, fuller LeaseTasks calls.
       if (free <= 0 || (this.waiting.length > 0 && free < Math.ceil(capacity / 2))) {
@@ -214,7 +219,9 @@ export class QcuWorker {
 
   private runTask(task: LeasedTask, lease: HeldLease): void {
     const run = (async () => {
+      const startedAt = performance.now();
       const result = await runLeasedTask(this.deps, task, lease.controller.signal);
+      if (result) this.gauge.taskRan(performance.now() - startedAt);
       if (!result || !this.leases.get(lease)) {
         this.counts.aborted++;
         return;

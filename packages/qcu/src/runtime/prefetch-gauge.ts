@@ -1,0 +1,47 @@
+/** Weight of the newest sample in the moving averages. */
+const ALPHA = 0.2;
+/** Runs shorter than this count as this long (a no-op task must not make the prefetch infinite). */
+const MIN_RUN_MS = 0.01;
+
+/**
+ * How many tasks a QcuWorker leases beyond its free slots.
+ *
+ * A fixed number when the worker was given one. Otherwise ('auto') it is sized
+ * so that each slot has enough tasks waiting to stay busy for one coordinator
+ * round trip: concurrency x (round trip / task run time), from moving averages
+ * of both, between 1 and max(batchSize, concurrency). Short tasks thus get a
+ * deep prefetch (fewer, fuller LeaseTasks calls); long tasks get a prefetch of
+ * 1, so a worker holds at most one waiting task and the end of a job stays
+ * balanced across workers. Before the first measurements it is the concurrency.
+ */
+export class PrefetchGauge {
+  private runMs: number | undefined;
+  private roundTripMs: number | undefined;
+
+  constructor(
+    private readonly fixed: number | 'auto',
+    private readonly concurrency: number,
+    private readonly most: number,
+  ) {}
+
+  /** A task's unit code ran this long. */
+  taskRan(ms: number): void {
+    this.runMs = average(this.runMs, Math.max(MIN_RUN_MS, ms));
+  }
+
+  /** A call to the coordinator that never waits (CompleteTasks) took this long. */
+  roundTrip(ms: number): void {
+    this.roundTripMs = average(this.roundTripMs, ms);
+  }
+
+  get prefetch(): number {
+    if (this.fixed !== 'auto') return this.fixed;
+    if (this.runMs === undefined || this.roundTripMs === undefined) return this.concurrency;
+    const wanted = Math.ceil((this.concurrency * this.roundTripMs) / this.runMs);
+    return Math.max(1, Math.min(this.most, wanted));
+  }
+}
+
+function average(previous: number | undefined, sample: number): number {
+  return previous === undefined ? sample : previous + ALPHA * (sample - previous);
+}
