@@ -105,10 +105,12 @@ export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{
   const changes = await requeueExpiredTx(ctx, req.nowMs, req.policy);
   const refs = [...new Set(req.units.map((u) => unitRefKey(u.name, u.version)))];
   const leaseExpiresMs = req.nowMs + req.leaseMs;
+  // SQLite picks by rowid from the covering ready index (no table lookup until the update itself).
+  const [key, picked] = ctx.dialect === 'sqlite' ? ['rowid', 'rowid'] : ['(job_id, idx)', 'job_id, idx'];
   const rows = await ctx.tx.all<LeasedRow>(
     `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?
-     WHERE (job_id, idx) IN (
-       SELECT job_id, idx FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
+     WHERE ${key} IN (
+       SELECT ${picked} FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
        ORDER BY job_seq, idx LIMIT ?${forUpdate(ctx, true)})
      RETURNING job_id, idx, job_seq, final, symbols, attempt`,
     [req.workerId, leaseExpiresMs, req.nowMs, req.nowMs, ...refs, req.maxTasks],

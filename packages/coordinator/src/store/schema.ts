@@ -78,7 +78,9 @@ export function schemaStatements(dialect: SqlDialect): string[] {
     // open index until it succeeds, so most tasks (succeeded) are in none, and each state change touches few entries.
     `DROP INDEX IF EXISTS coord_tasks_queue`,
     `DROP INDEX IF EXISTS coord_tasks_lease`,
-    `CREATE INDEX IF NOT EXISTS coord_tasks_queued ON coord_tasks (unit_ref, job_seq, idx) WHERE state = 'queued'`,
+    `DROP INDEX IF EXISTS coord_tasks_queued`,
+    // next_run_ms and job_id make it covering for the lease's pick.
+    `CREATE INDEX IF NOT EXISTS coord_tasks_ready ON coord_tasks (unit_ref, job_seq, idx, next_run_ms, job_id) WHERE state = 'queued'`,
     `CREATE INDEX IF NOT EXISTS coord_tasks_leased ON coord_tasks (lease_expires_ms) WHERE state = 'leased'`,
     // settleJob asks whether a job has a task that has not succeeded.
     `CREATE INDEX IF NOT EXISTS coord_tasks_open ON coord_tasks (job_id) WHERE state <> 'succeeded'`,
