@@ -83,7 +83,8 @@ class JobWatch {
     }
     this.reading = true;
     try {
-      const job = await this.ctx.store.getJob(this.call.request.jobId);
+      // Only the initial snapshot carries the universe: it never changes, and a big one would be re-sent with every event.
+      const job = await this.ctx.store.getJob(this.call.request.jobId, { omitSymbols: true });
       if (!job) throw new FlorinError('NOT_FOUND', `job ${this.call.request.jobId} disappeared`);
       this.send(job, false);
     } catch (err) {

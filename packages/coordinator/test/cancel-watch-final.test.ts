@@ -75,6 +75,10 @@ describe('coordinator over gRPC: cancel, watch, final step', () => {
     // Every completion (80 ms apart, coalescing 20 ms) is seen: 0, (running), 1, 2, 3, 4.
     expect(new Set(succeeded)).toEqual(new Set([0, 1, 2, 3, 4]));
     expect(events.some((e) => e.job.state === 'running' && e.job.progress.tasksRunning === 4)).toBe(true);
+    // Only the snapshot carries the universe on the wire; the SDK gives every event the job's universe.
+    for (const e of events) expect(e.job.symbols).toEqual(symbols(4));
+    const stored = await f.running.store.getJob(handle.jobId, { omitSymbols: true });
+    expect(stored).toMatchObject({ symbolCount: 4, spec: { symbols: [] } });
     // A watch of a finished job is its terminal snapshot.
     const again: JobEvent[] = [];
     for await (const e of f.jobs.watch(handle.jobId)) again.push(e);

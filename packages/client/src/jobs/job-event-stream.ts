@@ -30,9 +30,14 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 async function* watchOnce(method: WatchMethod, jobId: string, signal: AbortSignal | undefined): AsyncGenerator<JobEvent> {
   const call = method({ jobId });
   const detach = cancelOnAbort(call, signal);
+  // Only the initial snapshot carries the universe (it never changes): later events get it from there.
+  let universe: string[] | undefined;
   try {
     for await (const message of call as AsyncIterable<JobEventMessage>) {
-      yield { job: jobFromMessage(message.job), initial: message.initial, terminal: message.terminal };
+      const job = jobFromMessage(message.job);
+      if (job.symbols.length > 0) universe = job.symbols;
+      else if (universe && universe.length === job.symbolCount) job.symbols = universe;
+      yield { job, initial: message.initial, terminal: message.terminal };
     }
   } catch (err) {
     throw signal?.aborted ? abortError(signal) : fromServiceError(err);

@@ -66,7 +66,8 @@ export interface JobStore {
    * a job, writes nothing and answers that job with created = false.
    */
   createJob(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
-  getJob(jobId: string): Promise<JobRecord | undefined>;
+  /** The job with its progress; `omitSymbols` leaves spec.symbols empty (symbolCount still says how many). */
+  getJob(jobId: string, options?: { omitSymbols?: boolean }): Promise<JobRecord | undefined>;
   listJobs(filter: ListJobsFilter): Promise<JobRecord[]>;
   /** Cancels a queued or running job and its unfinished tasks; answers the job as it is now (undefined if unknown). */
   cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }>;

@@ -1,6 +1,6 @@
 import { unitRefKey, type JobRecord, type NewJob } from '../model.js';
 import type { ListJobsFilter } from './job-store.js';
-import { jobColumns, jobFromRow, loadJobs, progressOf, type JobRow, type TxContext } from './job-rows.js';
+import { emptyProgress, jobColumns, jobFromRow, loadJobs, progressOf, type JobRow, type TxContext } from './job-rows.js';
 import { endJob, lockJob } from './job-settle.js';
 import { placeholders, type SqlExecutor, type SqlValue } from './sql-driver.js';
 
@@ -34,13 +34,16 @@ export async function insertJob(ctx: TxContext, job: NewJob): Promise<{ job: Job
     if (existing) return { job: existing, created: false };
     throw new Error(`job id ${job.jobId} collided with an existing job`);
   }
-  const [{ seq } = { seq: 0 }] = await ctx.tx.all<{ seq: number }>(`SELECT seq FROM coord_jobs WHERE job_id = ?`, [job.jobId]);
-  await insertTasks(ctx.tx, job, Number(seq));
-  const [record] = await loadJobs(ctx.tx, [job.jobId]);
-  return { job: record!, created: true };
+  const [row] = await ctx.tx.all<JobRow>(`SELECT ${jobColumns(false)} FROM coord_jobs WHERE job_id = ?`, [job.jobId]);
+  const tasks = await insertTasks(ctx.tx, job, Number(row!.seq));
+  // Answered from what was just written: every task queued, the universe as submitted (no re-read, no recount).
+  const record = jobFromRow(row!, { ...emptyProgress(), tasksTotal: tasks, tasksQueued: tasks });
+  record.spec.symbols = [...spec.symbols];
+  return { job: record, created: true };
 }
 
-async function insertTasks(tx: SqlExecutor, job: NewJob, seq: number): Promise<void> {
+/** Inserts the job's tasks; answers how many. */
+async function insertTasks(tx: SqlExecutor, job: NewJob, seq: number): Promise<number> {
   const { symbols, taskSize } = job.spec;
   const unitRef = unitRefKey(job.spec.unit, job.spec.unitVersion);
   const count = Math.ceil(symbols.length / taskSize);
@@ -58,6 +61,7 @@ async function insertTasks(tx: SqlExecutor, job: NewJob, seq: number): Promise<v
       values,
     );
   }
+  return count;
 }
 
 async function jobByKey(tx: SqlExecutor, key: string): Promise<JobRecord | undefined> {

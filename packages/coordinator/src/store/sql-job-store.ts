@@ -53,8 +53,8 @@ export class SqlJobStore implements JobStore {
     return this.tx((ctx) => insertJob(ctx, job));
   }
 
-  async getJob(jobId: string): Promise<JobRecord | undefined> {
-    return (await this.read((ex) => loadJobs(ex, [jobId])))[0];
+  async getJob(jobId: string, options: { omitSymbols?: boolean } = {}): Promise<JobRecord | undefined> {
+    return (await this.read((ex) => loadJobs(ex, [jobId], !options.omitSymbols)))[0];
   }
 
   listJobs(filter: ListJobsFilter): Promise<JobRecord[]> {
