@@ -96,28 +96,13 @@ export async function requeueExpiredTx(ctx: TxContext, nowMs: number, policy: Ta
 
 type LeasedRow = Pick<TaskRow, 'job_id' | 'idx' | 'job_seq' | 'final' | 'symbols' | 'attempt'>;
 
-/**
- * Leases up to maxTasks ready tasks, FIFO by job then index: one UPDATE picks
- * and leases them (PostgreSQL: rows other transactions hold are skipped) and
- * returns what the answer needs.
- */
+/** Leases up to maxTasks ready tasks, FIFO by job then index (requeueing expired leases first). */
 export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{ tasks: LeasedTask[]; changes: ChangeSet }> {
   const changes = await requeueExpiredTx(ctx, req.nowMs, req.policy);
   const refs = [...new Set(req.units.map((u) => unitRefKey(u.name, u.version)))];
   const leaseExpiresMs = req.nowMs + req.leaseMs;
-  // SQLite picks by rowid from the covering ready index (no table lookup until the update itself).
-  const [key, picked] = ctx.dialect === 'sqlite' ? ['rowid', 'rowid'] : ['(job_id, idx)', 'job_id, idx'];
-  const rows = await ctx.tx.all<LeasedRow>(
-    `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?
-     WHERE ${key} IN (
-       SELECT ${picked} FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
-       ORDER BY job_seq, idx LIMIT ?${forUpdate(ctx, true)})
-     RETURNING job_id, idx, job_seq, final, symbols, attempt`,
-    [req.workerId, leaseExpiresMs, req.nowMs, req.nowMs, ...refs, req.maxTasks],
-  );
+  const rows = await pickAndLease(ctx, req, refs, leaseExpiresMs);
   if (rows.length === 0) return { tasks: [], changes };
-  // RETURNING gives no order: back to FIFO.
-  rows.sort((a, b) => Number(a.job_seq) - Number(b.job_seq) || Number(a.idx) - Number(b.idx));
   const jobIds = [...new Set(rows.map((r) => r.job_id))];
   const anyFinal = rows.some((r) => Number(r.final) === 1);
   const jobs = await ctx.tx.all<JobRow>(`SELECT ${jobColumns(anyFinal)} FROM coord_jobs WHERE job_id IN (${placeholders(jobIds.length)})`, jobIds);
@@ -154,6 +139,31 @@ export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{
     });
   }
   return { tasks, changes: { jobIds: [...new Set([...changes.jobIds, ...jobIds])], tasksReady: changes.tasksReady } };
+}
+
+const LEASED_COLUMNS = 'job_id, idx, job_seq, final, symbols, attempt';
+
+/** Picks up to maxTasks ready tasks FIFO (job, then index), leases them, and answers their rows in that order. */
+async function pickAndLease(ctx: TxContext, req: LeaseRequest, refs: readonly string[], leaseExpiresMs: number): Promise<LeasedRow[]> {
+  const ready = `SELECT %s FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
+     ORDER BY job_seq, idx LIMIT ?`;
+  const lease = `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?`;
+  const leaseParams = [req.workerId, leaseExpiresMs, req.nowMs];
+  if (ctx.dialect === 'postgres') {
+    // One statement; rows other transactions hold are skipped. RETURNING gives no order: back to FIFO.
+    const rows = await ctx.tx.all<LeasedRow>(
+      `${lease} WHERE (job_id, idx) IN (${ready.replace('%s', 'job_id, idx')}${forUpdate(ctx, true)}) RETURNING ${LEASED_COLUMNS}`,
+      [...leaseParams, req.nowMs, ...refs, req.maxTasks],
+    );
+    return rows.sort((a, b) => Number(a.job_seq) - Number(b.job_seq) || Number(a.idx) - Number(b.idx));
+  }
+  // SQLite: rowids from the covering ready index, then update and read by rowid (cheaper than UPDATE ... RETURNING, measured).
+  const picked = await ctx.tx.all<{ rowid: number }>(ready.replace('%s', 'rowid'), [req.nowMs, ...refs, req.maxTasks]);
+  if (picked.length === 0) return [];
+  const rowids = picked.map((p) => p.rowid);
+  const list = placeholders(rowids.length);
+  await ctx.tx.run(`${lease} WHERE rowid IN (${list})`, [...leaseParams, ...rowids]);
+  return ctx.tx.all<LeasedRow>(`SELECT ${LEASED_COLUMNS} FROM coord_tasks WHERE rowid IN (${list}) ORDER BY job_seq, idx`, rowids);
 }
 
 async function partsOf(ex: SqlExecutor, jobId: string): Promise<LeasedTask['parts']> {
