@@ -6,6 +6,7 @@ import type { Kernel } from './pool/kernel.js';
 import type { KernelPool } from './pool/kernel-pool.js';
 import type { Publisher, PublishFrame } from './publisher.js';
 import type { JobInfo, Task } from './task.js';
+import type { TaskAbort } from './task-abort.js';
 import type { UnitOutput } from './unit.js';
 
 /** A progress report: a fraction done in [0, 1], a message, or both. */
@@ -64,7 +65,8 @@ export interface ContextDeps<P> {
   jobId: string;
   taskId: string;
   params: P;
-  signal: AbortSignal;
+  /** The task's cancellation; its signal is made when the unit first asks for it. */
+  abort: TaskAbort;
   data: DataPort;
   pool: KernelPool;
   publisher: Publisher;
@@ -74,31 +76,31 @@ export interface ContextDeps<P> {
 }
 
 export function createTaskContext<P>(deps: ContextDeps<P>, task: Task<P>): TaskContext<P> {
-  return { ...baseContext(deps), task };
+  // Not a spread: that would read the lazy signal getter.
+  return Object.defineProperty(baseContext(deps), 'task', { value: task, enumerable: true }) as TaskContext<P>;
 }
 
 export function createFinalContext<P>(deps: ContextDeps<P>, job: JobInfo<P>): FinalContext<P> {
   const base = baseContext(deps);
-  return {
-    ...base,
-    job,
-    readOutput: (options = {}) => {
-      const { fields, ...call } = options;
-      return base.data.read({ dataset: deps.output.dataset, symbols: job.symbols, fields: fields ?? deps.output.fields, range: job.range }, call);
-    },
+  const readOutput: FinalContext<P>['readOutput'] = (options = {}) => {
+    const { fields, ...call } = options;
+    return base.data.read({ dataset: deps.output.dataset, symbols: job.symbols, fields: fields ?? deps.output.fields, range: job.range }, call);
   };
+  return Object.defineProperties(base, { job: { value: job, enumerable: true }, readOutput: { value: readOutput, enumerable: true } }) as FinalContext<P>;
 }
 
 function baseContext<P>(deps: ContextDeps<P>): UnitContext<P> {
-  const { signal } = deps;
+  const { abort } = deps;
   return {
     jobId: deps.jobId,
     params: deps.params,
-    signal,
+    get signal() {
+      return abort.signal;
+    },
     output: deps.output,
-    data: { read: (query, options) => deps.data.read(query, { ...options, signal: options?.signal ?? signal }) },
+    data: { read: (query, options) => deps.data.read(query, { ...options, signal: options?.signal ?? abort.signal }) },
     publish: (dataset, symbol, frame) => deps.publisher.publish(dataset, symbol, frame),
-    compute: (kernel, inputs, params) => deps.pool.run(kernel, inputs, params, { signal }),
+    compute: (kernel, inputs, params) => deps.pool.run(kernel, inputs, params, { signal: abort.signal }),
     progress(update) {
       if (typeof update === 'number') {
         if (!(update >= 0 && update <= 1)) throw invalidArgument(`progress fraction must be in [0, 1], got ${update}`);

@@ -1,4 +1,5 @@
 import { FlorinError } from '@florin/core';
+import { TaskAbort } from '../task-abort.js';
 import type { LeaseLossReason, LeaseRef } from './work-port.js';
 
 /** A lease this worker holds: the task runs (phase running) or its outcome is on its way (completing). */
@@ -8,7 +9,7 @@ export interface HeldLease extends LeaseRef {
   expiresMs: number;
   phase: 'running' | 'completing';
   /** Aborts the task's ctx.signal. */
-  readonly controller: AbortController;
+  readonly abort: TaskAbort;
 }
 
 /**
@@ -30,7 +31,7 @@ export class LeaseTable {
       jobId: task.jobId,
       expiresMs: task.leaseExpiresMs,
       phase: 'running',
-      controller: new AbortController(),
+      abort: new TaskAbort(),
     };
     this.leases.set(task.taskId, lease);
     return lease;
@@ -60,7 +61,7 @@ export class LeaseTable {
     const lease = this.get(ref);
     if (!lease) return;
     this.leases.delete(ref.taskId);
-    lease.controller.abort(reason);
+    lease.abort.abort(reason);
   }
 
   /** Drops the lease without aborting (its outcome was acknowledged). */

@@ -209,7 +209,7 @@ export class QcuWorker {
   private startWaiting(): void {
     while (this.stateValue === 'running' && this.running.size < this.config.concurrency && this.waiting.length > 0) {
       const { task, lease } = this.waiting.shift()!;
-      if (lease.controller.signal.aborted || !this.leases.get(lease)) {
+      if (lease.abort.aborted || !this.leases.get(lease)) {
         this.counts.aborted++;
         continue;
       }
@@ -220,7 +220,7 @@ export class QcuWorker {
   private runTask(task: LeasedTask, lease: HeldLease): void {
     const run = (async () => {
       const startedAt = performance.now();
-      const result = await runLeasedTask(this.deps, task, lease.controller.signal);
+      const result = await runLeasedTask(this.deps, task, lease.abort);
       if (result) this.gauge.taskRan(performance.now() - startedAt);
       if (!result || !this.leases.get(lease)) {
         this.counts.aborted++;

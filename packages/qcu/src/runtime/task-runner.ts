@@ -8,6 +8,7 @@ import type { JobInfo, Task } from '../task.js';
 import type { Unit, UnitOutput } from '../unit.js';
 import type { OutputDatasets } from './output-datasets.js';
 import { PermanentTaskError, describeError, isRetryable } from './task-error.js';
+import type { TaskAbort } from '../task-abort.js';
 import type { LeasedTask } from './work-port.js';
 
 export interface TaskRunnerDeps {
@@ -30,10 +31,10 @@ export type TaskResult = { ok: true; result: Json } | { ok: false; error: string
  * Runs one leased task (or the final step) to an outcome: resolves the unit
  * and params, runs the unit, writes everything it published (creating the
  * output dataset before the first write), and serialises its result. Resolves undefined when
- * `signal` fired (cancelled, lease lost, worker draining): such a task reports
+ * `abort` fired (cancelled, lease lost, worker draining): such a task reports
  * nothing, so it costs no attempt.
  */
-export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, signal: AbortSignal): Promise<TaskResult | undefined> {
+export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, abort: TaskAbort): Promise<TaskResult | undefined> {
   try {
     const unit = deps.units.get(`${leased.unit.name}@${leased.unit.version}`);
     if (!unit) throw notFound(`this worker does not host unit ${leased.unit.name}@${leased.unit.version}`);
@@ -47,16 +48,21 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, si
     // The output dataset is created (once per worker) before the first write, so a task that publishes nothing needs no head node.
     const writes: Pick<DataPort, 'write'> = {
       write: async (dataset, fields, frames, options) => {
-        await deps.outputs.ensure(output.dataset, output, signal);
+        await deps.outputs.ensure(output.dataset, output, abort.signal);
         return deps.writes.write(dataset, fields, frames, options);
       },
     };
-    const publisher = new Publisher(writes, leased.jobId, { datasets: new Map([[output.dataset, output.fields]]), signal });
+    const publisher = new Publisher(writes, leased.jobId, {
+      datasets: new Map([[output.dataset, output.fields]]),
+      get signal() {
+        return abort.signal;
+      },
+    });
     const contextDeps: ContextDeps<Readonly<Record<string, ParamValue>>> = {
       jobId: leased.jobId,
       taskId: leased.final ? 'final' : leased.taskId,
       params,
-      signal,
+      abort,
       data: deps.data,
       pool: deps.pool,
       publisher,
@@ -75,12 +81,12 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, si
       result = await unit.run(createTaskContext(contextDeps, task), task);
     }
     await publisher.flush();
-    if (signal.aborted) return undefined;
+    if (abort.aborted) return undefined;
     const value = result === undefined ? (leased.final ? null : { rowsPublished: publisher.rows }) : result;
     checkJson(value);
     return { ok: true, result: value };
   } catch (err) {
-    if (signal.aborted) return undefined;
+    if (abort.aborted) return undefined;
     return { ok: false, ...describeError(err), retryable: isRetryable(err) };
   }
 }
