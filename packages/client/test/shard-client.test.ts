@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlorinError, framesBitEqual, shardFor } from '@florin/core';
 import { ShardClient, ShardRouter } from '@florin/client';
-import { DuckDbStore, generateMarket, type SampleMarket } from '@florin/store';
-import { ShardServer } from '@florin/shard';
+import { generateMarket, type SampleMarket } from '@florin/store';
+import { startCluster, type ShardCluster } from '../../shard/test/cluster-fixture.js';
 
 async function failure(work: Promise<unknown>): Promise<FlorinError> {
   const err = await work.then(
@@ -17,34 +14,18 @@ async function failure(work: Promise<unknown>): Promise<FlorinError> {
 }
 
 describe('ShardClient and ShardRouter against real shards', () => {
-  let dir: string;
-  const stores: DuckDbStore[] = [];
-  const shards: ShardServer[] = [];
+  let cluster: ShardCluster;
   let router: ShardRouter;
   let market: SampleMarket;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'florin-client-test-'));
-    const addresses: string[] = [];
-    for (let shardId = 0; shardId < 3; shardId++) {
-      const store = new DuckDbStore({ path: join(dir, `s${shardId}.duckdb`) });
-      await store.open();
-      stores.push(store);
-      const shard = new ShardServer({ store, shardId, shardCount: 3, limits: { chunkBytes: 32 * 1024 } });
-      shards.push(shard);
-      addresses.push((await shard.start()).address);
-    }
-    router = new ShardRouter(addresses);
+    cluster = await startCluster(3, { chunkBytes: 32 * 1024 });
+    router = cluster.router;
     market = generateMarket({ symbols: 30, years: 3, seed: 5 });
     await router.createDataset(market.dataset);
     await router.write(market.dataset.name, market.dataset.fields, [...market.frames()], { jobId: 'load-1' });
   });
-  afterAll(async () => {
-    router?.close();
-    await Promise.all(shards.map((s) => s.close()));
-    await Promise.all(stores.map((s) => s.close()));
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster?.close());
 
   it('answers one frame per distinct symbol, in request order, empty when out of range', async () => {
     const [a, b] = market.symbols;

@@ -8,6 +8,7 @@ import {
   validateParams,
   validateRange,
   validateSymbol,
+  type JobSpecMessage,
 } from '@florin/core';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import type { CoordinatorConfig } from './coordinator-config.js';
@@ -15,19 +16,7 @@ import type { ResolvedJobSpec, UnitRecord } from './model.js';
 import { parseStoredSchema, validateUnitName, validateUnitVersion } from './unit-definition.js';
 
 /** A JobSpec as it arrives on the wire (jobs.proto; defaults filled in by the loader). */
-export interface JobSpecInput {
-  unit: string;
-  unitVersion: string;
-  dataset: string;
-  symbols: string[];
-  startMs: number;
-  endMs: number;
-  taskSize: number;
-  paramsJson: string;
-  outputDataset: string;
-  idempotencyKey: string;
-  maxAttempts: number;
-}
+export type JobSpecInput = JobSpecMessage;
 
 const MAX_IDEMPOTENCY_KEY = 256;
 

@@ -1,4 +1,5 @@
-/** Domain records of the job system, as the JobStore keeps them (wire-independent). */
+/** Domain records of the job system, as the JobStore keeps them. */
+import type { JobSpecMessage } from '@florin/core';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'succeeded' | 'failed' | 'cancelled';
@@ -39,22 +40,13 @@ export interface UnitRecord extends UnitDefinition {
   updatedMs: number;
 }
 
-/** A job's spec after validation: version pinned, defaults filled, symbols deduplicated. */
-export interface ResolvedJobSpec {
-  unit: string;
-  unitVersion: string;
-  dataset: string;
-  symbols: string[];
-  startMs: number;
-  endMs: number;
-  taskSize: number;
-  /** Canonical JSON of the params with schema defaults filled in. */
-  paramsJson: string;
-  /** The dataset the job's results go to: the one submitted, else the unit's output dataset. */
-  outputDataset: string;
-  idempotencyKey: string;
-  maxAttempts: number;
-}
+/**
+ * A job's spec after validation: version pinned, defaults filled, symbols
+ * deduplicated; `paramsJson` is the canonical JSON of the params with schema
+ * defaults filled in, and `outputDataset` the one submitted, else the unit's.
+ * The same fields as the wire's JobSpec.
+ */
+export type ResolvedJobSpec = JobSpecMessage;
 
 export interface JobProgress {
   tasksTotal: number;

@@ -3,7 +3,7 @@
  * (camelCase, int64 as number, enums as their names), and the conversions
  * from the store's records.
  */
-import type { TaskMessage } from '@florin/core';
+import type { JobMessage as CoreJobMessage, TaskMessage } from '@florin/core';
 import type { JobSpecInput } from './job-spec.js';
 import type { JobRecord, JobState, LeaseLossReason, LeasedTask, UnitRecord } from './model.js';
 import type { UnitDefinitionInput } from './unit-definition.js';
@@ -27,21 +27,8 @@ export function jobStateFromName(name: string): JobState | undefined {
 export const lossReasonName = (reason: LeaseLossReason | undefined): LeaseLossReasonName =>
   reason ? (`LEASE_LOSS_REASON_${reason.toUpperCase()}` as LeaseLossReasonName) : 'LEASE_LOSS_REASON_UNSPECIFIED';
 
-export interface JobMessage {
-  jobId: string;
-  spec: JobSpecInput;
-  state: JobStateName;
-  progress: JobRecord['progress'];
-  hasFinal: boolean;
-  resultJson: string;
-  error: string;
-  errorStack: string;
-  failedTaskIndex: number;
-  symbolCount: number;
-  createdMs: number;
-  updatedMs: number;
-  finishedMs: number;
-}
+/** core's JobMessage, with the state narrowed to the names this coordinator sends. */
+export type JobMessage = Omit<CoreJobMessage, 'state'> & { state: JobStateName };
 
 export function jobMessage(job: JobRecord): JobMessage {
   return {
