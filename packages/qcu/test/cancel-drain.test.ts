@@ -156,3 +156,28 @@ describe('prefetch', () => {
     }
   });
 });
+
+describe('auto prefetch', () => {
+  it('grows for short tasks and stays 0 for tasks much longer than a round trip', async () => {
+    const pace = defineUnit({
+      name: 'paced',
+      version: '1',
+      params: { sleepMs: { type: 'integer', default: 0 } },
+      output,
+      async run(ctx) {
+        if (ctx.params.sleepMs > 0) await new Promise((r) => setTimeout(r, ctx.params.sleepMs));
+        return null;
+      },
+    });
+    const worker = await cluster.worker({ units: [pace], concurrency: 2 });
+    expect(worker.stats().prefetch).toBe(0);
+    const symbols = Array.from({ length: 300 }, (_, i) => `P${i}`);
+    const quick = await cluster.jobs.submit({ unit: 'paced', dataset: 'prices', symbols, ...range, taskSize: 1 });
+    expect((await quick.wait()).state).toBe('succeeded');
+    expect(worker.stats().prefetch).toBeGreaterThanOrEqual(8);
+    const slow = await cluster.jobs.submit({ unit: 'paced', dataset: 'prices', symbols: symbols.slice(0, 40), ...range, taskSize: 1, params: { sleepMs: 200 } });
+    expect((await slow.wait()).state).toBe('succeeded');
+    expect(worker.stats().prefetch).toBe(0);
+    await worker.close();
+  }, 30_000);
+});

@@ -9,14 +9,14 @@ describe('PrefetchGauge', () => {
     expect(gauge.prefetch).toBe(3);
   });
 
-  it('auto: the concurrency until both a task run and a round trip were measured', () => {
+  it('auto: none until both a task run and a round trip were measured', () => {
     const gauge = new PrefetchGauge('auto', 4, 16);
-    expect(gauge.prefetch).toBe(4);
-    gauge.taskRan(10);
-    expect(gauge.prefetch).toBe(4);
+    expect(gauge.prefetch).toBe(0);
+    gauge.taskRan(0.01);
+    expect(gauge.prefetch).toBe(0);
   });
 
-  it('auto: enough waiting tasks per slot to cover one round trip, between 1 and the most', () => {
+  it('auto: enough waiting tasks per slot to cover one round trip, at most the most; none for long tasks', () => {
     const gauge = new PrefetchGauge('auto', 4, 16);
     gauge.roundTrip(2);
     gauge.taskRan(1); // 2 tasks per slot per round trip
@@ -27,16 +27,20 @@ describe('PrefetchGauge', () => {
     expect(short.prefetch).toBe(16);
     const long = new PrefetchGauge('auto', 4, 16);
     long.roundTrip(2);
-    long.taskRan(60_000); // minute-long tasks: one waiting task per worker
-    expect(long.prefetch).toBe(1);
+    long.taskRan(60_000); // minute-long tasks: no waiting task, so another worker's idle slot can take it
+    expect(long.prefetch).toBe(0);
+    const edge = new PrefetchGauge('auto', 4, 16);
+    edge.roundTrip(2);
+    edge.taskRan(9); // 4 x 2 / 9 < 1: a round trip idle per task is under a quarter of it
+    expect(edge.prefetch).toBe(0);
   });
 
   it('auto: follows a change of pace (moving averages)', () => {
     const gauge = new PrefetchGauge('auto', 4, 64);
     gauge.roundTrip(1);
     gauge.taskRan(1_000);
-    expect(gauge.prefetch).toBe(1);
+    expect(gauge.prefetch).toBe(0);
     for (let i = 0; i < 60; i++) gauge.taskRan(0.1);
-    expect(gauge.prefetch).toBe(40);
+    expect(gauge.prefetch).toBe(39);
   });
 });

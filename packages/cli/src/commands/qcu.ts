@@ -32,7 +32,7 @@ export function qcuCommand(): Command {
     .requiredOption('--heads <list>', 'head-node addresses, comma-separated', listArg)
     .option('--concurrency <n>', 'tasks run at once (default 4)', positiveInt('--concurrency'))
     .option('--batch-size <n>', 'most tasks leased per call (default 64)', positiveInt('--batch-size'))
-    .option('--prefetch <n|auto>', 'tasks leased ahead of free slots, started as slots free (default auto: deep for short tasks, 1 for long ones; 0: none)', prefetchArg)
+    .option('--prefetch <n|auto>', 'tasks leased ahead of free slots, started as slots free (default auto: deep for short tasks, none for long ones; a number fixes it)', prefetchArg)
     .option('--lease-ms <n>', 'lease asked for; heartbeats every third of it (default 30000)', positiveInt('--lease-ms'))
     .option('--compute-threads <n>', 'worker threads for CPU-heavy kernels (default cores - 1)', positiveInt('--compute-threads'))
     .option('--drain-ms <n>', 'on SIGTERM, how long running tasks may take before they are handed back (default 110000; Fargate Spot gives 120 s)', positiveInt('--drain-ms'))

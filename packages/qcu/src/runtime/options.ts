@@ -21,7 +21,7 @@ export interface QcuWorkerOptions {
   /**
    * Tasks leased ahead of free slots: they wait here (heartbeated) and start the moment a slot frees, so
    * short tasks do not wait a LeaseTasks round trip each. Default 'auto': sized from measured task run
-   * times and coordinator round trips (deep for short tasks, 1 for long ones; see PrefetchGauge). A
+   * times and coordinator round trips (deep for short tasks, none for long ones; see PrefetchGauge). A
    * number fixes it; 0 leases only for free slots.
    */
   prefetch?: number | 'auto';

@@ -8,11 +8,12 @@ const MIN_RUN_MS = 0.01;
  *
  * A fixed number when the worker was given one. Otherwise ('auto') it is sized
  * so that each slot has enough tasks waiting to stay busy for one coordinator
- * round trip: concurrency x (round trip / task run time), from moving averages
- * of both, between 1 and max(batchSize, concurrency). Short tasks thus get a
- * deep prefetch (fewer, fuller LeaseTasks calls); long tasks get a prefetch of
- * 1, so a worker holds at most one waiting task and the end of a job stays
- * balanced across workers. Before the first measurements it is the concurrency.
+ * round trip: floor(concurrency x round trip / task run time), from moving
+ * averages of both, at most max(batchSize, concurrency). Short tasks thus get a
+ * deep prefetch (fewer, fuller LeaseTasks calls). Tasks that run longer than
+ * `concurrency` round trips get none: a slot then idles one round trip between
+ * tasks (a small share of such a task), and a busy worker never holds a task
+ * that an idle one could run. Before the first measurements it is 0.
  */
 export class PrefetchGauge {
   private runMs: number | undefined;
@@ -36,9 +37,8 @@ export class PrefetchGauge {
 
   get prefetch(): number {
     if (this.fixed !== 'auto') return this.fixed;
-    if (this.runMs === undefined || this.roundTripMs === undefined) return this.concurrency;
-    const wanted = Math.ceil((this.concurrency * this.roundTripMs) / this.runMs);
-    return Math.max(1, Math.min(this.most, wanted));
+    if (this.runMs === undefined || this.roundTripMs === undefined) return 0;
+    return Math.min(this.most, Math.floor((this.concurrency * this.roundTripMs) / this.runMs));
   }
 }
 
