@@ -1,4 +1,5 @@
-import type { MethodDefinition, PackageDefinition, ServiceDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { asSerializer, methodsAnswering } from './method-codecs.js';
 import type { LeaseTasksResponseMessage, TaskMessage } from './jobs-wire.js';
 import { ProtoWriter, varintSize } from './proto-bytes.js';
 
@@ -169,12 +170,6 @@ function writeNegativeVarint(out: ProtoWriter, value: number): void {
 
 /** Servers answer LeaseTasks with encodeLeaseTasksResponse (clients decode with proto-loader as usual). Modifies and returns `definition`. */
 export function withLeaseTasksEncoder(definition: PackageDefinition): PackageDefinition {
-  for (const [name, entry] of Object.entries(definition)) {
-    if (!name.startsWith('florin.v1.') || 'format' in entry) continue;
-    for (const method of Object.values(entry as ServiceDefinition) as MethodDefinition<object, object>[]) {
-      if ((method.responseType.type as { name?: string }).name !== 'LeaseTasksResponse') continue;
-      method.responseSerialize = encodeLeaseTasksResponse as unknown as MethodDefinition<object, object>['responseSerialize'];
-    }
-  }
+  for (const method of methodsAnswering(definition, 'LeaseTasksResponse')) method.responseSerialize = asSerializer(encodeLeaseTasksResponse);
   return definition;
 }

@@ -1,4 +1,5 @@
-import type { MethodDefinition, PackageDefinition, ServiceDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { asDeserializer, asSerializer, methodsAnswering } from './method-codecs.js';
 import { decodeReadChunk } from './read-chunk-decoder.js';
 import { encodeReadChunkTransient } from './read-chunk-encoder.js';
 
@@ -11,13 +12,9 @@ import { encodeReadChunkTransient } from './read-chunk-encoder.js';
  * standard florin.v1.ReadChunk. Modifies and returns `definition`.
  */
 export function withReadChunkCodec(definition: PackageDefinition): PackageDefinition {
-  for (const [name, entry] of Object.entries(definition)) {
-    if (!name.startsWith('florin.v1.') || 'format' in entry) continue;
-    for (const method of Object.values(entry as ServiceDefinition) as MethodDefinition<object, object>[]) {
-      if ((method.responseType.type as { name?: string }).name !== 'ReadChunk') continue;
-      method.responseSerialize = encodeReadChunkTransient as unknown as MethodDefinition<object, object>['responseSerialize'];
-      method.responseDeserialize = decodeReadChunk as unknown as MethodDefinition<object, object>['responseDeserialize'];
-    }
+  for (const method of methodsAnswering(definition, 'ReadChunk')) {
+    method.responseSerialize = asSerializer(encodeReadChunkTransient);
+    method.responseDeserialize = asDeserializer(decodeReadChunk);
   }
   return definition;
 }

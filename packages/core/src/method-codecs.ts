@@ -1,0 +1,19 @@
+import type { MethodDefinition, PackageDefinition, ServiceDefinition } from '@grpc/proto-loader';
+
+type Method = MethodDefinition<object, object>;
+
+/** Every florin.v1 method whose response message is `typeName` (e.g. "ReadChunk"): where a hand-written codec replaces proto-loader's. */
+export function methodsAnswering(definition: PackageDefinition, typeName: string): Method[] {
+  const methods: Method[] = [];
+  for (const [name, entry] of Object.entries(definition)) {
+    if (!name.startsWith('florin.v1.') || 'format' in entry) continue;
+    for (const method of Object.values(entry as ServiceDefinition) as Method[]) {
+      if ((method.responseType.type as { name?: string }).name === typeName) methods.push(method);
+    }
+  }
+  return methods;
+}
+
+/** A hand-written encoder or decoder, typed as proto-loader's. */
+export const asSerializer = (encode: (message: never) => Buffer): Method['responseSerialize'] => encode as unknown as Method['responseSerialize'];
+export const asDeserializer = (decode: (bytes: Buffer) => unknown): Method['responseDeserialize'] => decode as unknown as Method['responseDeserialize'];
