@@ -1,5 +1,5 @@
 /** Domain records of the job system, as the JobStore keeps them. */
-import type { JobSpecMessage } from '@florin/core';
+import type { JobProgressMessage, JobSpecMessage, TaskMessage } from '@florin/core';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'succeeded' | 'failed' | 'cancelled';
@@ -48,15 +48,8 @@ export interface UnitRecord extends UnitDefinition {
  */
 export type ResolvedJobSpec = JobSpecMessage;
 
-export interface JobProgress {
-  tasksTotal: number;
-  tasksQueued: number;
-  tasksRunning: number;
-  tasksSucceeded: number;
-  tasksFailed: number;
-  tasksCancelled: number;
-  retries: number;
-}
+/** Task counts of a job (the wire's JobProgress). */
+export type JobProgress = JobProgressMessage;
 
 export interface JobRecord {
   jobId: string;
@@ -85,26 +78,11 @@ export interface NewJob {
   nowMs: number;
 }
 
-/** A task handed to a QCU under a lease. */
-export interface LeasedTask {
-  taskId: string;
-  jobId: string;
-  index: number;
-  attempt: number;
-  unit: string;
-  unitVersion: string;
-  final: boolean;
-  dataset: string;
-  symbols: string[];
-  startMs: number;
-  endMs: number;
-  paramsJson: string;
-  outputDataset: string;
-  /** Regular tasks' results, for the final task only. */
-  parts: { index: number; resultJson: string }[];
-  leaseExpiresMs: number;
-  maxAttempts: number;
-}
+/**
+ * A task handed to a QCU under a lease: the wire's Task (the store answers it
+ * ready to send). `parts` holds the regular tasks' results, for the final task only.
+ */
+export type LeasedTask = TaskMessage;
 
 export interface LeaseRef {
   taskId: string;

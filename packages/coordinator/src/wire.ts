@@ -3,9 +3,9 @@
  * (camelCase, int64 as number, enums as their names), and the conversions
  * from the store's records.
  */
-import type { JobMessage as CoreJobMessage, TaskMessage } from '@florin/core';
+import type { JobMessage as CoreJobMessage } from '@florin/core';
 import type { JobSpecInput } from './job-spec.js';
-import type { JobRecord, JobState, LeaseLossReason, LeasedTask, UnitRecord } from './model.js';
+import type { JobRecord, JobState, LeaseLossReason, UnitRecord } from './model.js';
 import type { UnitDefinitionInput } from './unit-definition.js';
 
 export type JobStateName = 'JOB_STATE_UNSPECIFIED' | 'JOB_STATE_QUEUED' | 'JOB_STATE_RUNNING' | 'JOB_STATE_SUCCEEDED' | 'JOB_STATE_FAILED' | 'JOB_STATE_CANCELLED';
@@ -45,26 +45,6 @@ export function jobMessage(job: JobRecord): JobMessage {
     createdMs: job.createdMs,
     updatedMs: job.updatedMs,
     finishedMs: job.finishedMs,
-  };
-}
-
-export function taskMessage(t: LeasedTask): TaskMessage {
-  return {
-    taskId: t.taskId,
-    jobId: t.jobId,
-    index: t.index,
-    attempt: t.attempt,
-    unit: { name: t.unit, version: t.unitVersion },
-    final: t.final,
-    dataset: t.dataset,
-    symbols: t.symbols,
-    startMs: t.startMs,
-    endMs: t.endMs,
-    paramsJson: t.paramsJson,
-    outputDataset: t.outputDataset,
-    parts: t.parts,
-    leaseExpiresMs: t.leaseExpiresMs,
-    maxAttempts: t.maxAttempts,
   };
 }
 

@@ -3,11 +3,9 @@ import { callDeadline, invalidArgument } from '@florin/core';
 import { heartbeatIntervalMs } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
 import { unaryHandler } from './grpc-handlers.js';
-import type { LeasedTask } from './model.js';
 import { validateUnitDefinition } from './unit-definition.js';
 import {
   lossReasonName,
-  taskMessage,
   unitMessage,
   type CompleteTasksRequestMessage,
   type HeartbeatRequestMessage,
@@ -51,7 +49,7 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
       const nowMs = Date.now();
       const { tasks, changes } = await ctx.store.leaseTasks({ workerId, units, maxTasks: req.maxTasks, leaseMs, nowMs, policy: ctx.config.policy });
       publishChanges(ctx, changes);
-      if (tasks.length > 0 || nowMs >= until) return { tasks: tasks.map((t: LeasedTask) => taskMessage(t)) };
+      if (tasks.length > 0 || nowMs >= until) return { tasks };
       const next = (await ctx.store.nextReadyMs(units)) ?? Infinity;
       const wakeAt = Math.min(until, next, Date.now() + ctx.config.leasePollMs);
       await ctx.ready.wait(Math.max(1, wakeAt - Date.now()), stop.signal);

@@ -156,7 +156,7 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
       const first = await lease(store, 'w1', 4, T0);
       expect(first.tasks.map((t) => t.taskId)).toEqual([`${a.jobId}/0`, `${a.jobId}/1`, `${a.jobId}/2`, `${b2.jobId}/0`]);
       expect(first.tasks.every((t) => t.attempt === 1 && t.leaseExpiresMs === T0 + 10_000 && !t.final)).toBe(true);
-      expect(first.tasks[0]).toMatchObject({ unit: UNIT.name, unitVersion: UNIT.version, dataset: 'daily', paramsJson: '{"window":20}', outputDataset: 'signals', maxAttempts: 3 });
+      expect(first.tasks[0]).toMatchObject({ unit: { name: UNIT.name, version: UNIT.version }, dataset: 'daily', paramsJson: '{"window":20}', outputDataset: 'signals', maxAttempts: 3 });
       expect(first.changes.jobIds.sort()).toEqual([a.jobId, b2.jobId].sort());
       expect((await store.getJob(a.jobId))?.state).toBe('running');
       const second = await lease(store, 'w2', 4, T0);

@@ -1,4 +1,4 @@
-import type { JobMessage } from '@florin/core';
+import type { JobMessage, JobProgressMessage } from '@florin/core';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -32,15 +32,8 @@ export interface JobSubmission {
   maxAttempts?: number;
 }
 
-export interface JobProgress {
-  tasksTotal: number;
-  tasksQueued: number;
-  tasksRunning: number;
-  tasksSucceeded: number;
-  tasksFailed: number;
-  tasksCancelled: number;
-  retries: number;
-}
+/** Task counts of a job (the wire's JobProgress). */
+export type JobProgress = JobProgressMessage;
 
 /** A job as the coordinator reports it. */
 export interface Job {
