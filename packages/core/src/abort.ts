@@ -1,13 +1,20 @@
-/** Settles like `work`, or rejects with the signal's reason as soon as it fires (`work` is then left to finish alone). */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+/** Waiting under an AbortSignal: for a promise, or for a stream's 'drain'. */
+
+/**
+ * Settles like `work`, or rejects with `reasonOf(signal)` (default: the
+ * signal's reason) as soon as the signal fires; `work` is then left to finish
+ * alone. Without a signal, answers `work`.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, reasonOf: (signal: AbortSignal) => unknown = (s) => s.reason): Promise<T> {
+  if (!signal) return work;
   if (signal.aborted) {
     work.catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
+    return Promise.reject(reasonOf(signal) as Error);
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
       work.catch(() => undefined);
-      reject(signal.reason as Error);
+      reject(reasonOf(signal) as Error);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(

@@ -44,6 +44,7 @@ export { PROTO_LOADER_OPTIONS, protoRoot, florinProtos, serviceClient, serviceDe
 export { FlorinServer, type FlorinServerOptions, type ServerState } from './server.js';
 export { channelOptions, createClient, waitForReady } from './channel.js';
 export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
+export { drained, untilAborted } from './abort.js';
 export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
 export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';
 export type { DatasetInfoMessage, SeriesBlockMessage, ReadRequestMessage, ReadChunkMessage, WriteRequestMessage, WriteResponseMessage, ListDatasetsResponseMessage, CreateDatasetRequestMessage, CreateDatasetResponseMessage, DescribeShardResponseMessage } from './wire.js';

@@ -4,6 +4,7 @@ import {
   COALESCE_OFF,
   callDeadline,
   callSignal,
+  drained,
   throwIfAborted,
   toServiceError,
   type OutgoingReadChunk,
@@ -46,24 +47,4 @@ async function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
   } finally {
     dispose();
   }
-}
-
-/** Resolves on the stream's next 'drain'; rejects if the call is cancelled or expires first. */
-function drained(call: ReadCall, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const cleanup = (): void => {
-      call.removeListener('drain', onDrain);
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onDrain = (): void => {
-      cleanup();
-      resolve();
-    };
-    const onAbort = (): void => {
-      cleanup();
-      reject(signal.reason);
-    };
-    call.on('drain', onDrain);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,4 +1,4 @@
-import { FlorinError, seriesKey, type ReadQuery } from '@florin/core';
+import { FlorinError, seriesKey, untilAborted, type ReadQuery } from '@florin/core';
 import type { ChunkData } from './chunk-data.js';
 import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 import type { FetchGroup } from './fetch-group.js';
@@ -45,7 +45,7 @@ export class ReadTicket {
 
   /** Waits for every fetch this ticket depends on, then fills its slots from their results. */
   async settle(): Promise<void> {
-    if (this.groups.size > 0) await untilAborted(Promise.all([...this.groups].map((g) => g.promise)), this.signal);
+    if (this.groups.size > 0) await untilAborted(Promise.all([...this.groups].map((g) => g.promise)), this.signal, abortReason);
     for (let row = 0; row < this.slots.length; row++) {
       const symbol = this.query.symbols[row]!;
       const slots = this.slots[row]!;
@@ -77,29 +77,6 @@ export class ReadTicket {
 
 export function isGroup(slot: Slot): slot is FetchGroup {
   return slot !== undefined && 'promise' in slot;
-}
-
-/** Settles like `work`, or rejects with the signal's reason as soon as it fires. */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
 
 export function abortReason(signal: AbortSignal): FlorinError {

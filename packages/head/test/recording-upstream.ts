@@ -1,4 +1,4 @@
-import type { DatasetInfo, SeriesFrame, TimeRange } from '@florin/core';
+import { untilAborted, type DatasetInfo, type SeriesFrame, type TimeRange } from '@florin/core';
 import type { CallOptions, SeriesQuery, ShardRouter, WriteOptions } from '@florin/client';
 import type { Upstream } from '@florin/head';
 
@@ -68,13 +68,4 @@ export class RecordingUpstream implements Upstream {
   listSymbols(dataset: string, options?: CallOptions): Promise<string[]> {
     return this.router.listSymbols(dataset, options);
   }
-}
-
-function untilAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return p;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    void p.then(resolve);
-  });
 }

@@ -1,6 +1,5 @@
-import { frequencyMs, rangeLength, rowBytes, type ReadQuery, type SeriesFrame } from '@florin/core';
+import { frequencyMs, rangeLength, rowBytes, untilAborted, type ReadQuery, type SeriesFrame } from '@florin/core';
 import type { Store } from '@florin/store';
-import { untilAborted } from './abort.js';
 
 /** Sizes of the store reads a large Read is split into. */
 export interface BatchSizes {

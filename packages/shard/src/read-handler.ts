@@ -3,13 +3,13 @@ import {
   callDeadline,
   callSignal,
   checkPointLimit,
+  drained,
   throwIfAborted,
   toServiceError,
   validateReadQuery,
   type OutgoingReadChunk,
   type ReadRequestMessage,
 } from '@florin/core';
-import { drained } from './abort.js';
 import { ReadChunker } from './chunker.js';
 import type { ShardContext } from './context.js';
 import { batchSizes, readBatches } from './read-batches.js';
