@@ -6,6 +6,7 @@ import { connect, type FlorinConnection, type Job } from '@florin/client';
 import type { BacktestResult } from '@florin/qcu';
 import { JobCluster, TEST_UNITS } from './job-cluster.js';
 import { expectBacktestEqualsReference, expectedMomentum, expectPublishedEqualsReference, expectShardFilesEqualReference, marketUniverse } from './momentum-check.js';
+import { prng } from '../packages/shard/test/series-fixture.js';
 import { ProcessGroup, freePort, unitEvents, until, type UnitEvent } from './process-group.js';
 
 /**
@@ -62,7 +63,8 @@ describe('a momentum job under faults (real processes)', () => {
   }, RUN_TIMEOUT_MS);
 
   it('(b) a random QCU is SIGKILLed every few seconds: completes with exactly the reference results', async () => {
-    const random = mulberry32(0xc0ffee);
+    // Seeded: which QCU dies is the same on every run.
+    const random = prng(0xc0ffee);
     const killed: string[] = [];
     const { cluster, job, events } = await runJob(async (cluster, isDone) => {
       while (!isDone()) {
@@ -172,18 +174,6 @@ async function verifyOffline(cluster: JobCluster): Promise<void> {
 
 function doneEvents(cluster: JobCluster): UnitEvent[] {
   return cluster.qcus.flatMap(unitEvents).filter((e) => e.event === 'done');
-}
-
-/** A seeded PRNG (mulberry32): which QCU dies is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sleep(ms: number): Promise<void> {

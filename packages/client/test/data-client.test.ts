@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  COALESCE_METADATA_KEY,
-  FlorinError,
   emptyFrame,
   framesBitEqual,
   shardFor,
@@ -12,17 +10,9 @@ import { DataClient, HeadClient, connect, type SeriesQuery } from '@florin/clien
 import { generateMarket, type SampleMarket } from '@florin/store';
 import { HeadServer } from '@florin/head';
 import { startCluster, type ShardCluster } from '../../shard/test/cluster-fixture.js';
+import { failure } from '../../shard/test/series-fixture.js';
 
 const HEADS = 3;
-
-async function failure(work: Promise<unknown>): Promise<FlorinError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlorinError);
-  return err as FlorinError;
-}
 
 describe('DataClient over 3 real head nodes and 2 real shards', () => {
   let cluster: ShardCluster;

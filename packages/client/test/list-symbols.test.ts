@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, shardFor } from '@florin/core';
+import { shardFor } from '@florin/core';
 import { DataClient, connect } from '@florin/client';
 import { generateMarket, type SampleMarket } from '@florin/store';
 import { HeadServer } from '@florin/head';
 import { startCluster, type ShardCluster } from '../../shard/test/cluster-fixture.js';
-
-async function failure(work: Promise<unknown>): Promise<FlorinError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlorinError);
-  return err as FlorinError;
-}
+import { failure } from '../../shard/test/series-fixture.js';
 
 describe('ListSymbols through 2 real head nodes over 3 real shards', () => {
   let cluster: ShardCluster;

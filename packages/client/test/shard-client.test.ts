@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, framesBitEqual, shardFor } from '@florin/core';
+import { framesBitEqual, shardFor } from '@florin/core';
 import { ShardClient, ShardRouter } from '@florin/client';
 import { generateMarket, type SampleMarket } from '@florin/store';
 import { startCluster, type ShardCluster } from '../../shard/test/cluster-fixture.js';
-
-async function failure(work: Promise<unknown>): Promise<FlorinError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlorinError);
-  return err as FlorinError;
-}
+import { failure } from '../../shard/test/series-fixture.js';
 
 describe('ShardClient and ShardRouter against real shards', () => {
   let cluster: ShardCluster;

@@ -19,6 +19,7 @@ import { DuckDbStore, type Store } from '@florin/store';
 import { ShardRouter, collectReadStream, type SeriesQuery } from '@florin/client';
 import { ShardServer } from '@florin/shard';
 import { HeadServer, type HeadOptions, type HeadStatsSnapshot } from '@florin/head';
+import { DAY_MS, prng } from '../../shard/test/series-fixture.js';
 import { RecordingUpstream } from './recording-upstream.js';
 
 export { Gate, RecordingUpstream, type RecordedRead } from './recording-upstream.js';
@@ -182,21 +183,7 @@ export async function startHeadCluster(options: HeadClusterOptions = {}): Promis
   return cluster;
 }
 
-export const DAY_MS = 86_400_000;
-export const OHLCV = ['open', 'high', 'low', 'close', 'volume'] as const;
-export const utc = (y: number, m = 1, d = 1): number => Date.UTC(y, m - 1, d);
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { DAY_MS, OHLCV, prng, utc } from '../../shard/test/series-fixture.js';
 
 const AWKWARD = [-0, 5e-324, Number.MAX_VALUE, -Infinity, Infinity, 0.1 + 0.2];
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, type SeriesFrame } from '@florin/core';
+import type { SeriesFrame } from '@florin/core';
 import { WorkClient, connect, type FlorinConnection, type JobEvent, type JobState, type JobsClient } from '@florin/client';
 import {
   momentumUnit,
@@ -13,6 +13,7 @@ import {
 } from '@florin/qcu';
 import { startCluster, type QcuCluster } from './cluster-fixture.js';
 import { bits, universe, utc } from './market-data.js';
+import { failure } from '../../shard/test/series-fixture.js';
 
 // A dataset of its own, so that 'all' is exactly this universe.
 const PRICES = { name: 'universe_prices', fields: ['close'], frequency: '1d' };
@@ -25,15 +26,6 @@ const STATE_ORDER: JobState[] = ['queued', 'running', 'succeeded'];
 let cluster: QcuCluster;
 let connection: FlorinConnection;
 let jobs: JobsClient;
-
-async function failure(work: Promise<unknown>): Promise<FlorinError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlorinError);
-  return err as FlorinError;
-}
 
 /** The reference momentum rows of one symbol over RANGE (lookback 252, skip 21). */
 function reference(symbol: string): ReturnType<typeof referenceMomentum> {

@@ -1,19 +1,7 @@
 import type { SeriesFrame } from '@florin/core';
+import { DAY_MS, prng } from '../../shard/test/series-fixture.js';
 
-export const DAY_MS = 86_400_000;
-export const utc = (y: number, m = 1, d = 1): number => Date.UTC(y, m - 1, d);
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { DAY_MS, prng, utc } from '../../shard/test/series-fixture.js';
 
 export interface DailyBarsOptions {
   /** Share of bars whose close is missing (NaN), to exercise the gaps. Default 0. */

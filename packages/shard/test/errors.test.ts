@@ -4,7 +4,7 @@ import { FlorinError, createClient, float64ToBytes, fromServiceError, shardFor, 
 import { ShardClient } from '@florin/client';
 import { SHARD_SERVICE } from '@florin/shard';
 import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, OHLCV, syntheticFrame } from './series-fixture.js';
+import { DAY_MS, OHLCV, failure as expectFailure, syntheticFrame } from './series-fixture.js';
 
 const DATASET = { name: 'daily', fields: [...OHLCV], frequency: '1d' };
 const START = Date.UTC(2022, 0, 3);
@@ -12,14 +12,11 @@ const ROWS = 504;
 const RANGE = { start: START, end: START + ROWS * DAY_MS };
 const LIMITS = { maxSymbolsPerRequest: 10, maxPointsPerRequest: 5_000 };
 
+/** A failure whose message carries no stack trace. */
 async function failure(work: Promise<unknown>): Promise<FlorinError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected the call to fail').toBeInstanceOf(FlorinError);
-  expect((err as FlorinError).message).not.toMatch(/\n\s+at /);
-  return err as FlorinError;
+  const err = await expectFailure(work);
+  expect(err.message).not.toMatch(/\n\s+at /);
+  return err;
 }
 
 interface RawShard extends Client {

@@ -2,27 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, shardFor } from '@florin/core';
+import { shardFor } from '@florin/core';
 import { DuckDbStore } from '@florin/store';
 import { ShardClient } from '@florin/client';
 import { ShardServer } from '@florin/shard';
 import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, syntheticFrame } from './series-fixture.js';
+import { DAY_MS, syntheticFrame, failure } from './series-fixture.js';
 
 const DAILY = { name: 'daily', fields: ['close'], frequency: '1d' };
 const EMPTY = { name: 'empty', fields: ['close'], frequency: '1d' };
 const START = Date.UTC(2023, 0, 2);
 // Unsorted on purpose, with symbol characters that sort differently by locale.
 const SYMBOLS = ['MSFT', 'AAPL', 'BRK.B', 'aapl', '7203:JP', 'SPX^', 'EUR/USD', 'Z', 'ES=F', 'B-1', 'AA', 'A'];
-
-async function failure(work: Promise<unknown>): Promise<FlorinError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected the call to fail').toBeInstanceOf(FlorinError);
-  return err as FlorinError;
-}
 
 describe('ShardService.ListSymbols', () => {
   let cluster: ShardCluster;

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
-import { emptyFrame, framesBitEqual, type SeriesFrame } from '@florin/core';
+import { FlorinError, emptyFrame, framesBitEqual, type SeriesFrame } from '@florin/core';
+
+// The shared helpers of the packages' tests (head, client, QCU and the end-to-end tests import them from here).
 
 /** A small deterministic PRNG (mulberry32) so failures reproduce. */
 export function prng(seed: number): () => number {
@@ -51,3 +53,14 @@ export function expectSameSeries(actual: SeriesFrame | undefined, expected: Seri
 
 export const DAY_MS = 86_400_000;
 export const OHLCV = ['open', 'high', 'low', 'close', 'volume'] as const;
+export const utc = (y: number, m = 1, d = 1): number => Date.UTC(y, m - 1, d);
+
+/** Awaits `work`, which must fail with a FlorinError; answers it. */
+export async function failure(work: Promise<unknown>): Promise<FlorinError> {
+  const err = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, 'expected the call to fail').toBeInstanceOf(FlorinError);
+  return err as FlorinError;
+}

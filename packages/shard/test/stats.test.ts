@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, shardFor } from '@florin/core';
+import { shardFor } from '@florin/core';
 import { RECENT_READS_CAPACITY } from '@florin/shard';
 import { ShardStatsRecorder } from '../src/shard-stats.js';
 import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, OHLCV, syntheticFrame } from './series-fixture.js';
+import { DAY_MS, OHLCV, syntheticFrame, failure } from './series-fixture.js';
 
 const DATASET = { name: 'bars', fields: [...OHLCV], frequency: '1d' };
 const START = Date.UTC(2021, 0, 1);
-
-async function failure(work: Promise<unknown>): Promise<FlorinError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlorinError);
-  return err as FlorinError;
-}
 
 describe('ShardServer.stats()', () => {
   let cluster: ShardCluster;
