@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { FlorinServer, serviceDefinition, type ServerState } from '@florin/core';
+import { FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
 import { JobChangeFeed } from './job-change-feed.js';
@@ -84,7 +84,7 @@ export class CoordinatorServer {
   private async listen(): Promise<{ address: string; port: number }> {
     if (this.server.state !== 'created') throw new Error(`cannot start: coordinator is ${this.server.state}`);
     const port = await this.server.listen(this.host, this.port);
-    this.addressValue = this.host.includes(':') && !this.host.startsWith('[') ? `[${this.host}]:${port}` : `${this.host}:${port}`;
+    this.addressValue = hostPort(this.host, port);
     this.sweeper.start();
     return { address: this.addressValue, port };
   }

@@ -41,7 +41,7 @@ export { stableHash, seriesKey, shardFor, groupByShard } from './partition.js';
 export { validateSymbol, validateDatasetName, validateFieldName, frequencyMs } from './names.js';
 export { type Limits, DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export { PROTO_LOADER_OPTIONS, protoRoot, florinProtos, serviceClient, serviceDefinition } from './proto.js';
-export { FlorinServer, type FlorinServerOptions, type ServerState } from './server.js';
+export { FlorinServer, hostPort, type FlorinServerOptions, type ServerState } from './server.js';
 export { channelOptions, createClient, waitForReady } from './channel.js';
 export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
 export { drained, untilAborted } from './abort.js';

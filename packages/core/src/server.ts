@@ -61,7 +61,7 @@ export class FlorinServer {
   /** Binds `host:port` (port 0 picks a free port), then reports SERVING. Resolves the bound port. */
   async listen(host = '127.0.0.1', port = 0): Promise<number> {
     if (this.stateValue !== 'created') throw new Error(`cannot listen: server is ${this.stateValue}`);
-    const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+    const address = hostPort(host, port);
     this.portValue = await new Promise<number>((resolve, reject) =>
       this.grpc.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
     );
@@ -106,4 +106,9 @@ export class FlorinServer {
     }
     this.stateValue = 'stopped';
   }
+}
+
+/** "host:port", with an IPv6 host in brackets ("[::1]:50051"). */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -1,4 +1,4 @@
-import { FlorinServer, serviceDefinition, type ServerState } from '@florin/core';
+import { FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
 import { ShardRouter } from '@florin/client';
 import { HeadNode } from './head-node.js';
 import type { HeadOptions } from './options.js';
@@ -83,8 +83,7 @@ export class HeadServer {
 
   private async listen(): Promise<{ address: string; port: number }> {
     const port = await this.server.listen(this.host, this.port);
-    const h = this.host;
-    this.addressValue = h.includes(':') && !h.startsWith('[') ? `[${h}]:${port}` : `${h}:${port}`;
+    this.addressValue = hostPort(this.host, port);
     return { address: this.addressValue, port };
   }
 

@@ -1,4 +1,4 @@
-import { FlorinServer, serviceDefinition, type Limits, type ServerState } from '@florin/core';
+import { FlorinServer, hostPort, serviceDefinition, type Limits, type ServerState } from '@florin/core';
 import { CatalogCache } from './catalog-cache.js';
 import { createDatasetHandler, describeShardHandler, listDatasetsHandler, listSymbolsHandler } from './catalog-handlers.js';
 import type { ShardContext } from './context.js';
@@ -82,7 +82,7 @@ export class ShardServer {
     await this.config.store.open();
     const { host } = this.config;
     const port = await this.server.listen(host, this.config.port);
-    this.addressValue = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+    this.addressValue = hostPort(host, port);
     return { address: this.addressValue, port };
   }
 
