@@ -1,11 +1,11 @@
 import pg from 'pg';
-import { invalidArgument, validateDatasetInfo, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { invalidArgument, redactUrl, validateDatasetInfo, type DatasetInfo, type SeriesFrame } from '@florin/core';
 import { conflictError, DatasetCatalog, datasetTable, fromCatalogRow, sameDataset, toCatalogRow, type CatalogRow } from './catalog.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { arrayBatches, decodeRows } from './pg-codec.js';
 import { mapPgError } from './pg-errors.js';
 import { PG_MAX_IDENTIFIER, PgSql } from './pg-sql.js';
-import { redactUrl, resolvePostgresStoreConfig, type PostgresStoreConfig, type PostgresStoreOptions } from './postgres-options.js';
+import { resolvePostgresStoreConfig, type PostgresStoreConfig, type PostgresStoreOptions } from './postgres-options.js';
 import { resolveRead } from './read-request.js';
 import type { Store, StoreReadRequest, StoreState } from './store.js';
 import { prepareWrite } from './write-batch.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { unavailable } from '@florin/core';
+import { redactUrl, unavailable } from '@florin/core';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
 
 const INT8_OID = 20;
@@ -133,15 +133,4 @@ function lostConnection(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
   return code.startsWith('08') || /^57P0[123]$/.test(code) || /^E(CONNREFUSED|CONNRESET|NOTFOUND|TIMEDOUT|PIPE)$/.test(code);
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparseable url)';
-  }
 }
