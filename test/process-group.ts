@@ -2,16 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import type { ReadyLine } from '@florin/cli';
 import { CLI } from './cli.js';
 
-/** The line every role process prints on stdout once it serves (process-lifecycle.ts in the CLI). */
-export interface ReadyLine {
-  event: 'ready';
-  role: string;
-  id: string;
-  address: string;
-  pid: number;
-}
+/** The line every role process prints on stdout once it serves. */
+export type { ReadyLine } from '@florin/cli';
 
 /** A `florin ...` process a test started, once it printed its ready line. */
 export interface LaunchedProcess {

@@ -13,3 +13,4 @@ export { loadTestTable, loadTestNotes } from './loadtest/report.js';
 export { LocalCluster, type LocalClusterOptions, type LocalClusterState } from './cluster/local-cluster.js';
 export { type ClusterFile } from './cluster/cluster-file.js';
 export { type MarketOptions, DEFAULT_MARKET } from './cluster/seed-market.js';
+export { type ReadyLine } from './process-lifecycle.js';
