@@ -45,6 +45,7 @@ export { FlorinServer, hostPort, type FlorinServerOptions, type ServerState } fr
 export { channelOptions, createClient, waitForReady } from './channel.js';
 export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
 export { drained, untilAborted } from './abort.js';
+export { serveStream, writeOrWait } from './server-stream.js';
 export { redactUrl } from './redact-url.js';
 export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
 export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';

@@ -1,15 +1,5 @@
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js';
-import {
-  COALESCE_METADATA_KEY,
-  COALESCE_OFF,
-  callDeadline,
-  callSignal,
-  drained,
-  throwIfAborted,
-  toServiceError,
-  type OutgoingReadChunk,
-  type ReadRequestMessage,
-} from '@florin/core';
+import { COALESCE_METADATA_KEY, COALESCE_OFF, serveStream, writeOrWait, type OutgoingReadChunk, type ReadRequestMessage } from '@florin/core';
 import type { HeadNode } from './head-node.js';
 import { readChunks } from './read-chunks.js';
 
@@ -29,22 +19,10 @@ export function readHandler(node: HeadNode): handleServerStreamingCall<ReadReque
   };
 }
 
-async function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
-  const deadlineAt = callDeadline(call, node.config.limits.defaultDeadlineMs);
-  const { signal, dispose } = callSignal(call, deadlineAt);
-  try {
+function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
+  return serveStream(call, node.config.limits.defaultDeadlineMs, async (signal, deadlineAt) => {
     const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === COALESCE_OFF);
     const result = await node.read(call.request, { signal, deadlineAt, coalesce });
-    for (const chunk of readChunks(result, node.config.limits.chunkBytes)) {
-      throwIfAborted(signal);
-      if (!call.write(chunk)) await drained(call, signal);
-    }
-    throwIfAborted(signal);
-    call.end();
-  } catch (err) {
-    // A cancelled call has nobody left to tell; grpc-js has already answered an expired one.
-    if (!call.cancelled) call.emit('error', toServiceError(signal.aborted ? signal.reason : err));
-  } finally {
-    dispose();
-  }
+    for (const chunk of readChunks(result, node.config.limits.chunkBytes)) await writeOrWait(call, chunk, signal);
+  });
 }

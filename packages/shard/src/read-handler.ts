@@ -1,12 +1,10 @@
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js';
 import {
-  callDeadline,
-  callSignal,
   checkPointLimit,
-  drained,
+  serveStream,
   throwIfAborted,
-  toServiceError,
   validateReadQuery,
+  writeOrWait,
   type OutgoingReadChunk,
   type ReadRequestMessage,
 } from '@florin/core';
@@ -29,9 +27,8 @@ export function readHandler(ctx: ShardContext): handleServerStreamingCall<ReadRe
   };
 }
 
-async function serveRead(ctx: ShardContext, call: ReadCall): Promise<void> {
-  const { signal, dispose } = callSignal(call, callDeadline(call, ctx.limits.defaultDeadlineMs));
-  try {
+function serveRead(ctx: ShardContext, call: ReadCall): Promise<void> {
+  return serveStream(call, ctx.limits.defaultDeadlineMs, async (signal) => {
     const request = call.request;
     if (request.dataset) await ctx.catalog.get(request.dataset);
     const query = validateReadQuery(request, (name) => ctx.catalog.lookup(name), ctx.limits);
@@ -46,19 +43,9 @@ async function serveRead(ctx: ShardContext, call: ReadCall): Promise<void> {
       checkPointLimit(points, ctx.limits);
       record.addRows(batch.rows, query.fields.length);
       for (const symbol of batch.symbols) {
-        for (const chunk of chunker.add(symbol, batch.frames.get(symbol))) {
-          throwIfAborted(signal);
-          if (!call.write(chunk)) await drained(call, signal);
-        }
+        for (const chunk of chunker.add(symbol, batch.frames.get(symbol))) await writeOrWait(call, chunk, signal);
       }
     }
     for (const chunk of chunker.finish()) call.write(chunk);
-    throwIfAborted(signal);
-    call.end();
-  } catch (err) {
-    // A cancelled call has nobody left to tell; grpc-js has already answered an expired one.
-    if (!call.cancelled) call.emit('error', toServiceError(signal.aborted ? signal.reason : err));
-  } finally {
-    dispose();
-  }
+  });
 }
