@@ -12,9 +12,12 @@ export default defineConfig({
       '@florin/shard': pkg('shard'),
       '@florin/head': pkg('head'),
       '@florin/client': pkg('client'),
+      '@florin/shard-client': pkg('shard-client'),
       '@florin/cli': pkg('cli'),
       '@florin/coordinator': pkg('coordinator'),
       '@florin/qcu': pkg('qcu'),
+      '@florin/examples': pkg('examples'),
+      '@florin/test-support': pkg('test-support'),
     },
   },
   test: {

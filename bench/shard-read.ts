@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { ShardClient } from '@florin/client';
+import { ShardClient } from '@florin/shard-client';
 import { ShardServer } from '@florin/shard';
 import { benchCommand, integerOption, positiveNumberOption, progress, runBench } from './lib/bench-options.js';
 import { CpuProfiler } from './lib/cpu-profile.js';

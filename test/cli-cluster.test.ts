@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTime, type SeriesFrame } from '@florin/core';
 import { DuckDbStore, generateMarket, PartitionedStore } from '@florin/store';
-import { ShardClient } from '@florin/client';
-import { exitCode, runCli, startCli } from './cli.js';
+import { ShardClient } from '@florin/shard-client';
+import { exitCode, runCli, startCli } from '@florin/test-support';
 
 const MARKET = { symbols: 12, years: 2, seed: 7 };
 

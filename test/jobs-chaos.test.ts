@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type FlorinConnection, type Job } from '@florin/client';
-import type { BacktestResult } from '@florin/qcu';
-import { JobCluster, TEST_UNITS } from './job-cluster.js';
-import { expectBacktestEqualsReference, expectedMomentum, expectPublishedEqualsReference, expectShardFilesEqualReference, marketUniverse } from './momentum-check.js';
-import { prng } from '../packages/shard/test/series-fixture.js';
-import { ProcessGroup, freePort, unitEvents, until, type UnitEvent } from './process-group.js';
+import type { BacktestResult } from '@florin/examples';
+import { JobCluster, TEST_UNITS } from '@florin/test-support';
+import { expectBacktestEqualsReference, expectedMomentum, expectPublishedEqualsReference, expectShardFilesEqualReference, marketUniverse } from '@florin/test-support';
+import { prng } from '@florin/test-support';
+import { ProcessGroup, freePort, unitEvents, until, type UnitEvent } from '@florin/test-support';
 
 /**
  * Chaos: one momentum job (the example unit, paced so each task takes a

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type FlorinConnection, type JobsClient, type JobSubmission } from '@florin/client';
-import type { BacktestResult } from '@florin/qcu';
-import { TEST_UNITS } from './job-cluster.js';
-import { expectBacktestEqualsReference, expectedMomentum, expectPublishedEqualsReference, expectShardFilesEqualReference, marketUniverse } from './momentum-check.js';
-import { ProcessGroup, unitEvents, until, type LaunchedProcess, type RoleProcess, type UnitEvent } from './process-group.js';
+import type { BacktestResult } from '@florin/examples';
+import { TEST_UNITS } from '@florin/test-support';
+import { expectBacktestEqualsReference, expectedMomentum, expectPublishedEqualsReference, expectShardFilesEqualReference, marketUniverse } from '@florin/test-support';
+import { ProcessGroup, unitEvents, until, type LaunchedProcess, type RoleProcess, type UnitEvent } from '@florin/test-support';
 
 /**
  * The job system end to end over real processes: `florin up` runs 2 shards,

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@florin/client';
-import { readClusterFile } from '../packages/cli/src/cluster/cluster-file.js';
+import { readClusterFile } from '@florin/cli';
 import { generateMarket } from '@florin/store';
-import { exitCode, startCli } from './cli.js';
+import { exitCode, startCli } from '@florin/test-support';
 import { spawnSync } from 'node:child_process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,6 @@
 import type { SeriesFrame, TimeRange } from '@florin/core';
-import { DataClient, ShardRouter } from '@florin/client';
+import { DataClient } from '@florin/client';
+import { ShardRouter } from '@florin/shard-client';
 import { readClusterFile, DEFAULT_DATA_DIR } from './cluster/cluster-file.js';
 
 export interface DataQuery {

@@ -15,7 +15,7 @@ import {
   type LoadTestResult,
   type LoadUniverse,
 } from '@florin/cli';
-import { startCluster, type ShardCluster } from '../../shard/test/cluster-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
 
 describe('load test engine against 2 real shards (DuckDB) and 2 real head nodes', () => {
   let cluster: ShardCluster;

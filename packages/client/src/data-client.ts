@@ -1,9 +1,9 @@
 import { FlorinError, failedPrecondition, type DatasetInfo, type Limits, type SeriesFrame } from '@florin/core';
-import type { CallOptions } from './call-options.js';
-import type { SeriesQuery, WriteOptions } from './data-service-client.js';
-import { fanOut, framesInRequestOrder, groupBy } from './fan-out.js';
+import type { CallOptions } from '@florin/core';
+import type { SeriesQuery, WriteOptions } from '@florin/core';
+import { fanOut, framesInRequestOrder, groupBy } from '@florin/core';
 import { HeadClient, type HeadReadOptions, type HeadStats } from './head-client.js';
-import { HeadRing } from './head-ring.js';
+import { HeadRing } from '@florin/core';
 
 export interface DataClientOptions {
   /** Head node addresses (host:port). Every process given the same list routes every key to the same head. */

@@ -6,8 +6,8 @@ import {
   type HeadStatsMessage,
   type HeadStatsRequestMessage,
 } from '@florin/core';
-import type { CallOptions } from './call-options.js';
-import { DataServiceClient, type DataServiceClientOptions, type DataServiceStub, type UnaryMethod } from './data-service-client.js';
+import type { CallOptions } from '@florin/core';
+import { DataServiceClient, type DataServiceClientOptions, type DataServiceStub, type UnaryMethod } from '@florin/core';
 
 export const HEAD_SERVICE = 'florin.v1.HeadService';
 

@@ -1,11 +1,5 @@
-export {
-  DataServiceClient,
-  type DataServiceClientOptions,
-  type DataServiceStub,
-  type SeriesQuery,
-  type WriteOptions,
-} from './data-service-client.js';
-export { ShardClient, SHARD_SERVICE, type ShardClientOptions, type ShardDescription } from './shard-client.js';
+// The SDK: what a researcher imports. Data through the head nodes (routed by key ownership) and jobs through the coordinator.
+export { type CallOptions, type SeriesQuery, type WriteOptions, FlorinError, type FlorinErrorCode, type SeriesFrame, type TimeRange, type DatasetInfo } from '@florin/core';
 export {
   HeadClient,
   HEAD_SERVICE,
@@ -14,13 +8,9 @@ export {
   type HeadStats,
   type HeadDescription,
 } from './head-client.js';
-export { HeadRing } from './head-ring.js';
+export { HeadRing } from '@florin/core';
 export { DataClient, type DataClientOptions } from './data-client.js';
 export { connect, type ConnectOptions, type FlorinConnection } from './connect.js';
-export { ShardRouter } from './shard-router.js';
-export { type CallOptions } from './call-options.js';
-export { SeriesAssembler } from './series-assembler.js';
-export { collectReadStream } from './read-stream.js';
 export {
   JobsClient,
   JOB_SERVICE,
@@ -38,17 +28,4 @@ export {
   type JobSubmission,
   TERMINAL_JOB_STATES,
   isTerminal,
-  WorkClient,
-  WORK_SERVICE,
-  type WorkClientOptions,
-  type LeaseOptions,
-  type Task,
-  type TaskOutcome,
-  type OutcomeAck,
-  type HeartbeatAnswer,
-  type LeaseRef,
-  type LeaseLossReason,
-  type UnitDeclaration,
-  type UnitRef,
-  type UnitOutputDeclaration,
 } from './jobs/index.js';

@@ -9,8 +9,8 @@ import {
 import { DataClient, HeadClient, connect, type SeriesQuery } from '@florin/client';
 import { generateMarket, type SampleMarket } from '@florin/store';
 import { HeadServer } from '@florin/head';
-import { startCluster, type ShardCluster } from '../../shard/test/cluster-fixture.js';
-import { failure } from '../../shard/test/series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { failure } from '@florin/test-support';
 
 const HEADS = 3;
 

@@ -3,8 +3,8 @@ import { shardFor } from '@florin/core';
 import { DataClient, connect } from '@florin/client';
 import { generateMarket, type SampleMarket } from '@florin/store';
 import { HeadServer } from '@florin/head';
-import { startCluster, type ShardCluster } from '../../shard/test/cluster-fixture.js';
-import { failure } from '../../shard/test/series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { failure } from '@florin/test-support';
 
 describe('ListSymbols through 2 real head nodes over 3 real shards', () => {
   let cluster: ShardCluster;

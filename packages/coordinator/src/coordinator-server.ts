@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
+import { withLeaseTasksEncoder } from './lease-tasks-encoder.js';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
 import { JobChangeFeed } from './job-change-feed.js';
@@ -63,7 +64,7 @@ export class CoordinatorServer {
     });
     this.server = new FlorinServer({ limits: this.config.limits });
     this.server.addService(JOB_SERVICE, serviceDefinition(JOB_SERVICE), jobServiceHandlers(ctx));
-    this.server.addService(WORK_SERVICE, serviceDefinition(WORK_SERVICE), workServiceHandlers(ctx));
+    this.server.addService(WORK_SERVICE, withLeaseTasksEncoder(serviceDefinition(WORK_SERVICE)), workServiceHandlers(ctx));
   }
 
   get state(): ServerState {

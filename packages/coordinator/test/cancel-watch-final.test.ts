@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobEvent, Task, WorkClient } from '@florin/client';
-import { RANGE, UNITS, okOutcome, startCoordinator, symbols, type CoordinatorFixture } from './coordinator-fixture.js';
+import type { JobEvent } from '@florin/client';
+import type { LeasedTask as Task, WorkClient } from '@florin/qcu';
+import { RANGE, UNITS, okOutcome, startCoordinator, symbols, type CoordinatorFixture } from '@florin/test-support';
 
 const job = (unit: string, syms: string[], taskSize = 1) => ({
   unit,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCoordinator, type RunningCoordinator } from '@florin/coordinator';
-import { WorkClient, type Task } from '@florin/client';
-import { RANGE, UNITS, startCoordinator, symbols, type CoordinatorFixture } from './coordinator-fixture.js';
+import { WorkClient, type LeasedTask as Task } from '@florin/qcu';
+import { RANGE, UNITS, startCoordinator, symbols, type CoordinatorFixture } from '@florin/test-support';
 
 const PG_URL = process.env.FLORIN_PG_URL;
 const TASKS = 240;

@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobsClient, WorkClient, type Task } from '@florin/client';
-import { MOMENTUM, RANGE, RANKER, UNITS, symbols } from './coordinator-fixture.js';
+import { JobsClient } from '@florin/client';
+import { WorkClient, type LeasedTask as Task } from '@florin/qcu';
+import { MOMENTUM, RANGE, RANKER, UNITS, symbols } from '@florin/test-support';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RANGE, UNITS, okOutcome, startCoordinator, type CoordinatorFixture } from './coordinator-fixture.js';
+import { RANGE, UNITS, okOutcome, startCoordinator, type CoordinatorFixture } from '@florin/test-support';
 
 const job = (symbols: string[], extra: Record<string, unknown> = {}) => ({
   unit: 'momentum',

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COORDINATOR_DEFAULTS, CoordinatorServer, openJobStore, resolveCoordinatorConfig } from '@florin/coordinator';
-import { JobsClient, WorkClient } from '@florin/client';
-import { MOMENTUM, RANGE, UNITS } from './coordinator-fixture.js';
+import { JobsClient } from '@florin/client';
+import { WorkClient } from '@florin/qcu';
+import { MOMENTUM, RANGE, UNITS } from '@florin/test-support';
 
 describe('CoordinatorServer lifecycle', () => {
   it('goes created -> serving -> stopped; close() answers long polls, ends watches and is idempotent', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlorinError } from '@florin/core';
 import { JobsClient } from '@florin/client';
-import { MOMENTUM, RANGE, RANKER, UNITS, okOutcome, startCoordinator, symbols, type CoordinatorFixture } from './coordinator-fixture.js';
+import { MOMENTUM, RANGE, RANKER, UNITS, okOutcome, startCoordinator, symbols, type CoordinatorFixture } from '@florin/test-support';
 
 describe('coordinator over gRPC: submit, lease, complete', () => {
   let f: CoordinatorFixture;

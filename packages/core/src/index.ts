@@ -38,6 +38,7 @@ export {
 } from './frame.js';
 export { type WireBlock, float64ToBytes, bytesToFloat64, encodeBlock, decodeBlock, rowBytes } from './codec.js';
 export { stableHash, seriesKey, shardFor, groupByShard } from './partition.js';
+export { HeadRing } from './head-ring.js';
 export { validateSymbol, validateDatasetName, validateFieldName, frequencyMs } from './names.js';
 export { type Limits, DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export { PROTO_LOADER_OPTIONS, protoRoot, florinProtos, serviceClient, serviceDefinition } from './proto.js';
@@ -72,3 +73,17 @@ export type {
   HeartbeatResponseMessage,
   CompleteTasksResponseMessage,
 } from './jobs-wire.js';
+export { type CallOptions, type UnaryMethod, grpcCallOptions, abortError, cancelOnAbort, unaryCall } from './rpc/call-options.js';
+export { ServiceChannel } from './rpc/service-channel.js';
+export {
+  DataServiceClient,
+  type DataServiceClientOptions,
+  type DataServiceStub,
+  type SeriesQuery,
+  type WriteOptions,
+} from './rpc/data-service-client.js';
+export { collectReadStream } from './rpc/read-stream.js';
+export { SeriesAssembler } from './rpc/series-assembler.js';
+export { fanOut, framesInRequestOrder, groupBy, mergeSymbols } from './rpc/fan-out.js';
+export { methodsAnswering, asSerializer, asDeserializer } from './method-codecs.js';
+export { ProtoWriter, varintSize } from './proto-bytes.js';

@@ -3,7 +3,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition, type Options } from '@grpc/proto-loader';
-import { withLeaseTasksEncoder } from './lease-tasks-encoder.js';
 import { withReadChunkCodec } from './read-chunk-codec.js';
 
 /** Options shared by every Florin proto load: int64 as JS numbers, bytes as Buffers, defaults filled in. */
@@ -29,7 +28,7 @@ export function protoRoot(): string {
 
 let cached: { definition: PackageDefinition; grpc: GrpcObject } | undefined;
 
-/** Loads every Florin proto file once per process (Read streams use the hand-written ReadChunk codec; LeaseTasks answers a hand-written encoder). */
+/** Loads every Florin proto file once per process (Read streams use the hand-written ReadChunk codec). */
 export function florinProtos(): { definition: PackageDefinition; grpc: GrpcObject } {
   if (!cached) {
     const root = protoRoot();
@@ -37,7 +36,7 @@ export function florinProtos(): { definition: PackageDefinition; grpc: GrpcObjec
       .filter((f) => f.endsWith('.proto'))
       .sort()
       .map((f) => `florin/v1/${f}`);
-    const definition = withLeaseTasksEncoder(withReadChunkCodec(loadSync(files, { ...PROTO_LOADER_OPTIONS, includeDirs: [root] })));
+    const definition = withReadChunkCodec(loadSync(files, { ...PROTO_LOADER_OPTIONS, includeDirs: [root] }));
     cached = { definition, grpc: loadPackageDefinition(definition) };
   }
   return cached;

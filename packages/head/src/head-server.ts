@@ -1,5 +1,5 @@
 import { FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
-import { ShardRouter } from '@florin/client';
+import { ShardRouter } from '@florin/shard-client';
 import { HeadNode } from './head-node.js';
 import type { HeadOptions } from './options.js';
 import { readHandler } from './read-handler.js';

@@ -1,5 +1,5 @@
 import { FlorinError, fromServiceError, type DatasetInfo, type SeriesFrame } from '@florin/core';
-import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/client';
+import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/core';
 
 /**
  * What the head node needs of the shards: batched reads, routed writes and the catalog.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { framesBitEqual, groupByShard, type SeriesFrame } from '@florin/core';
 import type { SeriesQuery } from '@florin/client';
 import { generateMarket } from '@florin/store';
-import { DAY_MS, seed, startHeadCluster, utc, type HeadCluster } from './head-fixture.js';
+import { DAY_MS, seed, startHeadCluster, utc, type HeadCluster } from '@florin/test-support';
 
 /** The sample market: daily OHLCV bars on a trading calendar, 2005-2025, eight symbols. */
 const market = generateMarket({ symbols: 8, years: 21, end: '2025-12-31', dataset: 'daily' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { framesBitEqual, type SeriesFrame } from '@florin/core';
 import type { SeriesQuery } from '@florin/client';
-import { DAY_MS, Gate, OHLCV, marketFrame, prng, seed, startHeadCluster, until, utc, type HeadCluster } from './head-fixture.js';
+import { DAY_MS, Gate, OHLCV, marketFrame, prng, seed, startHeadCluster, until, utc, type HeadCluster } from '@florin/test-support';
 
 const daily = { name: 'daily', fields: [...OHLCV], frequency: '1d' };
 const minutes = { name: 'minutes', fields: ['price', 'size'], frequency: '1m' };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { framesBitEqual } from '@florin/core';
 import type { SeriesQuery } from '@florin/client';
-import { DAY_MS, Gate, OHLCV, marketFrame, seed, startHeadCluster, until, utc, type HeadCluster } from './head-fixture.js';
+import { DAY_MS, Gate, OHLCV, marketFrame, seed, startHeadCluster, until, utc, type HeadCluster } from '@florin/test-support';
 
 const info = { name: 'bars', fields: [...OHLCV], frequency: '1d' };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesBitEqual } from '@florin/core';
 import type { SeriesQuery } from '@florin/client';
-import { DAY_MS, OHLCV, marketFrame, seed, startHeadCluster, utc, type HeadCluster } from './head-fixture.js';
+import { DAY_MS, OHLCV, marketFrame, seed, startHeadCluster, utc, type HeadCluster } from '@florin/test-support';
 
 const info = { name: 'bars', fields: [...OHLCV], frequency: '1d' };
 

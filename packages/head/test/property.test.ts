@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { framesBitEqual, lowerBound, type SeriesFrame } from '@florin/core';
 import type { SeriesQuery } from '@florin/client';
-import { DAY_MS, OHLCV, marketFrame, openHead, seed, startHeadCluster, utc, type HeadCluster } from './head-fixture.js';
+import { DAY_MS, OHLCV, marketFrame, openHead, seed, startHeadCluster, utc, type HeadCluster } from '@florin/test-support';
 
 const info = { name: 'prop', fields: [...OHLCV], frequency: '1d' };
 const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'ZZZ'];

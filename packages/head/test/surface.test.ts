@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, fromServiceError, resolveLimits, type DatasetInfo } from '@florin/core';
 import { HeadServer, type HeadStatsSnapshot } from '@florin/head';
-import { DAY_MS, OHLCV, marketFrame, openHead, seed, startHeadCluster, utc, type HeadCluster, type HeadStub } from './head-fixture.js';
+import { DAY_MS, OHLCV, marketFrame, openHead, seed, startHeadCluster, utc, type HeadCluster, type HeadStub } from '@florin/test-support';
 
 const info = { name: 'daily', fields: [...OHLCV], frequency: '1d' };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlorinError, fromServiceError, type ReadRequestMessage, type WriteRequestMessage } from '@florin/core';
-import { ShardClient } from '@florin/client';
-import { DAY_MS, OHLCV, marketFrame, seed, startHeadCluster, utc, type HeadCluster } from './head-fixture.js';
+import { ShardClient } from '@florin/shard-client';
+import { DAY_MS, OHLCV, marketFrame, seed, startHeadCluster, utc, type HeadCluster } from '@florin/test-support';
 
 const info = { name: 'daily', fields: [...OHLCV], frequency: '1d' };
 const limits = { maxSymbolsPerRequest: 4, maxPointsPerRequest: 20_000 };

@@ -1,6 +1,6 @@
 import { format } from 'node:util';
 import { invalidArgument, type SeriesFrame } from '@florin/core';
-import type { CallOptions } from '@florin/client';
+import type { CallOptions } from '@florin/core';
 import type { DataPort, UnitData } from './data-port.js';
 import type { Kernel } from './pool/kernel.js';
 import type { KernelPool } from './pool/kernel-pool.js';

@@ -1,5 +1,5 @@
 import type { SeriesFrame } from '@florin/core';
-import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/client';
+import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/core';
 
 /**
  * What a unit's context needs from the data plane: batched reads and

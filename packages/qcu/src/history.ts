@@ -1,5 +1,5 @@
 import { concatFrames, invalidArgument, lowerBound, type SeriesFrame, type TimeRange } from '@florin/core';
-import type { CallOptions, SeriesQuery } from '@florin/client';
+import type { CallOptions, SeriesQuery } from '@florin/core';
 import type { UnitData } from './data-port.js';
 
 const DAY_MS = 86_400_000;

@@ -8,25 +8,22 @@ export { type DataPort, type UnitData } from './data-port.js';
 export { Publisher, type PublisherOptions, type PublishFrame } from './publisher.js';
 export { readHistory, type HistoryQuery } from './history.js';
 export { type Kernel, type KernelFn, defineKernel } from './pool/kernel.js';
+export { type ComputeFn, columnOf, publishableRows, publishAll } from './series.js';
 export { KernelPool, type KernelPoolOptions, type KernelPoolState, type KernelRunOptions } from './pool/kernel-pool.js';
-export { momentumKernel, type MomentumKernelParams } from './kernels/momentum.js';
-export { zscoreKernel, type ZScoreKernelParams } from './kernels/zscore.js';
-export { volatilityKernel, type VolatilityKernelParams } from './kernels/volatility.js';
-export { backtestKernel, type BacktestKernelParams } from './kernels/backtest.js';
-export { type ComputeFn, columnOf, publishableRows } from './units/series.js';
-export { momentumUnit, computeMomentum, MOMENTUM_FIELDS, type MomentumParams } from './units/momentum.js';
-export { meanReversionUnit, computeZScore, ZSCORE_FIELDS } from './units/mean-reversion.js';
-export { volatilityUnit, computeVolatility, VOLATILITY_FIELDS } from './units/volatility.js';
-export { runBacktest, type BacktestResult, PORTFOLIO_DESCRIPTION } from './units/backtest.js';
-export { portfolioStats, type PortfolioStats } from './units/portfolio-stats.js';
-export { type ClosePoint, type ReferenceRow, toPoints } from './reference/points.js';
-export { referenceMomentum } from './reference/momentum.js';
-export { referenceZScore } from './reference/zscore.js';
-export { referenceVolatility } from './reference/volatility.js';
-export { referenceBacktest, referenceStats, type SignalRow, type ReferencePortfolio, type ReferenceStats } from './reference/backtest.js';
 export { QcuWorker, type QcuWorkerState, type QcuWorkerStats } from './runtime/qcu-worker.js';
 export { type QcuWorkerOptions, type QcuWorkerConfig, QCU_DEFAULTS, resolveQcuWorkerOptions } from './runtime/options.js';
 export { loadUnits } from './runtime/load-units.js';
 export { WriteCoalescer, type WriteCoalescerOptions } from './runtime/write-coalescer.js';
 export { PermanentTaskError, isRetryable } from './runtime/task-error.js';
-export { default as EXAMPLE_UNITS } from './examples.js';
+export { WorkClient, WORK_SERVICE, type WorkClientOptions, type LeaseOptions } from './work/work-client.js';
+export type {
+  LeasedTask,
+  TaskOutcome,
+  OutcomeAck,
+  HeartbeatAnswer,
+  LeaseRef,
+  LeaseLossReason,
+  UnitDeclaration,
+  UnitRef,
+  UnitOutputDeclaration,
+} from './work/work-types.js';

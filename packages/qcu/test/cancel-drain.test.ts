@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineKernel, defineUnit } from '@florin/qcu';
-import { startCluster, until, type QcuCluster } from './cluster-fixture.js';
-import { universe, utc } from './market-data.js';
+import { startQcuCluster as startCluster, until, type QcuCluster } from '@florin/test-support';
+import { universe, utc } from '@florin/test-support';
 
 /** Burns CPU on a kernel thread for params.ms: only terminating the thread stops it. */
 const burn = defineKernel<{ ms: number }>('burn', (_inputs, params) => {

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesFrame } from '@florin/core';
-import { WorkClient, connect, type FlorinConnection, type JobEvent, type JobState, type JobsClient } from '@florin/client';
-import {
-  momentumUnit,
-  referenceBacktest,
-  referenceMomentum,
-  referenceStats,
-  toPoints,
-  unitDescriptor,
-  type BacktestResult,
-  type SignalRow,
-} from '@florin/qcu';
-import { startCluster, type QcuCluster } from './cluster-fixture.js';
-import { bits, universe, utc } from './market-data.js';
-import { failure } from '../../shard/test/series-fixture.js';
+import { WorkClient } from '@florin/qcu';
+import { connect, type FlorinConnection, type JobEvent, type JobState, type JobsClient } from '@florin/client';
+import { momentumUnit, referenceBacktest, referenceMomentum, referenceStats, toPoints, type BacktestResult, type SignalRow } from '@florin/examples';
+import { unitDescriptor } from '@florin/qcu';
+import { startQcuCluster as startCluster, type QcuCluster } from '@florin/test-support';
+import { bits, universe, utc } from '@florin/test-support';
+import { failure } from '@florin/test-support';
 
 // A dataset of its own, so that 'all' is exactly this universe.
 const PRICES = { name: 'universe_prices', fields: ['close'], frequency: '1d' };

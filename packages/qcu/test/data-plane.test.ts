@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlorinError, framesBitEqual, lowerBound, sliceRows, type SeriesFrame } from '@florin/core';
 import { Publisher, readHistory } from '@florin/qcu';
-import { startCluster, type QcuCluster } from './cluster-fixture.js';
-import { DAY_MS, dailyBars, utc } from './market-data.js';
+import { startQcuCluster as startCluster, type QcuCluster } from '@florin/test-support';
+import { DAY_MS, dailyBars, utc } from '@florin/test-support';
 
 let cluster: QcuCluster;
 

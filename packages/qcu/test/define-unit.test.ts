@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlorinError } from '@florin/core';
-import { defineUnit, isUnit, momentumUnit, unitDescriptor, validateParams, validateParamsSchema } from '@florin/qcu';
+import { defineUnit, isUnit, unitDescriptor, validateParams, validateParamsSchema } from '@florin/qcu';
+import { momentumUnit } from '@florin/examples';
 
 const base = {
   name: 'demo',

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlorinError } from '@florin/core';
-import { KernelPool, defineKernel, momentumKernel } from '@florin/qcu';
-import { bits, dailyBars, utc } from './market-data.js';
+import { KernelPool, defineKernel } from '@florin/qcu';
+import { momentumKernel } from '@florin/examples';
+import { bits, dailyBars, utc } from '@florin/test-support';
 
 /** Burns CPU on its thread for params.ms, then returns its input doubled. */
 const burn = defineKernel<{ ms: number }>('burn', (inputs, params) => {
@@ -94,12 +95,12 @@ describe('KernelPool', () => {
 
   it('reports a kernel error with its message and the worker stack, and keeps the thread', async () => {
     pool = new KernelPool({ threads: 1 });
-    const err = await pool.run(fail, [], null).catch((e: unknown) => e as Error);
+    const err = (await pool.run(fail, [], null).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('RangeError');
     expect(err.message).toBe('kernel fail failed: window larger than the series');
     expect(err.stack).toMatch(/at /);
-    const leak = await pool.run(leaky, [], null).catch((e: unknown) => e as Error);
+    const leak = (await pool.run(leaky, [], null).catch((e: unknown) => e)) as Error;
     expect(leak.name).toBe('ReferenceError');
     expect(leak.message).toMatch(/notInScope is not defined/);
     expect((await pool.run(burn, [Float64Array.of(5)], { ms: 0 }))[0]![0]).toBe(10);

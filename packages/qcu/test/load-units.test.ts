@@ -2,7 +2,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlorinError } from '@florin/core';
-import { loadUnits, meanReversionUnit, momentumUnit, volatilityUnit } from '@florin/qcu';
+import { loadUnits } from '@florin/qcu';
+import { meanReversionUnit, momentumUnit, volatilityUnit } from '@florin/examples';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineUnit } from '@florin/qcu';
-import { startCluster, type QcuCluster } from './cluster-fixture.js';
-import { universe, utc } from './market-data.js';
+import { startQcuCluster as startCluster, type QcuCluster } from '@florin/test-support';
+import { universe, utc } from '@florin/test-support';
 
 const range = { startMs: utc(2015), endMs: utc(2016) };
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentTaskError, defineUnit, momentumUnit, type QcuWorker } from '@florin/qcu';
-import { startCluster, type QcuCluster } from './cluster-fixture.js';
-import { universe, utc } from './market-data.js';
+import { PermanentTaskError, defineUnit, type QcuWorker } from '@florin/qcu';
+import { momentumUnit } from '@florin/examples';
+import { startQcuCluster as startCluster, type QcuCluster } from '@florin/test-support';
+import { universe, utc } from '@florin/test-support';
 
 const output = { dataset: 'failure_out', fields: ['value'], frequency: '1d' };
 const attempts: number[] = [];

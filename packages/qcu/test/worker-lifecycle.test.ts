@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QcuWorker, momentumUnit, resolveQcuWorkerOptions } from '@florin/qcu';
+import { QcuWorker, resolveQcuWorkerOptions } from '@florin/qcu';
+import { momentumUnit } from '@florin/examples';
 
 const base = { coordinator: '127.0.0.1:1', heads: ['127.0.0.1:2'], units: [momentumUnit] };
 

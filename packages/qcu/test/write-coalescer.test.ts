@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlorinError, framesBitEqual, type SeriesFrame } from '@florin/core';
 import type { WriteOptions } from '@florin/client';
 import { Publisher, WriteCoalescer } from '@florin/qcu';
-import { startCluster, type QcuCluster } from './cluster-fixture.js';
-import { DAY_MS, utc } from './market-data.js';
+import { startQcuCluster as startCluster, type QcuCluster } from '@florin/test-support';
+import { DAY_MS, utc } from '@florin/test-support';
 
 const FIELDS = ['a', 'b'];
 const DATASET = 'coalesced';

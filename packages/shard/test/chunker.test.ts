@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { concatFrames, decodeBlock, decodeReadChunk, encodeReadChunk, rowBytes, type OutgoingReadChunk, type ReadChunkMessage, type SeriesFrame } from '@florin/core';
 import { readChunks } from '@florin/shard';
-import { DAY_MS, expectSameSeries, syntheticFrame } from './series-fixture.js';
+import { DAY_MS, expectSameSeries, syntheticFrame } from '@florin/test-support';
 
 const FIELDS = ['open', 'close'];
 

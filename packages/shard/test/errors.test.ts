@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, ServiceError } from '@grpc/grpc-js';
 import { FlorinError, createClient, float64ToBytes, fromServiceError, shardFor, type WriteRequestMessage } from '@florin/core';
-import { ShardClient } from '@florin/client';
+import { ShardClient } from '@florin/shard-client';
 import { SHARD_SERVICE } from '@florin/shard';
-import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, OHLCV, failure as expectFailure, syntheticFrame } from './series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { DAY_MS, OHLCV, failure as expectFailure, syntheticFrame } from '@florin/test-support';
 
 const DATASET = { name: 'daily', fields: [...OHLCV], frequency: '1d' };
 const START = Date.UTC(2022, 0, 3);

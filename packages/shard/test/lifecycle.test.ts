@@ -6,10 +6,10 @@ import { credentials, loadPackageDefinition, type Client, type ClientReadableStr
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
 import { createClient, type ReadChunkMessage, type ReadRequestMessage } from '@florin/core';
-import { ShardClient } from '@florin/client';
+import { ShardClient } from '@florin/shard-client';
 import { DuckDbStore } from '@florin/store';
 import { SHARD_SERVICE, ShardServer } from '@florin/shard';
-import { expectSameSeries, syntheticFrame } from './series-fixture.js';
+import { expectSameSeries, syntheticFrame } from '@florin/test-support';
 
 type Status = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 interface HealthClient extends Client {

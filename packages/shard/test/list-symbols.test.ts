@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardFor } from '@florin/core';
 import { DuckDbStore } from '@florin/store';
-import { ShardClient } from '@florin/client';
+import { ShardClient } from '@florin/shard-client';
 import { ShardServer } from '@florin/shard';
-import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, syntheticFrame, failure } from './series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { DAY_MS, syntheticFrame, failure } from '@florin/test-support';
 
 const DAILY = { name: 'daily', fields: ['close'], frequency: '1d' };
 const EMPTY = { name: 'empty', fields: ['close'], frequency: '1d' };

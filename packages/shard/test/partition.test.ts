@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlorinError, shardFor } from '@florin/core';
-import { ShardRouter } from '@florin/client';
+import { ShardRouter } from '@florin/shard-client';
 import { generateMarket, type SampleMarket } from '@florin/store';
-import { startCluster, type ShardCluster } from './cluster-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
 
 describe('two shards filled through the router', () => {
   let cluster: ShardCluster;

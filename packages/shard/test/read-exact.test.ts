@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { shardFor } from '@florin/core';
 import { generateMarket, type SampleMarket } from '@florin/store';
-import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, expectSameSeries } from './series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { DAY_MS, expectSameSeries } from '@florin/test-support';
 
 describe('reads through a shard equal direct store queries, bit for bit', () => {
   let cluster: ShardCluster;

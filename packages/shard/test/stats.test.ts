@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardFor } from '@florin/core';
 import { RECENT_READS_CAPACITY } from '@florin/shard';
 import { ShardStatsRecorder } from '../src/shard-stats.js';
-import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, OHLCV, syntheticFrame, failure } from './series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { DAY_MS, OHLCV, syntheticFrame, failure } from '@florin/test-support';
 
 const DATASET = { name: 'bars', fields: [...OHLCV], frequency: '1d' };
 const START = Date.UTC(2021, 0, 1);

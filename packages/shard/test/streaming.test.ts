@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, ClientReadableStream } from '@grpc/grpc-js';
 import { FlorinError, createClient, fromServiceError, rowBytes, type ReadChunkMessage, type ReadRequestMessage, type SeriesFrame } from '@florin/core';
 import { SHARD_SERVICE } from '@florin/shard';
-import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { expectSameSeries, syntheticFrame } from './series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { expectSameSeries, syntheticFrame } from '@florin/test-support';
 
 const CHUNK_BYTES = 64 * 1024;
 const DATASET = { name: 'ticks', fields: ['price', 'size', 'bid', 'ask'], frequency: '1m' };

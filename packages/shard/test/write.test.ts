@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlorinError, shardFor, type SeriesFrame } from '@florin/core';
-import { startCluster, type ShardCluster } from './cluster-fixture.js';
-import { DAY_MS, OHLCV, expectSameSeries, syntheticFrame } from './series-fixture.js';
+import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
+import { DAY_MS, OHLCV, expectSameSeries, syntheticFrame } from '@florin/test-support';
 
 const DATASET = { name: 'bars', fields: [...OHLCV], frequency: '1d' };
 const START = Date.UTC(2020, 0, 1);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { invalidArgument } from '@florin/core';
-import { ShardRouter } from '@florin/client';
+import { ShardRouter } from '@florin/shard-client';
 import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
 import { resolveLoadAddresses, resolveLoadUniverse, type LoadTargetFlags } from '../loadtest/cli-target.js';
 import { LOAD_TEST_DEFAULTS } from '../loadtest/load-options.js';

@@ -5,7 +5,7 @@ import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
 /** The built-in example units (momentum with its backtest, mean reversion, volatility). */
-const EXAMPLE_UNITS_MODULE = fileURLToPath(import.meta.resolve('@florin/qcu').replace(/index\.js$/, 'examples.js'));
+const EXAMPLE_UNITS_MODULE = fileURLToPath(import.meta.resolve('@florin/examples/units'));
 
 interface QcuFlags {
   units?: string;

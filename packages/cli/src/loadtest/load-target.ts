@@ -1,5 +1,6 @@
 import { invalidArgument, type DatasetInfo, type SeriesFrame } from '@florin/core';
-import { DataClient, ShardRouter, type HeadStats, type SeriesQuery } from '@florin/client';
+import { DataClient, type HeadStats, type SeriesQuery } from '@florin/client';
+import { ShardRouter } from '@florin/shard-client';
 import { assertLoopback } from './loopback.js';
 
 /**

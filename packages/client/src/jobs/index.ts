@@ -3,15 +3,3 @@ export { JobHandle } from './job-handle.js';
 export { JobResultsReader, type JobData, type JobResultsOptions } from './job-results.js';
 export { type WatchOptions } from './job-event-stream.js';
 export { type Job, type JobEvent, type JobProgress, type JobState, type JobSubmission, TERMINAL_JOB_STATES, isTerminal } from './job-types.js';
-export { WorkClient, WORK_SERVICE, type WorkClientOptions, type LeaseOptions } from './work-client.js';
-export {
-  type Task,
-  type TaskOutcome,
-  type OutcomeAck,
-  type HeartbeatAnswer,
-  type LeaseRef,
-  type LeaseLossReason,
-  type UnitDeclaration,
-  type UnitOutputDeclaration,
-  type UnitRef,
-} from './work-types.js';

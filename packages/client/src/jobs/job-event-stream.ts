@@ -1,6 +1,6 @@
 import type { CallOptions as GrpcCallOptions, ClientReadableStream } from '@grpc/grpc-js';
 import { FlorinError, fromServiceError } from '@florin/core';
-import { abortError, cancelOnAbort } from '../call-options.js';
+import { abortError, cancelOnAbort } from '@florin/core';
 import { jobFromMessage, type JobEvent } from './job-types.js';
 import type { JobEventMessage } from '@florin/core';
 

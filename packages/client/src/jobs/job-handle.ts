@@ -1,5 +1,5 @@
 import { FlorinError, type SeriesFrame } from '@florin/core';
-import type { CallOptions } from '../call-options.js';
+import type { CallOptions } from '@florin/core';
 import type { WatchOptions } from './job-event-stream.js';
 import type { JobResultsOptions, JobResultsReader } from './job-results.js';
 import { isTerminal, type Job, type JobEvent } from './job-types.js';

@@ -1,6 +1,6 @@
 import { failedPrecondition, invalidArgument, type SeriesFrame } from '@florin/core';
-import type { CallOptions } from '../call-options.js';
-import type { SeriesQuery } from '../data-service-client.js';
+import type { CallOptions } from '@florin/core';
+import type { SeriesQuery } from '@florin/core';
 import type { WatchOptions } from './job-event-stream.js';
 import type { Job } from './job-types.js';
 

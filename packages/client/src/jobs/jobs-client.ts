@@ -1,12 +1,12 @@
 import type { Client } from '@grpc/grpc-js';
 import { failedPrecondition, invalidArgument, type Limits } from '@florin/core';
-import type { CallOptions } from '../call-options.js';
+import type { CallOptions } from '@florin/core';
 import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event-stream.js';
 import { JobHandle, type JobOperations } from './job-handle.js';
 import { JobResultsReader, type JobData } from './job-results.js';
 import { jobFromMessage, type Job, type JobEvent, type JobState, type JobSubmission } from './job-types.js';
 import type { JobMessage, JobSpecMessage, ListJobsResponseMessage, SubmitJobResponseMessage } from '@florin/core';
-import { ServiceChannel, type UnaryMethod } from './service-channel.js';
+import { ServiceChannel, type UnaryMethod } from '@florin/core';
 
 export const JOB_SERVICE = 'florin.v1.JobService';
 

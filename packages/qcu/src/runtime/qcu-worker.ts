@@ -1,5 +1,6 @@
 import { FlorinError, failedPrecondition } from '@florin/core';
-import { DataClient, WorkClient } from '@florin/client';
+import { DataClient } from '@florin/client';
+import { WorkClient } from '../work/work-client.js';
 import { KernelPool } from '../pool/kernel-pool.js';
 import { unitDescriptor, type Unit } from '../unit.js';
 import { CompletionQueue } from './completion-queue.js';

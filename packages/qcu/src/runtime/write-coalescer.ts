@@ -1,5 +1,5 @@
 import { FlorinError, failedPrecondition, rowBytes, type SeriesFrame } from '@florin/core';
-import type { WriteOptions } from '@florin/client';
+import type { WriteOptions } from '@florin/core';
 import type { DataPort } from '../data-port.js';
 
 /** Options of a WriteCoalescer. */

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import { serviceDefinition, type LeaseTasksResponseMessage, type TaskMessage } from '@florin/core';
+import { encodeLeaseTasksResponse, withLeaseTasksEncoder } from '../src/lease-tasks-encoder.js';
+
+const method = serviceDefinition('florin.v1.WorkService').LeaseTasks as unknown as MethodDefinition<object, LeaseTasksResponseMessage>;
+const served = withLeaseTasksEncoder(serviceDefinition('florin.v1.WorkService')).LeaseTasks as unknown as MethodDefinition<object, LeaseTasksResponseMessage>;
+/** proto-loader's own decoder (PROTO_LOADER_OPTIONS: defaults filled in, int64 as numbers). */
+const decode = (bytes: Buffer): LeaseTasksResponseMessage => method.responseDeserialize(bytes);
+
+function task(overrides: Partial<TaskMessage> = {}): TaskMessage {
+  return {
+    taskId: 'job-1/0',
+    jobId: 'job-1',
+    index: 0,
+    attempt: 1,
+    unit: { name: 'momentum', version: '1.0.0' },
+    final: false,
+    dataset: 'prices',
+    symbols: ['AAPL'],
+    startMs: 1_451_606_400_000,
+    endMs: 1_767_225_600_000,
+    paramsJson: '{"lookback":252}',
+    outputDataset: 'momentum_signal',
+    parts: [],
+    leaseExpiresMs: 1_764_400_000_000,
+    maxAttempts: 3,
+    ...overrides,
+  };
+}
+
+describe('LeaseTasksResponse encoder', () => {
+  it('is what LeaseTasks servers answer with', () => {
+    expect(served.responseSerialize).toBe(encodeLeaseTasksResponse);
+    expect(method.responseSerialize).not.toBe(encodeLeaseTasksResponse);
+  });
+
+  it('decodes (proto-loader) to exactly the message it encoded', () => {
+    const cases: LeaseTasksResponseMessage[] = [
+      { tasks: [] },
+      { tasks: [task()] },
+      {
+        tasks: [
+          task({ taskId: 'job-1/7', index: 7, attempt: 2 ** 31, symbols: ['Ünïcødé', '日本', 'A', ''] }),
+          // Negative int64 (ranges before 1970) and the largest safe integer.
+          task({ taskId: 'job-1/8', index: 8, startMs: -2_208_988_800_000, endMs: -1, leaseExpiresMs: 2 ** 53 - 1 }),
+          // Defaults everywhere: proto3 leaves them out, the decoder fills them in.
+          task({ taskId: 'job-1/9', index: 0, attempt: 0, unit: { name: '', version: '' }, dataset: '', symbols: [], startMs: 0, endMs: 0, paramsJson: '', outputDataset: '', leaseExpiresMs: 0, maxAttempts: 0 }),
+          task({ taskId: 'job-2/3', jobId: 'job-2', index: 3, final: true, symbols: ['A', 'B', 'C'], parts: [{ index: 0, resultJson: '{"n":1}' }, { index: 1, resultJson: '' }, { index: 2, resultJson: '"é"'.repeat(100) }] }),
+        ],
+      },
+      { tasks: Array.from({ length: 300 }, (_, i) => task({ taskId: `job-3/${i}`, jobId: 'job-3', index: i, symbols: [`S${i}`], paramsJson: 'x'.repeat(200) })) },
+    ];
+    for (const message of cases) expect(decode(encodeLeaseTasksResponse(message))).toEqual(message);
+  });
+
+  it('refuses an int64 field that is not a safe integer', () => {
+    expect(() => encodeLeaseTasksResponse({ tasks: [task({ startMs: 2 ** 60 })] })).toThrow(/not a safe integer/);
+  });
+});

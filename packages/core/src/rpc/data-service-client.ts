@@ -1,0 +1,158 @@
+import { Metadata, type CallOptions as GrpcCallOptions, type Client, type ClientReadableStream } from '@grpc/grpc-js';
+import { FlorinError, invalidArgument } from '../errors.js';
+import { encodeBlock, rowBytes } from '../codec.js';
+import { selectFields, type SeriesFrame } from '../frame.js';
+import type { Limits } from '../limits.js';
+import type { DatasetInfo } from '../dataset.js';
+import type { TimeRange } from '../range.js';
+import type {
+  CreateDatasetRequestMessage,
+  CreateDatasetResponseMessage,
+  DatasetInfoMessage,
+  ListDatasetsResponseMessage,
+  ListSymbolsRequestMessage,
+  ListSymbolsResponseMessage,
+  ReadChunkMessage,
+  ReadRequestMessage,
+  WriteRequestMessage,
+  WriteResponseMessage,
+} from '../wire.js';
+import { abortError, grpcCallOptions, type CallOptions, type UnaryMethod } from './call-options.js';
+import { ServiceChannel } from './service-channel.js';
+import { collectReadStream } from './read-stream.js';
+
+/** A batched range read: some symbols of one dataset over one half-open range. */
+export interface SeriesQuery {
+  dataset: string;
+  symbols: readonly string[];
+  /** Fields to return, in this order. Default (empty or absent): every field of the dataset. */
+  fields?: readonly string[];
+  range: TimeRange;
+}
+
+export interface WriteOptions extends CallOptions {
+  /** The job that produced these rows, recorded with the write. */
+  jobId?: string;
+}
+
+export interface DataServiceClientOptions {
+  /** Channel limits (maxMessageBytes) and the default deadline (defaultDeadlineMs). Defaults: DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+}
+
+/** The methods every Florin data service (ShardService, HeadService) has, as a grpc-js stub. */
+export interface DataServiceStub extends Client {
+  Read(request: ReadRequestMessage, metadata: Metadata, options: GrpcCallOptions): ClientReadableStream<ReadChunkMessage>;
+  Write: UnaryMethod<WriteRequestMessage, WriteResponseMessage>;
+  ListDatasets: UnaryMethod<object, ListDatasetsResponseMessage>;
+  CreateDataset: UnaryMethod<CreateDatasetRequestMessage, CreateDatasetResponseMessage>;
+  ListSymbols: UnaryMethod<ListSymbolsRequestMessage, ListSymbolsResponseMessage>;
+}
+
+/**
+ * The read, write and catalog calls shared by the clients of every Florin
+ * data service, over one channel to one address. Subclasses name the service
+ * and add its own methods; `readMetadata` lets them send per-call metadata
+ * with a read. Errors reject as FlorinError (gRPC status and message kept).
+ */
+export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOptions extends CallOptions = CallOptions> {
+  readonly address: string;
+  readonly limits: Limits;
+  protected readonly stub: Stub;
+  private readonly channel: ServiceChannel<Stub>;
+
+  /** `label` names the client in errors, e.g. "ShardClient". */
+  protected constructor(service: string, label: string, address: string, options: DataServiceClientOptions = {}) {
+    this.channel = new ServiceChannel<Stub>(service, label, address, options.limits);
+    this.address = address;
+    this.limits = this.channel.limits;
+    this.stub = this.channel.stub;
+  }
+
+  /**
+   * Reads `symbols` over `range`: one frame per distinct requested symbol, in
+   * request order (an empty frame when it has no rows in range), columns in
+   * the order of `fields`.
+   */
+  async read(query: SeriesQuery, options?: ReadOptions): Promise<SeriesFrame[]> {
+    this.assertOpen();
+    const signal = options?.signal;
+    if (signal?.aborted) throw abortError(signal);
+    const symbols = [...new Set(query.symbols)];
+    const fields = [...(query.fields ?? [])];
+    const request: ReadRequestMessage = {
+      dataset: query.dataset,
+      symbols,
+      fields,
+      startMs: query.range.start,
+      endMs: query.range.end,
+    };
+    const call = this.stub.Read(request, this.readMetadata(options), grpcCallOptions(options, this.limits.defaultDeadlineMs));
+    return collectReadStream(call, symbols, fields, signal);
+  }
+
+  /**
+   * Upserts `frames` (each carrying every field of `fields`, in any order) in
+   * one all-or-nothing call. Resolves the number of rows written.
+   */
+  async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
+    this.assertOpen();
+    let bytes = 0;
+    const blocks = frames.map((frame) => {
+      const missing = fields.filter((f) => !frame.fields.includes(f));
+      if (missing.length > 0) throw invalidArgument(`frame of ${frame.symbol} has no field ${missing.join(', ')}`);
+      bytes += frame.timestamps.length * rowBytes(fields.length) + 64;
+      return encodeBlock(selectFields(frame, fields), true);
+    });
+    if (bytes > this.limits.maxMessageBytes) {
+      throw new FlorinError(
+        'RESOURCE_EXHAUSTED',
+        `write of about ${bytes} bytes exceeds maxMessageBytes (${this.limits.maxMessageBytes}); split it into smaller writes`,
+      );
+    }
+    const request: WriteRequestMessage = { dataset, fields: [...fields], blocks, jobId: options?.jobId ?? '' };
+    const response = await this.unary(this.stub.Write, request, options);
+    return response.rowsWritten;
+  }
+
+  async listDatasets(options?: CallOptions): Promise<DatasetInfo[]> {
+    const response = await this.unary(this.stub.ListDatasets, {}, options);
+    return response.datasets.map(fromMessage);
+  }
+
+  /** The symbols of `dataset` this service answers for, sorted (NOT_FOUND for an unknown dataset). */
+  async listSymbols(dataset: string, options?: CallOptions): Promise<string[]> {
+    const response = await this.unary(this.stub.ListSymbols, { dataset }, options);
+    return response.symbols;
+  }
+
+  /** Creates a dataset; `created` is false when an identical one already existed (ALREADY_EXISTS on a conflict). */
+  async createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
+    const dataset = { name: info.name, fields: [...info.fields], frequency: info.frequency };
+    const response = await this.unary(this.stub.CreateDataset, { dataset }, options);
+    return { dataset: fromMessage(response.dataset), created: response.created };
+  }
+
+  /** Closes the channel. Idempotent; calls after close reject with FAILED_PRECONDITION. */
+  close(): void {
+    this.channel.close();
+  }
+
+  /** Metadata sent with a read. Default: none. */
+  protected readMetadata(_options: ReadOptions | undefined): Metadata {
+    return new Metadata();
+  }
+
+  /** Runs one unary method of the stub (after checking the client is open). */
+  protected unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options: CallOptions | undefined): Promise<Res> {
+    return this.channel.unary(method, request, options);
+  }
+
+  private assertOpen(): void {
+    this.channel.assertOpen();
+  }
+}
+
+function fromMessage(m: DatasetInfoMessage): DatasetInfo {
+  return { name: m.name, fields: [...m.fields], frequency: m.frequency };
+}
