@@ -44,6 +44,7 @@ export { type Limits, DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export { PROTO_LOADER_OPTIONS, protoRoot, florinProtos, serviceClient, serviceDefinition } from './proto.js';
 export { FlorinServer, hostPort, type FlorinServerOptions, type ServerState } from './server.js';
 export { channelOptions, createClient, waitForReady } from './channel.js';
+export { checkHealth } from './health-check.js';
 export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
 export { drained, untilAborted } from './abort.js';
 export { serveStream, writeOrWait } from './server-stream.js';

@@ -12,9 +12,9 @@ export interface CliResult {
 }
 
 /** Runs `florin <args>` to completion. */
-export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,9 +31,9 @@ export function runCli(args: readonly string[], options: { cwd?: string; timeout
 }
 
 /** Starts `florin <args>` and resolves once a stdout line matches `ready`. */
-export function startCli(args: readonly string[], ready: RegExp, options: { cwd?: string; timeoutMs?: number } = {}): Promise<{ child: ChildProcess; line: string; stderr: () => string }> {
+export function startCli(args: readonly string[], ready: RegExp, options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<{ child: ChildProcess; line: string; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
