@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { RoleProcess } from './role-process.js';
 import { assertNoLiveCluster, removeClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
-import { ensureMarket, shardFile, type MarketOptions } from './seed-market.js';
+import { ensureMarket, ensureServerMarket, shardFile, type MarketOptions } from './seed-market.js';
+import { coordinatorStoreFor } from './server-store.js';
 
 export interface LocalClusterOptions {
   /** Data directory: per-shard DuckDB files and cluster.json. */
@@ -22,6 +23,12 @@ export interface LocalClusterOptions {
   qcus: number;
   /** Unit module the QCUs load (default: the example units). */
   units?: string;
+  /**
+   * A PostgreSQL URL (postgres://...[?schema=name]): shards serve their partitions of this one store and the
+   * coordinator keeps its state in the same database (schema `<schema>_jobs`), as the ECS deployment does.
+   * Default: per-shard DuckDB files and SQLite in the data directory.
+   */
+  store?: string;
   log: (line: string) => void;
 }
 
@@ -59,13 +66,15 @@ export class LocalCluster {
     try {
       await mkdir(dataDir, { recursive: true });
       await assertNoLiveCluster(dataDir);
-      await ensureMarket(dataDir, shards, this.options.market, log);
+      const serverStore = this.options.store;
+      if (serverStore) await ensureServerMarket(serverStore, this.options.market, log);
+      else await ensureMarket(dataDir, shards, this.options.market, log);
       // Every process of the cluster shares this machine's cores: one DuckDB thread per shard beats
       // DuckDB's default of one per core, whose scheduler contends with the rest (measured: job 16 s -> 10 s).
       const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / shards));
       for (let id = 0; id < shards; id++) {
         this.shardProcs.push(
-          new RoleProcess(`shard-${id}`, ['shard', '--data', shardFile(dataDir, id), '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', '--duckdb-threads', String(duckdbThreads)], log),
+          new RoleProcess(`shard-${id}`, ['shard', '--data', serverStore ?? shardFile(dataDir, id), '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', ...(serverStore ? [] : ['--duckdb-threads', String(duckdbThreads)])], log),
         );
       }
       const shardReady = await Promise.all(this.shardProcs.map((p) => p.ready()));
@@ -98,7 +107,7 @@ export class LocalCluster {
   /** The coordinator (durable state in the data directory), then the QCUs, which register their units with it. */
   private async startJobs(heads: readonly string[]): Promise<Pick<ClusterFile, 'coordinator' | 'qcus'>> {
     const { dataDir, host, log } = this.options;
-    this.coordinatorProc = new RoleProcess('coordinator', ['coordinator', '--store', `sqlite:${join(dataDir, 'coordinator.sqlite')}`, '--host', host, '--port', '0'], log);
+    this.coordinatorProc = new RoleProcess('coordinator', ['coordinator', '--store', this.options.store ? coordinatorStoreFor(this.options.store) : `sqlite:${join(dataDir, 'coordinator.sqlite')}`, '--host', host, '--port', '0'], log);
     const coordinator = await this.coordinatorProc.ready();
     const units = this.options.units ? ['--units', this.options.units] : [];
     for (let i = 0; i < this.options.qcus; i++) {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SeriesFrame } from '@florin/core';
-import { DuckDbStore, PartitionedStore, generateMarket, type SampleMarket, type Store } from '@florin/store';
+import { redactUrl, type SeriesFrame } from '@florin/core';
+import { DuckDbStore, PartitionedStore, generateMarket, openStore, type SampleMarket, type Store } from '@florin/store';
 
 /** The sample-market options `florin up` exposes. */
 export interface MarketOptions {
@@ -86,6 +86,30 @@ export async function ensureMarket(dataDir: string, shards: number, options: Mar
     await store.open();
     const rows = await writeMarket(market, store);
     await recordMarket(dataDir, { ...options, dataset: market.dataset.name, shards, rows });
+    log(`wrote ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Makes sure the server store at `url` (PostgreSQL) holds the sample market, generating it when its dataset is
+ * missing or empty. One store serves every shard (each answers only its partition), so the data is written once,
+ * not split by shard; the shard count can change between runs.
+ */
+export async function ensureServerMarket(url: string, options: MarketOptions, log: (line: string) => void): Promise<void> {
+  const market = generateMarket({ symbols: options.symbols, years: options.years, seed: options.seed });
+  const store = openStore(url);
+  try {
+    await store.open();
+    const existing = await store.getDataset(market.dataset.name);
+    if (existing && (await store.countRows(market.dataset.name)) > 0) {
+      log(`using the ${market.dataset.name} dataset in ${redactUrl(url)} (${(await store.symbols(market.dataset.name)).length} symbols)`);
+      return;
+    }
+    log(`generating the sample market into ${redactUrl(url)}: ${options.symbols} symbols x ${options.years} years of daily bars (first run only)`);
+    const started = Date.now();
+    const rows = await writeMarket(market, store);
     log(`wrote ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await store.close();

@@ -3,6 +3,13 @@ import { nonNegativeInt, positiveInt } from '../options.js';
 import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
 import { DEFAULT_MARKET } from '../cluster/seed-market.js';
 import type { LocalClusterOptions } from '../cluster/local-cluster.js';
+import { coordinatorStoreFor } from '../cluster/server-store.js';
+
+/** A --store URL, checked now (a clear error before any process starts). */
+function coordinatorCheck(url: string): string {
+  coordinatorStoreFor(url);
+  return url;
+}
 
 export interface ClusterFlags {
   dataDir: string;
@@ -14,6 +21,7 @@ export interface ClusterFlags {
   cacheMb?: number;
   qcus: number;
   units?: string;
+  store?: string;
 }
 
 /** Flags shared by `florin up` and `florin demo`. */
@@ -27,7 +35,8 @@ export function addClusterOptions(cmd: Command): Command {
     .option('--seed <n>', 'seed of the sample market', nonNegativeInt('--seed'), DEFAULT_MARKET.seed)
     .option('--cache-mb <n>', 'head-node cache size in MiB', positiveInt('--cache-mb'))
     .option('--qcus <n>', 'QCU worker processes (0: no coordinator and no QCUs)', nonNegativeInt('--qcus'), 4)
-    .option('--units <module>', 'unit module the QCUs load (default: the example units)');
+    .option('--units <module>', 'unit module the QCUs load (default: the example units)')
+    .option('--store <url>', 'run shards and the coordinator on this PostgreSQL database (postgres://...[?schema=name]), as on ECS; default: DuckDB files and SQLite in --data-dir');
 }
 
 export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string) => void): LocalClusterOptions {
@@ -40,6 +49,7 @@ export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string)
     headArgs: flags.cacheMb ? ['--cache-mb', String(flags.cacheMb)] : [],
     qcus: flags.qcus,
     units: flags.units,
+    ...(flags.store ? { store: coordinatorCheck(flags.store) } : {}),
     log,
   };
 }

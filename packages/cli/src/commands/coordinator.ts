@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
 import { nonNegativeInt, positiveInt } from '../options.js';
+import { addListenOptions } from '../listen-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
 interface CoordinatorFlags {
@@ -13,11 +14,9 @@ interface CoordinatorFlags {
 }
 
 export function coordinatorCommand(): Command {
-  return new Command('coordinator')
+  return addListenOptions(new Command('coordinator'))
     .description('serve the job service (SDK, CLI) and the work service (QCUs), with durable state')
     .option('--store <spec>', 'state: sqlite:<path> (embedded default), a .sqlite/.db path, or a postgres:// URL', 'sqlite:.florin/coordinator.sqlite')
-    .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--port <n>', 'port to bind (0 picks a free one)', nonNegativeInt('--port'), 0)
     .option('--lease-ms <n>', 'default task lease (a QCU that dies is detected within it)', positiveInt('--lease-ms'))
     .option('--max-attempts <n>', 'default attempts per task', positiveInt('--max-attempts'))
     .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 5_000)

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { addListenOptions } from '../listen-options.js';
 import { HeadServer } from '@florin/head';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
@@ -19,12 +20,10 @@ interface HeadFlags extends LimitFlags {
 
 export function headCommand(): Command {
   return addLimitOptions(
-    new Command('head')
+    addListenOptions(new Command('head'))
       .description('serve the data service in front of the shards: coalesce overlapping reads, cache ranges, write through')
       .requiredOption('--shards <list>', 'shard addresses in shard-id order, comma-separated', listArg)
       .option('--id <name>', 'node id reported in stats (default head-<host>-<pid>)')
-      .option('--host <host>', 'interface to bind', '127.0.0.1')
-      .option('--port <n>', 'port to bind (0 picks a free one)', nonNegativeInt('--port'), 0)
       .option('--cache-mb <n>', 'byte bound of the range cache, MiB (default 512)', positiveInt('--cache-mb'))
       .option('--inflight-mb <n>', 'bound on bytes of upstream fetches in flight, MiB (default 256)', positiveInt('--inflight-mb'))
       .option('--linger-ms <n>', 'how long a miss waits for overlapping reads to join its fetch (default 2)', nonNegativeInt('--linger-ms'))

@@ -3,6 +3,7 @@ import { openStore, type StoreSpec } from '@florin/store';
 import { ShardServer } from '@florin/shard';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
 import { nonNegativeInt, positiveInt } from '../options.js';
+import { addListenOptions } from '../listen-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
 interface ShardFlags extends LimitFlags {
@@ -23,13 +24,11 @@ function storeSpec(data: string, duckdbThreads: number | undefined): StoreSpec {
 
 export function shardCommand(): Command {
   return addLimitOptions(
-    new Command('shard')
+    addListenOptions(new Command('shard'))
       .description('serve one partition of the data over gRPC (single writer of its partition)')
       .requiredOption('--data <store>', 'DuckDB file (path or duckdb:<path>) or a postgres:// URL')
       .requiredOption('--shard-id <n>', 'this shard id, 0 <= id < shard count', nonNegativeInt('--shard-id'))
       .requiredOption('--shard-count <n>', 'number of shards in the cluster', positiveInt('--shard-count'))
-      .option('--host <host>', 'interface to bind', '127.0.0.1')
-      .option('--port <n>', 'port to bind (0 picks a free one)', nonNegativeInt('--port'), 0)
       .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000)
       .option('--duckdb-threads <n>', "DuckDB worker threads (default: DuckDB's own, one per core)", positiveInt('--duckdb-threads')),
   ).action(async (flags: ShardFlags) => {
