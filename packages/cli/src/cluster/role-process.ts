@@ -3,8 +3,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ReadyLine } from '../process-lifecycle.js';
 
-/** The built CLI entry point, used to start role processes. */
-export const CLI_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+/** The built CLI entry point, used to start role processes (the built one also when this module runs from its TypeScript source, as in tests). */
+export const CLI_MAIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/main.js' : '../main.js', import.meta.url));
 
 export type RoleProcessState = 'starting' | 'ready' | 'stopping' | 'exited';
 
