@@ -1,4 +1,5 @@
 import {
+  CreateHttpNamespaceCommand,
   CreateServiceCommand,
   DeregisterInstanceCommand,
   DiscoverInstancesCommand,
@@ -115,8 +116,13 @@ export class CloudMapDiscovery extends DiscoveryBase {
     this.namespaceSummary = await this.findNamespace();
   }
 
-  /** Creates the services that do not exist yet (what `florin up` needs; on ECS the CDK app creates them). Returns name -> service id. */
-  async ensureServices(names: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * Creates the services that do not exist yet (what `florin up` needs; on ECS
+   * the CDK app creates them), and with `createNamespace` an HTTP namespace of
+   * this name when there is none. Returns name -> service id.
+   */
+  async ensureServices(names: readonly string[], options: { createNamespace?: boolean } = {}): Promise<Map<string, string>> {
+    if (options.createNamespace) await this.ensureNamespace();
     await this.start();
     const ns = this.namespaceSummary ?? (this.namespaceSummary = await this.findNamespace());
     await this.loadServiceIds();
@@ -229,6 +235,35 @@ export class CloudMapDiscovery extends DiscoveryBase {
 
   protected override async onClose(): Promise<void> {
     this.client.destroy();
+  }
+
+  private async ensureNamespace(): Promise<void> {
+    if (this.ownerAccount) throw invalidArgument(`cannot create namespace '${this.namespace}' in account ${this.ownerAccount}: only its owner can`);
+    try {
+      this.namespaceSummary = await this.findNamespace();
+      return;
+    } catch (err) {
+      if (!(err instanceof FlorinError && err.code === 'NOT_FOUND')) throw err;
+    }
+    this.count('CreateHttpNamespace');
+    await this.client
+      .send(new CreateHttpNamespaceCommand({ Name: this.namespace, CreatorRequestId: randomUUID(), Description: 'Florin' }))
+      .catch((err: unknown) => {
+        if (errorName(err) !== 'NamespaceAlreadyExists') return Promise.reject(cloudMapError(err, { operation: 'CreateHttpNamespace', namespace: this.namespace }));
+        return undefined;
+      });
+    // Creation is asynchronous on AWS: wait until the namespace is listed.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        this.namespaceSummary = await this.findNamespace();
+        this.log({ level: 'info', message: `created Cloud Map namespace '${this.namespace}'` });
+        return;
+      } catch (err) {
+        if (!(err instanceof FlorinError && err.code === 'NOT_FOUND') || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 1_000).unref());
+      }
+    }
   }
 
   private async findNamespace(): Promise<NamespaceSummary> {

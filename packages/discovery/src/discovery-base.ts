@@ -95,6 +95,11 @@ export abstract class DiscoveryBase implements Discovery {
     if (this.stateValue === 'closed') throw failedPrecondition(`${this.kind} discovery is closed`);
     const key = `${service}\u0000${JSON.stringify(Object.entries(options.attributes ?? {}).sort())}`;
     let entry = this.feeds.get(key);
+    // A feed that failed (unknown service) is not reused: the service may exist by now.
+    if (entry?.feed.state === 'failed') {
+      this.feeds.delete(key);
+      entry = undefined;
+    }
     if (!entry) {
       const feed = new MembershipFeed({
         service,

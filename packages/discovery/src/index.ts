@@ -25,6 +25,7 @@ export {
   validateServiceName,
   validateMemberId,
   validateAddress,
+  groupByAttribute,
 } from './member.js';
 export { type BackoffPolicy, DEFAULT_BACKOFF, fullJitter } from './backoff.js';
 export type { CommonDiscoveryOptions } from './discovery-base.js';

@@ -115,3 +115,16 @@ export function matchingMembers(members: readonly Member[], query: Readonly<Reco
   const pairs = Object.entries(query);
   return members.filter((m) => pairs.every(([k, v]) => m.attributes[k] === v));
 }
+
+/** Members grouped by the value of one attribute (e.g. FLORIN_PARTITION: a partition's shard tasks); members without it are left out. */
+export function groupByAttribute(members: readonly Member[], attribute: string): Map<string, Member[]> {
+  const out = new Map<string, Member[]>();
+  for (const m of members) {
+    const value = m.attributes[attribute];
+    if (value === undefined) continue;
+    let list = out.get(value);
+    if (!list) out.set(value, (list = []));
+    list.push(m);
+  }
+  return out;
+}

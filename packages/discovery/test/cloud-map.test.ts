@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudMapDouble, until } from '@florin/test-support';
-import { CloudMapDiscovery, type CloudMapDiscoveryOptions, type DiscoveryLogEntry, type Membership } from '@florin/discovery';
+import { CloudMapDiscovery, type CloudMapDiscoveryOptions, type DiscoveryLogEntry, FLORIN_PARTITION, groupByAttribute, type Membership } from '@florin/discovery';
 
 const NS = 'florin.local';
 const ids = (m: Membership | undefined): string[] => (m?.members ?? []).map((x) => `${x.id}@${x.address}`);
@@ -156,6 +156,10 @@ describe('CloudMapDiscovery against the wire-level Cloud Map double', () => {
     const empty = d.watch('heads');
     await expect(empty.ready({ minMembers: 1, timeoutMs: 200 })).rejects.toThrow('no 1 members for heads after 200 ms (have 0; watch is live)');
     expect(logs.some((l) => l.message === 'heads: no members yet; waiting for some to register')).toBe(true);
+    // Once the service exists, a new watch finds it (a failed watch is not reused).
+    double.createService(NS, 'shards');
+    expect((await d.watch('shards').ready()).members).toEqual([]);
+    expect(missing.state).toBe('failed');
   });
 
   it('malformed instances are skipped and logged; required attributes are enforced', async () => {
@@ -193,6 +197,8 @@ describe('CloudMapDiscovery against the wire-level Cloud Map double', () => {
     const d = discovery({ healthStatus: 'ALL' });
     expect(ids(await d.resolve('shards', { attributes: { FLORIN_PARTITION: '0' } }))).toEqual(['s0a@10.0.0.1:9000', 's0b@10.0.0.2:9000']);
     expect(double.requests().at(-1)?.body.QueryParameters).toEqual({ FLORIN_PARTITION: '0' });
+    const partitions = groupByAttribute((await d.resolve('shards')).members, FLORIN_PARTITION);
+    expect([...partitions].map(([p, ms]) => [p, ms.map((m) => m.id)])).toEqual([['0', ['s0a', 's0b']], ['1', ['s1a']]]);
     // A health flip does not move the revision; the periodic full refresh finds it.
     const watcher = discovery({ fullRefreshMs: 100 });
     const watch = watcher.watch('shards', { attributes: { FLORIN_PARTITION: '0' } });
@@ -237,5 +243,15 @@ describe('CloudMapDiscovery against the wire-level Cloud Map double', () => {
     expect(watch.state).toBe('closed');
     expect(d.state).toBe('closed');
     await d.close();
+  });
+
+  it('ensureServices can create the namespace too (a blank Cloud Map endpoint)', async () => {
+    const d = discovery({ namespace: 'fresh.local' });
+    await d.ensureServices(['heads'], { createNamespace: true });
+    expect(double.calls('CreateHttpNamespace')).toBe(1);
+    await d.register({ service: 'heads', id: 'head-0', address: '127.0.0.1:7000' });
+    expect(ids(await d.resolve('heads'))).toEqual(['head-0@127.0.0.1:7000']);
+    await discovery({ namespace: 'fresh.local' }).ensureServices(['heads'], { createNamespace: true });
+    expect(double.calls('CreateHttpNamespace')).toBe(1);
   });
 });
