@@ -60,7 +60,7 @@ runBench(async () => {
       rows,
       notes: [
         `Revision polling alone does not fit: every change of a followed service still costs one DiscoverInstances per follower (${formatCount(o.qcus + o.heads)} followers).`,
-        `Recommended: ${o.watchers} watcher heads per service (rendezvous hash over stable ids) poll DiscoverInstancesRevision every ${o.watcherPollSec} s; other heads ask a watcher for the digest every ${o.digestPollSec} s; QCUs learn it from head answers; Cloud Map otherwise only at bootstrap (one DiscoverInstances per starting QCU or head).`,
+        `Recommended: ${o.watchers} watcher heads per service (rendezvous hash over stable ids) poll DiscoverInstancesRevision every ${o.watcherPollSec} s; other heads ask a watcher for the digest every ${o.digestPollSec} s; QCUs learn it from head answers; Cloud Map otherwise only at bootstrap (one DiscoverInstances per starting QCU or head). Building blocks: watchersOf() and RelayedDiscovery in @florin/discovery.`,
         `Recommended design under 10% of both quotas: ${underTenPercent ? 'yes' : 'NO'} (${pct(recommended.discoverPerSec, QUOTA_PER_SEC)} of DiscoverInstances, ${pct(recommended.revisionPerSec, REVISION_QUOTA_PER_SEC)} of DiscoverInstancesRevision).`,
         `Simulated in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
       ],

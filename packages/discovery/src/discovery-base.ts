@@ -201,6 +201,11 @@ export abstract class DiscoveryBase implements Discovery {
     this.log({ level: 'warn', service, message: `${service}: skipped malformed ${what}` });
   }
 
+  /** Wakes the watches of a service now (our own register/deregister, relayed news). */
+  protected pokeService(service: string): void {
+    this.pokeFeeds(service);
+  }
+
   /** Our own register/deregister is seen at once by our own watches. */
   private pokeFeeds(service: string): void {
     for (const { feed } of this.feeds.values()) if (feed.service === service) feed.poke();

@@ -1,6 +1,6 @@
 import type { Membership, Registration } from './member.js';
 
-export type DiscoveryKind = 'static' | 'local' | 'dns' | 'cloudmap';
+export type DiscoveryKind = 'static' | 'local' | 'dns' | 'cloudmap' | 'relay';
 
 /** created -> started (start() checked the backend) -> closed. close() is idempotent. */
 export type DiscoveryState = 'created' | 'started' | 'closed';

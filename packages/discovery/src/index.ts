@@ -34,4 +34,6 @@ export { LocalRegistryDiscovery, type LocalRegistryOptions, localRegistryDirecto
 export { DnsDiscovery, type DnsDiscoveryOptions } from './dns-discovery.js';
 export { CloudMapDiscovery, type CloudMapDiscoveryOptions } from './cloud-map-discovery.js';
 export { AWS_INSTANCE_IPV4, AWS_INSTANCE_IPV6, AWS_INSTANCE_PORT, DEFAULT_ID_ATTRIBUTES } from './cloud-map-instances.js';
+export { RelayedDiscovery, type RelayedDiscoveryOptions, type RelayedMembership } from './relayed-discovery.js';
+export { watchersOf } from './watchers.js';
 export { type DiscoveryConfig, createDiscovery } from './create-discovery.js';

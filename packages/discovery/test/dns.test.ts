@@ -95,7 +95,7 @@ describe('DnsDiscovery against a local UDP DNS server', () => {
     server.set('shards.florin.local', [a('10.0.0.2', 1), a('10.0.0.3', 1)]);
     await until(() => watch.current()?.members[1]?.address === '10.0.0.3:9000', 5_000, 'the new record');
     // TTL 1 s: the change is seen within one TTL (plus a query).
-    expect(Date.now() - changedAt).toBeLessThan(1_800);
+    expect(Date.now() - changedAt).toBeLessThan(2_500);
     expect(watch.current()?.members.map((x) => x.id)).toEqual(['10.0.0.2:9000', '10.0.0.3:9000']);
     expect(d.stats().calls['dns.A']).toBeGreaterThanOrEqual(2);
   });

@@ -58,8 +58,8 @@ describe('LocalRegistryDiscovery', () => {
     child.kill('SIGKILL');
     await until(() => watch.current()?.members.length === 0, 5_000, 'the killed member to disappear');
     const elapsed = Date.now() - killedAt;
-    // Stated bound: one poll interval plus one directory read (and timer slack on a shared machine).
-    expect(elapsed).toBeLessThan(POLL_MS + 700);
+    // Stated bound: one poll interval plus one directory read; the slack is for timers on a loaded 2-core machine.
+    expect(elapsed).toBeLessThan(POLL_MS + 1_200);
     // Its file is still there (SIGKILL removes nothing), but a dead pid is not a member.
     expect(await readdir(join(directory, 'heads'))).toEqual(['head-0.member.json']);
     expect((await d.resolve('heads')).members).toEqual([]);
