@@ -17,6 +17,7 @@ export default defineConfig({
       '@florin/coordinator': pkg('coordinator'),
       '@florin/qcu': pkg('qcu'),
       '@florin/examples': pkg('examples'),
+      '@florin/discovery': pkg('discovery'),
       '@florin/test-support': pkg('test-support'),
     },
   },
