@@ -2,9 +2,9 @@ import type { CallOptions as GrpcCallOptions, ClientReadableStream } from '@grpc
 import { FlorinError, fromServiceError } from '@florin/core';
 import { abortError, cancelOnAbort } from '@florin/core';
 import { jobFromMessage, type JobEvent } from './job-types.js';
-import type { JobEventMessage } from '@florin/core';
+import type { JobEventMessage, WatchJobRequestInput } from '@florin/core';
 
-export type WatchMethod = (request: { jobId: string }, options?: GrpcCallOptions) => ClientReadableStream<JobEventMessage>;
+export type WatchMethod = (request: WatchJobRequestInput, options?: GrpcCallOptions) => ClientReadableStream<JobEventMessage>;
 
 export interface WatchOptions {
   signal?: AbortSignal;
