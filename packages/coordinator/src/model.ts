@@ -1,5 +1,5 @@
 /** Domain records of the job system, as the JobStore keeps them. */
-import type { JobProgressMessage, JobState, JobSpecMessage, LeaseLossReason, LeaseRef, TaskMessage, TaskOutcomeMessage, UnitDefinitionMessage, UnitOutputMessage } from '@florin/core';
+import { backoffDelayMs, type JobProgressMessage, type JobState, type JobSpecMessage, type LeaseLossReason, type LeaseRef, type TaskMessage, type TaskOutcomeMessage, type UnitDefinitionMessage, type UnitOutputMessage } from '@florin/core';
 
 export { type JobState, type LeaseLossReason, type LeaseRef, TERMINAL_JOB_STATES, isTerminalJob } from '@florin/core';
 
@@ -87,8 +87,7 @@ export interface TaskPolicy {
 
 /** Exponential backoff before the next attempt after `failures` failed attempts (1-based). */
 export function backoffMs(policy: Pick<TaskPolicy, 'retryBaseMs' | 'retryMaxMs'>, failures: number): number {
-  const exp = Math.min(30, Math.max(0, failures - 1));
-  return Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** exp);
+  return backoffDelayMs({ initialMs: policy.retryBaseMs, maxMs: policy.retryMaxMs }, failures - 1);
 }
 
 export function taskIdOf(jobId: string, index: number): string {

@@ -46,6 +46,7 @@ export { FlorinServer, hostPort, type FlorinServerOptions, type ServerState } fr
 export { channelOptions, createClient, waitForReady } from './channel.js';
 export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
 export { drained, untilAborted } from './abort.js';
+export { Backoff, type BackoffPolicy, backoffDelayMs, sleep, sleepUnlessAborted, type SleepOptions } from './backoff.js';
 export { serveStream, writeOrWait } from './server-stream.js';
 export { redactUrl } from './redact-url.js';
 export { answerField } from './answer-field.js';
