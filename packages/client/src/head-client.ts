@@ -7,9 +7,9 @@ import {
   type HeadStatsRequestMessage,
 } from '@florin/core';
 import type { CallOptions } from '@florin/core';
-import { DataServiceClient, type DataServiceClientOptions, type DataServiceStub, type UnaryMethod } from '@florin/core';
+import { SERVICES, DataServiceClient, type DataServiceClientOptions, type DataServiceStub, type UnaryMethod } from '@florin/core';
 
-export const HEAD_SERVICE = 'florin.v1.HeadService';
+export const HEAD_SERVICE = SERVICES.head;
 
 /** What a head node did since it started or its last reset (HeadStats of head.proto). */
 export type HeadStats = HeadStatsMessage;

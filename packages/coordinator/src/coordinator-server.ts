@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
+import { SERVICES, FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
 import { withLeaseTasksEncoder } from './lease-tasks-encoder.js';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -10,8 +10,8 @@ import type { JobStore } from './store/job-store.js';
 import { TaskReadySignal } from './task-ready-signal.js';
 import { workServiceHandlers } from './work-handlers.js';
 
-export const JOB_SERVICE = 'florin.v1.JobService';
-export const WORK_SERVICE = 'florin.v1.WorkService';
+export const JOB_SERVICE = SERVICES.job;
+export const WORK_SERVICE = SERVICES.work;
 
 export interface CoordinatorServerOptions extends CoordinatorOptions {
   /** The durable state (openJobStore). It belongs to the caller: close() leaves it open. */

@@ -1,21 +1,29 @@
-import { FlorinError, failedPrecondition, invalidArgument, notFound } from '@florin/core';
-import { newJobId, publishChanges, type CoordinatorContext } from './coordinator-context.js';
-import { unaryHandler } from './grpc-handlers.js';
-import { requireJob } from './job-lookup.js';
-import { checkJobSpec, requireUnit, resolveJobSpec } from './job-spec.js';
-import type { JobState } from './model.js';
 import {
-  jobMessage,
+  FlorinError,
+  failedPrecondition,
+  invalidArgument,
   jobStateFromName,
-  type JobIdRequestMessage,
+  jobStateName,
+  notFound,
+  JOB_STATES,
+  unaryHandler,
+  type CancelJobRequestMessage,
+  type JobServiceHandlers,
+  type GetJobRequestMessage,
   type JobMessage,
   type ListJobsRequestMessage,
   type SubmitJobRequestMessage,
-} from './wire.js';
+} from '@florin/core';
+import { newJobId, publishChanges, type CoordinatorContext } from './coordinator-context.js';
+import { requireJob } from './job-lookup.js';
+import { checkJobSpec, requireUnit, resolveJobSpec } from './job-spec.js';
+import type { JobState } from './model.js';
+import { jobMessage } from './job-messages.js';
 import { watchHandler } from './job-watch.js';
 
 const DEFAULT_LIST_LIMIT = 50;
 const MAX_LIST_LIMIT = 1_000;
+const VALID_STATES = JOB_STATES.map(jobStateName).join(', ');
 
 async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage): Promise<{ job: JobMessage; created: boolean }> {
   const checked = checkJobSpec(request.spec, ctx.config);
@@ -37,7 +45,7 @@ async function list(ctx: CoordinatorContext, request: ListJobsRequestMessage): P
   const states: JobState[] = [];
   for (const name of request.states) {
     const state = jobStateFromName(name);
-    if (!state) throw invalidArgument(`states: ${name} is not a job state; use QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED`);
+    if (!state) throw invalidArgument(`states: ${String(name)} is not a job state; use ${VALID_STATES}`);
     states.push(state);
   }
   const limit = request.limit === 0 ? DEFAULT_LIST_LIMIT : request.limit;
@@ -46,7 +54,7 @@ async function list(ctx: CoordinatorContext, request: ListJobsRequestMessage): P
   return { jobs: jobs.map(jobMessage) };
 }
 
-async function cancel(ctx: CoordinatorContext, request: JobIdRequestMessage): Promise<JobMessage> {
+async function cancel(ctx: CoordinatorContext, request: CancelJobRequestMessage): Promise<JobMessage> {
   if (!request.jobId) throw invalidArgument('job_id is required');
   const { job, changes } = await ctx.store.cancelJob(request.jobId, Date.now());
   if (!job) throw notFound(`unknown job ${JSON.stringify(request.jobId)}`);
@@ -58,13 +66,13 @@ async function cancel(ctx: CoordinatorContext, request: JobIdRequestMessage): Pr
 }
 
 /** The florin.v1.JobService implementation. */
-export function jobServiceHandlers(ctx: CoordinatorContext) {
-  const onUnexpected = ctx.config.onBackgroundError;
+export function jobServiceHandlers(ctx: CoordinatorContext): JobServiceHandlers {
+  const options = { defaultDeadlineMs: ctx.config.limits.defaultDeadlineMs, onUnexpected: ctx.config.onBackgroundError };
   return {
-    Submit: unaryHandler((req: SubmitJobRequestMessage) => submit(ctx, req), onUnexpected),
-    Get: unaryHandler(async (req: JobIdRequestMessage) => jobMessage(await requireJob(ctx, req.jobId)), onUnexpected),
-    List: unaryHandler((req: ListJobsRequestMessage) => list(ctx, req), onUnexpected),
-    Cancel: unaryHandler((req: JobIdRequestMessage) => cancel(ctx, req), onUnexpected),
+    Submit: unaryHandler((req: SubmitJobRequestMessage) => submit(ctx, req), options),
+    Get: unaryHandler(async (req: GetJobRequestMessage) => jobMessage(await requireJob(ctx, req.jobId)), options),
+    List: unaryHandler((req: ListJobsRequestMessage) => list(ctx, req), options),
+    Cancel: unaryHandler((req: CancelJobRequestMessage) => cancel(ctx, req), options),
     Watch: watchHandler(ctx),
   };
 }

@@ -15,14 +15,11 @@ import type { CoordinatorConfig } from './coordinator-config.js';
 import type { ResolvedJobSpec, UnitRecord } from './model.js';
 import { parseStoredSchema, validateUnitName, validateUnitVersion } from './unit-definition.js';
 
-/** A JobSpec as it arrives on the wire (jobs.proto; defaults filled in by the loader). */
-export type JobSpecInput = JobSpecMessage;
-
 const MAX_IDEMPOTENCY_KEY = 256;
 
 /** A spec checked up to the point where the unit must be looked up. */
 export interface CheckedSpec {
-  input: JobSpecInput;
+  input: JobSpecMessage;
   symbols: string[];
   params: Record<string, unknown>;
   taskSize: number;
@@ -34,7 +31,7 @@ export interface CheckedSpec {
  * names, symbols, range, task size, attempts or params JSON; RESOURCE_EXHAUSTED
  * past maxSymbolsPerJob. Duplicate symbols collapse, first one wins.
  */
-export function checkJobSpec(input: JobSpecInput | null | undefined, config: CoordinatorConfig): CheckedSpec {
+export function checkJobSpec(input: JobSpecMessage | null | undefined, config: CoordinatorConfig): CheckedSpec {
   if (!input) throw invalidArgument('spec is required');
   if (!input.unit) throw invalidArgument('spec.unit is required: name a unit registered by a QCU');
   validateUnitName(input.unit);
@@ -66,7 +63,7 @@ export function checkJobSpec(input: JobSpecInput | null | undefined, config: Coo
 }
 
 /** The unit a spec names, or NOT_FOUND saying what is registered. */
-export function requireUnit(unit: UnitRecord | undefined, input: JobSpecInput): UnitRecord {
+export function requireUnit(unit: UnitRecord | undefined, input: JobSpecMessage): UnitRecord {
   if (unit) return unit;
   const what = input.unitVersion ? `${input.unit}@${input.unitVersion}` : input.unit;
   throw notFound(`unknown unit ${what}: no QCU has registered it (start a QCU hosting it, or check the name${input.unitVersion ? ' and version' : ''})`);

@@ -1,15 +1,9 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { FlorinError, isServiceError, toServiceError, unavailable } from '@florin/core';
+import { FlorinError, isServiceError, toServiceError, unavailable, type JobEventMessage, type WatchJobRequestMessage } from '@florin/core';
 import type { CoordinatorContext } from './coordinator-context.js';
 import { requireJob } from './job-lookup.js';
 import { isTerminalJob, type JobRecord } from './model.js';
-import { jobMessage, type JobIdRequestMessage, type JobMessage } from './wire.js';
-
-export interface JobEventMessage {
-  job: JobMessage;
-  initial: boolean;
-  terminal: boolean;
-}
+import { jobMessage } from './job-messages.js';
 
 /** What makes two snapshots different events (not the clock). */
 function fingerprint(job: JobRecord): string {
@@ -23,7 +17,7 @@ function fingerprint(job: JobRecord): string {
  * UNAVAILABLE when the coordinator closes, and stops when the client cancels.
  */
 export function watchHandler(ctx: CoordinatorContext) {
-  return (call: ServerWritableStream<JobIdRequestMessage, JobEventMessage>): void => {
+  return (call: ServerWritableStream<WatchJobRequestMessage, JobEventMessage>): void => {
     void new JobWatch(ctx, call).run();
   };
 }
@@ -39,7 +33,7 @@ class JobWatch {
 
   constructor(
     private readonly ctx: CoordinatorContext,
-    private readonly call: ServerWritableStream<JobIdRequestMessage, JobEventMessage>,
+    private readonly call: ServerWritableStream<WatchJobRequestMessage, JobEventMessage>,
   ) {}
 
   async run(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { ProtoWriter, varintSize, type LeaseTasksResponseMessage, type TaskMessage } from '@florin/core';
+import { ProtoWriter, varintSize, type LeaseTasksResponseMessage, type TaskMessage, type UnitRefMessage } from '@florin/core';
 
 /**
  * A hand-written encoder of florin.v1.LeaseTasksResponse (jobs.proto), the
@@ -78,8 +78,8 @@ function int64Field(value: number): number {
   return value === 0 ? 0 : 1 + int64Size(value);
 }
 
-function unitSize(task: TaskMessage, utf8: Utf8Sizes): number {
-  return stringField(task.unit.name, utf8) + stringField(task.unit.version, utf8);
+function unitSize(unit: UnitRefMessage, utf8: Utf8Sizes): number {
+  return stringField(unit.name, utf8) + stringField(unit.version, utf8);
 }
 
 function partSize(part: TaskMessage['parts'][number], utf8: Utf8Sizes): number {
@@ -88,9 +88,11 @@ function partSize(part: TaskMessage['parts'][number], utf8: Utf8Sizes): number {
 
 function taskSize(task: TaskMessage, utf8: Utf8Sizes): number {
   let size = stringField(task.taskId, utf8) + stringField(task.jobId, utf8) + uintField(task.index) + uintField(task.attempt);
-  // A message field has presence: the unit is written even when both its strings are empty.
-  const unit = unitSize(task, utf8);
-  size += 1 + varintSize(unit) + unit;
+  // A message field has presence: the unit is written (when set) even when both its strings are empty.
+  if (task.unit) {
+    const unit = unitSize(task.unit, utf8);
+    size += 1 + varintSize(unit) + unit;
+  }
   if (task.final) size += 2;
   size += stringField(task.dataset, utf8);
   for (const symbol of task.symbols) {
@@ -127,10 +129,12 @@ function writeTask(out: ProtoWriter, task: TaskMessage, utf8: Utf8Sizes): void {
   writeString(out, JOB_ID, task.jobId, utf8);
   writeUint(out, INDEX, task.index);
   writeUint(out, ATTEMPT, task.attempt);
-  out.byte(UNIT);
-  out.varint(unitSize(task, utf8));
-  writeString(out, UNIT_NAME, task.unit.name, utf8);
-  writeString(out, UNIT_VERSION, task.unit.version, utf8);
+  if (task.unit) {
+    out.byte(UNIT);
+    out.varint(unitSize(task.unit, utf8));
+    writeString(out, UNIT_NAME, task.unit.name, utf8);
+    writeString(out, UNIT_VERSION, task.unit.version, utf8);
+  }
   if (task.final) {
     out.byte(FINAL);
     out.byte(1);

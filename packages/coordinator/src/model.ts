@@ -1,32 +1,15 @@
 /** Domain records of the job system, as the JobStore keeps them. */
-import type { JobProgressMessage, JobSpecMessage, TaskMessage } from '@florin/core';
+import { backoffDelayMs, type JobProgressMessage, type JobState, type JobSpecMessage, type LeaseLossReason, type LeaseRef, type TaskMessage, type TaskOutcomeMessage, type UnitDefinitionMessage, type UnitOutputMessage } from '@florin/core';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export { type JobState, type LeaseLossReason, type LeaseRef, TERMINAL_JOB_STATES, isTerminalJob } from '@florin/core';
+
 export type TaskState = 'queued' | 'leased' | 'succeeded' | 'failed' | 'cancelled';
 
-export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
+/** Where a unit publishes its results: one dataset keyed by (symbol, timestamp) (the wire's UnitOutput). */
+export type UnitOutput = UnitOutputMessage;
 
-export function isTerminalJob(state: JobState): boolean {
-  return TERMINAL_JOB_STATES.includes(state);
-}
-
-/** Why a lease named by a QCU is no longer its to run (or why a completion was refused). */
-export type LeaseLossReason = 'lease_lost' | 'job_cancelled' | 'job_failed' | 'unknown_task' | 'already_completed';
-
-/** Where a unit publishes its results: one dataset keyed by (symbol, timestamp). */
-export interface UnitOutput {
-  dataset: string;
-  fields: string[];
-  frequency: string;
-}
-
-export interface UnitDefinition {
-  name: string;
-  version: string;
-  /** Canonical JSON of the params schema ("{}" for none). */
-  paramsSchemaJson: string;
-  hasFinal: boolean;
-  description: string;
+/** A unit definition (the wire's, with `paramsSchemaJson` the canonical JSON of the params schema, "{}" for none). */
+export interface UnitDefinition extends Omit<UnitDefinitionMessage, 'output'> {
   /**
    * The unit's output. A unit stored before outputs were recorded (an older
    * QCU's registration) has dataset '' until its QCUs register it again.
@@ -84,18 +67,8 @@ export interface NewJob {
  */
 export type LeasedTask = TaskMessage;
 
-export interface LeaseRef {
-  taskId: string;
-  attempt: number;
-}
-
-export interface TaskOutcome extends LeaseRef {
-  ok: boolean;
-  resultJson: string;
-  error: string;
-  stack: string;
-  retryable: boolean;
-}
+/** A validated outcome (the wire's TaskOutcome). */
+export type TaskOutcome = TaskOutcomeMessage;
 
 export interface OutcomeAck extends LeaseRef {
   accepted: boolean;
@@ -114,8 +87,7 @@ export interface TaskPolicy {
 
 /** Exponential backoff before the next attempt after `failures` failed attempts (1-based). */
 export function backoffMs(policy: Pick<TaskPolicy, 'retryBaseMs' | 'retryMaxMs'>, failures: number): number {
-  const exp = Math.min(30, Math.max(0, failures - 1));
-  return Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** exp);
+  return backoffDelayMs({ initialMs: policy.retryBaseMs, maxMs: policy.retryMaxMs }, failures - 1);
 }
 
 export function taskIdOf(jobId: string, index: number): string {

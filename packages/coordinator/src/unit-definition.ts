@@ -6,6 +6,8 @@ import {
   validateFieldName,
   validateParamsSchema,
   type ParamsSchema,
+  type UnitDefinitionMessage,
+  type UnitOutputMessage,
 } from '@florin/core';
 import type { UnitDefinition, UnitOutput } from './model.js';
 import { canonicalJson } from './canonical-json.js';
@@ -30,28 +32,11 @@ export function validateUnitVersion(version: string, unit: string): string {
   return version;
 }
 
-/** The wire shape of a UnitOutput (jobs.proto); absent on the wire is null. */
-export interface UnitOutputInput {
-  dataset: string;
-  fields: string[];
-  frequency: string;
-}
-
-/** The wire shape of a UnitDefinition (jobs.proto). */
-export interface UnitDefinitionInput {
-  name: string;
-  version: string;
-  paramsSchemaJson: string;
-  hasFinal: boolean;
-  description: string;
-  output?: UnitOutputInput | null;
-}
-
 /** Most fields a unit's output dataset may have. */
 const MAX_OUTPUT_FIELDS = 1_000;
 
 /** Validates a registration; the schema is stored as canonical JSON, the output is required. */
-export function validateUnitDefinition(input: UnitDefinitionInput): UnitDefinition {
+export function validateUnitDefinition(input: UnitDefinitionMessage): UnitDefinition {
   const name = validateUnitName(input.name);
   const version = validateUnitVersion(input.version, name);
   const schema = validateParamsSchema(parseJsonObject(input.paramsSchemaJson, `params_schema_json of unit ${name}@${version}`), `${name}@${version}`);
@@ -61,7 +46,7 @@ export function validateUnitDefinition(input: UnitDefinitionInput): UnitDefiniti
 }
 
 /** The output a unit declares: a dataset name, 1.. distinct field names and a bar frequency. */
-function validateUnitOutput(output: UnitOutputInput | null | undefined, unit: string): UnitOutput {
+function validateUnitOutput(output: UnitOutputMessage | null | undefined, unit: string): UnitOutput {
   if (!output || !output.dataset) {
     throw invalidArgument(`unit ${unit} declares no output: set output { dataset, fields, frequency }, the dataset its results are published into`);
   }

@@ -1,17 +1,18 @@
-import type { ServerUnaryCall } from '@grpc/grpc-js';
-import { callDeadline, invalidArgument } from '@florin/core';
-import { heartbeatIntervalMs } from './coordinator-config.js';
-import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
-import { unaryHandler } from './grpc-handlers.js';
-import { validateUnitDefinition } from './unit-definition.js';
 import {
+  invalidArgument,
+  unaryHandler,
+  type UnaryCallContext,
+  type WorkServiceHandlers,
   lossReasonName,
-  unitMessage,
   type CompleteTasksRequestMessage,
   type HeartbeatRequestMessage,
   type LeaseTasksRequestMessage,
   type RegisterUnitsRequestMessage,
-} from './wire.js';
+} from '@florin/core';
+import { heartbeatIntervalMs } from './coordinator-config.js';
+import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
+import { validateUnitDefinition } from './unit-definition.js';
+import { unitMessage } from './job-messages.js';
 import { MAX_LEASE_TASKS, resolveLeaseMs, validateLeases, validateOutcomes, validateUnitRefs, validateWorkerId } from './work-request.js';
 
 /** A long poll answers this long before the caller's deadline, so the answer arrives in time. */
@@ -32,16 +33,16 @@ async function registerUnits(ctx: CoordinatorContext, req: RegisterUnitsRequestM
  * deadline, or shutdown) for a wake-up, the next due retry or lease expiry, or
  * the poll interval, and tries again.
  */
-async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage, call: ServerUnaryCall<unknown, unknown>) {
+async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage, call: UnaryCallContext) {
   const workerId = validateWorkerId(req.workerId);
   if (req.maxTasks < 1 || req.maxTasks > MAX_LEASE_TASKS) throw invalidArgument(`max_tasks must be 1..${MAX_LEASE_TASKS}, got ${req.maxTasks}`);
   const leaseMs = resolveLeaseMs(req.leaseMs, ctx.config);
   const units = validateUnitRefs(req.units);
   if (req.waitMs > ctx.config.maxWaitMs) throw invalidArgument(`wait_ms ${req.waitMs} is above ${ctx.config.maxWaitMs} (maxWaitMs)`);
-  const until = Math.min(Date.now() + req.waitMs, callDeadline(call, ctx.config.limits.defaultDeadlineMs) - DEADLINE_MARGIN_MS);
+  const until = Math.min(Date.now() + req.waitMs, call.deadlineAt - DEADLINE_MARGIN_MS);
   const stop = new AbortController();
   const onCancel = (): void => stop.abort();
-  call.on('cancelled', onCancel);
+  call.signal.addEventListener('abort', onCancel, { once: true });
   ctx.shutdown.addEventListener('abort', onCancel, { once: true });
   try {
     for (;;) {
@@ -55,7 +56,7 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
       await ctx.ready.wait(Math.max(1, wakeAt - Date.now()), stop.signal);
     }
   } finally {
-    call.removeListener('cancelled', onCancel);
+    call.signal.removeEventListener('abort', onCancel);
     ctx.shutdown.removeEventListener('abort', onCancel);
   }
 }
@@ -77,12 +78,12 @@ async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestM
 }
 
 /** The florin.v1.WorkService implementation. */
-export function workServiceHandlers(ctx: CoordinatorContext) {
-  const onUnexpected = ctx.config.onBackgroundError;
+export function workServiceHandlers(ctx: CoordinatorContext): WorkServiceHandlers {
+  const options = { defaultDeadlineMs: ctx.config.limits.defaultDeadlineMs, onUnexpected: ctx.config.onBackgroundError };
   return {
-    RegisterUnits: unaryHandler((req: RegisterUnitsRequestMessage) => registerUnits(ctx, req), onUnexpected),
-    LeaseTasks: unaryHandler((req: LeaseTasksRequestMessage, call) => leaseTasks(ctx, req, call), onUnexpected),
-    Heartbeat: unaryHandler((req: HeartbeatRequestMessage) => heartbeat(ctx, req), onUnexpected),
-    CompleteTasks: unaryHandler((req: CompleteTasksRequestMessage) => completeTasks(ctx, req), onUnexpected),
+    RegisterUnits: unaryHandler((req: RegisterUnitsRequestMessage) => registerUnits(ctx, req), options),
+    LeaseTasks: unaryHandler((req: LeaseTasksRequestMessage, call) => leaseTasks(ctx, req, call), options),
+    Heartbeat: unaryHandler((req: HeartbeatRequestMessage) => heartbeat(ctx, req), options),
+    CompleteTasks: unaryHandler((req: CompleteTasksRequestMessage) => completeTasks(ctx, req), options),
   };
 }

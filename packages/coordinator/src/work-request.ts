@@ -1,8 +1,7 @@
-import { invalidArgument } from '@florin/core';
+import { invalidArgument, type TaskLeaseMessage, type TaskOutcomeMessage, type UnitRefMessage } from '@florin/core';
 import type { CoordinatorConfig } from './coordinator-config.js';
 import type { LeaseRef, TaskOutcome } from './model.js';
 import { validateUnitName, validateUnitVersion } from './unit-definition.js';
-import type { TaskLeaseMessage, TaskOutcomeMessage, UnitRefMessage } from './wire.js';
 
 const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.:\-/@]{0,127}$/;
 /** Most leases or outcomes one Heartbeat / CompleteTasks may carry. */

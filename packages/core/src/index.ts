@@ -47,35 +47,130 @@ export { channelOptions, createClient, waitForReady } from './channel.js';
 export { checkHealth } from './health-check.js';
 export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from './deadline.js';
 export { drained, untilAborted } from './abort.js';
+export { Backoff, type BackoffPolicy, backoffDelayMs, sleep, sleepUnlessAborted, type SleepOptions } from './backoff.js';
 export { serveStream, writeOrWait } from './server-stream.js';
 export { redactUrl } from './redact-url.js';
+export { answerField } from './answer-field.js';
 export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
 export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';
-export type { DatasetInfoMessage, SeriesBlockMessage, ReadRequestMessage, ReadChunkMessage, WriteRequestMessage, WriteResponseMessage, ListDatasetsResponseMessage, CreateDatasetRequestMessage, CreateDatasetResponseMessage, DescribeShardResponseMessage } from './wire.js';
-export type { ListSymbolsRequestMessage, ListSymbolsResponseMessage, OutgoingReadChunk, OutgoingSeriesBlock } from './wire.js';
-export { GRPC_FRAME_HEADER_BYTES, encodeReadChunk } from './read-chunk-encoder.js';
-export { decodeReadChunk } from './read-chunk-decoder.js';
-export { ReadChunkCutter, blockOverhead } from './read-chunk-cutter.js';
-export { COALESCE_METADATA_KEY, COALESCE_OFF, type HeadStatsRequestMessage, type HeadStatsMessage, type DescribeHeadResponseMessage } from './head-wire.js';
-export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';
-export { decodeWriteRequest } from './write-request.js';
 export type {
+  DatasetInfoMessage,
+  ReadRequestMessage,
+  WriteResponseMessage,
+  ListDatasetsResponseMessage,
+  CreateDatasetRequestMessage,
+  CreateDatasetResponseMessage,
+  ListSymbolsRequestMessage,
+  ListSymbolsResponseMessage,
+  DescribeShardResponseMessage,
+  HeadStatsRequestMessage,
+  HeadStatsMessage,
+  DescribeHeadResponseMessage,
   JobSpecMessage,
   JobProgressMessage,
   JobMessage,
+  SubmitJobRequestMessage,
   SubmitJobResponseMessage,
+  GetJobRequestMessage,
+  ListJobsRequestMessage,
   ListJobsResponseMessage,
+  WatchJobRequestMessage,
   JobEventMessage,
+  CancelJobRequestMessage,
   UnitOutputMessage,
   UnitDefinitionMessage,
+  UnitRefMessage,
+  RegisterUnitsRequestMessage,
   RegisterUnitsResponseMessage,
+  TaskPartMessage,
   TaskMessage,
+  LeaseTasksRequestMessage,
   LeaseTasksResponseMessage,
+  TaskLeaseMessage,
+  HeartbeatRequestMessage,
+  ExtendedLeaseMessage,
+  LostLeaseMessage,
   HeartbeatResponseMessage,
+  TaskOutcomeMessage,
+  CompleteTasksRequestMessage,
+  OutcomeAckMessage,
   CompleteTasksResponseMessage,
-} from './jobs-wire.js';
+  SeriesBlockMessage,
+  ReadChunkMessage,
+  WriteRequestMessage,
+  DatasetInfoInput,
+  ReadRequestInput,
+  WriteResponseInput,
+  ListDatasetsResponseInput,
+  CreateDatasetRequestInput,
+  CreateDatasetResponseInput,
+  ListSymbolsRequestInput,
+  ListSymbolsResponseInput,
+  DescribeShardResponseInput,
+  HeadStatsRequestInput,
+  HeadStatsInput,
+  DescribeHeadResponseInput,
+  JobSpecInput,
+  JobProgressInput,
+  JobInput,
+  SubmitJobRequestInput,
+  SubmitJobResponseInput,
+  GetJobRequestInput,
+  ListJobsRequestInput,
+  ListJobsResponseInput,
+  WatchJobRequestInput,
+  JobEventInput,
+  CancelJobRequestInput,
+  UnitOutputInput,
+  UnitDefinitionInput,
+  UnitRefInput,
+  RegisterUnitsRequestInput,
+  RegisterUnitsResponseInput,
+  TaskPartInput,
+  TaskInput,
+  LeaseTasksRequestInput,
+  LeaseTasksResponseInput,
+  TaskLeaseInput,
+  HeartbeatRequestInput,
+  ExtendedLeaseInput,
+  LostLeaseInput,
+  HeartbeatResponseInput,
+  TaskOutcomeInput,
+  CompleteTasksRequestInput,
+  OutcomeAckInput,
+  CompleteTasksResponseInput,
+  OutgoingSeriesBlock,
+  OutgoingReadChunk,
+} from './wire.js';
+export { GRPC_FRAME_HEADER_BYTES, encodeReadChunk } from './read-chunk-encoder.js';
+export { decodeReadChunk } from './read-chunk-decoder.js';
+export { ReadChunkCutter, blockOverhead } from './read-chunk-cutter.js';
+export { COALESCE_METADATA_KEY, COALESCE_OFF } from './head-metadata.js';
+export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';
+export { decodeWriteRequest } from './write-request.js';
+export {
+  type JobState,
+  type JobStateName,
+  type LeaseLossReason,
+  type LeaseLossReasonName,
+  type LeaseRef,
+  JOB_STATES,
+  TERMINAL_JOB_STATES,
+  LEASE_LOSS_REASONS,
+  isTerminalJob,
+  jobStateName,
+  jobStateFromName,
+  lossReasonName,
+  lossReasonOf,
+} from './job-model.js';
 export { type CallOptions, type UnaryMethod, grpcCallOptions, abortError, cancelOnAbort, unaryCall } from './rpc/call-options.js';
 export { ServiceChannel } from './rpc/service-channel.js';
+export { SERVICES, type ServiceName } from './rpc/services.js';
+export { unaryHandler, type UnaryCallContext, type UnaryHandlerOptions } from './rpc/unary-handler.js';
+export type { ShardServiceHandlers } from './generated/florin/v1/ShardService.js';
+export type { HeadServiceHandlers } from './generated/florin/v1/HeadService.js';
+export type { JobServiceHandlers } from './generated/florin/v1/JobService.js';
+export type { WorkServiceHandlers } from './generated/florin/v1/WorkService.js';
 export {
   DataServiceClient,
   type DataServiceClientOptions,

@@ -1,4 +1,4 @@
-import { FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
+import { SERVICES, FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
 import { ShardRouter } from '@florin/shard-client';
 import { HeadNode } from './head-node.js';
 import type { HeadOptions } from './options.js';
@@ -13,7 +13,7 @@ import {
 } from './unary-handlers.js';
 import type { Upstream } from './upstream.js';
 
-export const HEAD_SERVICE = 'florin.v1.HeadService';
+export const HEAD_SERVICE = SERVICES.head;
 
 export interface HeadServerOptions extends HeadOptions {
   /** The shards to read from and write to. The caller owns it (close() leaves it open). */

@@ -1,4 +1,4 @@
-import { FlorinError } from '@florin/core';
+import { Backoff, FlorinError, sleep } from '@florin/core';
 import type { RetryPolicy } from './options.js';
 import { upstreamError } from './upstream.js';
 
@@ -22,7 +22,8 @@ export interface RetryContext {
  * upstreamError.
  */
 export async function withRetry<T>(attempt: (deadlineMs: number) => Promise<T>, ctx: RetryContext): Promise<T> {
-  const random = ctx.random ?? Math.random;
+  const { initialBackoffMs, maxBackoffMs, multiplier } = ctx.policy;
+  const backoff = new Backoff({ initialMs: initialBackoffMs, maxMs: maxBackoffMs, multiplier, jitter: true }, ctx.random);
   for (let n = 1; ; n++) {
     throwIfAborted(ctx.signal);
     const deadline = ctx.deadlineMs();
@@ -33,8 +34,7 @@ export async function withRetry<T>(attempt: (deadlineMs: number) => Promise<T>, 
       const err = upstreamError(raw);
       const retryable = err.code === 'UNAVAILABLE' || (err.code === 'DEADLINE_EXCEEDED' && ctx.deadlineMs() > deadline);
       if (!retryable || n >= ctx.policy.maxAttempts) throw err;
-      const base = Math.min(ctx.policy.maxBackoffMs, ctx.policy.initialBackoffMs * ctx.policy.multiplier ** (n - 1));
-      const delay = base / 2 + random() * (base / 2);
+      const delay = backoff.next();
       if (Date.now() + delay >= ctx.deadlineMs()) throw err;
       ctx.onRetry?.(err, n);
       await sleep(delay, ctx.signal);
@@ -46,24 +46,4 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) {
     throw signal.reason instanceof FlorinError ? signal.reason : new FlorinError('CANCELLED', 'upstream call aborted');
   }
-}
-
-/** Waits `ms` (an unref'd timer), or rejects with the signal's reason as soon as it fires. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    timer.unref();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

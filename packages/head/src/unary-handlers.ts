@@ -1,8 +1,8 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import {
-  callDeadline,
   invalidArgument,
-  toServiceError,
+  unaryHandler,
+  type UnaryCallContext,
   type DescribeHeadResponseMessage,
   type CreateDatasetRequestMessage,
   type CreateDatasetResponseMessage,
@@ -17,36 +17,27 @@ import {
 import type { HeadNode } from './head-node.js';
 import type { HeadStatsSnapshot } from './head-stats.js';
 
-
-type Serve<Req, Res> = (request: Req, deadlineAt: number) => Promise<Res>;
-
-/** Wraps an async unary implementation: its result, or its error as a gRPC status, goes to the callback. */
-function unary<Req, Res>(node: HeadNode, serve: Serve<Req, Res>): handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    const deadlineAt = callDeadline(call, node.config.limits.defaultDeadlineMs);
-    serve(call.request, deadlineAt).then(
-      (response) => callback(null, response),
-      (err: unknown) => callback(toServiceError(err)),
-    );
-  };
+/** core's unary adapter with the head's default deadline. */
+function unary<Req, Res>(node: HeadNode, serve: (request: Req, context: UnaryCallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
+  return unaryHandler(serve, { defaultDeadlineMs: node.config.limits.defaultDeadlineMs });
 }
 
 /** HeadService.Write: validated at the head, written through to the owning shards, cached chunks dropped. */
 export function writeHandler(node: HeadNode): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
-  return unary(node, async (request, deadlineAt) => ({ rowsWritten: await node.write(request, { deadlineAt }) }));
+  return unary(node, async (request, { deadlineAt }) => ({ rowsWritten: await node.write(request, { deadlineAt }) }));
 }
 
 export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {
-  return unary(node, async (_request, deadlineAt) => ({ datasets: (await node.listDatasets({ deadlineAt })).map(toMessage) }));
+  return unary(node, async (_request, { deadlineAt }) => ({ datasets: (await node.listDatasets({ deadlineAt })).map(toMessage) }));
 }
 
 /** HeadService.ListSymbols: every shard's symbols of the dataset, merged, sorted and unique. */
 export function listSymbolsHandler(node: HeadNode): handleUnaryCall<ListSymbolsRequestMessage, ListSymbolsResponseMessage> {
-  return unary(node, async (request, deadlineAt) => ({ symbols: await node.listSymbols(request.dataset, { deadlineAt }) }));
+  return unary(node, async (request, { deadlineAt }) => ({ symbols: await node.listSymbols(request.dataset, { deadlineAt }) }));
 }
 
 export function createDatasetHandler(node: HeadNode): handleUnaryCall<CreateDatasetRequestMessage, CreateDatasetResponseMessage> {
-  return unary(node, async (request, deadlineAt) => {
+  return unary(node, async (request, { deadlineAt }) => {
     if (!request.dataset) throw invalidArgument('dataset is required: pass a DatasetInfo with name, fields and frequency');
     const out = await node.createDataset(request.dataset, { deadlineAt });
     return { dataset: toMessage(out.dataset), created: out.created };

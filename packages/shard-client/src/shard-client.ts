@@ -6,8 +6,9 @@ import {
   type DescribeShardResponseMessage,
   type UnaryMethod,
 } from '@florin/core';
+import { SERVICES } from '@florin/core';
 
-export const SHARD_SERVICE = 'florin.v1.ShardService';
+export const SHARD_SERVICE = SERVICES.shard;
 
 export interface ShardDescription {
   shardId: number;

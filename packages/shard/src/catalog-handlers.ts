@@ -3,7 +3,7 @@ import {
   FlorinError,
   invalidArgument,
   notFound,
-  toServiceError,
+  unaryHandler,
   validateDatasetInfo,
   type CreateDatasetRequestMessage,
   type CreateDatasetResponseMessage,
@@ -15,18 +15,8 @@ import {
 } from '@florin/core';
 import type { ShardContext } from './context.js';
 
-/** Wraps an async unary implementation: its result or its error (as a gRPC status) goes to the callback. */
-export function unary<Req, Res>(serve: (request: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    serve(call.request).then(
-      (response) => callback(null, response),
-      (err: unknown) => callback(toServiceError(err)),
-    );
-  };
-}
-
 export function listDatasetsHandler(ctx: ShardContext): handleUnaryCall<object, ListDatasetsResponseMessage> {
-  return unary(async () => ({ datasets: (await ctx.catalog.list()).map(toMessage) }));
+  return unary(ctx, async () => ({ datasets: (await ctx.catalog.list()).map(toMessage) }));
 }
 
 /**
@@ -37,7 +27,7 @@ export function listDatasetsHandler(ctx: ShardContext): handleUnaryCall<object, 
 export function createDatasetHandler(
   ctx: ShardContext,
 ): handleUnaryCall<CreateDatasetRequestMessage, CreateDatasetResponseMessage> {
-  return unary(async (request) => {
+  return unary(ctx, async (request) => {
     if (!request.dataset) throw invalidArgument('dataset is required: pass a DatasetInfo with name, fields and frequency');
     const info = validateDatasetInfo(request.dataset);
     const existing = await ctx.catalog.get(info.name);
@@ -62,7 +52,7 @@ export function createDatasetHandler(
  * unknown one (as Read answers).
  */
 export function listSymbolsHandler(ctx: ShardContext): handleUnaryCall<ListSymbolsRequestMessage, ListSymbolsResponseMessage> {
-  return unary(async (request) => {
+  return unary(ctx, async (request) => {
     if (!request.dataset) throw invalidArgument('dataset is required: name the dataset whose symbols to list');
     const info = await ctx.catalog.get(request.dataset);
     if (!info) throw notFound(`unknown dataset ${JSON.stringify(request.dataset)}`);
@@ -73,11 +63,16 @@ export function listSymbolsHandler(ctx: ShardContext): handleUnaryCall<ListSymbo
 }
 
 export function describeShardHandler(ctx: ShardContext): handleUnaryCall<object, DescribeShardResponseMessage> {
-  return unary(async () => ({
+  return unary(ctx, async () => ({
     shardId: ctx.ownership.shardId,
     shardCount: ctx.ownership.shardCount,
     store: ctx.store.kind,
   }));
+}
+
+/** core's unary adapter with the shard's default deadline. */
+function unary<Req, Res>(ctx: ShardContext, serve: (request: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
+  return unaryHandler(serve, { defaultDeadlineMs: ctx.limits.defaultDeadlineMs });
 }
 
 function sameDefinition(a: DatasetInfo, b: DatasetInfo): boolean {

@@ -1,4 +1,4 @@
-import { FlorinServer, hostPort, serviceDefinition, type Limits, type ServerState } from '@florin/core';
+import { SERVICES, FlorinServer, hostPort, serviceDefinition, type Limits, type ServerState } from '@florin/core';
 import { CatalogCache } from './catalog-cache.js';
 import { createDatasetHandler, describeShardHandler, listDatasetsHandler, listSymbolsHandler } from './catalog-handlers.js';
 import type { ShardContext } from './context.js';
@@ -9,7 +9,7 @@ import { ShardStatsRecorder, type ShardStats } from './shard-stats.js';
 import { WriteLane } from './write-lane.js';
 import { writeHandler } from './write-handler.js';
 
-export const SHARD_SERVICE = 'florin.v1.ShardService';
+export const SHARD_SERVICE = SERVICES.shard;
 
 /**
  * A shard: serves florin.v1.ShardService (plus health and reflection) for the

@@ -2,10 +2,9 @@ import type { handleUnaryCall } from '@grpc/grpc-js';
 import {
   FlorinError,
   decodeWriteRequest,
-  callDeadline,
   invalidArgument,
   notFound,
-  toServiceError,
+  unaryHandler,
   type WriteRequestMessage,
   type WriteResponseMessage,
 } from '@florin/core';
@@ -17,13 +16,10 @@ import type { ShardContext } from './context.js';
  * one store transaction, one write at a time.
  */
 export function writeHandler(ctx: ShardContext): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
-  return (call, callback) => {
-    const deadline = callDeadline(call, ctx.limits.defaultDeadlineMs);
-    serveWrite(ctx, call.request, deadline).then(
-      (rowsWritten) => callback(null, { rowsWritten }),
-      (err: unknown) => callback(toServiceError(err)),
-    );
-  };
+  return unaryHandler(
+    async (request, { deadlineAt }) => ({ rowsWritten: await serveWrite(ctx, request, deadlineAt) }),
+    { defaultDeadlineMs: ctx.limits.defaultDeadlineMs },
+  );
 }
 
 async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadline: number): Promise<number> {

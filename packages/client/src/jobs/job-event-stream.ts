@@ -1,10 +1,10 @@
 import type { CallOptions as GrpcCallOptions, ClientReadableStream } from '@grpc/grpc-js';
-import { FlorinError, fromServiceError } from '@florin/core';
+import { Backoff, FlorinError, fromServiceError, sleepUnlessAborted } from '@florin/core';
 import { abortError, cancelOnAbort } from '@florin/core';
 import { jobFromMessage, type JobEvent } from './job-types.js';
-import type { JobEventMessage } from '@florin/core';
+import type { JobEventMessage, WatchJobRequestInput } from '@florin/core';
 
-export type WatchMethod = (request: { jobId: string }, options?: GrpcCallOptions) => ClientReadableStream<JobEventMessage>;
+export type WatchMethod = (request: WatchJobRequestInput, options?: GrpcCallOptions) => ClientReadableStream<JobEventMessage>;
 
 export interface WatchOptions {
   signal?: AbortSignal;
@@ -15,16 +15,7 @@ export interface WatchOptions {
   reconnectForMs?: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+const RECONNECT_BACKOFF = { initialMs: 100, maxMs: 2_000 };
 
 /** One Watch call as an async iterator of events; errors become FlorinErrors. */
 async function* watchOnce(method: WatchMethod, jobId: string, signal: AbortSignal | undefined): AsyncGenerator<JobEvent> {
@@ -56,13 +47,13 @@ export async function* watchJobEvents(method: WatchMethod, jobId: string, option
   const { signal } = options;
   const budgetMs = options.reconnectForMs ?? 60_000;
   let unavailableSince: number | undefined;
-  let backoffMs = 100;
+  const backoff = new Backoff(RECONNECT_BACKOFF);
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
     try {
       for await (const event of watchOnce(method, jobId, signal)) {
         unavailableSince = undefined;
-        backoffMs = 100;
+        backoff.reset();
         yield event;
         if (event.terminal) return;
       }
@@ -71,8 +62,8 @@ export async function* watchJobEvents(method: WatchMethod, jobId: string, option
       if (!(err instanceof FlorinError) || err.code !== 'UNAVAILABLE' || budgetMs === 0) throw err;
       unavailableSince ??= Date.now();
       if (Date.now() - unavailableSince > budgetMs) throw err;
-      await sleep(backoffMs, signal);
-      backoffMs = Math.min(2_000, backoffMs * 2);
+      // A ref'd timer: the caller awaits this watch, and nothing else may keep the process alive meanwhile.
+      await sleepUnlessAborted(backoff.next(), signal, { ref: true });
     }
   }
 }

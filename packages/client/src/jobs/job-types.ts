@@ -1,8 +1,6 @@
-import type { JobMessage, JobProgressMessage } from '@florin/core';
+import { answerField, FlorinError, isTerminalJob, jobStateFromName, type JobEventMessage, type JobMessage, type JobProgressMessage, type JobSpecMessage, type JobState } from '@florin/core';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
+export { type JobState, TERMINAL_JOB_STATES } from '@florin/core';
 
 /** What a researcher submits. */
 export interface JobSubmission {
@@ -35,54 +33,44 @@ export interface JobSubmission {
 /** Task counts of a job (the wire's JobProgress). */
 export type JobProgress = JobProgressMessage;
 
-/** A job as the coordinator reports it. */
-export interface Job {
-  jobId: string;
-  unit: string;
+/**
+ * A job as the coordinator reports it: the wire's Job and its JobSpec
+ * flattened, with the JSON fields parsed and the state a JobState.
+ */
+export interface Job
+  extends Pick<JobSpecMessage, 'unit' | 'dataset' | 'startMs' | 'endMs' | 'taskSize' | 'idempotencyKey' | 'maxAttempts'>,
+    Pick<JobMessage, 'jobId' | 'symbolCount' | 'hasFinal' | 'resultJson' | 'createdMs' | 'updatedMs'> {
   /** The pinned version. */
   unitVersion: string;
-  dataset: string;
   /** Empty in list() answers (symbolCount is always set). */
   symbols: string[];
-  symbolCount: number;
-  startMs: number;
-  endMs: number;
-  taskSize: number;
   /** Params with the unit's defaults filled in. */
   params: Record<string, unknown>;
   /** The dataset the job's results are in: the one submitted, else the unit's output dataset (resolved at submit). */
   outputDataset: string;
-  idempotencyKey: string;
-  maxAttempts: number;
   state: JobState;
   progress: JobProgress;
-  hasFinal: boolean;
   /** The final step's result (parsed JSON), once a job with a final step succeeded. */
   result: unknown;
-  resultJson: string;
   /** The failing unit's message and stack, when state is 'failed'. */
   error?: string;
   errorStack?: string;
   failedTaskIndex?: number;
-  createdMs: number;
-  updatedMs: number;
   finishedMs?: number;
 }
 
-export interface JobEvent {
+/** A progress event of a job (the wire's JobEvent, with the job as a Job). */
+export interface JobEvent extends Omit<JobEventMessage, 'job'> {
   job: Job;
-  /** The snapshot sent first. */
-  initial: boolean;
-  /** The last event: the job is succeeded, failed or cancelled. */
-  terminal: boolean;
 }
 
-export function isTerminal(state: JobState): boolean {
-  return TERMINAL_JOB_STATES.includes(state);
-}
+/** Whether a job in this state is done (succeeded, failed or cancelled). */
+export const isTerminal: (state: JobState) => boolean = isTerminalJob;
 
-export function jobStateOf(name: string): JobState {
-  return name.replace(/^JOB_STATE_/, '').toLowerCase() as JobState;
+function jobStateOf(name: unknown): JobState {
+  const state = jobStateFromName(name);
+  if (!state) throw new FlorinError('INTERNAL', `the coordinator answered a job in state ${String(name)}, which this client does not know`);
+  return state;
 }
 
 function parseJson(text: string): unknown {
@@ -94,24 +82,26 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function jobFromMessage(m: JobMessage): Job {
+export function jobFromMessage(m: JobMessage | null): Job {
+  m = answerField(m, 'job');
+  const spec = answerField(m.spec, 'Job.spec');
   const state = jobStateOf(m.state);
   const job: Job = {
     jobId: m.jobId,
-    unit: m.spec.unit,
-    unitVersion: m.spec.unitVersion,
-    dataset: m.spec.dataset,
-    symbols: m.spec.symbols,
+    unit: spec.unit,
+    unitVersion: spec.unitVersion,
+    dataset: spec.dataset,
+    symbols: spec.symbols,
     symbolCount: m.symbolCount,
-    startMs: m.spec.startMs,
-    endMs: m.spec.endMs,
-    taskSize: m.spec.taskSize,
-    params: (parseJson(m.spec.paramsJson) as Record<string, unknown> | undefined) ?? {},
-    outputDataset: m.spec.outputDataset,
-    idempotencyKey: m.spec.idempotencyKey,
-    maxAttempts: m.spec.maxAttempts,
+    startMs: spec.startMs,
+    endMs: spec.endMs,
+    taskSize: spec.taskSize,
+    params: (parseJson(spec.paramsJson) as Record<string, unknown> | undefined) ?? {},
+    outputDataset: spec.outputDataset,
+    idempotencyKey: spec.idempotencyKey,
+    maxAttempts: spec.maxAttempts,
     state,
-    progress: { ...m.progress },
+    progress: { ...answerField(m.progress, 'Job.progress') },
     hasFinal: m.hasFinal,
     result: parseJson(m.resultJson),
     resultJson: m.resultJson,

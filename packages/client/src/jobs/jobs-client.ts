@@ -1,14 +1,23 @@
 import type { Client } from '@grpc/grpc-js';
-import { failedPrecondition, invalidArgument, type Limits } from '@florin/core';
+import { SERVICES, failedPrecondition, invalidArgument, jobStateName, type Limits } from '@florin/core';
 import type { CallOptions } from '@florin/core';
 import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event-stream.js';
 import { JobHandle, type JobOperations } from './job-handle.js';
 import { JobResultsReader, type JobData } from './job-results.js';
 import { jobFromMessage, type Job, type JobEvent, type JobState, type JobSubmission } from './job-types.js';
-import type { JobMessage, JobSpecMessage, ListJobsResponseMessage, SubmitJobResponseMessage } from '@florin/core';
+import type {
+  CancelJobRequestInput,
+  GetJobRequestInput,
+  JobMessage,
+  JobSpecInput,
+  ListJobsRequestInput,
+  ListJobsResponseMessage,
+  SubmitJobRequestInput,
+  SubmitJobResponseMessage,
+} from '@florin/core';
 import { ServiceChannel, type UnaryMethod } from '@florin/core';
 
-export const JOB_SERVICE = 'florin.v1.JobService';
+export const JOB_SERVICE = SERVICES.job;
 
 export interface JobsClientOptions {
   /** Channel limits and the default deadline (defaultDeadlineMs). Defaults: DEFAULT_LIMITS. */
@@ -35,10 +44,10 @@ export interface ListJobsOptions extends CallOptions {
 }
 
 interface JobServiceStub extends Client {
-  Submit: UnaryMethod<{ spec: JobSpecMessage }, SubmitJobResponseMessage>;
-  Get: UnaryMethod<{ jobId: string }, JobMessage>;
-  List: UnaryMethod<{ states: string[]; unit: string; limit: number }, ListJobsResponseMessage>;
-  Cancel: UnaryMethod<{ jobId: string }, JobMessage>;
+  Submit: UnaryMethod<SubmitJobRequestInput, SubmitJobResponseMessage>;
+  Get: UnaryMethod<GetJobRequestInput, JobMessage>;
+  List: UnaryMethod<ListJobsRequestInput, ListJobsResponseMessage>;
+  Cancel: UnaryMethod<CancelJobRequestInput, JobMessage>;
   Watch: WatchMethod;
 }
 
@@ -66,7 +75,7 @@ export class JobsClient implements JobOperations {
   /** Submits a job; the answer means it and all its tasks are durable. */
   async submit(submission: JobSubmission, options?: CallOptions): Promise<JobHandle> {
     const symbols = await this.universe(submission, options);
-    const spec: JobSpecMessage = {
+    const spec: Required<JobSpecInput> = {
       unit: submission.unit,
       unitVersion: submission.unitVersion ?? '',
       dataset: submission.dataset,
@@ -97,8 +106,8 @@ export class JobsClient implements JobOperations {
   }
 
   async list(options: ListJobsOptions = {}): Promise<Job[]> {
-    const request = {
-      states: (options.states ?? []).map((s) => `JOB_STATE_${s.toUpperCase()}`),
+    const request: ListJobsRequestInput = {
+      states: (options.states ?? []).map(jobStateName),
       unit: options.unit ?? '',
       limit: options.limit ?? 0,
     };

@@ -1,4 +1,5 @@
 import { Metadata, type CallOptions as GrpcCallOptions, type Client, type ClientReadableStream } from '@grpc/grpc-js';
+import { answerField } from '../answer-field.js';
 import { FlorinError, invalidArgument } from '../errors.js';
 import { encodeBlock, rowBytes } from '../codec.js';
 import { selectFields, type SeriesFrame } from '../frame.js';
@@ -130,7 +131,7 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
   async createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
     const dataset = { name: info.name, fields: [...info.fields], frequency: info.frequency };
     const response = await this.unary(this.stub.CreateDataset, { dataset }, options);
-    return { dataset: fromMessage(response.dataset), created: response.created };
+    return { dataset: fromMessage(answerField(response.dataset, 'CreateDatasetResponse.dataset')), created: response.created };
   }
 
   /** Closes the channel. Idempotent; calls after close reject with FAILED_PRECONDITION. */

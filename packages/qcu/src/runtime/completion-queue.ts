@@ -1,10 +1,9 @@
-import { FlorinError } from '@florin/core';
+import { Backoff, FlorinError, sleepUnlessAborted } from '@florin/core';
 import type { OutcomeAck, TaskOutcome, WorkPort } from './work-port.js';
 
 /** Most outcomes in one CompleteTasks call (the coordinator accepts 10,000). */
 const MAX_BATCH = 1000;
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 5_000;
+const RETRY_BACKOFF = { initialMs: 100, maxMs: 5_000 };
 
 interface Pending {
   outcome: TaskOutcome;
@@ -56,7 +55,7 @@ export class CompletionQueue {
 
   private async drainQueue(): Promise<void> {
     await new Promise<void>((r) => setImmediate(r)); // let outcomes finishing in this turn join the batch
-    let backoff = RETRY_FIRST_MS;
+    const retries = new Backoff(RETRY_BACKOFF);
     for (;;) {
       if (this.queue.length === 0 || this.stopped) {
         this.sending = undefined;
@@ -72,7 +71,7 @@ export class CompletionQueue {
         this.onRoundTrip(performance.now() - sentAt);
         this.queue.splice(0, batch.length);
         batch.forEach((p, i) => p.resolve(acks[i]));
-        backoff = RETRY_FIRST_MS;
+        retries.reset();
       } catch (err) {
         if (this.stopped) continue;
         if (!isTransient(err)) {
@@ -81,17 +80,12 @@ export class CompletionQueue {
           this.onError(err, `CompleteTasks (${batch.length} outcomes dropped)`);
           continue;
         }
+        const backoff = retries.next();
         this.onError(err, `CompleteTasks (retrying in ${backoff} ms)`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, backoff);
-          timer.unref();
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        const wake = new AbortController();
+        this.wake = () => wake.abort();
+        await sleepUnlessAborted(backoff, wake.signal);
         this.wake = undefined;
-        backoff = Math.min(RETRY_MAX_MS, backoff * 2);
       }
     }
   }

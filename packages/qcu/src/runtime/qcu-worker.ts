@@ -1,4 +1,4 @@
-import { FlorinError, failedPrecondition } from '@florin/core';
+import { Backoff, FlorinError, failedPrecondition, sleepUnlessAborted } from '@florin/core';
 import { DataClient } from '@florin/client';
 import { WorkClient } from '../work/work-client.js';
 import { KernelPool } from '../pool/kernel-pool.js';
@@ -155,22 +155,24 @@ export class QcuWorker {
       return { name: d.name, version: d.version, paramsSchema: d.params, hasFinal: d.hasFinal, description: d.description, output: d.output };
     });
     const until = Date.now() + this.config.startTimeoutMs;
-    for (let backoff = 100; ; backoff = Math.min(2_000, backoff * 2)) {
+    const retries = new Backoff({ initialMs: 100, maxMs: 2_000 });
+    for (;;) {
       try {
         await this.work.registerUnits(units, { signal: this.stopLeasing.signal });
         return;
       } catch (err) {
         if (this.stopLeasing.signal.aborted) throw failedPrecondition('QcuWorker was closed while starting');
+        const backoff = retries.next();
         if (!isTransient(err) || Date.now() + backoff > until) throw err;
         this.config.onError(err, `RegisterUnits (retrying in ${backoff} ms)`);
-        await sleep(backoff, this.stopLeasing.signal);
+        await sleepUnlessAborted(backoff, this.stopLeasing.signal);
       }
     }
   }
 
   private async leaseTasks(): Promise<void> {
     const units = this.config.units.map((u: Unit) => ({ name: u.name, version: u.version }));
-    let backoff = 100;
+    const retries = new Backoff({ initialMs: 100, maxMs: 5_000 });
     while (this.stateValue === 'running') {
       // Leases ahead of the free slots (prefetch), so the next tasks are here when a slot frees: no round trip between two tasks.
       const capacity = this.config.concurrency + this.gauge.prefetch;
@@ -192,12 +194,12 @@ export class QcuWorker {
           waitMs: this.config.pollWaitMs,
           signal: this.stopLeasing.signal,
         });
-        backoff = 100;
+        retries.reset();
       } catch (err) {
         if (this.stateValue !== 'running') return;
+        const backoff = retries.next();
         this.config.onError(err, `LeaseTasks (retrying in ${backoff} ms)`);
-        await sleep(backoff, this.stopLeasing.signal);
-        backoff = Math.min(5_000, backoff * 2);
+        await sleepUnlessAborted(backoff, this.stopLeasing.signal);
         continue;
       }
       this.counts.leased += tasks.length;
@@ -280,23 +282,9 @@ export class QcuWorker {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 async function settledOrTimeout(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
   if (promises.length === 0) return;
   const controller = new AbortController();
-  await Promise.race([Promise.allSettled(promises), sleep(Math.max(0, ms), controller.signal)]);
+  await Promise.race([Promise.allSettled(promises), sleepUnlessAborted(Math.max(0, ms), controller.signal)]);
   controller.abort();
 }

@@ -1,12 +1,16 @@
 import type { Client } from '@grpc/grpc-js';
-import { invalidArgument, type Limits } from '@florin/core';
+import { SERVICES, invalidArgument, type Limits } from '@florin/core';
 import type { CallOptions } from '@florin/core';
 import type {
+  CompleteTasksRequestInput,
+  TaskOutcomeInput,
   CompleteTasksResponseMessage,
+  HeartbeatRequestInput,
   HeartbeatResponseMessage,
+  LeaseTasksRequestInput,
   LeaseTasksResponseMessage,
+  RegisterUnitsRequestInput,
   RegisterUnitsResponseMessage,
-  UnitDefinitionMessage,
 } from '@florin/core';
 import { ServiceChannel, type UnaryMethod } from '@florin/core';
 import {
@@ -21,7 +25,7 @@ import {
   type UnitRef,
 } from './work-types.js';
 
-export const WORK_SERVICE = 'florin.v1.WorkService';
+export const WORK_SERVICE = SERVICES.work;
 
 export interface WorkClientOptions {
   /** This worker's id (1-128 characters: letters, digits, _ . : - / @), sent with every call. */
@@ -42,10 +46,10 @@ export interface LeaseOptions extends CallOptions {
 }
 
 interface WorkServiceStub extends Client {
-  RegisterUnits: UnaryMethod<{ workerId: string; units: UnitDefinitionMessage[] }, RegisterUnitsResponseMessage>;
-  LeaseTasks: UnaryMethod<{ workerId: string; maxTasks: number; leaseMs: number; units: UnitRef[]; waitMs: number }, LeaseTasksResponseMessage>;
-  Heartbeat: UnaryMethod<{ workerId: string; leases: LeaseRef[]; leaseMs: number }, HeartbeatResponseMessage>;
-  CompleteTasks: UnaryMethod<{ workerId: string; outcomes: unknown[] }, CompleteTasksResponseMessage>;
+  RegisterUnits: UnaryMethod<RegisterUnitsRequestInput, RegisterUnitsResponseMessage>;
+  LeaseTasks: UnaryMethod<LeaseTasksRequestInput, LeaseTasksResponseMessage>;
+  Heartbeat: UnaryMethod<HeartbeatRequestInput, HeartbeatResponseMessage>;
+  CompleteTasks: UnaryMethod<CompleteTasksRequestInput, CompleteTasksResponseMessage>;
 }
 
 const LEASE_DEADLINE_MARGIN_MS = 10_000;
@@ -141,7 +145,7 @@ export class WorkClient {
   }
 }
 
-function outcomeMessage(o: TaskOutcome) {
+function outcomeMessage(o: TaskOutcome): TaskOutcomeInput {
   if (o.ok) {
     const resultJson = o.result === undefined ? '' : JSON.stringify(o.result);
     if (resultJson === undefined) throw invalidArgument(`result of task ${o.taskId} is not JSON-serializable`);

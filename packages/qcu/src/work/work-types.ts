@@ -1,5 +1,15 @@
-import type { ParamsSchema } from '@florin/core';
-import type { TaskMessage } from '@florin/core';
+import {
+  answerField,
+  type ExtendedLeaseMessage,
+  type LeaseLossReason,
+  type LeaseRef,
+  type OutcomeAckMessage,
+  type ParamsSchema,
+  type TaskMessage,
+  type UnitRefMessage,
+} from '@florin/core';
+
+export { type LeaseLossReason, type LeaseRef, lossReasonOf } from '@florin/core';
 
 /** Where a unit publishes its results: one dataset keyed by (symbol, timestamp). */
 export interface UnitOutputDeclaration {
@@ -24,44 +34,25 @@ export interface UnitDeclaration {
   output: UnitOutputDeclaration;
 }
 
-export interface UnitRef {
-  name: string;
-  version: string;
-}
+export type UnitRef = UnitRefMessage;
 
-/** A leased task. Echo `taskId` and `attempt` in heartbeat() and complete(). */
-export interface LeasedTask {
-  taskId: string;
-  jobId: string;
-  index: number;
-  /** The fencing token: 1 on the first lease, +1 each time the task is leased again. */
-  attempt: number;
+/**
+ * A leased task (the wire's Task, with the JSON fields parsed). Echo `taskId`
+ * and `attempt` (the fencing token: 1 on the first lease, +1 each time the
+ * task is leased again) in heartbeat() and complete(). A final task's
+ * `symbols` is the whole universe and its `parts` hold every regular task's
+ * result; `outputDataset` is the job's (resolved by the coordinator: the one
+ * submitted, else the unit's).
+ */
+export interface LeasedTask extends Omit<TaskMessage, 'unit' | 'paramsJson' | 'parts'> {
   unit: UnitRef;
-  /** The final task: `symbols` is the whole universe and `parts` holds every regular task's result. */
-  final: boolean;
-  dataset: string;
-  symbols: string[];
-  startMs: number;
-  endMs: number;
   /** The job's params with schema defaults filled in. */
   params: Record<string, unknown>;
-  /** The job's output dataset (resolved by the coordinator: the one submitted, else the unit's). */
-  outputDataset: string;
   parts: { index: number; result: unknown }[];
-  leaseExpiresMs: number;
-  maxAttempts: number;
-}
-
-/** Why a worker must stop a task (its completion will be refused). */
-export type LeaseLossReason = 'lease_lost' | 'job_cancelled' | 'job_failed' | 'unknown_task' | 'already_completed';
-
-export interface LeaseRef {
-  taskId: string;
-  attempt: number;
 }
 
 export interface HeartbeatAnswer {
-  extended: (LeaseRef & { leaseExpiresMs: number })[];
+  extended: ExtendedLeaseMessage[];
   /** Abort these tasks (AbortSignal); each named lease is in exactly one list. */
   lost: (LeaseRef & { reason: LeaseLossReason })[];
 }
@@ -75,15 +66,10 @@ export type TaskOutcome =
   | (LeaseRef & { ok: true; result?: unknown })
   | (LeaseRef & { ok: false; error: string; stack?: string; retryable?: boolean });
 
-export interface OutcomeAck extends LeaseRef {
+export interface OutcomeAck extends Pick<OutcomeAckMessage, 'taskId' | 'attempt'> {
   /** True: the outcome is durable. False: stale or the job ended; nothing changed. */
   accepted: boolean;
   reason?: LeaseLossReason;
-}
-
-export function lossReasonOf(name: string): LeaseLossReason | undefined {
-  if (name === 'LEASE_LOSS_REASON_UNSPECIFIED' || name === '') return undefined;
-  return name.replace(/^LEASE_LOSS_REASON_/, '').toLowerCase() as LeaseLossReason;
 }
 
 function parseJson(text: string): unknown {
@@ -96,7 +82,7 @@ export function taskFromMessage(m: TaskMessage): LeasedTask {
     jobId: m.jobId,
     index: m.index,
     attempt: m.attempt,
-    unit: { name: m.unit.name, version: m.unit.version },
+    unit: { ...answerField(m.unit, 'Task.unit') },
     final: m.final,
     dataset: m.dataset,
     symbols: m.symbols,

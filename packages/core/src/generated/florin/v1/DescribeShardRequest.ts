@@ -1,0 +1,8 @@
+// Original file: proto/florin/v1/shard.proto
+
+
+export interface DescribeShardRequestInput {
+}
+
+export interface DescribeShardRequestOutput {
+}

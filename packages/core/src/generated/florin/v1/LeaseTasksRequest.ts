@@ -1,0 +1,19 @@
+// Original file: proto/florin/v1/jobs.proto
+
+import type { UnitRefInput as _florin_v1_UnitRefInput, UnitRefOutput as _florin_v1_UnitRefOutput } from '../../florin/v1/UnitRef.js';
+
+export interface LeaseTasksRequestInput {
+  'workerId'?: (string);
+  'maxTasks'?: (number);
+  'leaseMs'?: (number);
+  'units'?: (_florin_v1_UnitRefInput)[];
+  'waitMs'?: (number);
+}
+
+export interface LeaseTasksRequestOutput {
+  'workerId': (string);
+  'maxTasks': (number);
+  'leaseMs': (number);
+  'units': (_florin_v1_UnitRefOutput)[];
+  'waitMs': (number);
+}

@@ -1,0 +1,15 @@
+// Original file: proto/florin/v1/jobs.proto
+
+import type { JobStateInput as _florin_v1_JobStateInput, JobStateOutput as _florin_v1_JobStateOutput } from '../../florin/v1/JobState.js';
+
+export interface ListJobsRequestInput {
+  'states'?: (_florin_v1_JobStateInput)[];
+  'unit'?: (string);
+  'limit'?: (number);
+}
+
+export interface ListJobsRequestOutput {
+  'states': (_florin_v1_JobStateOutput)[];
+  'unit': (string);
+  'limit': (number);
+}

@@ -1,0 +1,17 @@
+// Original file: proto/florin/v1/jobs.proto
+
+import type { LeaseLossReasonInput as _florin_v1_LeaseLossReasonInput, LeaseLossReasonOutput as _florin_v1_LeaseLossReasonOutput } from '../../florin/v1/LeaseLossReason.js';
+
+export interface OutcomeAckInput {
+  'taskId'?: (string);
+  'attempt'?: (number);
+  'accepted'?: (boolean);
+  'reason'?: (_florin_v1_LeaseLossReasonInput);
+}
+
+export interface OutcomeAckOutput {
+  'taskId': (string);
+  'attempt': (number);
+  'accepted': (boolean);
+  'reason': (_florin_v1_LeaseLossReasonOutput);
+}

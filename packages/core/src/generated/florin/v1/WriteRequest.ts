@@ -1,0 +1,17 @@
+// Original file: proto/florin/v1/series.proto
+
+import type { SeriesBlockInput as _florin_v1_SeriesBlockInput, SeriesBlockOutput as _florin_v1_SeriesBlockOutput } from '../../florin/v1/SeriesBlock.js';
+
+export interface WriteRequestInput {
+  'dataset'?: (string);
+  'fields'?: (string)[];
+  'blocks'?: (_florin_v1_SeriesBlockInput)[];
+  'jobId'?: (string);
+}
+
+export interface WriteRequestOutput {
+  'dataset': (string);
+  'fields': (string)[];
+  'blocks': (_florin_v1_SeriesBlockOutput)[];
+  'jobId': (string);
+}

@@ -1,0 +1,11 @@
+// Original file: proto/florin/v1/series.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface WriteResponseInput {
+  'rowsWritten'?: (number | string | Long);
+}
+
+export interface WriteResponseOutput {
+  'rowsWritten': (number);
+}
