@@ -48,6 +48,7 @@ export { type CancellableCall, callDeadline, callSignal, throwIfAborted } from '
 export { drained, untilAborted } from './abort.js';
 export { serveStream, writeOrWait } from './server-stream.js';
 export { redactUrl } from './redact-url.js';
+export { SerialQueue } from './serial-queue.js';
 export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
 export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';
 export type { DatasetInfoMessage, SeriesBlockMessage, ReadRequestMessage, ReadChunkMessage, WriteRequestMessage, WriteResponseMessage, ListDatasetsResponseMessage, CreateDatasetRequestMessage, CreateDatasetResponseMessage, DescribeShardResponseMessage } from './wire.js';
