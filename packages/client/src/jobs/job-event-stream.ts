@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CallOptions as GrpcCallOptions, ClientReadableStream } from '@grpc/grpc-js';
 import { FlorinError, fromServiceError } from '@florin/core';
 import { abortError, cancelOnAbort } from '@florin/core';
@@ -15,16 +16,8 @@ export interface WatchOptions {
   reconnectForMs?: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** Resolves after `ms`, or as soon as `signal` aborts; never rejects. */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /** One Watch call as an async iterator of events; errors become FlorinErrors. */
 async function* watchOnce(method: WatchMethod, jobId: string, signal: AbortSignal | undefined): AsyncGenerator<JobEvent> {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { FlorinError, failedPrecondition } from '@florin/core';
 import { DataClient } from '@florin/client';
 import { WorkClient } from '../work/work-client.js';
@@ -280,18 +281,9 @@ export class QcuWorker {
   }
 }
 
+/** Resolves after `ms`, or as soon as `signal` aborts; never rejects; the timer never holds the process open. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal, ref: false }).catch(() => undefined);
 }
 
 async function settledOrTimeout(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
