@@ -57,7 +57,16 @@ export { GRPC_FRAME_HEADER_BYTES, encodeReadChunk } from './read-chunk-encoder.j
 export { decodeReadChunk } from './read-chunk-decoder.js';
 export { ReadChunkCutter, blockOverhead } from './read-chunk-cutter.js';
 export { COALESCE_METADATA_KEY, COALESCE_OFF, type HeadStatsRequestMessage, type HeadStatsMessage, type DescribeHeadResponseMessage } from './head-wire.js';
-export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';
+export {
+  type ParamSchema,
+  type ParamsSchema,
+  type ParamsJsonSchema,
+  type ParamValue,
+  parseJsonObject,
+  paramsJsonSchema,
+  readParamsJsonSchema,
+} from './params/params-schema.js';
+export { compileParams, validateParams } from './params/params-validator.js';
 export { decodeWriteRequest } from './write-request.js';
 export type {
   JobSpecMessage,

@@ -1,4 +1,4 @@
-import type { ParamsSchema } from '@florin/core';
+import type { ParamsJsonSchema } from '@florin/core';
 import type { TaskMessage } from '@florin/core';
 
 /** Where a unit publishes its results: one dataset keyed by (symbol, timestamp). */
@@ -15,8 +15,8 @@ export interface UnitOutputDeclaration {
 export interface UnitDeclaration {
   name: string;
   version: string;
-  /** Declarative params schema (see ParamsSchema in @florin/core). Default {} (no params). */
-  paramsSchema?: ParamsSchema;
+  /** The params as one JSON object schema (see paramsJsonSchema in @florin/core). Default: no params. */
+  paramsSchema?: ParamsJsonSchema;
   /** True: each job gets one extra final task after all regular tasks succeed. */
   hasFinal?: boolean;
   description?: string;
