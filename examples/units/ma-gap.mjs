@@ -7,7 +7,7 @@ export const maGap = defineUnit({
   version: '1.0.0',
   description: 'close / trailing mean of close over `window` days - 1',
   // Checked by the coordinator at submit: a bad value is INVALID_ARGUMENT before any task runs.
-  params: { window: { type: 'integer', min: 2, max: 1000, default: 50 } },
+  params: { window: { type: 'integer', minimum: 2, maximum: 1000, default: 50 } },
   output: { dataset: 'ma_gap', fields: ['gap'], frequency: '1d' },
   async run(ctx, task) {
     const { window } = ctx.params;

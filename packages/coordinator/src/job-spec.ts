@@ -76,7 +76,7 @@ export function requireUnit(unit: UnitRecord | undefined, input: JobSpecMessage)
  */
 export function resolveJobSpec(checked: CheckedSpec, unit: UnitRecord): { spec: ResolvedJobSpec; specHash: string } {
   const { input } = checked;
-  const params = validateParams(parseStoredSchema(unit.paramsSchemaJson), checked.params, `unit ${unit.name}@${unit.version}`);
+  const params = validateParams(parseStoredSchema(unit.paramsSchemaJson, `unit ${unit.name}@${unit.version}`), checked.params, `unit ${unit.name}@${unit.version}`);
   const outputDataset = input.outputDataset || unit.output.dataset;
   if (!outputDataset) {
     throw failedPrecondition(

@@ -4,8 +4,8 @@ import {
   parseJsonObject,
   validateDatasetName,
   validateFieldName,
-  validateParamsSchema,
-  type ParamsSchema,
+  readParamsJsonSchema,
+  type ParamsJsonSchema,
   type UnitDefinitionMessage,
   type UnitOutputMessage,
 } from '@florin/core';
@@ -39,7 +39,7 @@ const MAX_OUTPUT_FIELDS = 1_000;
 export function validateUnitDefinition(input: UnitDefinitionMessage): UnitDefinition {
   const name = validateUnitName(input.name);
   const version = validateUnitVersion(input.version, name);
-  const schema = validateParamsSchema(parseJsonObject(input.paramsSchemaJson, `params_schema_json of unit ${name}@${version}`), `${name}@${version}`);
+  const schema = readParamsJsonSchema(parseJsonObject(input.paramsSchemaJson, `params_schema_json of unit ${name}@${version}`), `unit ${name}@${version}`);
   if (input.description.length > MAX_DESCRIPTION) throw invalidArgument(`description of unit ${name}@${version} is longer than ${MAX_DESCRIPTION} characters`);
   const output = validateUnitOutput(input.output, `${name}@${version}`);
   return { name, version, paramsSchemaJson: canonicalJson(schema), hasFinal: input.hasFinal, description: input.description, output };
@@ -64,6 +64,19 @@ function validateUnitOutput(output: UnitOutputMessage | null | undefined, unit: 
   return { dataset: output.dataset, fields: [...output.fields], frequency: output.frequency };
 }
 
-export function parseStoredSchema(json: string): ParamsSchema {
-  return JSON.parse(json) as ParamsSchema;
+/** Stored schema JSON -> checked schema (its validator compiled once), so a submit neither re-reads nor recompiles it. */
+const storedSchemas = new Map<string, ParamsJsonSchema>();
+const MAX_STORED_SCHEMAS = 1_000;
+
+/**
+ * The params schema of a stored unit row. Rows registered before params were
+ * JSON Schema hold the older map dialect; they are migrated here, on read.
+ */
+export function parseStoredSchema(json: string, unit = 'unit'): ParamsJsonSchema {
+  let schema = storedSchemas.get(json);
+  if (schema) return schema;
+  schema = readParamsJsonSchema(parseJsonObject(json, `stored params schema of ${unit}`), unit);
+  if (storedSchemas.size >= MAX_STORED_SCHEMAS) storedSchemas.delete(storedSchemas.keys().next().value!);
+  storedSchemas.set(json, schema);
+  return schema;
 }

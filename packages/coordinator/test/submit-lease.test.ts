@@ -182,7 +182,7 @@ describe('coordinator over gRPC: submit, lease, complete', () => {
   it('validates worker calls with INVALID_ARGUMENT and clear messages', async () => {
     await expect(f.work.registerUnits([{ ...MOMENTUM, paramsSchema: { w: { type: 'float' } } as never }])).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
-      message: expect.stringContaining('type must be one of'),
+      message: expect.stringContaining('params schema of unit'),
     });
     await expect(f.work.registerUnits([{ ...RANKER, version: '' }])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('malformed version') });
     await expect(f.work.lease({ units: UNITS, maxTasks: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('max_tasks') });

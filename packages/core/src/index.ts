@@ -50,6 +50,7 @@ export { drained, untilAborted } from './abort.js';
 export { Backoff, type BackoffPolicy, backoffDelayMs, sleep, sleepUnlessAborted, type SleepOptions } from './backoff.js';
 export { serveStream, writeOrWait } from './server-stream.js';
 export { redactUrl } from './redact-url.js';
+export { SerialQueue } from './serial-queue.js';
 export { answerField } from './answer-field.js';
 export { type DatasetInfo, validateDatasetInfo } from './dataset.js';
 export { type ReadQuery, validateReadQuery, type ReadQueryInput, checkPointLimit } from './read-query.js';
@@ -146,7 +147,16 @@ export { GRPC_FRAME_HEADER_BYTES, encodeReadChunk } from './read-chunk-encoder.j
 export { decodeReadChunk } from './read-chunk-decoder.js';
 export { ReadChunkCutter, blockOverhead } from './read-chunk-cutter.js';
 export { COALESCE_METADATA_KEY, COALESCE_OFF } from './head-metadata.js';
-export { type ParamType, type ParamValue, type ParamSpec, type ParamsSchema, parseJsonObject, validateParamsSchema, validateParams } from './params-schema.js';
+export {
+  type ParamSchema,
+  type ParamsSchema,
+  type ParamsJsonSchema,
+  type ParamValue,
+  parseJsonObject,
+  paramsJsonSchema,
+  readParamsJsonSchema,
+} from './params/params-schema.js';
+export { compileParams, validateParams } from './params/params-validator.js';
 export { decodeWriteRequest } from './write-request.js';
 export {
   type JobState,

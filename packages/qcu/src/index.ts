@@ -1,6 +1,6 @@
 export { type ParamsOf, type Json } from './params.js';
 // The params schema and its validation live in @florin/core (one copy for QCU, coordinator and SDK); re-exported for unit authors.
-export { type ParamsSchema, type ParamSpec, validateParams, validateParamsSchema } from '@florin/core';
+export { type ParamsSchema, type ParamSchema, type ParamsJsonSchema, validateParams, paramsJsonSchema } from '@florin/core';
 export { type Task, type JobInfo } from './task.js';
 export { type Unit, type UnitDefinition, type UnitOutput, type UnitDescriptor, defineUnit, isUnit, unitDescriptor } from './unit.js';
 export { type UnitContext, type TaskContext, type FinalContext, type ProgressUpdate, type UnitLogEntry } from './context.js';

@@ -1,31 +1,29 @@
-import type { ParamSpec, ParamsSchema } from '@florin/core';
+import type { ParamSchema, ParamsSchema, ParamValue } from '@florin/core';
 
 /**
- * Static types for a unit's params. The schema itself and its validation are
- * @florin/core's ParamsSchema / validateParamsSchema / validateParams: the one
- * copy the QCU (declares it), the coordinator (checks job params at submit)
- * and the SDK share.
+ * Static types for a unit's params, inferred from its declaration (a map of
+ * JSON Schema property schemas, @florin/core ParamsSchema). Validation is
+ * @florin/core's (ajv): the one copy the QCU and the coordinator share.
  */
-type ValueOfType<T> = T extends 'boolean'
+type ValueOfType<P> = P extends { type: 'boolean' }
   ? boolean
-  : T extends 'string'
+  : P extends { type: 'string' }
     ? string
-    : T extends 'string[]'
-      ? string[]
-      : T extends 'number[]'
-        ? number[]
+    : P extends { type: 'array'; items: infer I }
+      ? ValueOf<I>[]
+      : P extends { type: 'array' }
+        ? Json[]
         : number;
 
-type ValueOf<P extends ParamSpec> = P extends { enum: readonly (infer E)[] } ? E : ValueOfType<P['type']>;
+type ValueOf<P> = P extends { enum: readonly (infer E)[] } ? E : P extends { const: infer C } ? C : ValueOfType<P>;
 
-type HasValue<P extends ParamSpec> = P extends { required: true } ? true : P extends { default: unknown } ? true : false;
-
-/** The resolved params of schema S: required and defaulted params are present, others may be undefined. */
-export type ParamsOf<S extends ParamsSchema> = {
-  readonly [K in keyof S as HasValue<S[K]> extends true ? K : never]: ValueOf<S[K]>;
-} & {
-  readonly [K in keyof S as HasValue<S[K]> extends true ? never : K]?: ValueOf<S[K]>;
-};
+/**
+ * The resolved params of a declaration S: every param is present (a param
+ * with a `default` is filled in, one without is required at submit).
+ */
+export type ParamsOf<S extends ParamsSchema> = string extends keyof S
+  ? Readonly<Record<string, ParamValue>> // a schema not known statically (any unit)
+  : { readonly [K in keyof S]: S[K] extends ParamSchema ? ValueOf<S[K]> : never };
 
 /** A JSON value, as params and results travel. */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };

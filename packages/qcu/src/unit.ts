@@ -1,4 +1,4 @@
-import { frequencyMs, invalidArgument, validateDatasetName, validateFieldName, validateParamsSchema, type ParamsSchema } from '@florin/core';
+import { frequencyMs, invalidArgument, paramsJsonSchema, validateDatasetName, validateFieldName, type ParamsJsonSchema, type ParamsSchema } from '@florin/core';
 import type { FinalContext, TaskContext } from './context.js';
 import type { Json, ParamsOf } from './params.js';
 import type { JobInfo, Task } from './task.js';
@@ -17,7 +17,12 @@ export interface UnitDefinition<S extends ParamsSchema> {
   /** Version string, e.g. "1.0.0" or a content hash; (name, version) is the unit's identity. */
   version: string;
   description?: string;
-  /** Declarative params schema (@florin/core ParamsSchema); the coordinator validates a job's params against it at submit. */
+  /**
+   * Params as JSON Schema property schemas, by name (@florin/core ParamsSchema), e.g.
+   * `{ window: { type: 'integer', minimum: 2, maximum: 1000, default: 50 } }`. A param with
+   * a default is filled in when left out, one without is required; the coordinator
+   * checks a job's params against them at submit (INVALID_ARGUMENT naming the param).
+   */
   params: S;
   output: UnitOutput;
   /** Computes one task and publishes its rows. The returned JSON (if any) is the task's result. */
@@ -34,7 +39,8 @@ export interface UnitDescriptor {
   name: string;
   version: string;
   description: string;
-  params: ParamsSchema;
+  /** The params as one object schema (what params_schema_json carries). */
+  params: ParamsJsonSchema;
   output: UnitOutput;
   hasFinal: boolean;
 }
@@ -61,7 +67,7 @@ export function defineUnit<const S extends ParamsSchema>(definition: UnitDefinit
     throw invalidArgument(`${where}: version ${JSON.stringify(d.version)} is malformed: use e.g. "1.0.0" (letters, digits, . + _ -)`);
   }
   if (d.description !== undefined && typeof d.description !== 'string') throw invalidArgument(`${where}: description must be a string`);
-  validateParamsSchema(d.params ?? {}, where);
+  paramsJsonSchema(d.params ?? {}, where);
   const output = d.output;
   if (typeof output !== 'object' || output === null) throw invalidArgument(`${where}: output { dataset, fields, frequency } is required`);
   wrap(where, () => {
@@ -93,7 +99,7 @@ export function unitDescriptor(unit: Unit): UnitDescriptor {
     name: unit.name,
     version: unit.version,
     description: unit.description ?? '',
-    params: unit.params,
+    params: paramsJsonSchema(unit.params, `unit ${unit.name}`),
     output: { dataset: unit.output.dataset, fields: [...unit.output.fields], frequency: unit.output.frequency },
     hasFinal: typeof unit.final === 'function',
   };

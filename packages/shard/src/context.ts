@@ -1,9 +1,8 @@
-import type { Limits } from '@florin/core';
+import type { Limits, SerialQueue } from '@florin/core';
 import type { Store } from '@florin/store';
 import type { CatalogCache } from './catalog-cache.js';
 import type { Ownership } from './ownership.js';
 import type { ShardStatsRecorder } from './shard-stats.js';
-import type { WriteLane } from './write-lane.js';
 
 /** What every ShardService handler works with. */
 export interface ShardContext {
@@ -11,6 +10,11 @@ export interface ShardContext {
   readonly catalog: CatalogCache;
   readonly ownership: Ownership;
   readonly limits: Limits;
-  readonly writes: WriteLane;
+  /**
+   * The shard is the single writer of its partition: writes reach the store one
+   * at a time, in arrival order, so two upserts of the same rows never race
+   * inside the store. A failed write does not block the ones queued behind it.
+   */
+  readonly writes: SerialQueue;
   readonly stats: ShardStatsRecorder;
 }

@@ -1,4 +1,4 @@
-import { SERVICES, FlorinServer, hostPort, serviceDefinition, type Limits, type ServerState } from '@florin/core';
+import { SERVICES, FlorinServer, hostPort, SerialQueue, serviceDefinition, type Limits, type ServerState } from '@florin/core';
 import { CatalogCache } from './catalog-cache.js';
 import { createDatasetHandler, describeShardHandler, listDatasetsHandler, listSymbolsHandler } from './catalog-handlers.js';
 import type { ShardContext } from './context.js';
@@ -6,7 +6,6 @@ import { Ownership } from './ownership.js';
 import { readHandler } from './read-handler.js';
 import { resolveShardConfig, type ShardServerConfig, type ShardServerOptions } from './shard-config.js';
 import { ShardStatsRecorder, type ShardStats } from './shard-stats.js';
-import { WriteLane } from './write-lane.js';
 import { writeHandler } from './write-handler.js';
 
 export const SHARD_SERVICE = SERVICES.shard;
@@ -31,7 +30,7 @@ export class ShardServer {
       catalog: new CatalogCache(this.config.store),
       ownership: new Ownership(this.config.shardId, this.config.shardCount),
       limits: this.config.limits,
-      writes: new WriteLane(),
+      writes: new SerialQueue(),
       stats: this.statsRecorder,
     };
     this.server = new FlorinServer({ limits: this.config.limits });

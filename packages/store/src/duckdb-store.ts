@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { failedPrecondition, unavailable, validateDatasetInfo, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { failedPrecondition, SerialQueue, unavailable, validateDatasetInfo, type DatasetInfo, type SeriesFrame } from '@florin/core';
 import { conflictError, DatasetCatalog, fromCatalogRow, sameDataset, toCatalogRow, type CatalogRow } from './catalog.js';
 import { resolveDuckDbStoreConfig, MEMORY_PATH, type DuckDbStoreConfig, type DuckDbStoreOptions } from './duckdb-options.js';
 import { readSeries } from './duckdb-read.js';
@@ -9,7 +9,6 @@ import * as sql from './duckdb-sql.js';
 import { DuckDbStager } from './duckdb-stager.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
-import { SerialQueue } from './serial-queue.js';
 import type { Store, StoreReadRequest, StoreState } from './store.js';
 import { prepareWrite } from './write-batch.js';
 

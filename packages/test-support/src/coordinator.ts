@@ -12,9 +12,14 @@ export const MOMENTUM: UnitDeclaration = {
   name: 'momentum',
   version: '1.0.0',
   paramsSchema: {
-    window: { type: 'integer', min: 1, max: 500, default: 20 },
-    mode: { type: 'string', enum: ['long', 'short'] },
-    threshold: { type: 'number', required: true },
+    type: 'object',
+    properties: {
+      window: { type: 'integer', minimum: 1, maximum: 500, default: 20 },
+      mode: { type: 'string', enum: ['long', 'short'] },
+      threshold: { type: 'number' },
+    },
+    required: ['threshold'],
+    additionalProperties: false,
   },
   description: 'per-symbol momentum',
   output: { dataset: 'momentum_signal', fields: ['momentum', 'ret'], frequency: '1d' },
@@ -23,7 +28,7 @@ export const MOMENTUM: UnitDeclaration = {
 export const RANKER: UnitDeclaration = {
   name: 'ranker',
   version: '2.0.0',
-  paramsSchema: {},
+  paramsSchema: { type: 'object', properties: {}, required: [], additionalProperties: false },
   hasFinal: true,
   description: 'ranks symbols',
   output: { dataset: 'ranks', fields: ['rank'], frequency: '1d' },

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -95,7 +96,7 @@ export class JobCluster {
   /** SIGKILLs the coordinator and starts a new one on the same port over the same SQLite file. */
   async restartCoordinator(downMs = 0): Promise<RoleProcess> {
     await this.group.kill(this.coordinator);
-    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    if (downMs > 0) await sleep(downMs);
     const port = Number(this.coordinatorAddress.split(':').pop());
     this.coordinator = await this.group.start('coordinator (restarted)', JobCluster.coordinatorArgs(this.dataDir, port));
     expect(this.coordinator.address).toBe(this.coordinatorAddress);

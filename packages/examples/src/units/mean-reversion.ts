@@ -21,7 +21,7 @@ export const meanReversionUnit = defineUnit({
   version: '1.0.0',
   description: 'z-score of close against its rolling mean and sample std over `window` days',
   params: {
-    window: { type: 'integer', min: 2, max: 5000, default: 20, description: 'rows in the rolling window, today included' },
+    window: { type: 'integer', minimum: 2, maximum: 5000, default: 20, description: 'rows in the rolling window, today included' },
     field: { type: 'string', minLength: 1, maxLength: 63, default: 'close', description: 'price field of the input dataset' },
   },
   output: { dataset: 'mean_reversion_zscore', fields: ZSCORE_FIELDS, frequency: '1d' },

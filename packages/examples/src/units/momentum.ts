@@ -31,10 +31,10 @@ export const momentumUnit = defineUnit({
   version: '1.0.0',
   description: '12-1 momentum (close[t-skip] / close[t-lookback] - 1) per symbol and day, and a monthly long/short backtest of it',
   params: {
-    lookback: { type: 'integer', min: 2, max: 5000, default: 252, description: 'rows (trading days) back to the start of the return window' },
-    skip: { type: 'integer', min: 0, max: 4999, default: 21, description: 'most recent rows left out; must be less than lookback' },
+    lookback: { type: 'integer', minimum: 2, maximum: 5000, default: 252, description: 'rows (trading days) back to the start of the return window' },
+    skip: { type: 'integer', minimum: 0, maximum: 4999, default: 21, description: 'most recent rows left out; must be less than lookback' },
     field: { type: 'string', minLength: 1, maxLength: 63, default: 'close', description: 'price field of the input dataset' },
-    quantile: { type: 'number', min: 0.01, max: 0.5, default: 0.1, description: 'fraction of the universe held long and short in the backtest' },
+    quantile: { type: 'number', minimum: 0.01, maximum: 0.5, default: 0.1, description: 'fraction of the universe held long and short in the backtest' },
   },
   output: { dataset: 'momentum_12_1', fields: MOMENTUM_FIELDS, frequency: '1d' },
   async run(ctx, task) {

@@ -24,8 +24,8 @@ export const volatilityUnit = defineUnit({
   version: '1.0.0',
   description: 'annualised sample std of daily log returns over `window` days',
   params: {
-    window: { type: 'integer', min: 2, max: 5000, default: 21, description: 'daily log returns in the window' },
-    periodsPerYear: { type: 'number', min: 1, max: 100_000, default: 252, description: 'annualisation factor (sqrt of it multiplies the std)' },
+    window: { type: 'integer', minimum: 2, maximum: 5000, default: 21, description: 'daily log returns in the window' },
+    periodsPerYear: { type: 'number', minimum: 1, maximum: 100_000, default: 252, description: 'annualisation factor (sqrt of it multiplies the std)' },
     field: { type: 'string', minLength: 1, maxLength: 63, default: 'close', description: 'price field of the input dataset' },
   },
   output: { dataset: 'rolling_volatility', fields: VOLATILITY_FIELDS, frequency: '1d' },

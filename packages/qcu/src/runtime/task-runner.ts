@@ -1,4 +1,4 @@
-import { failedPrecondition, notFound, validateParams, validateRange, type ParamValue } from '@florin/core';
+import { failedPrecondition, notFound, paramsJsonSchema, validateParams, validateRange, type ParamValue } from '@florin/core';
 import { createFinalContext, createTaskContext, type ContextDeps, type ProgressUpdate, type UnitLogEntry } from '../context.js';
 import type { DataPort } from '../data-port.js';
 import type { Json } from '../params.js';
@@ -38,7 +38,7 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, ab
   try {
     const unit = deps.units.get(`${leased.unit.name}@${leased.unit.version}`);
     if (!unit) throw notFound(`this worker does not host unit ${leased.unit.name}@${leased.unit.version}`);
-    const params = validateParams(unit.params, leased.params, `unit ${unit.name}`);
+    const params = validateParams(paramsJsonSchema(unit.params, `unit ${unit.name}`), leased.params, `unit ${unit.name}`);
     const range = validateRange({ start: leased.startMs, end: leased.endMs });
     // The coordinator resolved the job's output dataset at submit (the one submitted, else the unit's): publish there.
     if (!leased.outputDataset) {

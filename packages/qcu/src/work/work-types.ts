@@ -4,7 +4,7 @@ import {
   type LeaseLossReason,
   type LeaseRef,
   type OutcomeAckMessage,
-  type ParamsSchema,
+  type ParamsJsonSchema,
   type TaskMessage,
   type UnitRefMessage,
 } from '@florin/core';
@@ -25,8 +25,8 @@ export interface UnitOutputDeclaration {
 export interface UnitDeclaration {
   name: string;
   version: string;
-  /** Declarative params schema (see ParamsSchema in @florin/core). Default {} (no params). */
-  paramsSchema?: ParamsSchema;
+  /** The params as one JSON object schema (see paramsJsonSchema in @florin/core). Default: no params. */
+  paramsSchema?: ParamsJsonSchema;
   /** True: each job gets one extra final task after all regular tasks succeed. */
   hasFinal?: boolean;
   description?: string;
