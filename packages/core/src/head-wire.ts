@@ -32,6 +32,9 @@ export interface HeadStatsMessage {
   invalidations: number;
   upstreamFailures: number;
   upstreamRetries: number;
+  peerReads: number;
+  peerErrors: number;
+  peerFallbacks: number;
 }
 
 export interface DescribeHeadResponseMessage {

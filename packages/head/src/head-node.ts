@@ -28,6 +28,7 @@ import { assembleFromChunks, assembleFromFrames, type HeadReadResult } from './r
 import { ReadTicket } from './read-ticket.js';
 import { withRetry } from './retry.js';
 import { isUpstreamFailure, remainingMs, upstreamError, type Upstream } from './upstream.js';
+import { PeerSet } from './peer-set.js';
 
 export type HeadNodeState = 'open' | 'closed';
 
@@ -37,6 +38,8 @@ export interface HeadCallOptions {
   signal?: AbortSignal;
   /** Absolute deadline (epoch ms). Default: now + limits.defaultDeadlineMs. */
   deadlineAt?: number;
+  /** Set when another head forwarded the call (its id): served here, never forwarded again. */
+  fromPeer?: string;
 }
 
 export interface HeadReadOptions extends HeadCallOptions {
@@ -71,6 +74,7 @@ export class HeadNode {
   private readonly planner: ReadPlanner;
   private readonly coalescer: Coalescer;
   private readonly grids = new Map<string, ChunkGrid>();
+  private readonly peers: PeerSet | undefined;
   private stateValue: HeadNodeState = 'open';
 
   constructor(
@@ -90,6 +94,13 @@ export class HeadNode {
     const fetcher = new ChunkFetcher(upstream, this.index, this.cache, this.budget, this.statsValue, this.config);
     this.planner = new ReadPlanner(upstream, this.index, this.cache, fetcher, this.statsValue, this.config);
     this.coalescer = new Coalescer(this.config.lingerMs, (tickets) => this.planner.flush(tickets));
+    const membership = this.config.membership;
+    this.peers = membership ? new PeerSet(membership, this.config.limits, () => this.dropUnowned()) : undefined;
+  }
+
+  /** True when this head owns (dataset, symbol) in its current view of the membership. */
+  owns(dataset: string, symbol: string): boolean {
+    return this.peers ? this.peers.owns(seriesKey(dataset, symbol)) : true;
   }
 
   get state(): HeadNodeState {
@@ -104,25 +115,123 @@ export class HeadNode {
     return this.statsValue.snapshot(reset);
   }
 
-  /** Reads a batch of series: validated like a shard read, answered from cache and coalesced fetches. */
+  /**
+   * Reads a batch of series: validated like a shard read. Keys this head owns
+   * are answered from cache and coalesced fetches; the others are asked of
+   * their owning heads (one peer Read per owner, in parallel), merged back in
+   * request order. An owner that stays unreachable is replaced by the shards
+   * (uncached). A read another head forwarded is served here whatever the ring says.
+   */
   async read(input: ReadQueryInput, options: HeadReadOptions = {}): Promise<HeadReadResult> {
     this.assertOpen();
     this.statsValue.add('requests');
     const deadlineAt = options.deadlineAt ?? Date.now() + this.config.limits.defaultDeadlineMs;
     if (input.dataset && !this.catalog.lookup(input.dataset)) await this.catalog.resolve(input.dataset, deadlineAt);
     const query = validateReadQuery(input, (name) => this.catalog.lookup(name), this.config.limits);
-    const grid = this.gridOf(query.dataset);
-    const span = grid.spanOf(query.range);
-    const aggregate = this.config.coalesce && options.coalesce !== false && span.end - span.first <= this.config.maxChunksPerSeries;
-    const result = aggregate
-      ? await this.readAggregated(query, grid, span, options.signal, deadlineAt)
-      : await this.readDirect(query, options.signal, deadlineAt);
+    const byOwner = this.ownersOf(query);
+    let result: HeadReadResult;
+    if (byOwner.size === 1 && byOwner.has(this.config.nodeId)) {
+      result = await this.readLocal(query, options, deadlineAt);
+    } else if (options.fromPeer !== undefined) {
+      // Forwarded by a head whose view of the membership differs: served, but not cached here.
+      result = await this.readDirect(query, options.signal, deadlineAt);
+    } else {
+      result = await this.readSplit(query, byOwner, options, deadlineAt);
+    }
     checkPointLimit(result.points, this.config.limits);
     this.statsValue.add('pointsServed', result.points);
     return result;
   }
 
-  /** Validates a WriteRequest as a whole, writes it through to the owning shards, then drops the chunks it touched. */
+  private readLocal(query: ReadQuery, options: HeadReadOptions, deadlineAt: number): Promise<HeadReadResult> {
+    const grid = this.gridOf(query.dataset);
+    const span = grid.spanOf(query.range);
+    const aggregate = this.config.coalesce && options.coalesce !== false && span.end - span.first <= this.config.maxChunksPerSeries;
+    return aggregate ? this.readAggregated(query, grid, span, options.signal, deadlineAt) : this.readDirect(query, options.signal, deadlineAt);
+  }
+
+  /** The read's symbols grouped by owning head id (this head's id for its own), each group in request order. */
+  private ownersOf(query: ReadQuery): Map<string, string[]> {
+    const peers = this.peers;
+    if (!peers?.distributed) return new Map([[this.config.nodeId, [...query.symbols]]]);
+    const groups = new Map<string, string[]>();
+    for (const symbol of query.symbols) {
+      const owner = peers.ownerOfKey(seriesKey(query.dataset.name, symbol));
+      let g = groups.get(owner);
+      if (!g) groups.set(owner, (g = []));
+      g.push(symbol);
+    }
+    return groups;
+  }
+
+  /** Own part locally, every other part by one peer Read to its owner; merged in request order. */
+  private async readSplit(query: ReadQuery, byOwner: Map<string, string[]>, options: HeadReadOptions, deadlineAt: number): Promise<HeadReadResult> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(options.signal!.reason);
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const signal = controller.signal;
+    try {
+      const parts = await Promise.all(
+        [...byOwner].map(async ([owner, symbols]) => {
+          const part: ReadQuery = { ...query, symbols };
+          const local = { ...options, signal, deadlineAt };
+          return owner === this.config.nodeId ? this.readLocal(part, local, deadlineAt) : this.readFromPeer(owner, part, local, deadlineAt);
+        }).map((p) =>
+          p.catch((err: unknown) => {
+            controller.abort(err);
+            throw err;
+          }),
+        ),
+      );
+      const bySymbol = new Map<string, HeadReadResult['series'][number]>();
+      let points = 0;
+      for (const part of parts) {
+        points += part.points;
+        for (const s of part.series) bySymbol.set(s.symbol, s);
+      }
+      return { fields: query.fields, series: query.symbols.map((symbol) => bySymbol.get(symbol) ?? { symbol, pieces: [] }), points };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** A peer Read to the owning head (retried on UNAVAILABLE); the shards, uncached, when the owner stays unreachable. */
+  private async readFromPeer(owner: string, query: ReadQuery, options: HeadReadOptions, deadlineAt: number): Promise<HeadReadResult> {
+    const client = this.peers!.client(owner);
+    const signal = options.signal ?? NEVER;
+    try {
+      const frames = await withRetry(
+        async (deadline) => {
+          this.statsValue.add('peerReads');
+          try {
+            return await client.read(
+              { dataset: query.dataset.name, symbols: query.symbols, fields: query.fields, range: query.range },
+              { signal: options.signal, deadlineMs: remainingMs(deadline), coalesce: options.coalesce },
+            );
+          } catch (err) {
+            if (isUpstreamFailure(upstreamError(err)) && !signal.aborted) this.statsValue.add('peerErrors');
+            throw err;
+          }
+        },
+        { policy: this.config.retry, signal, deadlineMs: () => deadlineAt },
+      );
+      return assembleFromFrames(query, frames);
+    } catch (err) {
+      const e = upstreamError(err);
+      if (e.code !== 'UNAVAILABLE' || signal.aborted) throw e;
+      this.statsValue.add('peerFallbacks');
+      return this.readDirect(query, options.signal, deadlineAt);
+    }
+  }
+
+  /**
+   * Validates a WriteRequest as a whole, then writes each key through the head
+   * that owns it: its own keys to the owning shards (dropping the chunks they
+   * touched), the others forwarded to their owners (peer writes), so the owner's
+   * cache is invalidated before the write is acknowledged. When an owner stays
+   * unreachable its part is written to the shards from here.
+   */
   async write(request: WriteRequestMessage, options: HeadCallOptions = {}): Promise<number> {
     this.assertOpen();
     const deadlineAt = options.deadlineAt ?? Date.now() + this.config.limits.defaultDeadlineMs;
@@ -132,6 +241,32 @@ export class HeadNode {
     const frames = decodeWriteRequest(request, dataset, this.config.limits);
     if (frames.length === 0) return 0;
     this.statsValue.add('writes');
+    const peers = this.peers;
+    if (!peers?.distributed || options.fromPeer !== undefined) return this.writeLocal(dataset, request, frames, options, deadlineAt);
+    const byOwner = new Map<string, SeriesFrame[]>();
+    for (const frame of frames) {
+      const owner = peers.ownerOfKey(seriesKey(dataset.name, frame.symbol));
+      let g = byOwner.get(owner);
+      if (!g) byOwner.set(owner, (g = []));
+      g.push(frame);
+    }
+    const counts = await Promise.all(
+      [...byOwner].map(([owner, group]) =>
+        owner === this.config.nodeId
+          ? this.writeLocal(dataset, request, group, options, deadlineAt)
+          : this.writeToPeer(owner, dataset, request, group, options, deadlineAt),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private async writeLocal(
+    dataset: DatasetInfo,
+    request: WriteRequestMessage,
+    frames: readonly SeriesFrame[],
+    options: HeadCallOptions,
+    deadlineAt: number,
+  ): Promise<number> {
     try {
       return await this.upstream.write(dataset.name, request.fields, frames, {
         signal: options.signal,
@@ -143,6 +278,40 @@ export class HeadNode {
     } finally {
       // Success or not, some shards may have written: what the write touched is no longer known to be current.
       for (const frame of frames) this.invalidate(dataset, frame);
+    }
+  }
+
+  /** Forwards the blocks of `frames`' symbols to their owner (retried on UNAVAILABLE); to the shards when it stays unreachable. */
+  private async writeToPeer(
+    owner: string,
+    dataset: DatasetInfo,
+    request: WriteRequestMessage,
+    frames: readonly SeriesFrame[],
+    options: HeadCallOptions,
+    deadlineAt: number,
+  ): Promise<number> {
+    const symbols = new Set(frames.map((f) => f.symbol));
+    const part: WriteRequestMessage = { ...request, blocks: request.blocks.filter((b) => symbols.has(b.symbol)) };
+    const client = this.peers!.client(owner);
+    const signal = options.signal ?? NEVER;
+    try {
+      return await withRetry(
+        async (deadline) => {
+          this.statsValue.add('peerReads');
+          try {
+            return await client.forwardWrite(part, { signal: options.signal, deadlineMs: remainingMs(deadline) });
+          } catch (err) {
+            if (isUpstreamFailure(upstreamError(err)) && !signal.aborted) this.statsValue.add('peerErrors');
+            throw err;
+          }
+        },
+        { policy: this.config.retry, signal, deadlineMs: () => deadlineAt },
+      );
+    } catch (err) {
+      const e = upstreamError(err);
+      if (e.code !== 'UNAVAILABLE' || signal.aborted) throw e;
+      this.statsValue.add('peerFallbacks');
+      return this.writeLocal(dataset, request, frames, options, deadlineAt);
     }
   }
 
@@ -216,6 +385,23 @@ export class HeadNode {
     for (const g of this.inflightGroups()) g.abort(closing);
     this.budget.close();
     this.cache.clear();
+    this.peers?.close();
+  }
+
+  /**
+   * After a membership change: drops the cached chunks of keys this head no
+   * longer owns and detaches their fetches in flight, so a head that regains a
+   * key later never serves what it cached before it lost it.
+   */
+  private dropUnowned(): void {
+    const peers = this.peers;
+    if (!peers) return;
+    const all: ChunkSpan = { first: -Infinity, end: Infinity };
+    for (const [key] of [...this.index.entries()]) {
+      if (peers.owns(key)) continue;
+      for (const c of this.index.loadedIn(key, all)) this.cache.delete(key, c);
+      this.index.detachInflight(key, all);
+    }
   }
 
   private async readAggregated(

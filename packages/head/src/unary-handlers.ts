@@ -1,4 +1,4 @@
-import type { handleUnaryCall } from '@grpc/grpc-js';
+import type { Metadata, handleUnaryCall } from '@grpc/grpc-js';
 import {
   callDeadline,
   invalidArgument,
@@ -16,15 +16,16 @@ import {
 } from '@florin/core';
 import type { HeadNode } from './head-node.js';
 import type { HeadStatsSnapshot } from './head-stats.js';
+import { peerOf } from './peer-client.js';
 
 
-type Serve<Req, Res> = (request: Req, deadlineAt: number) => Promise<Res>;
+type Serve<Req, Res> = (request: Req, deadlineAt: number, metadata: Metadata) => Promise<Res>;
 
 /** Wraps an async unary implementation: its result, or its error as a gRPC status, goes to the callback. */
 function unary<Req, Res>(node: HeadNode, serve: Serve<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const deadlineAt = callDeadline(call, node.config.limits.defaultDeadlineMs);
-    serve(call.request, deadlineAt).then(
+    serve(call.request, deadlineAt, call.metadata).then(
       (response) => callback(null, response),
       (err: unknown) => callback(toServiceError(err)),
     );
@@ -33,7 +34,7 @@ function unary<Req, Res>(node: HeadNode, serve: Serve<Req, Res>): handleUnaryCal
 
 /** HeadService.Write: validated at the head, written through to the owning shards, cached chunks dropped. */
 export function writeHandler(node: HeadNode): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
-  return unary(node, async (request, deadlineAt) => ({ rowsWritten: await node.write(request, { deadlineAt }) }));
+  return unary(node, async (request, deadlineAt, metadata) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: peerOf(metadata) }) }));
 }
 
 export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {
