@@ -96,22 +96,23 @@ export function chunkPrefix(chunk: ChunkData, end: number): ChunkData {
 /**
  * A whole chunk from a cached settled part (rows before `validTo`) and a
  * delta read (every field, rows from some time at or before `validTo`): the
- * cached rows, then the delta's rows from `validTo` on, in one contiguous chunk.
+ * cached rows, then the delta's rows in [validTo, chunkEnd), in one contiguous chunk.
  */
-export function mergeDelta(base: ChunkData, validTo: number, delta: SeriesFrame | undefined): ChunkData {
+export function mergeDelta(base: ChunkData, validTo: number, chunkEnd: number, delta: SeriesFrame | undefined): ChunkData {
   const from = delta ? lowerBound(delta.timestamps, validTo) : 0;
-  const extra = delta ? delta.timestamps.length - from : 0;
-  if (extra === 0) return base;
+  const to = delta ? lowerBound(delta.timestamps, chunkEnd) : 0;
+  const extra = to - from;
+  if (extra <= 0) return base;
   const rows = base.rows + extra;
   const width = base.columns.length + 1;
   const store = new Float64Array(rows * width);
   store.set(base.timestamps, 0);
-  store.set(delta!.timestamps.subarray(from), base.rows);
+  store.set(delta!.timestamps.subarray(from, to), base.rows);
   const columns: Float64Array[] = [];
   for (let c = 0; c < base.columns.length; c++) {
     const at = rows * (c + 1);
     store.set(base.columns[c]!, at);
-    store.set(delta!.columns[c]!.subarray(from), at + base.rows);
+    store.set(delta!.columns[c]!.subarray(from, to), at + base.rows);
     columns.push(store.subarray(at, at + rows));
   }
   return { rows, timestamps: store.subarray(0, rows), columns, bytes: store.byteLength + ENTRY_OVERHEAD_BYTES };

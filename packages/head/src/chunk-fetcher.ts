@@ -96,9 +96,14 @@ export class ChunkFetcher {
     const result = new Map<string, ChunkData[]>();
     for (const symbol of group.symbols) {
       const base = group.delta?.bases.get(symbol);
+      const frame = bySymbol.get(symbol);
+      const { grid, span } = group;
       const chunks = base
-        ? [mergeDelta(base.data, base.validTo, bySymbol.get(symbol))]
-        : splitIntoChunks(bySymbol.get(symbol), group.grid, group.span, fieldCount);
+        ? [
+            mergeDelta(base.data, base.validTo, grid.startOf(span.first + 1), frame),
+            ...(span.end - span.first > 1 ? splitIntoChunks(frame, grid, { first: span.first + 1, end: span.end }, fieldCount) : []),
+          ]
+        : splitIntoChunks(frame, grid, span, fieldCount);
       result.set(symbol, chunks);
       const key = seriesKey(group.dataset.name, symbol);
       for (let i = 0; i < chunks.length; i++) {

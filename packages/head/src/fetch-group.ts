@@ -9,9 +9,10 @@ export type FetchResult = ReadonlyMap<string, readonly ChunkData[]>;
 export type FetchGroupState = 'pending' | 'fulfilled' | 'rejected';
 
 /**
- * A delta fetch: one chunk (the one at the live edge) whose settled part each
- * symbol has cached (`bases`); only [from, chunk end) is read upstream, `from`
- * being the earliest settled end among them.
+ * A delta fetch: the group's first chunk (the one at the live edge) has its
+ * settled part cached for each symbol (`bases`), so only [from, span end) is
+ * read upstream, `from` being the earliest settled end among them; any later
+ * chunks of the span (the future) are read whole in the same call.
  */
 export interface DeltaFetch {
   readonly from: number;

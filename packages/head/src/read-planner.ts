@@ -115,6 +115,8 @@ export class ReadPlanner {
    */
   private createGroups(needs: ReadonlyMap<string, Need>): FetchGroup[] {
     const limits = this.config.limits;
+    // First: they take the missing chunks that follow a cached settled part into their own read.
+    const deltaGroups = this.createDeltaGroups(needs);
     const batches = new Map<string, { need: Need; shard: number; span: ChunkSpan; symbols: string[] }>();
     for (const need of needs.values()) {
       const pointsPerChunk = chunkPoints(need);
@@ -129,7 +131,7 @@ export class ReadPlanner {
         }
       }
     }
-    const groups: FetchGroup[] = this.createDeltaGroups(needs);
+    const groups: FetchGroup[] = deltaGroups;
     for (const { need, shard, span, symbols } of batches.values()) {
       const perSymbol = chunkPoints(need) * (span.end - span.first);
       const maxSymbols = Math.max(1, Math.min(limits.maxSymbolsPerRequest, Math.floor(limits.maxPointsPerRequest / perSymbol)));
@@ -148,34 +150,43 @@ export class ReadPlanner {
   }
 
   /**
-   * Delta fetches: chunks whose settled part is cached, batched per (shard,
-   * chunk) into one read of [earliest settled end, chunk end) of many symbols.
+   * Delta fetches: a chunk whose settled part is cached is read from its
+   * settled end on, together with the missing chunks right after it (the
+   * future part of a read "up to now"), in one read; batched per (shard,
+   * span) into reads of many symbols. Takes those chunks out of `needs`.
    */
   private createDeltaGroups(needs: ReadonlyMap<string, Need>): FetchGroup[] {
     const limits = this.config.limits;
-    const batches = new Map<string, { need: Need; shard: number; chunk: number; bases: Map<string, CachedChunk> }>();
+    const batches = new Map<string, { need: Need; shard: number; span: ChunkSpan; bases: Map<string, CachedChunk> }>();
     for (const need of needs.values()) {
       if (need.bases.size === 0) continue;
       const shard = this.upstream.shardOf(need.dataset.name, need.symbol);
+      const maxChunks = Math.max(1, Math.floor(limits.maxPointsPerRequest / chunkPoints(need)));
       for (const [chunk, base] of need.bases) {
-        const id = `${need.dataset.name}\u0000${shard}\u0000${chunk}`;
+        let end = chunk + 1;
+        while (end - chunk < maxChunks && need.chunks.delete(end)) end++;
+        const span = { first: chunk, end };
+        const id = `${need.dataset.name}\u0000${shard}\u0000${chunk}\u0000${end}`;
         let batch = batches.get(id);
-        if (!batch) batches.set(id, (batch = { need, shard, chunk, bases: new Map() }));
+        if (!batch) batches.set(id, (batch = { need, shard, span, bases: new Map() }));
         batch.bases.set(need.symbol, base);
       }
     }
     const groups: FetchGroup[] = [];
-    for (const { need, shard, chunk, bases } of batches.values()) {
+    for (const { need, shard, span, bases } of batches.values()) {
       const symbols = [...bases.keys()];
-      const maxSymbols = Math.max(1, Math.min(limits.maxSymbolsPerRequest, Math.floor(limits.maxPointsPerRequest / chunkPoints(need))));
+      const perSymbol = chunkPoints(need) * (span.end - span.first);
+      const maxSymbols = Math.max(1, Math.min(limits.maxSymbolsPerRequest, Math.floor(limits.maxPointsPerRequest / perSymbol)));
       for (let at = 0; at < symbols.length; at += maxSymbols) {
         const part = symbols.slice(at, at + maxSymbols);
         const partBases = new Map(part.map((s) => [s, bases.get(s)!]));
         let from = Infinity;
         for (const b of partBases.values()) from = Math.min(from, b.validTo);
-        const span = { first: chunk, end: chunk + 1 };
         const group = new FetchGroup(need.dataset, need.grid, shard, part, span, (g) => this.fetcher.forget(g), { from, bases: partBases });
-        for (const symbol of part) this.index.setInflight(seriesKey(need.dataset.name, symbol), chunk, group);
+        for (const symbol of part) {
+          const key = seriesKey(need.dataset.name, symbol);
+          for (let c = span.first; c < span.end; c++) this.index.setInflight(key, c, group);
+        }
         groups.push(group);
       }
     }
