@@ -28,6 +28,7 @@ import { assembleFromChunks, assembleFromFrames, type HeadReadResult } from './r
 import { ReadTicket } from './read-ticket.js';
 import { withRetry } from './retry.js';
 import { isUpstreamFailure, remainingMs, upstreamError, type Upstream } from './upstream.js';
+import { PeerCalls, mergeParts } from './peer-calls.js';
 import { PeerSet } from './peer-set.js';
 
 export type HeadNodeState = 'open' | 'closed';
@@ -75,6 +76,7 @@ export class HeadNode {
   private readonly coalescer: Coalescer;
   private readonly grids = new Map<string, ChunkGrid>();
   private readonly peers: PeerSet | undefined;
+  private readonly peerCalls: PeerCalls | undefined;
   private stateValue: HeadNodeState = 'open';
 
   constructor(
@@ -96,6 +98,7 @@ export class HeadNode {
     this.coalescer = new Coalescer(this.config.lingerMs, (tickets) => this.planner.flush(tickets));
     const membership = this.config.membership;
     this.peers = membership ? new PeerSet(membership, this.config.limits, () => this.dropUnowned()) : undefined;
+    this.peerCalls = this.peers ? new PeerCalls(this.peers, this.statsValue, this.config.retry) : undefined;
   }
 
   /** True when this head owns (dataset, symbol) in its current view of the membership. */
@@ -152,76 +155,35 @@ export class HeadNode {
 
   /** The read's symbols grouped by owning head id (this head's id for its own), each group in request order. */
   private ownersOf(query: ReadQuery): Map<string, string[]> {
-    const peers = this.peers;
-    if (!peers?.distributed) return new Map([[this.config.nodeId, [...query.symbols]]]);
-    const groups = new Map<string, string[]>();
-    for (const symbol of query.symbols) {
-      const owner = peers.ownerOfKey(seriesKey(query.dataset.name, symbol));
-      let g = groups.get(owner);
-      if (!g) groups.set(owner, (g = []));
-      g.push(symbol);
-    }
-    return groups;
+    if (!this.peers?.distributed) return new Map([[this.config.nodeId, [...query.symbols]]]);
+    return this.peerCalls!.groupByOwner(query.dataset.name, query.symbols, (s) => s);
   }
 
-  /** Own part locally, every other part by one peer Read to its owner; merged in request order. */
+  /** Own part locally, every other part by one peer Read to its owner, in parallel; merged in request order. */
   private async readSplit(query: ReadQuery, byOwner: Map<string, string[]>, options: HeadReadOptions, deadlineAt: number): Promise<HeadReadResult> {
+    // The first part to fail cancels the others.
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(options.signal!.reason);
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    const signal = controller.signal;
+    const part = { ...options, signal: controller.signal, deadlineAt };
     try {
       const parts = await Promise.all(
-        [...byOwner].map(async ([owner, symbols]) => {
-          const part: ReadQuery = { ...query, symbols };
-          const local = { ...options, signal, deadlineAt };
-          return owner === this.config.nodeId ? this.readLocal(part, local, deadlineAt) : this.readFromPeer(owner, part, local, deadlineAt);
-        }).map((p) =>
-          p.catch((err: unknown) => {
+        [...byOwner].map(([owner, symbols]) => {
+          const q: ReadQuery = { ...query, symbols };
+          const answer =
+            owner === this.config.nodeId
+              ? this.readLocal(q, part, deadlineAt)
+              : this.peerCalls!.read(owner, q, part, deadlineAt, () => this.readDirect(q, part.signal, deadlineAt));
+          return answer.catch((err: unknown) => {
             controller.abort(err);
             throw err;
-          }),
-        ),
+          });
+        }),
       );
-      const bySymbol = new Map<string, HeadReadResult['series'][number]>();
-      let points = 0;
-      for (const part of parts) {
-        points += part.points;
-        for (const s of part.series) bySymbol.set(s.symbol, s);
-      }
-      return { fields: query.fields, series: query.symbols.map((symbol) => bySymbol.get(symbol) ?? { symbol, pieces: [] }), points };
+      return mergeParts(query, parts);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /** A peer Read to the owning head (retried on UNAVAILABLE); the shards, uncached, when the owner stays unreachable. */
-  private async readFromPeer(owner: string, query: ReadQuery, options: HeadReadOptions, deadlineAt: number): Promise<HeadReadResult> {
-    const client = this.peers!.client(owner);
-    const signal = options.signal ?? NEVER;
-    try {
-      const frames = await withRetry(
-        async (deadline) => {
-          this.statsValue.add('peerReads');
-          try {
-            return await client.read(
-              { dataset: query.dataset.name, symbols: query.symbols, fields: query.fields, range: query.range },
-              { signal: options.signal, deadlineMs: remainingMs(deadline), coalesce: options.coalesce },
-            );
-          } catch (err) {
-            if (isUpstreamFailure(upstreamError(err)) && !signal.aborted) this.statsValue.add('peerErrors');
-            throw err;
-          }
-        },
-        { policy: this.config.retry, signal, deadlineMs: () => deadlineAt },
-      );
-      return assembleFromFrames(query, frames);
-    } catch (err) {
-      const e = upstreamError(err);
-      if (e.code !== 'UNAVAILABLE' || signal.aborted) throw e;
-      this.statsValue.add('peerFallbacks');
-      return this.readDirect(query, options.signal, deadlineAt);
     }
   }
 
@@ -241,21 +203,16 @@ export class HeadNode {
     const frames = decodeWriteRequest(request, dataset, this.config.limits);
     if (frames.length === 0) return 0;
     this.statsValue.add('writes');
-    const peers = this.peers;
-    if (!peers?.distributed || options.fromPeer !== undefined) return this.writeLocal(dataset, request, frames, options, deadlineAt);
-    const byOwner = new Map<string, SeriesFrame[]>();
-    for (const frame of frames) {
-      const owner = peers.ownerOfKey(seriesKey(dataset.name, frame.symbol));
-      let g = byOwner.get(owner);
-      if (!g) byOwner.set(owner, (g = []));
-      g.push(frame);
-    }
+    if (!this.peers?.distributed || options.fromPeer !== undefined) return this.writeLocal(dataset, request, frames, options, deadlineAt);
+    const byOwner = this.peerCalls!.groupByOwner(dataset.name, frames, (f) => f.symbol);
     const counts = await Promise.all(
-      [...byOwner].map(([owner, group]) =>
-        owner === this.config.nodeId
-          ? this.writeLocal(dataset, request, group, options, deadlineAt)
-          : this.writeToPeer(owner, dataset, request, group, options, deadlineAt),
-      ),
+      [...byOwner].map(([owner, group]) => {
+        if (owner === this.config.nodeId) return this.writeLocal(dataset, request, group, options, deadlineAt);
+        // The owner gets this part's blocks as they came (it validates them again and invalidates its cache).
+        const symbols = new Set(group.map((f) => f.symbol));
+        const part: WriteRequestMessage = { ...request, blocks: request.blocks.filter((b) => symbols.has(b.symbol)) };
+        return this.peerCalls!.write(owner, part, options, deadlineAt, () => this.writeLocal(dataset, request, group, options, deadlineAt));
+      }),
     );
     return counts.reduce((a, b) => a + b, 0);
   }
@@ -278,40 +235,6 @@ export class HeadNode {
     } finally {
       // Success or not, some shards may have written: what the write touched is no longer known to be current.
       for (const frame of frames) this.invalidate(dataset, frame);
-    }
-  }
-
-  /** Forwards the blocks of `frames`' symbols to their owner (retried on UNAVAILABLE); to the shards when it stays unreachable. */
-  private async writeToPeer(
-    owner: string,
-    dataset: DatasetInfo,
-    request: WriteRequestMessage,
-    frames: readonly SeriesFrame[],
-    options: HeadCallOptions,
-    deadlineAt: number,
-  ): Promise<number> {
-    const symbols = new Set(frames.map((f) => f.symbol));
-    const part: WriteRequestMessage = { ...request, blocks: request.blocks.filter((b) => symbols.has(b.symbol)) };
-    const client = this.peers!.client(owner);
-    const signal = options.signal ?? NEVER;
-    try {
-      return await withRetry(
-        async (deadline) => {
-          this.statsValue.add('peerReads');
-          try {
-            return await client.forwardWrite(part, { signal: options.signal, deadlineMs: remainingMs(deadline) });
-          } catch (err) {
-            if (isUpstreamFailure(upstreamError(err)) && !signal.aborted) this.statsValue.add('peerErrors');
-            throw err;
-          }
-        },
-        { policy: this.config.retry, signal, deadlineMs: () => deadlineAt },
-      );
-    } catch (err) {
-      const e = upstreamError(err);
-      if (e.code !== 'UNAVAILABLE' || signal.aborted) throw e;
-      this.statsValue.add('peerFallbacks');
-      return this.writeLocal(dataset, request, frames, options, deadlineAt);
     }
   }
 
