@@ -1,5 +1,5 @@
 import type { SeriesFrame, TimeRange } from '@florin/core';
-import { DataClient } from '@florin/client';
+import { DataClient, type HeadMember } from '@florin/client';
 import { ShardRouter } from '@florin/shard-client';
 import { readClusterFile, DEFAULT_DATA_DIR } from './cluster/cluster-file.js';
 
@@ -18,7 +18,7 @@ export interface DataSource {
 }
 
 export interface TargetFlags {
-  /** Head-node addresses: reads go to each key's owning head node. */
+  /** Head nodes, as host:port or id=host:port (the id the head was started with): reads go to each key's owning head node. */
   heads?: string[];
   /** Shard addresses in shard-id order: reads go straight to the shards. */
   shards?: string[];
@@ -36,13 +36,24 @@ export async function connectData(flags: TargetFlags): Promise<DataSource> {
   let shards = flags.shards;
   if (!heads && !shards) {
     const cluster = await readClusterFile(flags.dataDir ?? DEFAULT_DATA_DIR);
-    if (cluster.heads.length > 0) heads = cluster.heads.map((h) => h.address);
+    if (cluster.heads.length > 0) heads = cluster.heads.map((h) => `${h.id}=${h.address}`);
     else shards = cluster.shards.map((s) => s.address);
   }
   if (heads) {
-    const client = new DataClient({ heads });
+    const client = new DataClient({ heads: headTargets(heads) });
     return { description: `head nodes ${heads.join(', ')}`, read: (q, o) => client.read(q, o), close: () => client.close() };
   }
   const router = new ShardRouter(shards!);
   return { description: `shards ${shards!.join(', ')}`, read: (q, o) => router.read(q, o), close: () => router.close() };
+}
+
+/**
+ * Head nodes as the SDK takes them: `id=host:port` entries become members
+ * (so the SDK hashes the ids the heads hash), bare `host:port` stay addresses.
+ */
+export function headTargets(list: readonly string[]): (string | HeadMember)[] {
+  return list.map((entry) => {
+    const eq = entry.indexOf('=');
+    return eq < 0 ? entry : { id: entry.slice(0, eq), address: entry.slice(eq + 1) };
+  });
 }

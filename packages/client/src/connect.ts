@@ -1,10 +1,14 @@
 import type { Limits } from '@florin/core';
-import { DataClient } from './data-client.js';
+import { DataClient, type HeadMember } from './data-client.js';
 import { JobsClient } from './jobs/jobs-client.js';
 
 export interface ConnectOptions {
-  /** Head node addresses (host:port). */
-  heads: readonly string[];
+  /**
+   * The head nodes: addresses (host:port; each head's id is then its address),
+   * or `{ id, address }` members carrying the ids the heads were started with,
+   * so the SDK sends each key to the head that owns it.
+   */
+  heads: readonly (string | HeadMember)[];
   /** The coordinator's address (host:port). Without it the connection has no `jobs`. */
   coordinator?: string;
   /** Channel limits and the default deadline of every call. Defaults: DEFAULT_LIMITS. */

@@ -5,9 +5,20 @@ import { fanOut, framesInRequestOrder, groupBy } from '@florin/core';
 import { HeadClient, type HeadReadOptions, type HeadStats } from './head-client.js';
 import { HeadRing } from '@florin/core';
 
+/** A head node of the cluster: the stable id ownership hashes, and its address. */
+export interface HeadMember {
+  readonly id: string;
+  readonly address: string;
+}
+
 export interface DataClientOptions {
-  /** Head node addresses (host:port). Every process given the same list routes every key to the same head. */
-  heads: readonly string[];
+  /**
+   * The head nodes: addresses (host:port; then each head's id is its address),
+   * or `{ id, address }` members with the ids the heads were started with
+   * (`florin head --node-id`), so the SDK and the heads agree on every key's
+   * owner. Every process given the same list routes every key to the same head.
+   */
+  heads: readonly (string | HeadMember)[];
   /** Channel limits and the default deadline of every call. Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
 }
@@ -23,7 +34,10 @@ export interface DataClientOptions {
  * serve the key. Retry, or build a client without that head.
  */
 export class DataClient {
+  /** Ownership over the head ids. */
   readonly ring: HeadRing;
+  /** The heads as { id, address }, in the order given. */
+  readonly members: readonly HeadMember[];
   private readonly clients: ReadonlyMap<string, HeadClient>;
   private closed = false;
 
@@ -31,21 +45,22 @@ export class DataClient {
     if (!options || !Array.isArray(options.heads) || options.heads.length === 0) {
       throw new TypeError('DataClient needs at least one head address in options.heads');
     }
-    this.ring = new HeadRing(options.heads);
-    this.clients = new Map(this.ring.nodes.map((address) => [address, new HeadClient(address, { limits: options.limits })]));
+    this.members = Object.freeze(options.heads.map(toMember));
+    this.ring = new HeadRing(this.members.map((m) => m.id));
+    this.clients = new Map(this.members.map((m) => [m.id, new HeadClient(m.address, { limits: options.limits })]));
   }
 
-  /** The head addresses, in the order given. */
+  /** The head ids (their addresses when none were given), in the order given. */
   get heads(): readonly string[] {
     return this.ring.nodes;
   }
 
-  /** The head that owns (dataset, symbol). */
+  /** The id of the head that owns (dataset, symbol). */
   ownerOf(dataset: string, symbol: string): string {
     return this.ring.ownerOf(dataset, symbol);
   }
 
-  /** The client of one head (any head serves any key). */
+  /** The client of one head, by id (any head serves any key). */
   client(head: string): HeadClient {
     const c = this.clients.get(head);
     if (!c) throw new RangeError(`${head} is not one of this client's heads (${this.heads.join(', ')})`);
@@ -123,6 +138,12 @@ export class DataClient {
     for (const c of this.clients.values()) c.close();
   }
 
+  /** A head for messages: its address, with its id when that differs. */
+  private describe(id: string): string {
+    const address = this.clients.get(id)?.address ?? id;
+    return address === id ? id : `${id} (${address})`;
+  }
+
   /** The head that answers catalog calls about dataset `name` (any head could). */
   private catalogOwner(name: string): string {
     return this.ring.ownerOfKey(`dataset\u0000${name}`);
@@ -144,10 +165,21 @@ export class DataClient {
       groups,
       options,
       (head, group, callOptions) =>
-        call(this.client(head), group, callOptions).catch((err: unknown) => Promise.reject(nameHead(head, err))),
+        call(this.client(head), group, callOptions).catch((err: unknown) => Promise.reject(nameHead(this.describe(head), err))),
       cancelOnFailure,
     );
   }
+}
+
+function toMember(head: string | HeadMember): HeadMember {
+  if (typeof head === 'string') {
+    if (head.length === 0) throw new TypeError('head addresses must be non-empty host:port strings');
+    return Object.freeze({ id: head, address: head });
+  }
+  if (!head || typeof head.id !== 'string' || head.id.length === 0 || typeof head.address !== 'string' || head.address.length === 0) {
+    throw new TypeError(`a head member needs a non-empty id and address, got ${JSON.stringify(head)}`);
+  }
+  return Object.freeze({ id: head.id, address: head.address });
 }
 
 /** An UNAVAILABLE error from `head`, with the head's address in its message (other errors pass unchanged). */

@@ -9,7 +9,7 @@ export {
   type HeadDescription,
 } from './head-client.js';
 export { HeadRing } from '@florin/core';
-export { DataClient, type DataClientOptions } from './data-client.js';
+export { DataClient, type DataClientOptions, type HeadMember } from './data-client.js';
 export { connect, type ConnectOptions, type FlorinConnection } from './connect.js';
 export {
   JobsClient,

@@ -6,7 +6,7 @@ import {
   type SeriesFrame,
   type TimeRange,
 } from '@florin/core';
-import { DataClient, HeadClient, connect, type SeriesQuery } from '@florin/client';
+import { DataClient, HeadClient, HeadRing, connect, type SeriesQuery } from '@florin/client';
 import { generateMarket, type SampleMarket } from '@florin/store';
 import { HeadServer } from '@florin/head';
 import { startShardCluster as startCluster, type ShardCluster } from '@florin/test-support';
@@ -156,6 +156,28 @@ describe('DataClient over 3 real head nodes and 2 real shards', () => {
         true,
       );
     });
+  });
+
+  it('routes by head ids when given { id, address } members, as the heads hash them', async () => {
+    const members = heads.map((h, i) => ({ id: `head-${i}`, address: h.address! }));
+    const byId = connect({ heads: members });
+    try {
+      const ring = new HeadRing(members.map((m) => m.id));
+      expect(byId.data.heads).toEqual(['head-0', 'head-1', 'head-2']);
+      const symbols = market.symbols.slice(0, 30);
+      for (const s of symbols) expect(byId.data.ownerOf(market.dataset.name, s)).toBe(ring.ownerOf(market.dataset.name, s));
+      const query: SeriesQuery = { dataset: market.dataset.name, symbols, range: fullRange };
+      const before = heads.map((h) => h.node.stats().pointsServed);
+      expectBitEqual(await byId.data.read(query), await direct(query));
+      const served = heads.map((h, i) => h.node.stats().pointsServed - before[i]!);
+      const want = await Promise.all(
+        members.map(async (m) => points(await direct({ ...query, symbols: symbols.filter((s) => ring.ownerOf(market.dataset.name, s) === m.id) }))),
+      );
+      expect(served).toEqual(want);
+      expect(() => connect({ heads: [{ id: '', address: 'x:1' }] })).toThrow(/non-empty id/);
+    } finally {
+      byId.close();
+    }
   });
 
   it('keeps statuses: NOT_FOUND for an unknown dataset, INVALID_ARGUMENT for bad input', async () => {

@@ -2,14 +2,21 @@ import { LRUCache } from 'lru-cache';
 import type { ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
 
-interface CachedChunk {
+/** A cached chunk: its rows before `validTo` (all of them when validTo is the chunk's end). */
+export interface CachedChunk {
   readonly seriesKey: string;
   readonly chunk: number;
   readonly data: ChunkData;
+  /**
+   * End (exclusive, epoch ms) of the part of the chunk this entry is known to
+   * hold: the chunk's end, or for the chunk at the live edge the settled part
+   * (now - freshnessMs when it was fetched). Rows from here on must be fetched (a delta).
+   */
+  readonly validTo: number;
 }
 
 /**
- * The byte-bounded LRU of final chunks (lru-cache `maxSize` with a size per
+ * The byte-bounded LRU of chunks (whole, or the settled part of the chunk at the live edge) (lru-cache `maxSize` with a size per
  * chunk). Every way a chunk leaves (eviction, invalidation, clearing) runs
  * `dispose`, which unmarks it in the SeriesIndex, so the index never claims a
  * chunk the cache no longer holds.
@@ -48,15 +55,18 @@ export class ChunkCache {
     return this.evictionCount;
   }
 
-  /** The chunk if cached (and marks it recently used). */
-  get(seriesKey: string, chunk: number): ChunkData | undefined {
-    return this.lru.get(cacheKey(seriesKey, chunk))?.data;
+  /** The chunk if cached, whole or its settled part (and marks it recently used). */
+  get(seriesKey: string, chunk: number): CachedChunk | undefined {
+    return this.lru.get(cacheKey(seriesKey, chunk));
   }
 
-  /** Caches a final chunk and marks it loaded. False when it is larger than the whole cache (then it is not kept). */
-  set(seriesKey: string, chunk: number, data: ChunkData): boolean {
+  /**
+   * Caches a chunk (whole, or its rows before `validTo`) and marks it loaded.
+   * False when it is larger than the whole cache (then it is not kept).
+   */
+  set(seriesKey: string, chunk: number, data: ChunkData, validTo: number): boolean {
     const key = cacheKey(seriesKey, chunk);
-    const entry: CachedChunk = { seriesKey, chunk, data };
+    const entry: CachedChunk = { seriesKey, chunk, data, validTo };
     this.lru.set(key, entry);
     if (this.lru.peek(key) !== entry) return false;
     this.index.markLoaded(seriesKey, chunk);

@@ -85,3 +85,35 @@ export function chunkSlice(
     columns: fieldIndexes.map((i) => (whole ? chunk.columns[i]! : chunk.columns[i]!.subarray(from, to))),
   };
 }
+
+/** The rows of `chunk` before time `end`, copied into their own contiguous chunk (the chunk itself when all are). */
+export function chunkPrefix(chunk: ChunkData, end: number): ChunkData {
+  const n = lowerBound(chunk.timestamps, end);
+  if (n === chunk.rows) return chunk;
+  return packChunk({ symbol: '', fields: [], timestamps: chunk.timestamps, columns: chunk.columns }, 0, n);
+}
+
+/**
+ * A whole chunk from a cached settled part (rows before `validTo`) and a
+ * delta read (every field, rows from some time at or before `validTo`): the
+ * cached rows, then the delta's rows in [validTo, chunkEnd), in one contiguous chunk.
+ */
+export function mergeDelta(base: ChunkData, validTo: number, chunkEnd: number, delta: SeriesFrame | undefined): ChunkData {
+  const from = delta ? lowerBound(delta.timestamps, validTo) : 0;
+  const to = delta ? lowerBound(delta.timestamps, chunkEnd) : 0;
+  const extra = to - from;
+  if (extra <= 0) return base;
+  const rows = base.rows + extra;
+  const width = base.columns.length + 1;
+  const store = new Float64Array(rows * width);
+  store.set(base.timestamps, 0);
+  store.set(delta!.timestamps.subarray(from, to), base.rows);
+  const columns: Float64Array[] = [];
+  for (let c = 0; c < base.columns.length; c++) {
+    const at = rows * (c + 1);
+    store.set(base.columns[c]!, at);
+    store.set(delta!.columns[c]!.subarray(from, to), at + base.rows);
+    columns.push(store.subarray(at, at + rows));
+  }
+  return { rows, timestamps: store.subarray(0, rows), columns, bytes: store.byteLength + ENTRY_OVERHEAD_BYTES };
+}

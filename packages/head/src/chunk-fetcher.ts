@@ -1,6 +1,6 @@
 import { rowBytes, seriesKey, type SeriesFrame } from '@florin/core';
 import type { ChunkCache } from './chunk-cache.js';
-import { splitIntoChunks, type ChunkData } from './chunk-data.js';
+import { chunkPrefix, mergeDelta, splitIntoChunks, type ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
 import type { FetchGroup } from './fetch-group.js';
 import type { HeadStats } from './head-stats.js';
@@ -28,7 +28,7 @@ export class ChunkFetcher {
 
   /** Estimated bytes of a group's answer: every bar of its span for every symbol and field. */
   estimateBytes(group: FetchGroup): number {
-    const rows = group.grid.estimateRows(group.grid.rangeOf(group.span));
+    const rows = group.grid.estimateRows(rangeOfGroup(group));
     return rows * group.symbols.length * rowBytes(group.dataset.fields.length);
   }
 
@@ -49,6 +49,8 @@ export class ChunkFetcher {
     let release: (() => void) | undefined;
     try {
       release = await this.budget.acquire(this.estimateBytes(group), group.signal);
+      // What is older than this when the read goes out is settled: it may be cached, the rest not.
+      const settledBefore = this.config.now() - this.config.freshnessMs;
       const frames = await withRetry((deadlineMs) => this.readOnce(group, deadlineMs), {
         policy: this.config.retry,
         signal: group.signal,
@@ -56,7 +58,7 @@ export class ChunkFetcher {
         onRetry: () => this.stats.add('upstreamRetries'),
       });
       if (group.settled) return;
-      group.fulfil(this.keep(group, frames));
+      group.fulfil(this.keep(group, frames, settledBefore));
     } catch (err) {
       if (group.settled) return;
       const e = upstreamError(err);
@@ -69,7 +71,7 @@ export class ChunkFetcher {
   }
 
   private async readOnce(group: FetchGroup, deadlineMs: number): Promise<SeriesFrame[]> {
-    const range = group.grid.rangeOf(group.span);
+    const range = rangeOfGroup(group);
     const options = { signal: group.signal, deadlineMs: remainingMs(deadlineMs) };
     this.stats.add('upstreamRequests');
     const frames = await this.upstream.read(
@@ -82,24 +84,43 @@ export class ChunkFetcher {
     return frames;
   }
 
-  /** Cuts the answer into chunks and caches the final ones this group still owns. */
-  private keep(group: FetchGroup, frames: readonly SeriesFrame[]): Map<string, ChunkData[]> {
+  /**
+   * Cuts the answer into chunks (for a delta fetch: cached settled part +
+   * delta), and caches what this group still owns: whole chunks older than
+   * `settledBefore`, and of the chunk reaching past it its rows before it.
+   */
+  private keep(group: FetchGroup, frames: readonly SeriesFrame[], settledBefore: number): Map<string, ChunkData[]> {
     const bySymbol = new Map<string, SeriesFrame>();
     for (const f of frames) bySymbol.set(f.symbol, f);
-    const finalBefore = this.config.now() - this.config.freshnessMs;
     const fieldCount = group.dataset.fields.length;
     const result = new Map<string, ChunkData[]>();
     for (const symbol of group.symbols) {
-      const chunks = splitIntoChunks(bySymbol.get(symbol), group.grid, group.span, fieldCount);
+      const base = group.delta?.bases.get(symbol);
+      const frame = bySymbol.get(symbol);
+      const { grid, span } = group;
+      const chunks = base
+        ? [
+            mergeDelta(base.data, base.validTo, grid.startOf(span.first + 1), frame),
+            ...(span.end - span.first > 1 ? splitIntoChunks(frame, grid, { first: span.first + 1, end: span.end }, fieldCount) : []),
+          ]
+        : splitIntoChunks(frame, grid, span, fieldCount);
       result.set(symbol, chunks);
       const key = seriesKey(group.dataset.name, symbol);
       for (let i = 0; i < chunks.length; i++) {
         const c = group.span.first + i;
         // A write since the fetch began took the mark away: this data may be stale, so it is served, not kept.
         if (!this.index.clearInflight(key, c, group)) continue;
-        if (group.grid.startOf(c + 1) <= finalBefore) this.cache.set(key, c, chunks[i]!);
+        const end = group.grid.startOf(c + 1);
+        if (end <= settledBefore) this.cache.set(key, c, chunks[i]!, end);
+        else if (settledBefore > group.grid.startOf(c)) this.cache.set(key, c, chunkPrefix(chunks[i]!, settledBefore), settledBefore);
       }
     }
     return result;
   }
+}
+
+/** The time range a group reads upstream: its chunks, or for a delta fetch only what lies beyond the cached part. */
+function rangeOfGroup(group: FetchGroup): { start: number; end: number } {
+  const range = group.grid.rangeOf(group.span);
+  return group.delta ? { start: group.delta.from, end: range.end } : range;
 }

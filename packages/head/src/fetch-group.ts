@@ -1,4 +1,5 @@
 import { FlorinError, type DatasetInfo } from '@florin/core';
+import type { CachedChunk } from './chunk-cache.js';
 import type { ChunkData } from './chunk-data.js';
 import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 
@@ -6,6 +7,17 @@ import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 export type FetchResult = ReadonlyMap<string, readonly ChunkData[]>;
 
 export type FetchGroupState = 'pending' | 'fulfilled' | 'rejected';
+
+/**
+ * A delta fetch: the group's first chunk (the one at the live edge) has its
+ * settled part cached for each symbol (`bases`), so only [from, span end) is
+ * read upstream, `from` being the earliest settled end among them; any later
+ * chunks of the span (the future) are read whole in the same call.
+ */
+export interface DeltaFetch {
+  readonly from: number;
+  readonly bases: ReadonlyMap<string, CachedChunk>;
+}
 
 /**
  * One shared upstream fetch: the chunks [span.first, span.end) of several
@@ -31,6 +43,8 @@ export class FetchGroup {
     readonly symbols: readonly string[],
     readonly span: ChunkSpan,
     private readonly onAbandoned: (group: FetchGroup) => void,
+    /** Set for a delta fetch of the chunk at the live edge. */
+    readonly delta?: DeltaFetch,
   ) {
     this.promise = new Promise<FetchResult>((resolve, reject) => {
       this.resolveFn = resolve;

@@ -28,6 +28,8 @@ import { assembleFromChunks, assembleFromFrames, type HeadReadResult } from './r
 import { ReadTicket } from './read-ticket.js';
 import { withRetry } from './retry.js';
 import { isUpstreamFailure, remainingMs, upstreamError, type Upstream } from './upstream.js';
+import { PeerCalls, mergeParts } from './peer-calls.js';
+import { PeerSet } from './peer-set.js';
 
 export type HeadNodeState = 'open' | 'closed';
 
@@ -37,6 +39,8 @@ export interface HeadCallOptions {
   signal?: AbortSignal;
   /** Absolute deadline (epoch ms). Default: now + limits.defaultDeadlineMs. */
   deadlineAt?: number;
+  /** Set when another head forwarded the call (its id): served here, never forwarded again. */
+  fromPeer?: string;
 }
 
 export interface HeadReadOptions extends HeadCallOptions {
@@ -71,6 +75,8 @@ export class HeadNode {
   private readonly planner: ReadPlanner;
   private readonly coalescer: Coalescer;
   private readonly grids = new Map<string, ChunkGrid>();
+  private readonly peers: PeerSet | undefined;
+  private readonly peerCalls: PeerCalls | undefined;
   private stateValue: HeadNodeState = 'open';
 
   constructor(
@@ -90,6 +96,14 @@ export class HeadNode {
     const fetcher = new ChunkFetcher(upstream, this.index, this.cache, this.budget, this.statsValue, this.config);
     this.planner = new ReadPlanner(upstream, this.index, this.cache, fetcher, this.statsValue, this.config);
     this.coalescer = new Coalescer(this.config.lingerMs, (tickets) => this.planner.flush(tickets));
+    const membership = this.config.membership;
+    this.peers = membership ? new PeerSet(membership, this.config.limits, () => this.dropUnowned()) : undefined;
+    this.peerCalls = this.peers ? new PeerCalls(this.peers, this.statsValue, this.config.retry) : undefined;
+  }
+
+  /** True when this head owns (dataset, symbol) in its current view of the membership. */
+  owns(dataset: string, symbol: string): boolean {
+    return this.peers ? this.peers.owns(seriesKey(dataset, symbol)) : true;
   }
 
   get state(): HeadNodeState {
@@ -104,25 +118,82 @@ export class HeadNode {
     return this.statsValue.snapshot(reset);
   }
 
-  /** Reads a batch of series: validated like a shard read, answered from cache and coalesced fetches. */
+  /**
+   * Reads a batch of series: validated like a shard read. Keys this head owns
+   * are answered from cache and coalesced fetches; the others are asked of
+   * their owning heads (one peer Read per owner, in parallel), merged back in
+   * request order. An owner that stays unreachable is replaced by the shards
+   * (uncached). A read another head forwarded is served here whatever the ring says.
+   */
   async read(input: ReadQueryInput, options: HeadReadOptions = {}): Promise<HeadReadResult> {
     this.assertOpen();
     this.statsValue.add('requests');
     const deadlineAt = options.deadlineAt ?? Date.now() + this.config.limits.defaultDeadlineMs;
     if (input.dataset && !this.catalog.lookup(input.dataset)) await this.catalog.resolve(input.dataset, deadlineAt);
     const query = validateReadQuery(input, (name) => this.catalog.lookup(name), this.config.limits);
-    const grid = this.gridOf(query.dataset);
-    const span = grid.spanOf(query.range);
-    const aggregate = this.config.coalesce && options.coalesce !== false && span.end - span.first <= this.config.maxChunksPerSeries;
-    const result = aggregate
-      ? await this.readAggregated(query, grid, span, options.signal, deadlineAt)
-      : await this.readDirect(query, options.signal, deadlineAt);
+    const byOwner = this.ownersOf(query);
+    let result: HeadReadResult;
+    if (byOwner.size === 1 && byOwner.has(this.config.nodeId)) {
+      result = await this.readLocal(query, options, deadlineAt);
+    } else if (options.fromPeer !== undefined) {
+      // Forwarded by a head whose view of the membership differs: served, but not cached here.
+      result = await this.readDirect(query, options.signal, deadlineAt);
+    } else {
+      result = await this.readSplit(query, byOwner, options, deadlineAt);
+    }
     checkPointLimit(result.points, this.config.limits);
     this.statsValue.add('pointsServed', result.points);
     return result;
   }
 
-  /** Validates a WriteRequest as a whole, writes it through to the owning shards, then drops the chunks it touched. */
+  private readLocal(query: ReadQuery, options: HeadReadOptions, deadlineAt: number): Promise<HeadReadResult> {
+    const grid = this.gridOf(query.dataset);
+    const span = grid.spanOf(query.range);
+    const aggregate = this.config.coalesce && options.coalesce !== false && span.end - span.first <= this.config.maxChunksPerSeries;
+    return aggregate ? this.readAggregated(query, grid, span, options.signal, deadlineAt) : this.readDirect(query, options.signal, deadlineAt);
+  }
+
+  /** The read's symbols grouped by owning head id (this head's id for its own), each group in request order. */
+  private ownersOf(query: ReadQuery): Map<string, string[]> {
+    if (!this.peers?.distributed) return new Map([[this.config.nodeId, [...query.symbols]]]);
+    return this.peerCalls!.groupByOwner(query.dataset.name, query.symbols, (s) => s);
+  }
+
+  /** Own part locally, every other part by one peer Read to its owner, in parallel; merged in request order. */
+  private async readSplit(query: ReadQuery, byOwner: Map<string, string[]>, options: HeadReadOptions, deadlineAt: number): Promise<HeadReadResult> {
+    // The first part to fail cancels the others.
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(options.signal!.reason);
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const part = { ...options, signal: controller.signal, deadlineAt };
+    try {
+      const parts = await Promise.all(
+        [...byOwner].map(([owner, symbols]) => {
+          const q: ReadQuery = { ...query, symbols };
+          const answer =
+            owner === this.config.nodeId
+              ? this.readLocal(q, part, deadlineAt)
+              : this.peerCalls!.read(owner, q, part, deadlineAt, () => this.readDirect(q, part.signal, deadlineAt));
+          return answer.catch((err: unknown) => {
+            controller.abort(err);
+            throw err;
+          });
+        }),
+      );
+      return mergeParts(query, parts);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Validates a WriteRequest as a whole, then writes each key through the head
+   * that owns it: its own keys to the owning shards (dropping the chunks they
+   * touched), the others forwarded to their owners (peer writes), so the owner's
+   * cache is invalidated before the write is acknowledged. When an owner stays
+   * unreachable its part is written to the shards from here.
+   */
   async write(request: WriteRequestMessage, options: HeadCallOptions = {}): Promise<number> {
     this.assertOpen();
     const deadlineAt = options.deadlineAt ?? Date.now() + this.config.limits.defaultDeadlineMs;
@@ -132,6 +203,27 @@ export class HeadNode {
     const frames = decodeWriteRequest(request, dataset, this.config.limits);
     if (frames.length === 0) return 0;
     this.statsValue.add('writes');
+    if (!this.peers?.distributed || options.fromPeer !== undefined) return this.writeLocal(dataset, request, frames, options, deadlineAt);
+    const byOwner = this.peerCalls!.groupByOwner(dataset.name, frames, (f) => f.symbol);
+    const counts = await Promise.all(
+      [...byOwner].map(([owner, group]) => {
+        if (owner === this.config.nodeId) return this.writeLocal(dataset, request, group, options, deadlineAt);
+        // The owner gets this part's blocks as they came (it validates them again and invalidates its cache).
+        const symbols = new Set(group.map((f) => f.symbol));
+        const part: WriteRequestMessage = { ...request, blocks: request.blocks.filter((b) => symbols.has(b.symbol)) };
+        return this.peerCalls!.write(owner, part, options, deadlineAt, () => this.writeLocal(dataset, request, group, options, deadlineAt));
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private async writeLocal(
+    dataset: DatasetInfo,
+    request: WriteRequestMessage,
+    frames: readonly SeriesFrame[],
+    options: HeadCallOptions,
+    deadlineAt: number,
+  ): Promise<number> {
     try {
       return await this.upstream.write(dataset.name, request.fields, frames, {
         signal: options.signal,
@@ -216,6 +308,23 @@ export class HeadNode {
     for (const g of this.inflightGroups()) g.abort(closing);
     this.budget.close();
     this.cache.clear();
+    this.peers?.close();
+  }
+
+  /**
+   * After a membership change: drops the cached chunks of keys this head no
+   * longer owns and detaches their fetches in flight, so a head that regains a
+   * key later never serves what it cached before it lost it.
+   */
+  private dropUnowned(): void {
+    const peers = this.peers;
+    if (!peers) return;
+    const all: ChunkSpan = { first: -Infinity, end: Infinity };
+    for (const [key] of [...this.index.entries()]) {
+      if (peers.owns(key)) continue;
+      for (const c of this.index.loadedIn(key, all)) this.cache.delete(key, c);
+      this.index.detachInflight(key, all);
+    }
   }
 
   private async readAggregated(

@@ -15,7 +15,10 @@ export type HeadCounter =
   | 'writes'
   | 'invalidations'
   | 'upstreamFailures'
-  | 'upstreamRetries';
+  | 'upstreamRetries'
+  | 'peerReads'
+  | 'peerErrors'
+  | 'peerFallbacks';
 
 /** Gauges are read from their owners at snapshot time; `evictions` is cumulative and reset like a counter. */
 export interface HeadGauges {
@@ -38,6 +41,9 @@ const COUNTERS: readonly HeadCounter[] = [
   'invalidations',
   'upstreamFailures',
   'upstreamRetries',
+  'peerReads',
+  'peerErrors',
+  'peerFallbacks',
 ];
 
 /** What a head node did since it started or since the last reset. */
@@ -80,6 +86,9 @@ export class HeadStats {
       invalidations: c('invalidations'),
       upstreamFailures: c('upstreamFailures'),
       upstreamRetries: c('upstreamRetries'),
+      peerReads: c('peerReads'),
+      peerErrors: c('peerErrors'),
+      peerFallbacks: c('peerFallbacks'),
     };
     if (reset) {
       for (const name of COUNTERS) this.counters.set(name, 0);

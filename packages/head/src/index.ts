@@ -16,3 +16,5 @@ export { ChunkGrid, type ChunkSpan, chunkRuns } from './chunk-grid.js';
 export { ExtentIndex, SeriesIndex } from './extent-index.js';
 export { FetchGroup, type FetchGroupState, type FetchResult } from './fetch-group.js';
 export { InflightBudget } from './inflight-budget.js';
+export { type HeadMember, type HeadMembership, StaticMembership, parseMembers, checkMembers } from './membership.js';
+export { PEER_METADATA_KEY } from './peer-client.js';

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { frequencyMs, resolveLimits, type Limits } from '@florin/core';
+import { StaticMembership, type HeadMember, type HeadMembership } from './membership.js';
 
 /** Retry policy for upstream reads: exponential backoff with jitter, UNAVAILABLE only, within the deadline. */
 export interface RetryPolicy {
@@ -18,8 +19,20 @@ export interface RetryPolicy {
  * the documented defaults and rejects invalid values with a precise TypeError.
  */
 export interface HeadOptions {
-  /** Name reported by GetStats and DescribeHead. Default `head-<hostname>-<pid>`. */
+  /**
+   * This head's stable id: reported by GetStats and DescribeHead, and hashed
+   * (HeadRing) to decide which keys it owns. Default: membership.selfId, else
+   * `head-<hostname>-<pid>`.
+   */
   nodeId?: string;
+  /**
+   * The heads of the logical server (this one included, by id), for a static
+   * membership. A head asked for keys another member owns asks that member
+   * (a peer read), never the shards. Default: none (this head owns every key).
+   */
+  peers?: readonly HeadMember[];
+  /** A live membership (discovery) instead of `peers`. Its selfId must equal nodeId when both are given. */
+  membership?: HeadMembership;
   /** Overrides of DEFAULT_LIMITS from @florin/core. The head enforces the same limits as a shard. */
   limits?: Partial<Limits>;
   /** Aggregate reads (cache + coalescing). False sends every read straight upstream. Default true. */
@@ -38,7 +51,8 @@ export interface HeadOptions {
   lingerMs?: number;
   /**
    * Data newer than now - freshnessMs (the live edge) is served but never
-   * cached: a chunk is kept only once its end is older than this. Default 10 minutes.
+   * cached: of a chunk that reaches past it only the settled part is kept, and
+   * a later read fetches just the delta beyond it. Default 10 minutes.
    */
   freshnessMs?: number;
   /**
@@ -56,7 +70,10 @@ export interface HeadOptions {
   maxChunksPerSeries?: number;
   /** Retry policy of upstream reads. */
   retry?: Partial<RetryPolicy>;
-  /** Clock, for the live edge. Default Date.now. */
+  /**
+   * Clock, for the live edge: the settled part of a chunk (older than
+   * now - freshnessMs) is cached, and only what lies beyond it is fetched again. Default Date.now.
+   */
   now?: () => number;
 }
 
@@ -83,6 +100,8 @@ export const DEFAULT_HEAD_OPTIONS = Object.freeze({
 /** Head options with every default filled in. */
 export interface HeadConfig {
   readonly nodeId: string;
+  /** Undefined: a lone head that owns every key. */
+  readonly membership: HeadMembership | undefined;
   readonly limits: Limits;
   readonly coalesce: boolean;
   readonly cacheMaxBytes: number;
@@ -98,8 +117,13 @@ export interface HeadConfig {
 
 export function resolveHeadOptions(options: HeadOptions = {}): HeadConfig {
   const d = DEFAULT_HEAD_OPTIONS;
-  const nodeId = options.nodeId ?? `head-${hostname()}-${process.pid}`;
+  if (options.membership && options.peers) throw new TypeError('give a head either peers or membership, not both');
+  const nodeId = options.nodeId ?? options.membership?.selfId ?? `head-${hostname()}-${process.pid}`;
   if (typeof nodeId !== 'string' || nodeId.length === 0) throw new TypeError('nodeId must be a non-empty string');
+  if (options.membership && options.membership.selfId !== nodeId) {
+    throw new TypeError(`nodeId ${nodeId} differs from membership.selfId ${options.membership.selfId}`);
+  }
+  const membership = options.membership ?? (options.peers ? new StaticMembership(nodeId, options.peers) : undefined);
   const chunkBars: Record<string, number> = { ...DEFAULT_CHUNK_BARS, ...options.chunkBars };
   for (const [frequency, bars] of Object.entries(chunkBars)) {
     try {
@@ -118,6 +142,7 @@ export function resolveHeadOptions(options: HeadOptions = {}): HeadConfig {
   if (typeof now !== 'function') throw new TypeError('now must be a function returning epoch ms');
   return {
     nodeId,
+    membership,
     limits: resolveLimits(options.limits),
     coalesce: options.coalesce ?? d.coalesce,
     cacheMaxBytes: positiveInteger('cacheMaxBytes', options.cacheMaxBytes ?? d.cacheMaxBytes),

@@ -1,6 +1,7 @@
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js';
 import { COALESCE_METADATA_KEY, COALESCE_OFF, serveStream, writeOrWait, type OutgoingReadChunk, type ReadRequestMessage } from '@florin/core';
 import type { HeadNode } from './head-node.js';
+import { peerOf } from './peer-client.js';
 import { readChunks } from './read-chunks.js';
 
 type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
@@ -9,7 +10,8 @@ type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
 
 /**
  * HeadService.Read: answer the read through the HeadNode (cache, coalescing,
- * or straight upstream when the caller sent `florin-coalesce: off`), then
+ * or straight upstream when the caller sent `florin-coalesce: off`; keys
+ * another head owns are asked of it unless `florin-peer` says a head sent this), then
  * stream size-bounded chunks, honouring backpressure, cancellation and the
  * call's deadline. A cancelled caller detaches only itself from shared fetches.
  */
@@ -22,7 +24,7 @@ export function readHandler(node: HeadNode): handleServerStreamingCall<ReadReque
 function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
   return serveStream(call, node.config.limits.defaultDeadlineMs, async (signal, deadlineAt) => {
     const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === COALESCE_OFF);
-    const result = await node.read(call.request, { signal, deadlineAt, coalesce });
+    const result = await node.read(call.request, { signal, deadlineAt, coalesce, fromPeer: peerOf(call.metadata) });
     for (const chunk of readChunks(result, node.config.limits.chunkBytes)) await writeOrWait(call, chunk, signal);
   });
 }

@@ -1,5 +1,5 @@
 import { seriesKey, type DatasetInfo } from '@florin/core';
-import type { ChunkCache } from './chunk-cache.js';
+import type { CachedChunk, ChunkCache } from './chunk-cache.js';
 import type { ChunkFetcher } from './chunk-fetcher.js';
 import { chunkRuns, splitRun, type ChunkGrid, type ChunkSpan } from './chunk-grid.js';
 import type { SeriesIndex } from './extent-index.js';
@@ -15,6 +15,8 @@ interface Need {
   readonly grid: ChunkGrid;
   readonly symbol: string;
   readonly chunks: Set<number>;
+  /** Chunks whose settled part is cached: only the delta beyond it is fetched. */
+  readonly bases: Map<number, CachedChunk>;
 }
 
 /**
@@ -45,9 +47,9 @@ export class ReadPlanner {
       const key = ticket.keys[row]!;
       for (let offset = 0; offset < slots.length; offset++) {
         const c = ticket.span.first + offset;
-        const data = this.cache.get(key, c);
-        if (data) {
-          slots[offset] = data;
+        const entry = this.cache.get(key, c);
+        if (entry && covers(entry, ticket, c)) {
+          slots[offset] = entry.data;
           cached++;
           continue;
         }
@@ -56,6 +58,7 @@ export class ReadPlanner {
           if (ticket.wait(row, offset, group)) this.stats.add('joins');
           joined++;
         } else {
+          if (entry) joined++; // the settled part is cached: only a delta is missing
           missing = true;
         }
       }
@@ -83,9 +86,9 @@ export class ReadPlanner {
       for (let offset = 0; offset < slots.length; offset++) {
         if (slots[offset] !== undefined) continue;
         const c = t.span.first + offset;
-        const data = this.cache.get(key, c);
-        if (data) {
-          slots[offset] = data;
+        const entry = this.cache.get(key, c);
+        if (entry && covers(entry, t, c)) {
+          slots[offset] = entry.data;
           continue;
         }
         const group = this.index.inflight(key, c);
@@ -96,10 +99,11 @@ export class ReadPlanner {
         if (!needs) continue;
         let need = needs.get(key);
         if (!need) {
-          need = { dataset: t.query.dataset, grid: t.grid, symbol: t.query.symbols[row]!, chunks: new Set() };
+          need = { dataset: t.query.dataset, grid: t.grid, symbol: t.query.symbols[row]!, chunks: new Set(), bases: new Map() };
           needs.set(key, need);
         }
-        need.chunks.add(c);
+        if (entry) need.bases.set(c, entry);
+        else need.chunks.add(c);
       }
     }
   }
@@ -111,6 +115,8 @@ export class ReadPlanner {
    */
   private createGroups(needs: ReadonlyMap<string, Need>): FetchGroup[] {
     const limits = this.config.limits;
+    // First: they take the missing chunks that follow a cached settled part into their own read.
+    const deltaGroups = this.createDeltaGroups(needs);
     const batches = new Map<string, { need: Need; shard: number; span: ChunkSpan; symbols: string[] }>();
     for (const need of needs.values()) {
       const pointsPerChunk = chunkPoints(need);
@@ -125,7 +131,7 @@ export class ReadPlanner {
         }
       }
     }
-    const groups: FetchGroup[] = [];
+    const groups: FetchGroup[] = deltaGroups;
     for (const { need, shard, span, symbols } of batches.values()) {
       const perSymbol = chunkPoints(need) * (span.end - span.first);
       const maxSymbols = Math.max(1, Math.min(limits.maxSymbolsPerRequest, Math.floor(limits.maxPointsPerRequest / perSymbol)));
@@ -142,6 +148,55 @@ export class ReadPlanner {
     }
     return groups;
   }
+
+  /**
+   * Delta fetches: a chunk whose settled part is cached is read from its
+   * settled end on, together with the missing chunks right after it (the
+   * future part of a read "up to now"), in one read; batched per (shard,
+   * span) into reads of many symbols. Takes those chunks out of `needs`.
+   */
+  private createDeltaGroups(needs: ReadonlyMap<string, Need>): FetchGroup[] {
+    const limits = this.config.limits;
+    const batches = new Map<string, { need: Need; shard: number; span: ChunkSpan; bases: Map<string, CachedChunk> }>();
+    for (const need of needs.values()) {
+      if (need.bases.size === 0) continue;
+      const shard = this.upstream.shardOf(need.dataset.name, need.symbol);
+      const maxChunks = Math.max(1, Math.floor(limits.maxPointsPerRequest / chunkPoints(need)));
+      for (const [chunk, base] of need.bases) {
+        let end = chunk + 1;
+        while (end - chunk < maxChunks && need.chunks.delete(end)) end++;
+        const span = { first: chunk, end };
+        const id = `${need.dataset.name}\u0000${shard}\u0000${chunk}\u0000${end}`;
+        let batch = batches.get(id);
+        if (!batch) batches.set(id, (batch = { need, shard, span, bases: new Map() }));
+        batch.bases.set(need.symbol, base);
+      }
+    }
+    const groups: FetchGroup[] = [];
+    for (const { need, shard, span, bases } of batches.values()) {
+      const symbols = [...bases.keys()];
+      const perSymbol = chunkPoints(need) * (span.end - span.first);
+      const maxSymbols = Math.max(1, Math.min(limits.maxSymbolsPerRequest, Math.floor(limits.maxPointsPerRequest / perSymbol)));
+      for (let at = 0; at < symbols.length; at += maxSymbols) {
+        const part = symbols.slice(at, at + maxSymbols);
+        const partBases = new Map(part.map((s) => [s, bases.get(s)!]));
+        let from = Infinity;
+        for (const b of partBases.values()) from = Math.min(from, b.validTo);
+        const group = new FetchGroup(need.dataset, need.grid, shard, part, span, (g) => this.fetcher.forget(g), { from, bases: partBases });
+        for (const symbol of part) {
+          const key = seriesKey(need.dataset.name, symbol);
+          for (let c = span.first; c < span.end; c++) this.index.setInflight(key, c, group);
+        }
+        groups.push(group);
+      }
+    }
+    return groups;
+  }
+}
+
+/** True when a cached entry holds every row of chunk `c` the ticket's range asks for. */
+function covers(entry: CachedChunk, ticket: ReadTicket, c: number): boolean {
+  return entry.validTo >= Math.min(ticket.grid.startOf(c + 1), ticket.query.range.end);
 }
 
 /** Estimated points one chunk of one symbol holds (bars per chunk x fields). */

@@ -1,4 +1,4 @@
-import type { handleUnaryCall } from '@grpc/grpc-js';
+import type { Metadata, handleUnaryCall } from '@grpc/grpc-js';
 import {
   invalidArgument,
   unaryHandler,
@@ -16,6 +16,7 @@ import {
 } from '@florin/core';
 import type { HeadNode } from './head-node.js';
 import type { HeadStatsSnapshot } from './head-stats.js';
+import { peerOf } from './peer-client.js';
 
 /** core's unary adapter with the head's default deadline. */
 function unary<Req, Res>(node: HeadNode, serve: (request: Req, context: UnaryCallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
@@ -24,7 +25,7 @@ function unary<Req, Res>(node: HeadNode, serve: (request: Req, context: UnaryCal
 
 /** HeadService.Write: validated at the head, written through to the owning shards, cached chunks dropped. */
 export function writeHandler(node: HeadNode): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
-  return unary(node, async (request, { deadlineAt }) => ({ rowsWritten: await node.write(request, { deadlineAt }) }));
+  return unary(node, async (request, { deadlineAt, call }) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: peerOf(call.metadata) }) }));
 }
 
 export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {

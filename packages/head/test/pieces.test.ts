@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FlorinError, bytesToFloat64, decodeReadChunk, emptyFrame, encodeReadChunk, type DatasetInfo, type SeriesFrame } from '@florin/core';
 import { ChunkGrid, ExtentIndex, FetchGroup, InflightBudget, chunkRuns, resolveHeadOptions } from '@florin/head';
 import { splitRun } from '../src/chunk-grid.js';
-import { chunkSlice, packChunk, splitIntoChunks } from '../src/chunk-data.js';
+import { chunkPrefix, chunkSlice, mergeDelta, packChunk, splitIntoChunks } from '../src/chunk-data.js';
 import { readChunks } from '../src/read-chunks.js';
 import { withRetry } from '../src/retry.js';
 
@@ -199,6 +199,24 @@ function sliceOf(f: SeriesFrame, from: number, to: number): SeriesFrame {
   return { ...f, timestamps: f.timestamps.subarray(from, to), columns: f.columns.map((c) => c.subarray(from, to)) };
 }
 
+describe('live-edge chunks', () => {
+  it('keeps the settled prefix as its own contiguous chunk, and merges a delta after it', () => {
+    const whole = packChunk(frame([1, 2, 3, 4, 5, 6].map((d) => d * DAY)), 0, 6);
+    const prefix = chunkPrefix(whole, 3.5 * DAY);
+    expect(Array.from(prefix.timestamps)).toEqual([1, 2, 3].map((d) => d * DAY));
+    expect(Array.from(prefix.columns[1]!)).toEqual([1, 2, 3].map((d) => -d * DAY));
+    expect(prefix.timestamps.buffer).not.toBe(whole.timestamps.buffer);
+    expect(chunkPrefix(whole, 7 * DAY)).toBe(whole);
+    // The delta starts before validTo (another symbol's, earlier) and runs past the chunk's end: only [validTo, end) is taken.
+    const delta = frame([2, 3, 4, 5, 12].map((d) => d * DAY));
+    delta.columns[0]![2] = 99;
+    const merged = mergeDelta(prefix, 3.5 * DAY, 10 * DAY, delta);
+    expect(Array.from(merged.timestamps)).toEqual([1, 2, 3, 4, 5].map((d) => d * DAY));
+    expect(Array.from(merged.columns[0]!)).toEqual([1, 2, 3, 99, 5]);
+    expect(mergeDelta(prefix, 3.5 * DAY, 10 * DAY, undefined)).toBe(prefix);
+  });
+});
+
 describe('ChunkCache', () => {
   it('keeps the series index true through evictions, deletes, oversize entries and clear()', async () => {
     const { ChunkCache } = await import('../src/chunk-cache.js');
@@ -207,13 +225,13 @@ describe('ChunkCache', () => {
     const cache = new ChunkCache(2_000, index);
     const chunk = (rows: number) => packChunk(frame(Array.from({ length: rows }, (_, i) => i)), 0, rows);
     const loaded = (key: string) => index.loadedIn(key, { first: -Infinity, end: Infinity });
-    for (let c = 0; c < 20; c++) expect(cache.set('k', c, chunk(10))).toBe(true);
+    for (let c = 0; c < 20; c++) expect(cache.set('k', c, chunk(10), (c + 1) * 10)).toBe(true);
     expect(cache.bytes).toBeLessThanOrEqual(2_000);
     expect(cache.evictions).toBeGreaterThan(0);
     const held = loaded('k');
     expect(held.length).toBe(cache.entries);
     for (const c of held) expect(cache.get('k', c)).toBeDefined();
-    expect(cache.set('k', 99, chunk(100))).toBe(false);
+    expect(cache.set('k', 99, chunk(100), 1000)).toBe(false);
     expect(loaded('k')).not.toContain(99);
     cache.delete('k', held[0]!);
     expect(loaded('k')).toEqual(held.slice(1));

@@ -19,7 +19,7 @@ import { DuckDbStore, type Store } from '@florin/store';
 import { ShardRouter } from '@florin/shard-client';
 import { collectReadStream, type SeriesQuery } from '@florin/core';
 import { ShardServer } from '@florin/shard';
-import { HeadServer, type HeadOptions, type HeadStatsSnapshot } from '@florin/head';
+import { HeadServer, StaticMembership, type HeadMember, type HeadOptions, type HeadStatsSnapshot } from '@florin/head';
 import { DAY_MS, prng } from './series.js';
 import { RecordingUpstream } from './recording-upstream.js';
 
@@ -68,6 +68,86 @@ export function headRead(client: HeadStub, query: SeriesQuery, opts: HeadReadOpt
   const request: ReadRequestMessage = { dataset: query.dataset, symbols, fields, startMs: query.range.start, endMs: query.range.end };
   const call = client.Read(request, metadata, { deadline: Date.now() + (opts.deadlineMs ?? 30_000) });
   return collectReadStream(call, symbols, fields, opts.signal);
+}
+
+/** Writes `frames` (all with the same fields) through HeadService.Write on `client`. */
+export function headWrite(client: HeadStub, dataset: string, frames: readonly SeriesFrame[]): Promise<number> {
+  const fields = frames[0]!.fields;
+  const blocks = frames.map((f) => ({
+    symbol: f.symbol,
+    timestamps: Buffer.from(f.timestamps.buffer, f.timestamps.byteOffset, f.timestamps.byteLength),
+    columns: f.columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+    last: true,
+  }));
+  return new Promise((resolve, reject) =>
+    client.Write({ dataset, fields: [...fields], blocks, jobId: '' }, { deadline: Date.now() + 30_000 }, (err, res) =>
+      err ? reject(fromServiceError(err)) : resolve(res!.rowsWritten),
+    ),
+  );
+}
+
+/** Several head nodes forming one logical server over a cluster's shards, each with a raw client (no routing). */
+export interface HeadFleet {
+  readonly heads: HeadServer[];
+  /** Each head's membership (its view of the fleet); setMembers changes them all. */
+  readonly memberships: StaticMembership[];
+  /** Every head as { id: 'head-<i>', address }. */
+  readonly members: HeadMember[];
+  readonly clients: HeadStub[];
+  read(head: number, query: SeriesQuery, options?: HeadReadOptions): Promise<SeriesFrame[]>;
+  write(head: number, dataset: string, frames: readonly SeriesFrame[]): Promise<number>;
+  stats(head: number, reset?: boolean): HeadStatsSnapshot;
+  /** Gives every running head the same new member list. */
+  setMembers(members: readonly HeadMember[]): void;
+  /** Stops head `i` (its server and cache); the others keep it as a member. */
+  stopHead(head: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `count` heads (ids head-0..head-<count-1>) over the cluster's
+ * (recording) upstream, then tells each of them every member: heads listen on
+ * port 0 and learn their peers once all are up.
+ */
+export async function openHeadFleet(cluster: HeadCluster, count: number, options: HeadOptions = {}): Promise<HeadFleet> {
+  const memberships: StaticMembership[] = [];
+  const heads: HeadServer[] = [];
+  const members: HeadMember[] = [];
+  for (let i = 0; i < count; i++) {
+    const membership = new StaticMembership(`head-${i}`, []);
+    const head = new HeadServer({ upstream: cluster.upstream, ...options, membership });
+    memberships.push(membership);
+    heads.push(head);
+    members.push({ id: membership.selfId, address: (await head.start()).address });
+  }
+  for (const m of memberships) m.set(members);
+  const limits = resolveLimits(options.limits);
+  const clients = members.map((m) => createClient<HeadStub>('florin.v1.HeadService', m.address, limits));
+  const stopped = new Set<number>();
+  let closing: Promise<void> | undefined;
+  return {
+    heads,
+    memberships,
+    members,
+    clients,
+    read: (i, query, opts) => headRead(clients[i]!, query, opts),
+    write: (i, dataset, frames) => headWrite(clients[i]!, dataset, frames),
+    stats: (i, reset) => heads[i]!.node.stats(reset),
+    setMembers(list) {
+      memberships.forEach((m, i) => stopped.has(i) || m.set(list));
+    },
+    async stopHead(i) {
+      stopped.add(i);
+      await heads[i]!.close(0);
+    },
+    close() {
+      closing ??= (async () => {
+        for (const c of clients) c.close();
+        await Promise.all(heads.map((h) => h.close(1_000)));
+      })();
+      return closing;
+    },
+  };
 }
 
 /** Another head node over the cluster's (recording) upstream, with its own client. */
@@ -127,20 +207,7 @@ export async function startHeadCluster(options: HeadClusterOptions = {}): Promis
     head,
     client,
     read: (query, opts) => headRead(client, query, opts),
-    write(dataset, frames) {
-      const fields = frames[0]!.fields;
-      const blocks = frames.map((f) => ({
-        symbol: f.symbol,
-        timestamps: Buffer.from(f.timestamps.buffer, f.timestamps.byteOffset, f.timestamps.byteLength),
-        columns: f.columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
-        last: true,
-      }));
-      return new Promise((resolve, reject) =>
-        client.Write({ dataset, fields: [...fields], blocks, jobId: '' }, { deadline: Date.now() + 30_000 }, (err, res) =>
-          err ? reject(fromServiceError(err)) : resolve(res!.rowsWritten),
-        ),
-      );
-    },
+    write: (dataset, frames) => headWrite(client, dataset, frames),
     async direct(query) {
       const dataset = await stores[0]!.getDataset(query.dataset);
       const fields = query.fields && query.fields.length > 0 ? query.fields : dataset!.fields;

@@ -1,7 +1,7 @@
 // Shared test fixtures: real servers on port 0, real stores, real processes. Imported by tests only.
 export { CLI, type CliResult, runCli, startCli, exitCode } from './cli.js';
 export { MOMENTUM, RANKER, UNITS, type CoordinatorFixture, startCoordinator, DAY, RANGE, symbols, okOutcome } from './coordinator.js';
-export { type HeadStub, type HeadReadOptions, type HeadCluster, headRead, openHead, type HeadClusterOptions, startHeadCluster, marketFrame, seed } from './head-cluster.js';
+export { type HeadStub, type HeadReadOptions, type HeadCluster, headRead, headWrite, openHead, openHeadFleet, type HeadFleet, type HeadClusterOptions, startHeadCluster, marketFrame, seed } from './head-cluster.js';
 export { TEST_UNITS, type JobClusterOptions, JobCluster } from './job-cluster.js';
 export { type DailyBarsOptions, dailyBars, universe, bits } from './market-data.js';
 export { type MarketSpec, type ExpectedMomentum, marketUniverse, expectedMomentum, expectPublishedEqualsReference, expectBacktestEqualsReference, expectShardFilesEqualReference } from './momentum-check.js';

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { createServer } from 'node:net';
+import { hostPort } from '@florin/core';
 import { RoleProcess } from './role-process.js';
 import { assertNoLiveCluster, removeClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
 import { ensureMarket, ensureServerMarket, shardFile, type MarketOptions } from './seed-market.js';
@@ -79,9 +81,16 @@ export class LocalCluster {
       }
       const shardReady = await Promise.all(this.shardProcs.map((p) => p.ready()));
       const shardAddresses = shardReady.map((r) => r.address);
+      // Every head must know every head (id and address) when it starts: ports are picked first, then passed to all.
+      const headPorts = await freePorts(host, heads);
+      const peers = headPorts.map((port, i) => `head-${i}=${hostPort(host, port)}`).join(',');
       for (let i = 0; i < heads; i++) {
         this.headProcs.push(
-          new RoleProcess(`head-${i}`, ['head', '--id', `head-${i}`, '--shards', shardAddresses.join(','), '--host', host, '--port', '0', ...this.options.headArgs], log),
+          new RoleProcess(
+            `head-${i}`,
+            ['head', '--node-id', `head-${i}`, '--peers', peers, '--shards', shardAddresses.join(','), '--host', host, '--port', String(headPorts[i]), ...this.options.headArgs],
+            log,
+          ),
         );
       }
       const headReady = await Promise.all(this.headProcs.map((p) => p.ready()));
@@ -143,5 +152,31 @@ export class LocalCluster {
       })();
     }
     return this.stopping;
+  }
+}
+
+/**
+ * `count` distinct free ports on `host`: all are bound at once (port 0), read,
+ * then released for the heads to bind. Another process could take one in
+ * between; that head then fails to start and `florin up` says so.
+ */
+async function freePorts(host: string, count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen({ host, port: 0, exclusive: true }, () => {
+              const address = server.address();
+              if (address && typeof address === 'object') resolve(address.port);
+              else reject(new Error(`could not read the port bound on ${host}`));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
   }
 }

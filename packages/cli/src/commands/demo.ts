@@ -22,7 +22,7 @@ export function demoCommand(): Command {
       const info = await cluster.start();
       out(`\nFlorin local cluster (data in ${info.dataDir}):\n`);
       printCluster(info, out);
-      const connection = connect({ heads: info.heads.map((h) => h.address), coordinator: info.coordinator?.address });
+      const connection = connect({ heads: info.heads.map((h) => ({ id: h.id, address: h.address })), coordinator: info.coordinator?.address });
       try {
         await readSeries(connection.data, flags, out);
         if (connection.jobs) await runBacktest(connection.jobs, flags, out);

@@ -1,13 +1,15 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { addListenOptions } from '../listen-options.js';
-import { HeadServer } from '@florin/head';
+import { HeadServer, parseMembers, type HeadMember } from '@florin/head';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
 interface HeadFlags extends LimitFlags {
   shards: string[];
+  nodeId?: string;
   id?: string;
+  peers?: HeadMember[];
   host: string;
   port: number;
   cacheMb?: number;
@@ -23,7 +25,13 @@ export function headCommand(): Command {
     addListenOptions(new Command('head'))
       .description('serve the data service in front of the shards: coalesce overlapping reads, cache ranges, write through')
       .requiredOption('--shards <list>', 'shard addresses in shard-id order, comma-separated', listArg)
-      .option('--id <name>', 'node id reported in stats (default head-<host>-<pid>)')
+      .option('--node-id <name>', "this head's stable id: hashed to decide the keys it owns, reported in stats (default head-<host>-<pid>)")
+      .option('--id <name>', 'same as --node-id (older spelling)')
+      .option(
+        '--peers <list>',
+        'every head of the logical server, this one included: id=host:port,id=host:port (keys other heads own are read from them)',
+        (text: string) => parseFlag('--peers', () => parseMembers(text)),
+      )
       .option('--cache-mb <n>', 'byte bound of the range cache, MiB (default 512)', positiveInt('--cache-mb'))
       .option('--inflight-mb <n>', 'bound on bytes of upstream fetches in flight, MiB (default 256)', positiveInt('--inflight-mb'))
       .option('--linger-ms <n>', 'how long a miss waits for overlapping reads to join its fetch (default 2)', nonNegativeInt('--linger-ms'))
@@ -31,10 +39,17 @@ export function headCommand(): Command {
       .option('--no-coalesce', 'turn aggregation and caching off: every read goes straight to the shards')
       .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000),
   ).action(async (flags: HeadFlags) => {
+    if (flags.nodeId && flags.id && flags.nodeId !== flags.id) throw new Error('give --node-id or --id, not both');
+    const nodeId = flags.nodeId ?? flags.id;
+    if (flags.peers && !nodeId) throw new Error('--peers needs --node-id: the id this head has in the list');
+    if (flags.peers && !flags.peers.some((m) => m.id === nodeId)) {
+      throw new Error(`--peers must list this head (${nodeId}) too, e.g. ${nodeId}=<host>:<port>`);
+    }
     const mib = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * 1024 * 1024);
     const server = new HeadServer({
       shards: flags.shards,
-      nodeId: flags.id,
+      nodeId,
+      peers: flags.peers,
       host: flags.host,
       port: flags.port,
       limits: limitsFromFlags(flags),
@@ -48,4 +63,12 @@ export function headCommand(): Command {
     const { address } = await server.start();
     announceReady({ role: 'head', id: server.node.config.nodeId, address });
   });
+}
+
+function parseFlag<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new InvalidArgumentError(`${flag}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

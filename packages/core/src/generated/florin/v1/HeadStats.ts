@@ -20,6 +20,9 @@ export interface HeadStatsInput {
   'invalidations'?: (number | string | Long);
   'upstreamFailures'?: (number | string | Long);
   'upstreamRetries'?: (number | string | Long);
+  'peerReads'?: (number | string | Long);
+  'peerErrors'?: (number | string | Long);
+  'peerFallbacks'?: (number | string | Long);
 }
 
 export interface HeadStatsOutput {
@@ -40,4 +43,7 @@ export interface HeadStatsOutput {
   'invalidations': (number);
   'upstreamFailures': (number);
   'upstreamRetries': (number);
+  'peerReads': (number);
+  'peerErrors': (number);
+  'peerFallbacks': (number);
 }
