@@ -46,6 +46,9 @@ describe('generated wire types', () => {
       invalidations: 0,
       upstreamFailures: 0,
       upstreamRetries: 0,
+      peerReads: 0,
+      peerErrors: 0,
+      peerFallbacks: 0,
     };
     expect(decodedEmpty(SERVICES.head, 'GetStats')).toEqual(stats);
     const leased: LeaseTasksResponseMessage = { tasks: [] };
