@@ -11,6 +11,7 @@ import { dataCommand } from './commands/data.js';
 import { upCommand } from './commands/up.js';
 import { demoCommand } from './commands/demo.js';
 import { loadtestCommand } from './commands/loadtest.js';
+import { deployCommand } from './commands/deploy.js';
 
 const program = new Command('florin')
   .description('Florin: distributed compute for quantitative research')
@@ -25,6 +26,7 @@ const program = new Command('florin')
   .addCommand(upCommand())
   .addCommand(demoCommand());
 program.addCommand(loadtestCommand());
+program.addCommand(deployCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof FlorinError) {
