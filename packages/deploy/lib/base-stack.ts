@@ -32,7 +32,7 @@ export class BaseStack extends Stack {
     if (v.kind === 'create') {
       this.vpc = new ec2.Vpc(this, 'Vpc', {
         ipAddresses: ec2.IpAddresses.cidr(v.cidr),
-        maxAzs: v.maxAzs,
+        ...(v.availabilityZones.length > 0 ? { availabilityZones: [...v.availabilityZones] } : { maxAzs: 2 }),
         natGateways: v.natGateways,
         restrictDefaultSecurityGroup: false,
         subnetConfiguration: [
@@ -142,7 +142,7 @@ export class BaseStack extends Stack {
     });
     taskDefinition.addContainer('collector', {
       image: ecs.ContainerImage.fromRegistry(config.telemetry.collectorImage),
-      environment: { AOT_CONFIG_CONTENT: collectorConfig(config, metricsLogGroup.logGroupName) },
+      environment: { AOT_CONFIG_CONTENT: collectorConfig(config, `/${config.name}/metrics`) },
       portMappings: [{ containerPort: COLLECTOR_OTLP_PORT, name: 'otlp-grpc' }, { containerPort: 4318, name: 'otlp-http' }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroups.get('collector')!, streamPrefix: 'collector' }),
       // The ADOT image ships /healthcheck, which asks the health_check extension.

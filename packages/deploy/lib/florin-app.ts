@@ -14,8 +14,16 @@ export interface FlorinStacks {
   readonly all: Stack[];
 }
 
+/**
+ * The CDK App the deployment lives in: no analytics metadata resource (the plan counts every resource), and an
+ * autoscaled service gets no DesiredCount, so a deployment never resets the QCU pools to their minimum.
+ */
+export function florinApp(): App {
+  return new App({ analyticsReporting: false, context: { '@aws-cdk/aws-ecs:removeDefaultDesiredCount': true } });
+}
+
 /** Every stack of one deployment, split as planStacks() says (heads in stacks of at most headsPerStack). */
-export function buildFlorinApp(config: DeployConfig, app: App = new App({ analyticsReporting: false })): FlorinStacks {
+export function buildFlorinApp(config: DeployConfig, app: App = florinApp()): FlorinStacks {
   const env: Environment | undefined = config.env ? { account: config.env.account, region: config.env.region } : undefined;
   const props = { ...(env ? { env } : {}), tags: { 'florin:deployment': config.name } };
   const base = new BaseStack(app, stackNames.base(config), config, { ...props, description: `Florin ${config.name}: network, clusters, discovery, telemetry` });

@@ -41,7 +41,6 @@ export class QcuStack extends Stack {
         cluster: base.cluster(pool.cluster),
         serviceName: name,
         taskDefinition,
-        desiredCount: pool.minTasks,
         minHealthyPercent: 50,
         maxHealthyPercent: 200,
         circuitBreaker: { rollback: true },

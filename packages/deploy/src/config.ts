@@ -10,7 +10,8 @@ export const CAPACITY_NAMES: readonly CapacityName[] = ['FARGATE', 'FARGATE_SPOT
 export interface CreatedVpc {
   readonly kind: 'create';
   readonly cidr: string;
-  readonly maxAzs: number;
+  /** Zones to span, named so that synth needs no lookup; empty: the two zones an environment-agnostic stack gets. */
+  readonly availabilityZones: readonly string[];
   readonly natGateways: number;
 }
 /** An existing VPC, by id, with its subnets named in the config so that synth needs no AWS lookup. */

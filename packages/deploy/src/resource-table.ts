@@ -40,7 +40,7 @@ export const RESOURCES = {
 } as const;
 
 export function baseStackResources(config: DeployConfig): number {
-  const vpc = config.vpc.kind === 'create' ? RESOURCES.vpcFixed + RESOURCES.vpcPerAz * config.vpc.maxAzs + RESOURCES.vpcPerNat * config.vpc.natGateways : 0;
+  const vpc = config.vpc.kind === 'create' ? RESOURCES.vpcFixed + RESOURCES.vpcPerAz * vpcZones(config) + RESOURCES.vpcPerNat * config.vpc.natGateways : 0;
   const ports = new Set([config.heads.port, config.shards.port, config.coordinator.port, 4317]).size;
   const managed = config.qcuPools.filter((p) => p.capacity === 'MANAGED_INSTANCES').length;
   return (
@@ -68,4 +68,9 @@ export function headsStackResources(heads: number): number {
 /** The most head nodes one stack holds under config.maxResourcesPerStack. */
 export function headsPerStack(config: DeployConfig): number {
   return Math.floor((config.maxResourcesPerStack - RESOURCES.headsStackFixed) / RESOURCES.perHead);
+}
+
+/** Zones a created VPC spans: the ones named, or the two an environment-agnostic stack gets. */
+export function vpcZones(config: DeployConfig): number {
+  return config.vpc.kind === 'create' ? (config.vpc.availabilityZones.length || 2) : config.vpc.availabilityZones.length;
 }

@@ -118,10 +118,17 @@ function readVpc(r: ConfigReader): DeployConfig['vpc'] {
     }
     return { kind: 'existing', vpcId: e.string('vpcId', { pattern: /^vpc-[0-9a-f]+$/, allowed: 'a VPC id such as vpc-0abc12' }), cidr: e.string('cidr', CIDR), availabilityZones, privateSubnetIds };
   }
-  const c = v?.object('create', ['cidr', 'maxAzs', 'natGateways'], false);
+  const c = v?.object('create', ['cidr', 'availabilityZones', 'natGateways'], false);
   const create = c ?? new ConfigReader({}, 'vpc.create', []);
-  const maxAzs = create.int('maxAzs', { min: 1, max: 6, default: 2 });
-  return { kind: 'create', cidr: create.string('cidr', { ...CIDR, default: '10.40.0.0/16' }), maxAzs, natGateways: create.int('natGateways', { min: 1, max: maxAzs, default: 1 }) };
+  const availabilityZones = create.strings('availabilityZones', { minItems: 0, pattern: /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, allowed: 'availability zone names such as us-east-1a' });
+  if (availabilityZones.length > 0 && r.raw('env') === undefined) {
+    create.problem('availabilityZones', 'naming zones needs "env" (account and region); without it the stacks are environment-agnostic and span two zones');
+  }
+  if (availabilityZones.length === 0 && r.raw('env') !== undefined) {
+    create.problem('availabilityZones', 'with "env" set, list the zones (e.g. ["us-east-1a", "us-east-1b"]) so that synth needs no AWS lookup');
+  }
+  const zones = availabilityZones.length > 0 ? availabilityZones.length : 2;
+  return { kind: 'create', cidr: create.string('cidr', { ...CIDR, default: '10.40.0.0/16' }), availabilityZones, natGateways: create.int('natGateways', { min: 1, max: zones, default: 1 }) };
 }
 
 function readNamespace(r: ConfigReader): DeployConfig['namespace'] {
