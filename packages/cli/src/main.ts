@@ -12,6 +12,7 @@ import { upCommand } from './commands/up.js';
 import { demoCommand } from './commands/demo.js';
 import { loadtestCommand } from './commands/loadtest.js';
 import { healthCommand } from './commands/health.js';
+import { deployCommand } from './commands/deploy.js';
 
 const program = new Command('florin')
   .description('Florin: distributed compute for quantitative research')
@@ -27,6 +28,7 @@ const program = new Command('florin')
   .addCommand(demoCommand());
 program.addCommand(loadtestCommand());
 program.addCommand(healthCommand());
+program.addCommand(deployCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof FlorinError) {
