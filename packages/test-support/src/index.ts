@@ -12,3 +12,4 @@ export { prng, syntheticFrame, expectSameSeries, DAY_MS, OHLCV, utc, failure } f
 export { type ShardCluster, startShardCluster } from './shard-cluster.js';
 export { until } from './wait.js';
 export type { ReadyLine } from '@florin/cli';
+export { OtlpReceiver, OtlpStore, type ReceivedSpan, type ReceivedPoint, type ReceivedLog } from '@florin/telemetry';
