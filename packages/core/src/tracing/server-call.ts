@@ -1,12 +1,18 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { context, metrics, propagation, trace, SpanKind, ROOT_CONTEXT, type Histogram, type MeterProvider, type Span } from '@opentelemetry/api';
+import { context, metrics, propagation, trace, SpanKind, ROOT_CONTEXT, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { FlorinError, grpcStatusOf, isServiceError } from '../errors.js';
 import { metadataGetter } from './metadata-carrier.js';
 
 /** The instrumentation scope of every span and instrument core makes. */
 export const TELEMETRY_SCOPE = '@florin/core';
 
-const tracer = trace.getTracer(TELEMETRY_SCOPE);
+/** The tracer of the global TracerProvider now (made again when the SDK is restarted and the global API reset). */
+let tracerCache: { provider: TracerProvider; tracer: Tracer } | undefined;
+export function florinTracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (tracerCache?.provider !== provider) tracerCache = { provider, tracer: provider.getTracer(TELEMETRY_SCOPE) };
+  return tracerCache.tracer;
+}
 
 /**
  * `rpc.server.duration` (ms) of the OpenTelemetry RPC semantic conventions, from whichever
@@ -56,7 +62,7 @@ export function splitPath(path: string): [service: string, method: string] {
 export async function traceServerCall<T>(path: string, metadata: Metadata, body: (span: Span) => Promise<T>): Promise<T> {
   const [service, method] = splitPath(path);
   const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
-  const span = tracer.startSpan(
+  const span = florinTracer().startSpan(
     `${service}/${method}`,
     {
       kind: SpanKind.SERVER,

@@ -1,7 +1,6 @@
 import { context, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
-import { TELEMETRY_SCOPE, grpcStatusCodeOf, splitPath } from './server-call.js';
+import { florinTracer, grpcStatusCodeOf, splitPath } from './server-call.js';
 
-const tracer = trace.getTracer(TELEMETRY_SCOPE);
 
 /** Sets an attribute on the active span (a no-op without one or without an SDK). */
 export function setSpanAttribute(key: string, value: AttributeValue): void {
@@ -16,7 +15,7 @@ export function setSpanAttribute(key: string, value: AttributeValue): void {
 export async function inChildSpan<T>(name: string, attributes: Attributes, body: () => Promise<T>): Promise<T> {
   const parent = trace.getActiveSpan();
   if (!parent || !parent.isRecording()) return body();
-  const span = tracer.startSpan(name, { attributes });
+  const span = florinTracer().startSpan(name, { attributes });
   try {
     return await context.with(trace.setSpan(context.active(), span), body);
   } catch (err) {
@@ -52,7 +51,7 @@ export function activeTraceparent(): string {
  */
 export async function traceClientCall<T>(path: string, body: () => Promise<T>): Promise<T> {
   const [service, method] = splitPath(path);
-  const span = tracer.startSpan(`${service}/${method}`, {
+  const span = florinTracer().startSpan(`${service}/${method}`, {
     kind: SpanKind.CLIENT,
     attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method, 'florin.role': 'client' },
   });
@@ -75,7 +74,7 @@ export async function traceClientCall<T>(path: string, body: () => Promise<T>): 
  */
 export async function inSpanFromTraceparent<T>(name: string, traceparent: string, attributes: Attributes, body: () => Promise<T>): Promise<T> {
   const parent = traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
-  const span = tracer.startSpan(name, { attributes }, parent);
+  const span = florinTracer().startSpan(name, { attributes }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), body);
   } catch (err) {
