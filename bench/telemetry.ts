@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Option } from 'commander';
 import { HeadClient } from '@florin/client';
 import { DuckDbStore } from '@florin/store';
 import { ShardServer } from '@florin/shard';
@@ -14,6 +17,7 @@ interface Options {
   seconds: number;
   inflight: number;
   symbols: number;
+  collector: 'local' | 'separate';
 }
 
 const DAY = 86_400_000;
@@ -44,6 +48,28 @@ async function round(client: HeadClient, symbols: string[], options: Options): P
   return points / ((performance.now() - started) / 1000);
 }
 
+/** An OtlpReceiver in a child process (this file with --serve-receiver): its endpoint and its span count. */
+async function separateReceiver(): Promise<{ endpoint: string; spans: () => Promise<number>; close: () => void }> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve-receiver'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const endpoint = await new Promise<string>((resolve) => child.once('message', (m) => resolve(String(m))));
+  return {
+    endpoint,
+    spans: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m) => resolve(Number(m)));
+        child.send('count');
+      }),
+    close: () => child.kill(),
+  };
+}
+
+async function serveReceiver(): Promise<void> {
+  const receiver = new OtlpReceiver();
+  await receiver.listen();
+  process.on('message', () => process.send!(receiver.store.spans({ name: 'florin.v1.HeadService/Read' }).length));
+  process.send!(receiver.endpoint);
+}
+
 async function main(options: Options): Promise<void> {
   await withTempDir('florin-bench-telemetry-', async (dir) => {
     const store = new DuckDbStore({ path: join(dir, 'shard-0.duckdb') });
@@ -66,6 +92,9 @@ async function main(options: Options): Promise<void> {
     const client = new HeadClient(address);
     const receiver = new OtlpReceiver();
     await receiver.listen();
+    // 'separate': the receiver runs in a child process, as a collector would (its decoding costs this process nothing).
+    const child = options.collector === 'separate' ? await separateReceiver() : undefined;
+    const endpoint = child?.endpoint ?? receiver.endpoint;
     try {
       // Warm the cache (every later read is a hit) and the JIT.
       await round(client, symbols, { ...options, seconds: 1 });
@@ -77,7 +106,7 @@ async function main(options: Options): Promise<void> {
           if (mode === 'off') {
             off.push(await round(client, symbols, options));
           } else {
-            const telemetry = startTelemetry({ role: 'head', instanceId: 'bench', endpoint: receiver.endpoint, enabled: true, metricIntervalMs: 1_000, env: {} });
+            const telemetry = startTelemetry({ role: 'head', instanceId: 'bench', endpoint, enabled: true, metricIntervalMs: 1_000, env: {} });
             observeHeadStats(telemetry.meter, () => head.node.stats());
             on.push(await round(client, symbols, options));
             await telemetry.shutdown();
@@ -87,18 +116,18 @@ async function main(options: Options): Promise<void> {
       const offPointsPerSec = median(off);
       const onPointsPerSec = median(on);
       const overheadPct = ((offPointsPerSec - onPointsPerSec) / offPointsPerSec) * 100;
-      const spans = receiver.store.spans({ name: 'florin.v1.HeadService/Read' }).length;
+      const spans = child ? await child.spans() : receiver.store.spans({ name: 'florin.v1.HeadService/Read' }).length;
       printReport(
         {
           title: `Head node cache-hit reads, telemetry on vs off (${options.rounds} alternating rounds of ${options.seconds} s, ${options.inflight} reads in flight, ${BARS} points per read)`,
           head: ['telemetry', 'median points/s', 'rounds (points/s)'],
           rows: [
             ['off', formatRate(offPointsPerSec), off.map(formatRate).join(', ')],
-            ['on (OTLP to a local receiver)', formatRate(onPointsPerSec), on.map(formatRate).join(', ')],
+            [`on (OTLP to a receiver ${options.collector === 'separate' ? 'in a child process' : 'in this process'})`, formatRate(onPointsPerSec), on.map(formatRate).join(', ')],
           ],
           notes: [
             `overhead: ${overheadPct.toFixed(2)}% (target < 3%); ${spans} Read spans reached the receiver.`,
-            'On: one SERVER span per Read + rpc.server.duration + head stats instruments, batch export over OTLP/gRPC to a receiver in this same process (its decoding is counted against "on").',
+            'On: one SERVER span per Read + rpc.server.duration + head stats instruments, batch export over OTLP/gRPC (with --collector local the receiver decoding is counted against "on").',
           ],
           result: { onPointsPerSec, offPointsPerSec, overheadPct, rounds: options.rounds, seconds: options.seconds, inflight: options.inflight, spansReceived: spans },
         },
@@ -109,6 +138,7 @@ async function main(options: Options): Promise<void> {
       await head.close(1_000);
       await shard.close(1_000);
       await receiver.close();
+      child?.close();
       await store.close();
     }
   });
@@ -118,6 +148,11 @@ const program = benchCommand('bench:telemetry', "Head node cache-hit read throug
   .option('--rounds <n>', 'rounds per mode', integerOption('--rounds', 1, 100), 5)
   .option('--seconds <s>', 'seconds per round', positiveNumberOption('--seconds'), 2)
   .option('--inflight <n>', 'reads in flight', integerOption('--inflight', 1, 1024), 16)
+  .addOption(new Option('--collector <where>', 'the OTLP receiver runs in this process or a child process').choices(['local', 'separate']).default('separate'))
   .option('--symbols <n>', 'symbols (each read is one whole cached series)', integerOption('--symbols', 1, 10_000), 50);
-program.parse();
-await main(program.opts<Options>());
+if (process.argv.includes('--serve-receiver')) {
+  await serveReceiver();
+} else {
+  program.parse();
+  await main(program.opts<Options>());
+}
