@@ -63,6 +63,28 @@ async function separateReceiver(): Promise<{ endpoint: string; spans: () => Prom
   };
 }
 
+/** The load: a HeadClient in a child process (as researchers' clients are), running one round per message. */
+async function loadClient(address: string, symbols: string[]): Promise<{ round: (options: Options) => Promise<number>; close: () => void }> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--load-client', address, symbols.join(',')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise((resolve) => child.once('message', resolve));
+  return {
+    round: (options) =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m) => resolve(Number(m)));
+        child.send({ seconds: options.seconds, inflight: options.inflight });
+      }),
+    close: () => child.kill(),
+  };
+}
+
+async function serveLoad(address: string, symbols: string[]): Promise<void> {
+  const client = new HeadClient(address);
+  process.on('message', (m: { seconds: number; inflight: number }) => {
+    void round(client, symbols, { ...m } as Options).then((pps) => process.send!(pps));
+  });
+  process.send!('ready');
+}
+
 async function serveReceiver(): Promise<void> {
   const receiver = new OtlpReceiver();
   await receiver.listen();
@@ -89,7 +111,7 @@ async function main(options: Options): Promise<void> {
     const { address: shardAddress } = await shard.start();
     const head = new HeadServer({ shards: [shardAddress] });
     const { address } = await head.start();
-    const client = new HeadClient(address);
+    const client = await loadClient(address, symbols);
     const receiver = new OtlpReceiver();
     await receiver.listen();
     // 'separate': the receiver runs in a child process, as a collector would (its decoding costs this process nothing).
@@ -97,18 +119,18 @@ async function main(options: Options): Promise<void> {
     const endpoint = child?.endpoint ?? receiver.endpoint;
     try {
       // Warm the cache (every later read is a hit) and the JIT.
-      await round(client, symbols, { ...options, seconds: 1 });
+      await client.round({ ...options, seconds: 1 });
       const off: number[] = [];
       const on: number[] = [];
       for (let r = 0; r < options.rounds; r++) {
         // Alternate which goes first so drift (thermal, other load) hits both alike.
         for (const mode of r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
           if (mode === 'off') {
-            off.push(await round(client, symbols, options));
+            off.push(await client.round(options));
           } else {
             const telemetry = startTelemetry({ role: 'head', instanceId: 'bench', endpoint, enabled: true, metricIntervalMs: 1_000, env: {} });
             observeHeadStats(telemetry.meter, () => head.node.stats());
-            on.push(await round(client, symbols, options));
+            on.push(await client.round(options));
             await telemetry.shutdown();
           }
         }
@@ -119,7 +141,7 @@ async function main(options: Options): Promise<void> {
       const spans = child ? await child.spans() : receiver.store.spans({ name: 'florin.v1.HeadService/Read' }).length;
       printReport(
         {
-          title: `Head node cache-hit reads, telemetry on vs off (${options.rounds} alternating rounds of ${options.seconds} s, ${options.inflight} reads in flight, ${BARS} points per read)`,
+          title: `Head node cache-hit reads from a client in another process, telemetry on vs off in the head's process (${options.rounds} alternating rounds of ${options.seconds} s, ${options.inflight} reads in flight, ${BARS} points per read)`,
           head: ['telemetry', 'median points/s', 'rounds (points/s)'],
           rows: [
             ['off', formatRate(offPointsPerSec), off.map(formatRate).join(', ')],
@@ -152,6 +174,8 @@ const program = benchCommand('bench:telemetry', "Head node cache-hit read throug
   .option('--symbols <n>', 'symbols (each read is one whole cached series)', integerOption('--symbols', 1, 10_000), 50);
 if (process.argv.includes('--serve-receiver')) {
   await serveReceiver();
+} else if (process.argv[2] === '--load-client') {
+  await serveLoad(process.argv[3]!, process.argv[4]!.split(','));
 } else {
   program.parse();
   await main(program.opts<Options>());
