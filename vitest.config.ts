@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the TypeScript sources; processes spawned by tests run the built dist/.
     alias: {
       '@florin/core': pkg('core'),
+      '@florin/telemetry': pkg('telemetry'),
       '@florin/store': pkg('store'),
       '@florin/shard': pkg('shard'),
       '@florin/head': pkg('head'),

@@ -193,3 +193,7 @@ export { SeriesAssembler } from './rpc/series-assembler.js';
 export { fanOut, framesInRequestOrder, groupBy, mergeSymbols } from './rpc/fan-out.js';
 export { methodsAnswering, asSerializer, asDeserializer } from './method-codecs.js';
 export { ProtoWriter, varintSize } from './proto-bytes.js';
+export { metadataGetter, metadataSetter } from './tracing/metadata-carrier.js';
+export { TELEMETRY_SCOPE, traceServerCall, grpcStatusCodeOf, splitPath } from './tracing/server-call.js';
+export { withTraceContext } from './tracing/client-context.js';
+export { setSpanAttribute, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';

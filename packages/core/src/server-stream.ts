@@ -2,6 +2,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import { drained } from './abort.js';
 import { callDeadline, callSignal, throwIfAborted } from './deadline.js';
 import { toServiceError } from './errors.js';
+import { traceServerCall } from './tracing/server-call.js';
 
 /**
  * Serves one server-streaming call: `body` writes the messages (with
@@ -16,6 +17,16 @@ export async function serveStream<Req, Res>(
   defaultDeadlineMs: number,
   body: (signal: AbortSignal, deadlineAt: number) => Promise<void>,
 ): Promise<void> {
+  // One SERVER span per stream (continuing the caller's traceparent); its status is the stream's.
+  // The failure was answered as the call's status already; the span recorded its code.
+  return traceServerCall(call.getPath(), call.metadata, () => serve(call, defaultDeadlineMs, body)).catch(() => undefined);
+}
+
+async function serve<Req, Res>(
+  call: ServerWritableStream<Req, Res>,
+  defaultDeadlineMs: number,
+  body: (signal: AbortSignal, deadlineAt: number) => Promise<void>,
+): Promise<void> {
   const deadlineAt = callDeadline(call, defaultDeadlineMs);
   const { signal, dispose } = callSignal(call, deadlineAt);
   try {
@@ -23,7 +34,9 @@ export async function serveStream<Req, Res>(
     throwIfAborted(signal);
     call.end();
   } catch (err) {
-    if (!call.cancelled) call.emit('error', toServiceError(signal.aborted ? signal.reason : err));
+    const status = toServiceError(signal.aborted ? signal.reason : err);
+    if (!call.cancelled) call.emit('error', status);
+    throw status;
   } finally {
     dispose();
   }

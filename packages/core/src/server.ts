@@ -9,6 +9,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import { florinProtos } from './proto.js';
 import type { Limits } from './limits.js';
+import { tracedImplementation } from './tracing/traced-service.js';
 
 /** Lifecycle of every Florin server process. */
 export type ServerState = 'created' | 'serving' | 'draining' | 'stopped';
@@ -54,7 +55,7 @@ export class FlorinServer {
   }
 
   addService(fullName: string, definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
-    this.grpc.addService(definition, implementation);
+    this.grpc.addService(definition, tracedImplementation(definition, implementation));
     this.serviceNames.push(fullName);
   }
 

@@ -1,4 +1,4 @@
-import { seriesKey, type DatasetInfo } from '@florin/core';
+import { seriesKey, setSpanAttribute, type DatasetInfo } from '@florin/core';
 import type { CachedChunk, ChunkCache } from './chunk-cache.js';
 import type { ChunkFetcher } from './chunk-fetcher.js';
 import { chunkRuns, splitRun, type ChunkGrid, type ChunkSpan } from './chunk-grid.js';
@@ -40,6 +40,9 @@ export class ReadPlanner {
   /** Plans a read as it arrives and records its hit/partial/miss per key. True when chunks are missing. */
   arrive(ticket: ReadTicket): boolean {
     let missing = false;
+    let hits = 0;
+    let joins = 0;
+    let misses = 0;
     for (let row = 0; row < ticket.keys.length; row++) {
       let cached = 0;
       let joined = 0;
@@ -65,7 +68,12 @@ export class ReadPlanner {
       if (cached === slots.length) this.stats.add('cacheHits');
       else if (cached > 0 || joined > 0) this.stats.add('cachePartialHits');
       else this.stats.add('cacheMisses');
+      hits += cached;
+      joins += joined;
+      misses += slots.length - cached - joined;
     }
+    // The read's span says how it was answered: every chunk cached, every missing chunk already in flight, nothing there, or a mix.
+    setSpanAttribute('florin.cache.result', misses === 0 ? (joins === 0 ? 'hit' : 'join') : hits === 0 && joins === 0 ? 'miss' : 'partial');
     return missing;
   }
 

@@ -1,4 +1,4 @@
-import { frequencyMs, rangeLength, rowBytes, untilAborted, type ReadQuery, type SeriesFrame } from '@florin/core';
+import { frequencyMs, inChildSpan, rangeLength, rowBytes, untilAborted, type ReadQuery, type SeriesFrame } from '@florin/core';
 import type { Store } from '@florin/store';
 
 /** Sizes of the store reads a large Read is split into. */
@@ -52,7 +52,10 @@ export async function* readBatches(
     const count = Math.min(symbols.length - next, Math.max(1, Math.floor(targetBytes / bytesPerSymbol)));
     const batch = symbols.slice(next, next + count);
     next += count;
-    const frames = store.read({ dataset: query.dataset.name, symbols: batch, fields: query.fields, range: query.range });
+    // A store query span under the shard's Read span (only when that span is recorded).
+    const frames = inChildSpan('store.read', { 'db.operation.name': 'read', 'florin.dataset': query.dataset.name, 'florin.symbols': batch.length }, () =>
+      store.read({ dataset: query.dataset.name, symbols: batch, fields: query.fields, range: query.range }),
+    );
     frames.catch(() => undefined); // awaited below; this only keeps an abandoned prefetch from going unhandled
     return { symbols: batch, frames };
   };

@@ -13,3 +13,4 @@ export { type ShardCluster, startShardCluster } from './shard-cluster.js';
 export { CloudMapDouble, type CloudMapDoubleOptions, type CloudMapFault, type CloudMapRequest } from './cloud-map-double.js';
 export { until } from './wait.js';
 export type { ReadyLine } from '@florin/cli';
+export { OtlpReceiver, OtlpStore, type ReceivedSpan, type ReceivedPoint, type ReceivedLog } from '@florin/telemetry';

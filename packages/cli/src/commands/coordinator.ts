@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
 import { nonNegativeInt, positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
+import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
 interface CoordinatorFlags {
@@ -14,13 +15,14 @@ interface CoordinatorFlags {
 }
 
 export function coordinatorCommand(): Command {
-  return addListenOptions(new Command('coordinator'))
+  return addListenOptions(addTelemetryOptions(new Command('coordinator')))
     .description('serve the job service (SDK, CLI) and the work service (QCUs), with durable state')
     .option('--store <spec>', 'state: sqlite:<path> (embedded default), a .sqlite/.db path, or a postgres:// URL', 'sqlite:.florin/coordinator.sqlite')
     .option('--lease-ms <n>', 'default task lease (a QCU that dies is detected within it)', positiveInt('--lease-ms'))
     .option('--max-attempts <n>', 'default attempts per task', positiveInt('--max-attempts'))
     .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 5_000)
-    .action(async (flags: CoordinatorFlags) => {
+    .action(async (flags: CoordinatorFlags & TelemetryFlags) => {
+      const telemetry = startRoleTelemetry(flags, 'coordinator', 'coordinator');
       const coordinator = await runCoordinator({
         store: flags.store,
         host: flags.host,
@@ -28,7 +30,10 @@ export function coordinatorCommand(): Command {
         ...(flags.leaseMs !== undefined ? { defaultLeaseMs: flags.leaseMs } : {}),
         ...(flags.maxAttempts !== undefined ? { defaultMaxAttempts: flags.maxAttempts } : {}),
       });
-      stopOnSignals(() => coordinator.close(flags.drainMs));
+      stopOnSignals(async () => {
+        await coordinator.close(flags.drainMs);
+        await telemetry.shutdown();
+      });
       announceReady({ role: 'coordinator', id: 'coordinator', address: coordinator.address });
     });
 }

@@ -3,9 +3,11 @@ import { addListenOptions } from '../listen-options.js';
 import { HeadServer, parseMembers, type HeadMember } from '@florin/head';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
+import { observeHeadStats } from '@florin/telemetry';
+import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
-interface HeadFlags extends LimitFlags {
+interface HeadFlags extends LimitFlags, TelemetryFlags {
   shards: string[];
   nodeId?: string;
   id?: string;
@@ -22,7 +24,7 @@ interface HeadFlags extends LimitFlags {
 
 export function headCommand(): Command {
   return addLimitOptions(
-    addListenOptions(new Command('head'))
+    addListenOptions(addTelemetryOptions(new Command('head')))
       .description('serve the data service in front of the shards: coalesce overlapping reads, cache ranges, write through')
       .requiredOption('--shards <list>', 'shard addresses in shard-id order, comma-separated', listArg)
       .option('--node-id <name>', "this head's stable id: hashed to decide the keys it owns, reported in stats (default head-<host>-<pid>)")
@@ -46,6 +48,7 @@ export function headCommand(): Command {
       throw new Error(`--peers must list this head (${nodeId}) too, e.g. ${nodeId}=<host>:<port>`);
     }
     const mib = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * 1024 * 1024);
+    const telemetry = startRoleTelemetry(flags, 'head', flags.id ?? `head-${process.pid}`);
     const server = new HeadServer({
       shards: flags.shards,
       nodeId,
@@ -59,7 +62,11 @@ export function headCommand(): Command {
       freshnessMs: flags.freshnessMs,
       coalesce: flags.coalesce,
     });
-    stopOnSignals(() => server.close(flags.drainMs));
+    observeHeadStats(telemetry.meter, () => server.node.stats(), { 'florin.head.id': server.node.config.nodeId });
+    stopOnSignals(async () => {
+      await server.close(flags.drainMs);
+      await telemetry.shutdown();
+    });
     const { address } = await server.start();
     announceReady({ role: 'head', id: server.node.config.nodeId, address });
   });

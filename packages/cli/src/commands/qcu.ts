@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadUnits, QcuWorker } from '@florin/qcu';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
+import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 
 /** The built-in example units (momentum with its backtest, mean reversion, volatility). */
@@ -25,7 +26,7 @@ function prefetchArg(value: string): number | 'auto' {
 }
 
 export function qcuCommand(): Command {
-  return new Command('qcu')
+  return addTelemetryOptions(new Command('qcu'))
     .description('run a QCU worker: lease tasks of the given units, compute, publish results, complete')
     .option('--units <module>', 'ES module exporting units made with defineUnit() (default: the example units)')
     .requiredOption('--coordinator <address>', 'coordinator host:port')
@@ -37,7 +38,8 @@ export function qcuCommand(): Command {
     .option('--compute-threads <n>', 'worker threads for CPU-heavy kernels (default cores - 1)', positiveInt('--compute-threads'))
     .option('--drain-ms <n>', 'on SIGTERM, how long running tasks may take before they are handed back (default 110000; Fargate Spot gives 120 s)', positiveInt('--drain-ms'))
     .option('--id <name>', 'worker id (default qcu-<host>-<pid>-<random>)')
-    .action(async (flags: QcuFlags) => {
+    .action(async (flags: QcuFlags & TelemetryFlags) => {
+      const telemetry = startRoleTelemetry(flags, 'qcu', flags.id ?? `qcu-${process.pid}`);
       const units = await loadUnits(flags.units ?? EXAMPLE_UNITS_MODULE);
       const worker = new QcuWorker({
         coordinator: flags.coordinator,
@@ -51,7 +53,10 @@ export function qcuCommand(): Command {
         computeThreads: flags.computeThreads,
         drainDeadlineMs: flags.drainMs,
       });
-      stopOnSignals(() => worker.drain());
+      stopOnSignals(async () => {
+        await worker.drain();
+        await telemetry.shutdown();
+      });
       await worker.start();
       announceReady({ role: 'qcu', id: worker.workerId, address: units.map((u) => `${u.name}@${u.version}`).join(',') });
     });

@@ -1,4 +1,5 @@
-import type { CallOptions as GrpcCallOptions, ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
+import type { CallOptions as GrpcCallOptions, ClientUnaryCall, Metadata, ServiceError } from '@grpc/grpc-js';
+import { withTraceContext } from '../tracing/client-context.js';
 import { FlorinError, fromServiceError, invalidArgument } from '../errors.js';
 
 /** Per-call options of every client method. */
@@ -49,11 +50,17 @@ export function unaryCall<Req, Res>(
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise<Res>((resolve, reject) => {
     let detach = (): void => undefined;
-    const call = method(request, grpcCallOptions(options, defaultDeadlineMs), (err, response) => {
+    const done = (err: ServiceError | null, response?: Res): void => {
       detach();
       if (err) reject(signal?.aborted ? abortError(signal) : fromServiceError(err));
       else resolve(response as Res);
-    });
+    };
+    // Inside a recording span, the call carries its traceparent (grpc-js' metadata overload).
+    const metadata = withTraceContext();
+    const callOptions = grpcCallOptions(options, defaultDeadlineMs);
+    const call = metadata
+      ? (method as unknown as (r: Req, m: Metadata, o: GrpcCallOptions, cb: typeof done) => ClientUnaryCall)(request, metadata, callOptions, done)
+      : method(request, callOptions, done);
     detach = cancelOnAbort(call, signal);
   });
 }

@@ -1,5 +1,6 @@
 import { Metadata, type CallOptions as GrpcCallOptions, type Client, type ClientReadableStream } from '@grpc/grpc-js';
 import { answerField } from '../answer-field.js';
+import { withTraceContext } from '../tracing/client-context.js';
 import { FlorinError, invalidArgument } from '../errors.js';
 import { encodeBlock, rowBytes } from '../codec.js';
 import { selectFields, type SeriesFrame } from '../frame.js';
@@ -88,7 +89,7 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
       startMs: query.range.start,
       endMs: query.range.end,
     };
-    const call = this.stub.Read(request, this.readMetadata(options), grpcCallOptions(options, this.limits.defaultDeadlineMs));
+    const call = this.stub.Read(request, withTraceContext(this.readMetadata(options))!, grpcCallOptions(options, this.limits.defaultDeadlineMs));
     return collectReadStream(call, symbols, fields, signal);
   }
 
