@@ -10,5 +10,6 @@ export { type QcuCluster, startQcuCluster } from './qcu-cluster.js';
 export { Gate, type RecordedRead, RecordingUpstream } from './recording-upstream.js';
 export { prng, syntheticFrame, expectSameSeries, DAY_MS, OHLCV, utc, failure } from './series.js';
 export { type ShardCluster, startShardCluster } from './shard-cluster.js';
+export { PG_URL_EXAMPLE, postgresUrl } from './postgres.js';
 export { until } from './wait.js';
 export type { ReadyLine } from '@florin/cli';
