@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCoordinator, type RunningCoordinator } from '@florin/coordinator';
 import { WorkClient, type LeasedTask as Task } from '@florin/qcu';
-import { RANGE, UNITS, startCoordinator, symbols, type CoordinatorFixture } from '@florin/test-support';
+import { RANGE, UNITS, postgresUrl, startCoordinator, symbols, type CoordinatorFixture } from '@florin/test-support';
 
-const PG_URL = process.env.FLORIN_PG_URL;
+const PG_URL = await postgresUrl('PostgreSQL concurrency test');
 const TASKS = 240;
 
 /** A QCU loop: lease a batch, fail the first attempt of every 7th task (retryable), complete the rest; stop when nothing is left. */
@@ -62,5 +62,4 @@ function concurrencySuite(name: string, pgUrl: string | undefined): void {
 }
 
 concurrencySuite('SQLite', undefined);
-if (!PG_URL) console.warn('FLORIN_PG_URL is not set: skipping the PostgreSQL concurrency test');
 describe.skipIf(!PG_URL)('PostgreSQL', () => concurrencySuite('PostgreSQL, two coordinators', PG_URL));

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { openJobStore } from '@florin/coordinator';
+import { postgresUrl } from '@florin/test-support';
 import { jobStoreContract, type StoreBackend } from './job-store-contract.js';
 
-const PG_URL = process.env.FLORIN_PG_URL;
-if (!PG_URL) console.warn('FLORIN_PG_URL is not set: skipping the PostgreSQL JobStore contract (e.g. FLORIN_PG_URL=postgres://postgres@127.0.0.1:5432/test)');
+const PG_URL = await postgresUrl('PostgreSQL JobStore contract');
 
 function postgresBackend(): StoreBackend {
   const schema = `coord_test_${randomBytes(6).toString('hex')}`;

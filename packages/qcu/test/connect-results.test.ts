@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesFrame } from '@florin/core';
 import { WorkClient } from '@florin/qcu';
-import { connect, type FlorinConnection, type JobEvent, type JobState, type JobsClient } from '@florin/client';
+import { connect, type FlorinConnection, type JobEvent, type JobHandle, type JobState, type JobsClient } from '@florin/client';
 import { momentumUnit, referenceBacktest, referenceMomentum, referenceStats, toPoints, type BacktestResult, type SignalRow } from '@florin/examples';
 import { unitDescriptor } from '@florin/qcu';
 import { startQcuCluster as startCluster, type QcuCluster } from '@florin/test-support';
@@ -63,28 +63,39 @@ afterAll(async () => {
   await cluster?.close();
 });
 
+/**
+ * The whole-universe momentum job, submitted before any worker exists and watched to its end, which starts the
+ * worker the other jobs run on: run once, by whichever test needs it first, so each test also runs alone and
+ * in any order.
+ */
+let universeJob: Promise<{ handle: JobHandle; events: JobEvent[] }> | undefined;
+const runUniverseJob = (): Promise<{ handle: JobHandle; events: JobEvent[] }> => (universeJob ??= (async () => {
+  const handle = await jobs.submit({
+    unit: 'momentum',
+    dataset: PRICES.name,
+    symbols: 'all',
+    startMs: RANGE.start,
+    endMs: RANGE.end,
+    taskSize: 5,
+    params: { quantile: 0.2 },
+    outputDataset: OUTPUT,
+  });
+  const events: JobEvent[] = [];
+  for await (const event of handle.watch()) {
+    events.push(event);
+    // Only now does a worker exist to run it.
+    if (event.initial) await cluster.worker({ units: [momentumUnit], concurrency: 3, batchSize: 2, leaseMs: 3_000 });
+  }
+  return { handle, events };
+})());
+
 describe('connect({ heads, coordinator }): a whole-dataset momentum job, watched, and its results read back', () => {
   it("submits symbols: 'all', watches it to SUCCEEDED, and results() are the reference momentum bit for bit", async () => {
     expect(jobs).toBeDefined();
-    const handle = await jobs.submit({
-      unit: 'momentum',
-      dataset: PRICES.name,
-      symbols: 'all',
-      startMs: RANGE.start,
-      endMs: RANGE.end,
-      taskSize: 5,
-      params: { quantile: 0.2 },
-      outputDataset: OUTPUT,
-    });
+    const { handle, events } = await runUniverseJob();
     // 'all' was resolved through the head nodes into the dataset's symbols, sorted.
     expect(handle.job).toMatchObject({ symbols: SYMBOLS, symbolCount: 24, outputDataset: OUTPUT, state: 'queued' });
 
-    const events: JobEvent[] = [];
-    for await (const event of handle.watch()) {
-      events.push(event);
-      // Only now does a worker exist to run it.
-      if (event.initial) await cluster.worker({ units: [momentumUnit], concurrency: 3, batchSize: 2, leaseMs: 3_000 });
-    }
     const first = events[0]!;
     const last = events.at(-1)!;
     expect(first).toMatchObject({ initial: true, terminal: false, job: { state: 'queued', progress: { tasksSucceeded: 0, tasksTotal: 5 } } });
@@ -119,7 +130,8 @@ describe('connect({ heads, coordinator }): a whole-dataset momentum job, watched
   });
 
   it('reads in batches of limits.maxSymbolsPerRequest symbols, with the same answer', async () => {
-    const [done] = await jobs.list({ states: ['succeeded'], unit: 'momentum' });
+    const { handle: universe } = await runUniverseJob();
+    const done = (await jobs.list({ states: ['succeeded'], unit: 'momentum' })).find((j) => j.jobId === universe.jobId);
     expect(done).toBeDefined();
     const small = connect({ heads: cluster.heads, coordinator: cluster.coordinator.address, limits: { maxSymbolsPerRequest: 7 } });
     try {
@@ -138,6 +150,7 @@ describe('connect({ heads, coordinator }): a whole-dataset momentum job, watched
   });
 
   it("a job without outputDataset records the unit's dataset, and results() reads it", async () => {
+    await runUniverseJob(); // its worker runs this job too
     const symbols = ['S020', 'S005', 'S011'];
     const handle = await jobs.submit({ unit: 'momentum', dataset: PRICES.name, symbols, startMs: RANGE.start, endMs: RANGE.end });
     expect(handle.job.outputDataset).toBe(momentumUnit.output.dataset);
@@ -151,9 +164,9 @@ describe('connect({ heads, coordinator }): a whole-dataset momentum job, watched
   });
 
   it('without a data client results() is FAILED_PRECONDITION; a universe of nothing is refused', async () => {
-    const [done] = await jobs.list({ states: ['succeeded'], unit: 'momentum' });
+    const { handle: done } = await runUniverseJob();
     // The fixture's JobsClient was made without connect(): no data plane.
-    const bare = await cluster.jobs.handle(done!.jobId);
+    const bare = await cluster.jobs.handle(done.jobId);
     const err = await failure(bare.results());
     expect(err.code).toBe('FAILED_PRECONDITION');
     expect(err.message).toContain('connect({ heads, coordinator })');

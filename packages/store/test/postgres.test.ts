@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '@florin/store';
+import { postgresUrl } from '@florin/test-support';
 import { expectCode, registerStoreContract, sampleFrame } from './contract.js';
 
-const url = process.env['FLORIN_PG_URL'];
-if (!url) console.log('PostgreSQL store tests skipped: set FLORIN_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run them');
+const url = await postgresUrl('PostgresStore');
 
 const schema = `florin_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 

@@ -11,6 +11,7 @@ export { Gate, type RecordedRead, RecordingUpstream } from './recording-upstream
 export { prng, syntheticFrame, expectSameSeries, DAY_MS, OHLCV, utc, failure } from './series.js';
 export { type ShardCluster, startShardCluster } from './shard-cluster.js';
 export { CloudMapDouble, type CloudMapDoubleOptions, type CloudMapFault, type CloudMapRequest } from './cloud-map-double.js';
+export { PG_URL_EXAMPLE, postgresUrl } from './postgres.js';
 export { until } from './wait.js';
 export type { ReadyLine } from '@florin/cli';
 export { OtlpReceiver, OtlpStore, type ReceivedSpan, type ReceivedPoint, type ReceivedLog } from '@florin/telemetry';
