@@ -19,6 +19,7 @@ export default defineConfig({
       '@florin/qcu': pkg('qcu'),
       '@florin/examples': pkg('examples'),
       '@florin/discovery': pkg('discovery'),
+      '@florin/deploy-plan': pkg('deploy-plan'),
       '@florin/test-support': pkg('test-support'),
     },
   },

@@ -20,6 +20,10 @@ const ALLOWED: Record<string, readonly string[] | typeof ANY> = {
   qcu: ['core', 'client'],
   examples: ['core', 'qcu'],
   discovery: ['core'],
+  telemetry: ['core'],
+  'deploy-plan': [],
+  // The CDK app: its own install (not a workspace), no src/; it imports only the plan.
+  deploy: ['deploy-plan'],
   cli: ANY,
   'test-support': ANY,
 };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseConfig } from '../src/index.js';
+import { parseConfig } from '@florin/deploy-plan';
 import { buildFlorinApp, florinApp } from '../lib/florin-app.js';
 
 // npx cdk synth -c config=config/example.json [-c heads=N]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDeployment, validateConfig } from '../src/index.js';
+import { planDeployment, validateConfig } from '@florin/deploy-plan';
 import { exampleJson, resourceCount, synthAll } from './synth.js';
 
 /** The plan's resource table (src/resource-table.ts) must equal what the CDK app really synthesizes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headsPerStack, planDeployment, RESOURCES, stackNames } from '../src/index.js';
+import { headsPerStack, planDeployment, RESOURCES, stackNames } from '@florin/deploy-plan';
 import { exampleConfig, resourceCount, synthAll } from './synth.js';
 
 describe('2,000 head nodes', () => {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { headId, stackNames, type DeployConfig } from '../src/index.js';
+import { headId, stackNames, type DeployConfig } from '@florin/deploy-plan';
 import { exampleConfig, synthAll, template, type Synth } from './synth.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;

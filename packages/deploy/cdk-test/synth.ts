@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseConfig, type DeployConfig } from '../src/index.js';
+import { parseConfig, type DeployConfig } from '@florin/deploy-plan';
 import { buildFlorinApp, florinApp, type FlorinStacks } from '../lib/florin-app.js';
 
 export const EXAMPLE = new URL('../config/example.json', import.meta.url);

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
-import { COLLECTOR_OTLP_PORT, discoveryNames, type DeployConfig } from '../src/index.js';
+import { COLLECTOR_OTLP_PORT, discoveryNames, type DeployConfig } from '@florin/deploy-plan';
 import { collectorConfig } from './collector-config.js';
 import { executionRole } from './florin-task.js';
 

@@ -1,5 +1,5 @@
-import type { DeployConfig } from '../src/index.js';
-import { COLLECTOR_OTLP_PORT } from '../src/index.js';
+import type { DeployConfig } from '@florin/deploy-plan';
+import { COLLECTOR_OTLP_PORT } from '@florin/deploy-plan';
 
 /**
  * The ADOT collector's pipeline (passed as AOT_CONFIG_CONTENT): OTLP in; metrics out as CloudWatch EMF into

@@ -5,7 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
-import { discoveryNames, shardServiceName, type DeployConfig } from '../src/index.js';
+import { discoveryNames, shardServiceName, type DeployConfig } from '@florin/deploy-plan';
 import type { BaseStack } from './base-stack.js';
 import { executionRole, florinTask } from './florin-task.js';
 import { roleEnvironment } from './role-environment.js';

@@ -1,5 +1,5 @@
 import { App, type Environment, type Stack } from 'aws-cdk-lib';
-import { headGroups, oversizedStacks, planDeployment, stackNames, type DeployConfig } from '../src/index.js';
+import { headGroups, oversizedStacks, planDeployment, stackNames, type DeployConfig } from '@florin/deploy-plan';
 import { BaseStack } from './base-stack.js';
 import { DataStack } from './data-stack.js';
 import { HeadsStack } from './heads-stack.js';

@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { DeployConfig, TaskSize } from '../src/index.js';
+import type { DeployConfig, TaskSize } from '@florin/deploy-plan';
 
 /** Where the CLI lives in the image (docker/Dockerfile: WORKDIR /app). */
 const CLI = '/app/packages/cli/dist/main.js';

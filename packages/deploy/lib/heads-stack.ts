@@ -2,7 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
-import { discoveryNames, headId, type DeployConfig } from '../src/index.js';
+import { discoveryNames, headId, type DeployConfig } from '@florin/deploy-plan';
 import type { BaseStack } from './base-stack.js';
 import { executionRole, florinTask } from './florin-task.js';
 import { roleEnvironment } from './role-environment.js';

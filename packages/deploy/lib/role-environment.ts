@@ -1,4 +1,4 @@
-import { COLLECTOR_OTLP_PORT, discoveryNames, type DeployConfig } from '../src/index.js';
+import { COLLECTOR_OTLP_PORT, discoveryNames, type DeployConfig } from '@florin/deploy-plan';
 
 /**
  * Environment every Florin task gets: how to find peers through Cloud Map (namespace, owner account of a shared

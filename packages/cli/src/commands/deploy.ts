@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import Table from 'cli-table3';
 // The plan module of packages/deploy has no dependencies (no aws-cdk-lib): the root build compiles it, so the CLI
 // plans a deployment without the CDK toolchain, which is a separate install (npm run deploy:install).
-import { ConfigError, parseConfig, planDeployment, type DeployPlan } from '../../../deploy/dist/index.js';
+import { ConfigError, parseConfig, planDeployment, type DeployPlan } from '@florin/deploy-plan';
 import { nonNegativeInt } from '../options.js';
 
 interface PlanFlags {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { headGroups, parseConfig, planDeployment } from '../src/index.js';
 
-const text = readFileSync(new URL('../config/example.json', import.meta.url), 'utf8');
+const text = readFileSync(new URL('../../deploy/config/example.json', import.meta.url), 'utf8');
 
 describe('planDeployment', () => {
   it('prices the example fleet from the price table', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, fargateSizeProblem, parseConfig, validateConfig } from '../src/index.js';
 
-const example = (): Record<string, unknown> => JSON.parse(readFileSync(new URL('../config/example.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const example = (): Record<string, unknown> => JSON.parse(readFileSync(new URL('../../deploy/config/example.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 function problems(json: unknown): string[] {
   try {
@@ -85,7 +85,7 @@ describe('validateConfig', () => {
 
   it('reports a file that is not JSON, and takes --heads over heads.count with enough id digits', () => {
     expect(() => parseConfig('{', 'x.json')).toThrow(/x\.json: not valid JSON/);
-    const text = readFileSync(new URL('../config/example.json', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../../deploy/config/example.json', import.meta.url), 'utf8');
     const config = parseConfig(text, 'example.json', 20000);
     expect(config.heads.count).toBe(20000);
     expect(config.heads.idDigits).toBe(5);
