@@ -51,7 +51,7 @@ async function round(client: HeadClient, symbols: string[], options: Options): P
 /** An OtlpReceiver in a child process (this file with --serve-receiver): its endpoint and its span count. */
 async function separateReceiver(): Promise<{ endpoint: string; spans: () => Promise<number>; close: () => void }> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve-receiver'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const endpoint = await new Promise<string>((resolve) => child.once('message', (m) => resolve(String(m))));
+  const endpoint = await new Promise<string>((resolve) => child.once('message', (m) => resolve(m as string)));
   return {
     endpoint,
     spans: () =>

@@ -42,7 +42,7 @@ export async function runHeadLoadTests(addresses: LoadAddresses, market: SampleM
     });
     if (r.errors > 0) throw new Error(`load test (${mode}): ${r.errors} requests failed: ${r.errorMessages.join('; ')}`);
     const json = loadTestJson(r);
-    progress(`  amplification ${json.amplification}, ${json.requestsPerSec} req/s, p50 ${json.p50Ms} ms`);
+    progress(`  amplification ${String(json.amplification)}, ${String(json.requestsPerSec)} req/s, p50 ${String(json.p50Ms)} ms`);
     return r;
   };
   const heads = await run('heads');

@@ -99,7 +99,7 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
   if (values.maxFinalInputBytes >= limits.maxMessageBytes) {
     throw new TypeError(`coordinator option maxFinalInputBytes (${values.maxFinalInputBytes}) must be below limits.maxMessageBytes (${limits.maxMessageBytes})`);
   }
-  const config = values as Record<NumericKey, number>;
+  const config = values;
   return {
     ...(config as typeof COORDINATOR_DEFAULTS),
     limits,

@@ -174,5 +174,5 @@ function writeNegativeVarint(out: ProtoWriter, value: number): void {
 export function withLeaseTasksEncoder(definition: ServiceDefinition): ServiceDefinition {
   const lease = definition['LeaseTasks'];
   if (!lease) throw new Error('the service has no LeaseTasks method');
-  return { ...definition, LeaseTasks: { ...lease, responseSerialize: encodeLeaseTasksResponse as unknown as typeof lease.responseSerialize } };
+  return { ...definition, LeaseTasks: { ...lease, responseSerialize: encodeLeaseTasksResponse } };
 }

@@ -13,7 +13,7 @@ import type { UnitDefinition, UnitOutput } from './model.js';
 import { canonicalJson } from './canonical-json.js';
 
 const UNIT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,127}$/;
-const UNIT_VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+\-]{0,63}$/;
+const UNIT_VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
 const MAX_DESCRIPTION = 4_096;
 
 export function validateUnitName(name: string): string {

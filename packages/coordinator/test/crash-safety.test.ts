@@ -24,9 +24,9 @@ function spawnCoordinator(store: string, port: number): Promise<CoordinatorProce
   const child = spawn(process.execPath, [entry, store, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve({ child, port: (JSON.parse(line) as { port: number }).port, exited }));
     void exited.then(({ code }) => reject(new Error(`coordinator exited (${code}) before serving: ${stderr}`)));
   });

@@ -9,12 +9,12 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
   if (!signal) return work;
   if (signal.aborted) {
     work.catch(() => undefined);
-    return Promise.reject(reasonOf(signal) as Error);
+    return Promise.reject(reasonOf(signal));
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
       work.catch(() => undefined);
-      reject(reasonOf(signal) as Error);
+      reject(reasonOf(signal));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(

@@ -39,7 +39,7 @@ export {
 export { type WireBlock, float64ToBytes, bytesToFloat64, encodeBlock, decodeBlock, rowBytes } from './codec.js';
 export { stableHash, seriesKey, shardFor, groupByShard } from './partition.js';
 export { HeadRing } from './head-ring.js';
-export { validateSymbol, validateDatasetName, validateFieldName, frequencyMs } from './names.js';
+export { validateSymbol, validateDatasetName, validateFieldName, frequencyMs, isArrayValue } from './names.js';
 export { type Limits, DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export { PROTO_LOADER_OPTIONS, protoRoot, florinProtos, serviceClient, serviceDefinition } from './proto.js';
 export { FlorinServer, hostPort, type FlorinServerOptions, type ServerState } from './server.js';

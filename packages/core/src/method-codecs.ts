@@ -1,4 +1,4 @@
-import type { MethodDefinition, PackageDefinition, ServiceDefinition } from '@grpc/proto-loader';
+import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 
 type Method = MethodDefinition<object, object>;
 
@@ -7,7 +7,7 @@ export function methodsAnswering(definition: PackageDefinition, typeName: string
   const methods: Method[] = [];
   for (const [name, entry] of Object.entries(definition)) {
     if (!name.startsWith('florin.v1.') || 'format' in entry) continue;
-    for (const method of Object.values(entry as ServiceDefinition) as Method[]) {
+    for (const method of Object.values(entry) as Method[]) {
       if ((method.responseType.type as { name?: string }).name === typeName) methods.push(method);
     }
   }

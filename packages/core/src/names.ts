@@ -40,3 +40,8 @@ export function frequencyMs(frequency: string): number {
   if (!m || Number(m[1]) <= 0) throw invalidArgument(`malformed frequency ${JSON.stringify(frequency)}: use e.g. 1d, 1h, 5m, 30s`);
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
+
+/** Array.isArray for input checks of typed values: narrows without widening a typed array to any[]. */
+export function isArrayValue(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
+}

@@ -79,7 +79,7 @@ function encodeInto(chunk: OutgoingReadChunk | ReadChunkMessage, allocate: (size
 
 function planBlock(block: OutgoingSeriesBlock | SeriesBlockMessage, fieldCount: number): PlannedBlock {
   let arrays: Uint8Array[][];
-  let totalRows = block.totalRows ?? 0;
+  const totalRows = block.totalRows ?? 0;
   if ('pieces' in block) {
     arrays = Array.from({ length: 1 + fieldCount }, () => []);
     for (const piece of block.pieces) {

@@ -56,7 +56,7 @@ export class StaticDiscovery extends DiscoveryBase {
 
   protected async doRegister(r: Registration): Promise<void> {
     let members = this.members.get(r.service);
-    if (!members) this.members.set(r.service, (members = new Map()));
+    if (!members) this.members.set(r.service, (members = new Map<string, Member>()));
     members.set(r.id, { id: r.id, address: r.address, attributes: { ...r.attributes }, healthy: true });
   }
 

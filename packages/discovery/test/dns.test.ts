@@ -1,5 +1,4 @@
 import { createSocket, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import dnsPacket, { type Answer } from 'dns-packet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '@florin/test-support';
@@ -20,7 +19,7 @@ class TinyDnsServer {
   }
 
   get address(): string {
-    const { address, port } = this.socket.address() as AddressInfo;
+    const { address, port } = this.socket.address();
     return `${address}:${port}`;
   }
 

@@ -15,8 +15,8 @@ function startMember(directory: string, service: string, id: string, address: st
   const child = spawn(process.execPath, [CHILD, directory, service, id, address], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`member process exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      if (JSON.parse(line).event === 'registered') resolve(child);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      if ((JSON.parse(line) as { event?: string }).event === 'registered') resolve(child);
     });
   });
 }

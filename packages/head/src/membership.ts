@@ -1,3 +1,4 @@
+import { isArrayValue } from '@florin/core';
 /** One head node of the logical server: a stable id (ownership hashes it) and where it listens now. */
 export interface HeadMember {
   readonly id: string;
@@ -50,7 +51,7 @@ export class StaticMembership implements HeadMembership {
 
 /** Validates a member list: non-empty ids and addresses, no id twice. Returns a frozen copy. */
 export function checkMembers(members: readonly HeadMember[]): readonly HeadMember[] {
-  if (!Array.isArray(members)) throw new TypeError('head members must be an array of { id, address }');
+  if (!isArrayValue(members)) throw new TypeError('head members must be an array of { id, address }');
   const seen = new Set<string>();
   const out = members.map((m) => {
     if (!m || typeof m.id !== 'string' || m.id.length === 0) throw new TypeError(`head member ids must be non-empty strings, got ${JSON.stringify(m)}`);

@@ -1,4 +1,4 @@
-import type { Metadata, handleUnaryCall } from '@grpc/grpc-js';
+import type { handleUnaryCall } from '@grpc/grpc-js';
 import {
   invalidArgument,
   unaryHandler,

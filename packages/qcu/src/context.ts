@@ -43,7 +43,7 @@ export interface UnitContext<P> {
    */
   publish(dataset: string, symbol: string, frame: PublishFrame): Promise<void>;
   /** Runs a compute kernel on the worker-thread pool (off the event loop). Aborts with ctx.signal. */
-  compute<K>(kernel: Kernel<K>, inputs: readonly Float64Array[], params: K): Promise<Float64Array[]>;
+  compute: <K>(kernel: Kernel<K>, inputs: readonly Float64Array[], params: K) => Promise<Float64Array[]>;
   /** Reports progress: a fraction in [0, 1] or a message. */
   progress(update: number | string): void;
   /** Logs a line (formatted like console.log) tagged with the job and task. */
@@ -72,7 +72,7 @@ export interface ContextDeps<P> {
   publisher: Publisher;
   output: UnitOutput;
   onProgress(update: ProgressUpdate): void;
-  onLog(entry: UnitLogEntry): void;
+  onLog: (entry: UnitLogEntry) => void;
 }
 
 export function createTaskContext<P>(deps: ContextDeps<P>, task: Task<P>): TaskContext<P> {

@@ -1,4 +1,4 @@
-import { frequencyMs, invalidArgument, paramsJsonSchema, validateDatasetName, validateFieldName, type ParamsJsonSchema, type ParamsSchema } from '@florin/core';
+import { frequencyMs, invalidArgument, paramsJsonSchema, validateDatasetName, validateFieldName, type ParamsJsonSchema, type ParamsSchema, isArrayValue } from '@florin/core';
 import type { FinalContext, TaskContext } from './context.js';
 import type { Json, ParamsOf } from './params.js';
 import type { JobInfo, Task } from './task.js';
@@ -49,8 +49,8 @@ export interface UnitDescriptor {
 const UNIT_BRAND: unique symbol = Symbol.for('florin.qcu.unit') as never;
 
 // The coordinator's rules (RegisterUnits rejects anything else).
-const UNIT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,127}$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+\-]{0,63}$/;
+const UNIT_NAME = /^[A-Za-z][A-Za-z0-9_./-]{0,127}$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
 
 /**
  * Defines a unit. Checks the definition now (name, version, params schema,
@@ -72,7 +72,7 @@ export function defineUnit<const S extends ParamsSchema>(definition: UnitDefinit
   if (typeof output !== 'object' || output === null) throw invalidArgument(`${where}: output { dataset, fields, frequency } is required`);
   wrap(where, () => {
     validateDatasetName(output.dataset);
-    if (!Array.isArray(output.fields) || output.fields.length === 0) throw invalidArgument('output.fields must be a non-empty array');
+    if (!isArrayValue(output.fields) || output.fields.length === 0) throw invalidArgument('output.fields must be a non-empty array');
     output.fields.forEach((f) => validateFieldName(f));
     if (new Set(output.fields).size !== output.fields.length) throw invalidArgument('output.fields has duplicates');
     frequencyMs(output.frequency);

@@ -6,7 +6,7 @@ describe('TaskAbort', () => {
     const abort = new TaskAbort();
     const signal = abort.signal;
     let heard: unknown;
-    signal.addEventListener('abort', () => (heard = signal.reason));
+    signal.addEventListener('abort', () => (heard = signal.reason as unknown));
     expect(abort.aborted).toBe(false);
     const reason = new Error('lease lost');
     abort.abort(reason);

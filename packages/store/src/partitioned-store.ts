@@ -56,7 +56,7 @@ export class PartitionedStore implements Store {
     for (const [shard, symbols] of groups) for (const s of symbols) owner.set(s, shard);
     const perPart = this.parts.map(() => [] as SeriesFrame[]);
     for (const f of frames) perPart[owner.get(f.symbol)!]!.push(f);
-    const written = await Promise.all(perPart.map((batch, i) => (batch.length ? this.parts[i]!.write(dataset, batch) : 0)));
+    const written = await Promise.all(perPart.map((batch, i) => (batch.length ? this.parts[i]!.write(dataset, batch) : Promise.resolve(0))));
     return written.reduce((a, b) => a + b, 0);
   }
 

@@ -18,7 +18,7 @@ const ANALYZE_AFTER_ROWS = 100_000;
 /** int8 as a JavaScript number (our int8 columns hold epoch ms and counts, well inside 2^53); the rest as pg does. */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID && format !== 'binary' ? (text: string) => Number(text) : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
 };
 
 /**

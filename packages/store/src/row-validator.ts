@@ -43,14 +43,14 @@ export class RowValidator {
     }
     const ts = this.time(values[layout.timeColumn]);
     if (typeof ts === 'string') return ts;
-    const fieldValues: number[] = new Array(layout.fields.length);
+    const fieldValues = new Array<number>(layout.fields.length);
     for (let i = 0; i < layout.fields.length; i++) {
       const parsed = fieldNumber(values[layout.fieldColumns[i]!], layout.fields[i]!);
       if (typeof parsed === 'string') return parsed;
       fieldValues[i] = parsed;
     }
     let times = this.seen.get(symbol);
-    if (!times) this.seen.set(symbol, (times = new Map()));
+    if (!times) this.seen.set(symbol, (times = new Map<number, number>()));
     const earlier = times.get(ts);
     if (earlier !== undefined) return `duplicate of line ${earlier}: same symbol ${symbol} and time ${formatMs(ts)}`;
     times.set(ts, line);

@@ -1,4 +1,4 @@
-import { invalidArgument, notFound, validateSymbol, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { invalidArgument, notFound, validateSymbol, type DatasetInfo, type SeriesFrame, isArrayValue } from '@florin/core';
 
 /** One symbol's rows, with columns in the dataset's field order. */
 export interface WriteSegment {
@@ -48,7 +48,7 @@ function toSegment(dataset: DatasetInfo, frame: SeriesFrame, index: number): Wri
   const label = `${where} (${frame.symbol})`;
   const { timestamps, columns, fields } = frame;
   if (!(timestamps instanceof Float64Array)) throw invalidArgument(`${label}: timestamps must be a Float64Array`);
-  if (!Array.isArray(fields) || !Array.isArray(columns)) throw invalidArgument(`${label}: fields and columns must be arrays`);
+  if (!isArrayValue(fields) || !isArrayValue(columns)) throw invalidArgument(`${label}: fields and columns must be arrays`);
   if (columns.length !== fields.length) {
     throw invalidArgument(`${label} names ${fields.length} fields but carries ${columns.length} columns`);
   }

@@ -149,7 +149,7 @@ describe('importFile (Parquet)', () => {
       rejections: [
         { line: 3, reason: 'empty value for close' },
         { line: 5, reason: 'duplicate of line 1: same symbol AAA and time 2024-01-02T00:00:00.000Z' },
-        { line: 6, reason: expect.stringMatching(/malformed symbol "no good"/) as unknown as string },
+        { line: 6, reason: expect.stringMatching(/malformed symbol "no good"/) },
       ],
     });
     expectBitEqual(await readAll('daily', ['AAA', 'BBB']), [

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type ServiceDefinition, type UntypedServiceImplementation, type handleUnaryCall } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type ServiceDefinition, type handleUnaryCall } from '@grpc/grpc-js';
 import { hostPort } from '@florin/core';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from './otlp-codec.js';
 import { OtlpStore } from './otlp-store.js';
@@ -45,13 +45,13 @@ export class OtlpReceiver {
       };
     this.server.addService(exportService('trace.v1.TraceService', decodeTraceRequest), {
       Export: unary((r: ReturnType<typeof decodeTraceRequest>) => this.store.addTraces(r)),
-    } as UntypedServiceImplementation);
+    });
     this.server.addService(exportService('metrics.v1.MetricsService', decodeMetricsRequest), {
       Export: unary((r: ReturnType<typeof decodeMetricsRequest>) => this.store.addMetrics(r)),
-    } as UntypedServiceImplementation);
+    });
     this.server.addService(exportService('logs.v1.LogsService', decodeLogsRequest), {
       Export: unary((r: ReturnType<typeof decodeLogsRequest>) => this.store.addLogs(r)),
-    } as UntypedServiceImplementation);
+    });
   }
 
   /** Binds `host:port` (0 picks a free port); resolves the port. */

@@ -4,7 +4,6 @@ import {
   int64,
   anyValue,
   type AttributeValue,
-  type HistogramDataPoint,
   type LogsRequest,
   type MetricsRequest,
   type NumberDataPoint,
@@ -108,7 +107,7 @@ export class OtlpStore {
     this.requests.metrics++;
     for (const rm of request.resourceMetrics ?? []) {
       const resource = attributes(rm.resource?.attributes);
-      const instance = `${String(resource['service.name'])}\0${String(resource['service.instance.id'])}`;
+      const instance = `${JSON.stringify(resource['service.name'])}\0${JSON.stringify(resource['service.instance.id'])}`;
       for (const sm of rm.scopeMetrics ?? []) {
         for (const m of sm.metrics ?? []) {
           const unit = m.unit ?? '';
@@ -121,7 +120,7 @@ export class OtlpStore {
           };
           if (m.sum) numbers('sum', m.sum.dataPoints);
           if (m.gauge) numbers('gauge', m.gauge.dataPoints);
-          for (const dp of (m.histogram?.dataPoints ?? []) as HistogramDataPoint[]) {
+          for (const dp of (m.histogram?.dataPoints ?? [])) {
             this.setPoint(instance, {
               name: m.name,
               unit,

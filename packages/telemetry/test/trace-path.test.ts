@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { traceClientCall } from '@florin/core';
 import { HeadClient } from '@florin/client';
 import { OtlpReceiver, observeHeadStats, observeShardStats, startTelemetry, type Telemetry } from '@florin/telemetry';

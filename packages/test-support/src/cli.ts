@@ -35,12 +35,12 @@ export function startCli(args: readonly string[], ready: RegExp, options: { cwd?
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`florin ${args.join(' ')} not ready in time\n${stderr}`));
     }, options.timeoutMs ?? 60_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (ready.test(line)) {
         clearTimeout(timer);
         resolve({ child, line, stderr: () => stderr });

@@ -66,13 +66,13 @@ export class ProcessGroup {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.push(child);
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const line = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`${name} (florin ${args.join(' ')}) not ready after ${timeoutMs} ms\n${stderr}`));
       }, timeoutMs);
-      createInterface({ input: child.stdout! }).on('line', (l) => {
+      createInterface({ input: child.stdout }).on('line', (l) => {
         if (ready.test(l)) {
           clearTimeout(timer);
           resolve(l);

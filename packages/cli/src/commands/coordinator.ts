@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
-import { nonNegativeInt, positiveInt } from '../options.js';
+import { positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';

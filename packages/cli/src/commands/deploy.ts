@@ -50,7 +50,7 @@ export function deployCommand(): Command {
       try {
         result = planDeployment(parseConfig(text, flags.config, flags.heads));
       } catch (err) {
-        if (err instanceof ConfigError) throw new Error(`${flags.config}: ${err.message}`);
+        if (err instanceof ConfigError) throw new Error(`${flags.config}: ${err.message}`, { cause: err });
         throw err;
       }
       const { rows, ...summary } = result;

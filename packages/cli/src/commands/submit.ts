@@ -28,7 +28,7 @@ function parseParams(text: string | undefined): Record<string, unknown> | undefi
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`--params must be a JSON object, e.g. '{"lookback":252}': ${(err as Error).message}`);
+    throw new Error(`--params must be a JSON object, e.g. '{"lookback":252}': ${(err as Error).message}`, { cause: err });
   }
 }
 

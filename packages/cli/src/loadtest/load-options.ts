@@ -47,7 +47,7 @@ export interface LoadTestOptions {
 }
 
 export const LOAD_TEST_DEFAULTS = Object.freeze({
-  mode: 'heads' as LoadMode,
+  mode: 'heads',
   clients: 200,
   symbolsPerRequest: 10,
   minWindowBars: 20,

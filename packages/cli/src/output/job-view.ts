@@ -38,7 +38,7 @@ export function jobSummary(job: Job): string {
 
 /** The scalar (number, string, boolean) top-level entries of a JSON result; arrays are summarised by length. */
 function scalarEntries(result: unknown): [string, string][] {
-  if (typeof result !== 'object' || result === null) return result === undefined || result === null ? [] : [['value', String(result)]];
+  if (typeof result !== 'object' || result === null) return result === undefined || result === null ? [] : [['value', JSON.stringify(result)]];
   return Object.entries(result as Record<string, unknown>).map(([k, v]) => {
     if (typeof v === 'number') return [k, Number.isInteger(v) ? String(v) : v.toFixed(6)];
     if (Array.isArray(v)) return [k, `[${v.length} values]`];

@@ -7,7 +7,7 @@ const INT8_OID = 20;
 /** int8 as a JavaScript number (ours hold epoch ms and counts); everything else as pg parses it. */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID && format !== 'binary' ? (text: string) => Number(text) : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** SQLSTATEs after which a transaction is simply run again. */

@@ -80,7 +80,7 @@ function describeError(schema: ParamsJsonSchema, e: ErrorObject | undefined, uni
   // instancePath: /window, or /weights/0 for an item.
   const [name, ...rest] = e.instancePath.split('/').slice(1);
   const at = `param ${JSON.stringify(`${name ?? ''}${rest.map((i) => `[${i}]`).join('')}`)} of ${unit}`;
-  return `${at} ${message(e, e.parentSchema as Record<string, unknown> | undefined)}, got ${describe(e.data)}`;
+  return `${at} ${message(e, e.parentSchema)}, got ${describe(e.data)}`;
 }
 
 /** An ajv error in words close to the schema: "must be an integer", "must be <= 500 (allowed 1 to 500)". */
@@ -98,7 +98,7 @@ function message(e: ErrorObject, spec: Record<string, unknown> | undefined): str
     case 'exclusiveMaximum': {
       const lo = spec?.['minimum'] ?? spec?.['exclusiveMinimum'];
       const hi = spec?.['maximum'] ?? spec?.['exclusiveMaximum'];
-      return lo !== undefined && hi !== undefined ? `${e.message} (allowed ${String(lo)} to ${String(hi)})` : (e.message ?? e.keyword);
+      return lo !== undefined && hi !== undefined ? `${e.message} (allowed ${JSON.stringify(lo)} to ${JSON.stringify(hi)})` : (e.message ?? e.keyword);
     }
     default:
       return e.message ?? `fails ${e.keyword}`;

@@ -1,4 +1,4 @@
-import type { CallOptions as GrpcCallOptions, Client, ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
+import type { Client } from '@grpc/grpc-js';
 import { failedPrecondition, fromServiceError, unavailable } from '../errors.js';
 import { createClient, waitForReady } from '../channel.js';
 import { resolveLimits, type Limits } from '../limits.js';

@@ -34,7 +34,7 @@ export function unaryHandler<Req, Res>(
   options: UnaryHandlerOptions,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const context = new CallContext(call as ServerUnaryCall<unknown, unknown>, callDeadline(call, options.defaultDeadlineMs));
+    const context = new CallContext(call, callDeadline(call, options.defaultDeadlineMs));
     let answer: Promise<Res>;
     try {
       answer = serve(call.request, context);

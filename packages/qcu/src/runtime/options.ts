@@ -1,3 +1,4 @@
+import { isArrayValue } from '@florin/core';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Limits } from '@florin/core';
@@ -68,8 +69,8 @@ export const QCU_DEFAULTS = Object.freeze({
 export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerConfig {
   if (typeof options !== 'object' || options === null) throw new TypeError('QcuWorker needs options { coordinator, heads, units }');
   if (typeof options.coordinator !== 'string' || options.coordinator === '') throw new TypeError('QcuWorker option coordinator must be a host:port address');
-  if (!Array.isArray(options.heads) || options.heads.length === 0) throw new TypeError('QcuWorker option heads must list at least one head node address');
-  if (!Array.isArray(options.units) || options.units.length === 0) throw new TypeError('QcuWorker option units must list at least one unit');
+  if (!isArrayValue(options.heads) || options.heads.length === 0) throw new TypeError('QcuWorker option heads must list at least one head node address');
+  if (!isArrayValue(options.units) || options.units.length === 0) throw new TypeError('QcuWorker option units must list at least one unit');
   const keys = options.units.map((u) => `${u.name}@${u.version}`);
   const twice = keys.find((k, i) => keys.indexOf(k) !== i);
   if (twice) throw new TypeError(`QcuWorker option units names ${twice} twice`);

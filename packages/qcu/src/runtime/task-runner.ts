@@ -20,7 +20,7 @@ export interface TaskRunnerDeps {
   writes: Pick<DataPort, 'write'>;
   pool: KernelPool;
   outputs: OutputDatasets;
-  onLog(entry: UnitLogEntry): void;
+  onLog: (entry: UnitLogEntry) => void;
   onProgress(taskId: string, update: ProgressUpdate): void;
 }
 

@@ -100,8 +100,8 @@ export class WriteCoalescer implements Pick<DataPort, 'write'> {
         onAbort = () => contribution.settle(abortReason(signal));
         signal.addEventListener('abort', onAbort, { once: true });
       }
-      this.enqueue(lane!, contribution);
-      this.pump(key, lane!);
+      this.enqueue(lane, contribution);
+      this.pump(key, lane);
     });
   }
 
