@@ -6,9 +6,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTime } from '@florin/core';
 import { generateMarket } from '@florin/store';
-import { exitCode, runCli, startCli } from '@florin/test-support';
+import { exitCode, postgresUrl, runCli, startCli } from '@florin/test-support';
 
-const PG_URL = process.env['FLORIN_PG_URL'];
+const PG_URL = await postgresUrl('florin up --store postgres://');
 const MARKET = { symbols: 12, years: 2, seed: 7 };
 
 // `florin up --store postgres://`: the deployment profile on one machine (shards and coordinator on PostgreSQL).
