@@ -1,3 +1,4 @@
+import { Sfc32 } from '@florin/store';
 /**
  * A simulation of discovery traffic against the Cloud Map API (no network,
  * simulated time): a fleet of QCUs and head nodes following head-group,
@@ -52,18 +53,6 @@ export interface SimResult {
   readonly designs: readonly DesignResult[];
 }
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Times of a Poisson process of `perSec` over [0, seconds). */
 function poisson(perSec: number, seconds: number, random: () => number): number[] {
   const out: number[] = [];
@@ -107,7 +96,8 @@ class Counter {
 }
 
 export function simulate(p: SimParams): SimResult {
-  const random = rng(p.seed);
+  const generator = new Sfc32(p.seed);
+  const random = (): number => generator.nextFloat();
   const groups = Math.ceil(p.heads / p.groupSize);
   // Services: 0..groups-1 head groups, then shards, then coordinator.
   const SHARDS = groups;
