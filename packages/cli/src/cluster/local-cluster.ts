@@ -94,7 +94,7 @@ export class LocalCluster {
         );
       }
       const headReady = await Promise.all(this.headProcs.map((p) => p.ready()));
-      const jobs = this.options.qcus > 0 ? await this.startJobs(headReady.map((r) => r.address)) : undefined;
+      const jobs = this.options.qcus > 0 ? await this.startJobs(headReady.map((r) => `${r.id}=${r.address}`)) : undefined;
       this.info = {
         dataDir,
         shards: shardReady.map((r, id) => ({ id, address: r.address, pid: r.pid })),
@@ -114,6 +114,7 @@ export class LocalCluster {
   }
 
   /** The coordinator (durable state in the data directory), then the QCUs, which register their units with it. */
+  /** `heads`: id=host:port entries, so the QCUs hash the ids the heads hash (no peer hop for their reads). */
   private async startJobs(heads: readonly string[]): Promise<Pick<ClusterFile, 'coordinator' | 'qcus'>> {
     const { dataDir, host, log } = this.options;
     this.coordinatorProc = new RoleProcess('coordinator', ['coordinator', '--store', this.options.store ? coordinatorStoreFor(this.options.store) : `sqlite:${join(dataDir, 'coordinator.sqlite')}`, '--host', host, '--port', '0'], log);

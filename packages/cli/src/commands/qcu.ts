@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { headTargets } from '../data-source.js';
 import { loadUnits, QcuWorker } from '@florin/qcu';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
@@ -30,7 +31,7 @@ export function qcuCommand(): Command {
     .description('run a QCU worker: lease tasks of the given units, compute, publish results, complete')
     .option('--units <module>', 'ES module exporting units made with defineUnit() (default: the example units)')
     .requiredOption('--coordinator <address>', 'coordinator host:port')
-    .requiredOption('--heads <list>', 'head-node addresses, comma-separated', listArg)
+    .requiredOption('--heads <list>', 'head nodes, comma-separated: host:port or id=host:port (the id a head was started with, so this QCU routes each key to its owner)', listArg)
     .option('--concurrency <n>', 'tasks run at once (default 4)', positiveInt('--concurrency'))
     .option('--batch-size <n>', 'most tasks leased per call (default 64)', positiveInt('--batch-size'))
     .option('--prefetch <n|auto>', 'tasks leased ahead of free slots, started as slots free (default auto: deep for short tasks, none for long ones; a number fixes it)', prefetchArg)
@@ -43,7 +44,7 @@ export function qcuCommand(): Command {
       const units = await loadUnits(flags.units ?? EXAMPLE_UNITS_MODULE);
       const worker = new QcuWorker({
         coordinator: flags.coordinator,
-        heads: flags.heads,
+        heads: headTargets(flags.heads),
         units,
         workerId: flags.id,
         concurrency: flags.concurrency,

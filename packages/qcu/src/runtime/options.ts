@@ -10,7 +10,8 @@ export interface QcuWorkerOptions {
   /** Coordinator address (host:port). */
   coordinator: string;
   /** Head node addresses (host:port); reads and writes go to each key's owning head. */
-  heads: readonly string[];
+  /** Head nodes: addresses, or { id, address } members with the ids the heads were started with (the SDK's DataClient takes both). */
+  heads: readonly (string | { readonly id: string; readonly address: string })[];
   /** Units this worker hosts (defineUnit / loadUnits). Names@versions must be distinct. */
   units: readonly Unit[];
   /** Worker id sent to the coordinator. Default `qcu-<hostname>-<pid>-<random>`. */
