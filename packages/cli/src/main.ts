@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { FlorinError } from '@florin/core';
+import { FlorinError, LOG_LEVELS, logLevel } from '@florin/core';
 import { shardCommand } from './commands/shard.js';
 import { headCommand } from './commands/head.js';
 import { coordinatorCommand } from './commands/coordinator.js';
@@ -17,6 +17,11 @@ import { deployCommand } from './commands/deploy.js';
 const program = new Command('florin')
   .description('Florin: distributed compute for quantitative research')
   .showHelpAfterError()
+  .option('--log-level <level>', `log level of this process and the processes it starts (${LOG_LEVELS.join(', ')}); default FLORIN_LOG_LEVEL, else info`)
+  .hook('preAction', (command) => {
+    const level = command.opts<{ logLevel?: string }>().logLevel;
+    if (level !== undefined) process.env['FLORIN_LOG_LEVEL'] = logLevel(level);
+  })
   .addCommand(dataCommand())
   .addCommand(shardCommand())
   .addCommand(headCommand())

@@ -1,9 +1,14 @@
+import { createLogger, type Logger } from '@florin/core';
+
+let lifecycleLogger: Logger | undefined;
+const lifecycleLog = (): Logger => (lifecycleLogger ??= createLogger('lifecycle'));
+
 /**
  * Wires a long-running role process (shard, head, ...) to signals: the first
  * SIGTERM or SIGINT drains it via `stop()`, then the process exits 0 (1 if the
  * drain failed). A second signal while draining exits at once with 1.
  */
-export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): void {
+export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => void = (l) => lifecycleLog().info(l)): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {

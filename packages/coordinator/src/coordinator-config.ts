@@ -1,4 +1,4 @@
-import { resolveLimits, type Limits } from '@florin/core';
+import { resolveLimits, type Limits, createLogger, type Logger } from '@florin/core';
 import type { TaskPolicy } from './model.js';
 
 /** Options of a CoordinatorServer; every one has a documented default. */
@@ -41,7 +41,7 @@ export interface CoordinatorOptions {
   watchPollMs?: number;
   /** Grace for in-flight calls on close(). Default 5,000 ms. */
   closeGraceMs?: number;
-  /** Errors of background work (the sweeper). Default: console.error. */
+  /** Errors of background work (the sweeper). Default: logged (core's createLogger). */
   onBackgroundError?: (err: unknown) => void;
 }
 
@@ -74,6 +74,9 @@ export const COORDINATOR_DEFAULTS = Object.freeze({
 type NumericKey = keyof typeof COORDINATOR_DEFAULTS;
 
 /** Resolves options over the defaults; rejects invalid values with a precise TypeError. */
+let backgroundLogger: Logger | undefined;
+const backgroundLog = (): Logger => (backgroundLogger ??= createLogger('coordinator'));
+
 export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): CoordinatorConfig {
   const limits = resolveLimits(options.limits);
   const values = { ...COORDINATOR_DEFAULTS } as Record<NumericKey, number>;
@@ -103,7 +106,7 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
   return {
     ...(config as typeof COORDINATOR_DEFAULTS),
     limits,
-    onBackgroundError: options.onBackgroundError ?? ((err) => console.error('coordinator background error:', err)),
+    onBackgroundError: options.onBackgroundError ?? ((err) => backgroundLog().error({ err }, 'background work failed')),
     policy: {
       retryBaseMs: config.retryBaseMs,
       retryMaxMs: config.retryMaxMs,

@@ -197,3 +197,4 @@ export { metadataGetter, metadataSetter } from './tracing/metadata-carrier.js';
 export { TELEMETRY_SCOPE, traceServerCall, grpcStatusCodeOf, splitPath } from './tracing/server-call.js';
 export { withTraceContext } from './tracing/client-context.js';
 export { setSpanAttribute, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
+export { createLogger, logLevel, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';

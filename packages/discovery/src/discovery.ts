@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from '@florin/core';
 import type { Membership, Registration } from './member.js';
 
 export type DiscoveryKind = 'static' | 'local' | 'dns' | 'cloudmap' | 'relay';
@@ -85,9 +86,11 @@ export interface DiscoveryLogEntry {
 
 export type DiscoveryLogger = (entry: DiscoveryLogEntry) => void;
 
-/** Writes `discovery: <message>` lines to stderr. */
+let logger: Logger | undefined;
+/** Logs through core's logger (JSON on stderr), name "discovery". */
 export const stderrLogger: DiscoveryLogger = (entry) => {
-  process.stderr.write(`discovery ${entry.level}: ${entry.message}\n`);
+  logger ??= createLogger('discovery');
+  logger[entry.level](entry.service ? { service: entry.service } : {}, entry.message);
 };
 
 /**

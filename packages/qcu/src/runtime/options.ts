@@ -1,4 +1,4 @@
-import { isArrayValue } from '@florin/core';
+import { isArrayValue, createLogger, type Logger } from '@florin/core';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Limits } from '@florin/core';
@@ -45,7 +45,7 @@ export interface QcuWorkerOptions {
   onLog?: (entry: UnitLogEntry) => void;
   /** ctx.progress reports (the wire has no progress field; counts of tasks are the job's progress). Default: ignored. */
   onProgress?: (taskId: string, update: ProgressUpdate) => void;
-  /** Errors of background work (lease, heartbeat and completion calls). Default: console.error. */
+  /** Errors of background work (lease, heartbeat and completion calls). Default: logged (core's createLogger). */
   onError?: (err: unknown, during: string) => void;
 }
 
@@ -67,6 +67,12 @@ export const QCU_DEFAULTS = Object.freeze({
 });
 
 /** Resolves options over QCU_DEFAULTS; rejects invalid values with a precise TypeError. */
+let unitLogger: Logger | undefined;
+let qcuLogger: Logger | undefined;
+/** Unit lines (ctx.log): one JSON object each on stderr with jobId, taskId and message. */
+const unitLog = (): Logger => (unitLogger ??= createLogger('unit'));
+const qcuLog = (): Logger => (qcuLogger ??= createLogger('qcu'));
+
 export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerConfig {
   if (typeof options !== 'object' || options === null) throw new TypeError('QcuWorker needs options { coordinator, heads, units }');
   if (typeof options.coordinator !== 'string' || options.coordinator === '') throw new TypeError('QcuWorker option coordinator must be a host:port address');
@@ -99,9 +105,9 @@ export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerCon
     workerId: options.workerId ?? `qcu-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     computeThreads: options.computeThreads,
     limits: options.limits ?? {},
-    onLog: options.onLog ?? ((entry) => process.stderr.write(`${JSON.stringify(entry)}\n`)),
+    onLog: options.onLog ?? ((entry) => unitLog().info({ jobId: entry.jobId, taskId: entry.taskId }, entry.message)),
     onProgress: options.onProgress ?? (() => undefined),
-    onError: options.onError ?? ((err, during) => console.error(`qcu: ${during} failed:`, err)),
+    onError: options.onError ?? ((err, during) => qcuLog().error({ err }, `${during} failed`)),
     heartbeatMs: Math.floor(numbers.leaseMs / 3),
   };
 }
