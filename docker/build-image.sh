@@ -92,9 +92,11 @@ buildah inspect --type image --format '{{.Docker.Config.Entrypoint}} healthcheck
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 data="$work/data"
 mkdir -p "$data" && chmod 0777 "$data"
-run_in_image() { # run_in_image <container> [env...] -- cmd...
+run_in_image() { # run_in_image <container> [buildah run options, e.g. --env K=V] -- cmd...
   local c="$1"; shift
-  buildah run --isolation chroot -v "$data:/data" "$c" "$@"
+  local opts=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  buildah run --isolation chroot -v "$data:/data" "${opts[@]}" "$c" "$@"
 }
 new_container() { local c; c="$(buildah from "$IMAGE_TAG")"; containers+=("$c"); echo "$c"; }
 
@@ -129,20 +131,18 @@ run_in_image "$checker" --env "FLORIN_PORT=$head_port" -- node packages/cli/dist
 run_in_image "$checker" --env "FLORIN_PORT=$shard_port" -- node packages/cli/dist/main.js health
 
 step "read through the head node (client in the image)"
-symbol="$(run_in_image "$checker" -- node -e "
-  import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {
-    const db = await DuckDBInstance.create('/data/shard-0.duckdb', { access_mode: 'READ_ONLY' });
-    const c = await db.connect();
-    const r = await c.runAndReadAll('SELECT min(symbol) FROM bars');
-    console.log(r.getRows()[0][0]);
-  });" 2>/dev/null || true)"
-[ -n "$symbol" ] || symbol="$(grep -o '"symbols":\["[A-Z]*' "$data/market.json" | head -1 | sed 's/.*\["//')"
+symbol="$(run_in_image "$checker" -- node -e "import('@florin/store').then((m) => console.log(m.generateMarket({ symbols: 20, years: 2, seed: 42 }).symbols[0]))")"
 run_in_image "$checker" -- node packages/cli/dist/main.js data get --heads "127.0.0.1:$head_port" \
   --symbols "$symbol" --from 2025-12-01 --to 2026-01-01 --fields close --rows 5
 
 step "SIGTERM: both drain and exit 0"
-kill -TERM "$head_pid"; wait "$head_pid"; head_rc=$?
-kill -TERM "$shard_pid"; wait "$shard_pid"; shard_rc=$?
+# No PID namespace under chroot isolation: the ready line's pid is node's pid on this machine, and its parent is
+# tini, which is what ECS signals (PID 1 of the task). SIGTERM goes to tini, which forwards it to node.
+tini_of() { ps -o ppid= -p "$(grep -o '"pid":[0-9]*' "$1" | head -1 | cut -d: -f2)" | tr -d ' '; }
+set +e
+kill -TERM "$(tini_of "$work/head.log")"; wait "$head_pid"; head_rc=$?
+kill -TERM "$(tini_of "$work/shard.log")"; wait "$shard_pid"; shard_rc=$?
+set -e
 pids=()
 echo "head exit $head_rc, shard exit $shard_rc"
 [ "$head_rc" = 0 ] && [ "$shard_rc" = 0 ]
