@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { Option } from 'commander';
 import type { SeriesFrame } from '@florin/core';
 import { DataClient } from '@florin/client';
+import { headTargets } from '@florin/cli';
 import { generateMarket } from '@florin/store';
 import { LOAD_TEST_DEFAULTS, loadTestJson, loadTestNotes, loadTestTable, universeFromMarket } from '@florin/cli';
 import { benchCommand, integerOption, positiveNumberOption, progress, runBench } from './lib/bench-options.js';
@@ -102,7 +103,7 @@ runBench(async () => {
             seed: options.seed,
           })
         : undefined;
-      data = new DataClient({ heads: addresses.heads });
+      data = new DataClient({ heads: headTargets(addresses.heads) });
       let cacheHit: CacheHitResults | undefined;
       const cost = new Map<number, Timing>();
       if (sections.has('cache-hit') || sections.has('cost')) {

@@ -36,7 +36,7 @@ export async function startProcessCluster(options: BenchClusterOptions): Promise
   });
   try {
     const info = await cluster.start();
-    return { kind: 'processes', heads: info.heads.map((h) => h.address), shards: info.shards.map((s) => s.address), stop: () => cluster.stop() };
+    return { kind: 'processes', heads: info.heads.map((h) => `${h.id}=${h.address}`), shards: info.shards.map((s) => s.address), stop: () => cluster.stop() };
   } catch (err) {
     await cluster.stop();
     throw err;

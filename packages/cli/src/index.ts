@@ -15,3 +15,4 @@ export { RoleService, type RoleServiceOptions, type RoleServiceState } from './c
 export { type ClusterFile, readClusterFile } from './cluster/cluster-file.js';
 export { type MarketOptions, DEFAULT_MARKET } from './cluster/seed-market.js';
 export { type ReadyLine } from './process-lifecycle.js';
+export { headTargets } from './data-source.js';

@@ -40,7 +40,7 @@ export function loadtestCommand(): Command {
       'simulate many QCU clients reading overlapping random windows through the head nodes (loopback only); ' +
         'report throughput, latency percentiles, cache hit ratio and upstream amplification',
     )
-    .option('--heads <list>', 'head-node addresses (default: the local cluster)', listArg)
+    .option('--heads <list>', 'head nodes, host:port or id=host:port (default: the local cluster)', listArg)
     .option('--shards <list>', 'shard addresses in shard-id order (for --direct and --verify; default: the local cluster)', listArg)
     .option('--data-dir <dir>', 'data directory of the local cluster (cluster.json, market.json)', DEFAULT_DATA_DIR)
     .option('--direct', 'send the same workload straight to the shards, no head node', false)

@@ -1,6 +1,7 @@
 import { invalidArgument, type DatasetInfo, type SeriesFrame } from '@florin/core';
 import { DataClient, type HeadStats, type SeriesQuery } from '@florin/client';
 import { ShardRouter } from '@florin/shard-client';
+import { headTargets } from '../data-source.js';
 import { assertLoopback } from './loopback.js';
 
 /**
@@ -15,6 +16,7 @@ export const LOAD_MODES: readonly LoadMode[] = Object.freeze(['heads', 'no-coale
 
 /** Where the cluster listens. Head addresses are needed by the head modes, shard addresses (in shard-id order) by `direct`. */
 export interface LoadAddresses {
+  /** host:port, or id=host:port with the id the head was started with (so reads go to each key's owner). */
   readonly heads?: readonly string[];
   readonly shards?: readonly string[];
 }
@@ -65,8 +67,9 @@ export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses): Loa
   }
   const heads = addresses.heads ?? [];
   if (heads.length === 0) throw invalidArgument(`${mode} mode reads through the head nodes: give their addresses (--heads), or run it against a local cluster with head nodes`);
-  assertLoopback(heads, 'head address');
-  const data = new DataClient({ heads });
+  const members = headTargets(heads);
+  assertLoopback(members.map((m) => (typeof m === 'string' ? m : m.address)), 'head address');
+  const data = new DataClient({ heads: members });
   const coalesce = mode === 'heads';
   return {
     mode,
