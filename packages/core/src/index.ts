@@ -175,6 +175,7 @@ export {
 } from './job-model.js';
 export { type CallOptions, type UnaryMethod, grpcCallOptions, abortError, cancelOnAbort, unaryCall } from './rpc/call-options.js';
 export { ServiceChannel } from './rpc/service-channel.js';
+export { type AddressSource, type MemberSource, type RoutedMember, fixedAddress } from './rpc/address-source.js';
 export { SERVICES, type ServiceName } from './rpc/services.js';
 export { unaryHandler, type UnaryCallContext, type UnaryHandlerOptions } from './rpc/unary-handler.js';
 export type { ShardServiceHandlers } from './generated/florin/v1/ShardService.js';

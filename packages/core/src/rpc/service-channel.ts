@@ -3,25 +3,46 @@ import { failedPrecondition, fromServiceError, unavailable } from '../errors.js'
 import { createClient, waitForReady } from '../channel.js';
 import { resolveLimits, type Limits } from '../limits.js';
 import { unaryCall, type CallOptions, type UnaryMethod } from './call-options.js';
+import { fixedAddress, type AddressSource } from './address-source.js';
 
 /**
- * One channel to one service at one address (made by core's createClient), with
- * unary calls as promises rejecting with FlorinError. close() is idempotent;
- * calls after it reject with FAILED_PRECONDITION.
+ * One channel to one service (made by core's createClient), with unary calls
+ * as promises rejecting with FlorinError. The address is fixed, or an
+ * AddressSource (discovery) whose changes the channel follows: a new stub for
+ * the new address, the old one closed (calls already on it finish or fail and
+ * are retried by their callers). close() is idempotent; calls after it reject
+ * with FAILED_PRECONDITION.
  */
 export class ServiceChannel<Stub extends Client> {
   readonly limits: Limits;
-  readonly stub: Stub;
+  private readonly source: AddressSource;
+  private currentStub: Stub | undefined;
+  private currentAddress: string | undefined;
+  private readonly unsubscribe: () => void;
   private closed = false;
 
   constructor(
-    service: string,
+    private readonly service: string,
     private readonly label: string,
-    readonly address: string,
+    address: string | AddressSource,
     limits: Partial<Limits> | undefined,
   ) {
     this.limits = resolveLimits(limits);
-    this.stub = createClient<Stub>(service, address, this.limits);
+    this.source = typeof address === 'string' ? fixedAddress(address) : address;
+    this.unsubscribe = this.source.onChange(() => this.retarget());
+    this.retarget();
+  }
+
+  /** The address calls go to now ('' while discovery knows no member). */
+  get address(): string {
+    return this.currentAddress ?? '';
+  }
+
+  /** The stub for the current address; UNAVAILABLE while there is none. */
+  get stub(): Stub {
+    this.assertOpen();
+    if (!this.currentStub) throw unavailable(`${this.label}: no member of ${this.source.description} is known yet`);
+    return this.currentStub;
   }
 
   unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options: CallOptions | undefined): Promise<Res> {
@@ -31,21 +52,33 @@ export class ServiceChannel<Stub extends Client> {
 
   /** Resolves once the channel is connected (connecting if idle); UNAVAILABLE after timeoutMs. */
   async waitForReady(timeoutMs: number): Promise<void> {
-    this.assertOpen();
+    const stub = this.stub;
     try {
-      await waitForReady(this.stub, timeoutMs);
+      await waitForReady(stub, timeoutMs);
     } catch (err) {
       throw err instanceof Error && !('code' in err) ? unavailable(`${this.label}: ${this.address} not reachable within ${timeoutMs} ms`, err) : fromServiceError(err);
     }
   }
 
   assertOpen(): void {
-    if (this.closed) throw failedPrecondition(`${this.label} for ${this.address} is closed`);
+    if (this.closed) throw failedPrecondition(`${this.label} for ${this.address || this.source.description} is closed`);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.stub.close();
+    this.unsubscribe();
+    this.currentStub?.close();
+    this.currentStub = undefined;
+  }
+
+  private retarget(): void {
+    if (this.closed) return;
+    const next = this.source.current();
+    if (next === this.currentAddress) return;
+    const previous = this.currentStub;
+    this.currentAddress = next;
+    this.currentStub = next === undefined ? undefined : createClient<Stub>(this.service, next, this.limits);
+    previous?.close();
   }
 }
