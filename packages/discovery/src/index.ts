@@ -37,3 +37,5 @@ export { AWS_INSTANCE_IPV4, AWS_INSTANCE_IPV6, AWS_INSTANCE_PORT, DEFAULT_ID_ATT
 export { RelayedDiscovery, type RelayedDiscoveryOptions, type RelayedMembership } from './relayed-discovery.js';
 export { watchersOf } from './watchers.js';
 export { type DiscoveryConfig, createDiscovery } from './create-discovery.js';
+export { MemberSet, type MemberSetState, memberAddress } from './member-set.js';
+export { ShardDirectory, FLORIN_SHARD_COUNT } from './shard-directory.js';
