@@ -1,5 +1,5 @@
 import { SERVICES, FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
-import { ShardRouter } from '@florin/shard-client';
+import { ShardRouter, type ShardMembership } from '@florin/shard-client';
 import { HeadNode } from './head-node.js';
 import type { HeadOptions } from './options.js';
 import { readHandler } from './read-handler.js';
@@ -19,7 +19,7 @@ export interface HeadServerOptions extends HeadOptions {
   /** The shards to read from and write to. The caller owns it (close() leaves it open). */
   upstream?: Upstream;
   /** Alternatively, shard addresses by shard id: the head makes a ShardRouter and closes it on close(). */
-  shards?: readonly string[];
+  shards?: readonly string[] | ShardMembership;
   /** Interface to bind. Default '127.0.0.1'. */
   host?: string;
   /** Port to bind. Default 0: a free port, reported by start(). */

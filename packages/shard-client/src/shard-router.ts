@@ -1,5 +1,6 @@
 import {
   failedPrecondition,
+  unavailable,
   fanOut,
   framesInRequestOrder,
   groupBy,
@@ -15,27 +16,85 @@ import {
 import { ShardClient, type ShardClientOptions, type ShardDescription } from './shard-client.js';
 
 /**
- * The cluster's data client: one ShardClient per shard (addresses indexed by
- * shard id), routing every series to the shard shardFor() names. A
- * multi-symbol read becomes one call per shard, in parallel, merged back into
- * request order; writes are split the same way.
+ * Where each partition's shards listen: a fixed list (one address per shard id)
+ * or a live view (ShardDirectory from @florin/discovery), which may list several
+ * shard tasks for a partition on a server store. shardCount never changes.
+ */
+export interface ShardMembership {
+  readonly shardCount: number;
+  /** What to name in errors, e.g. "discovery service 'shards'". */
+  readonly description: string;
+  addressesOf(shardId: number): readonly string[];
+  onChange(listener: () => void): () => void;
+}
+
+export interface ShardRouterOptions extends ShardClientOptions {
+  /**
+   * After a call to a shard task fails with UNAVAILABLE, other tasks of its
+   * partition are preferred for this long (default 2,000 ms); then it is
+   * tried again. A partition with one task keeps trying it.
+   */
+  downForMs?: number;
+}
+
+/** Codes after which a call is tried on another task of the same partition. */
+function triesAnotherTask(err: unknown, write: boolean): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === 'UNAVAILABLE') return true;
+  // A shard task that is not its partition's writer refuses writes; the writer is another task.
+  return write && code === 'FAILED_PRECONDITION' && /\bwriter\b/i.test(String((err as Error).message));
+}
+
+/**
+ * The cluster's data client: routes every series to the partition shardFor()
+ * names, and each partition's calls to one of its shard tasks (a healthy one
+ * first). A multi-symbol read becomes one call per shard, in parallel, merged
+ * back into request order; writes are split the same way. With a live
+ * membership, a shard replaced at a new address is used as soon as discovery
+ * shows it, and a call that fails UNAVAILABLE on one task of a partition is
+ * tried on its other tasks.
  */
 export class ShardRouter {
   readonly shardCount: number;
-  private readonly clients: readonly ShardClient[];
+  private readonly membership: ShardMembership;
+  private readonly clients = new Map<string, ShardClient>();
+  private readonly downUntil = new Map<string, number>();
+  private readonly next: number[];
+  private readonly unsubscribe: () => void;
+  private readonly downForMs: number;
   private closed = false;
 
-  constructor(addresses: readonly string[], options: ShardClientOptions = {}) {
-    if (addresses.length === 0) throw new TypeError('ShardRouter needs at least one shard address');
-    this.shardCount = addresses.length;
-    this.clients = addresses.map((address) => new ShardClient(address, options));
+  constructor(
+    shards: readonly string[] | ShardMembership,
+    private readonly options: ShardRouterOptions = {},
+  ) {
+    this.membership = isShardMembership(shards) ? shards : fixedShards(shards);
+    if (this.membership.shardCount <= 0) throw new TypeError(`ShardRouter needs at least one shard address (${this.membership.description} has no shard yet)`);
+    this.shardCount = this.membership.shardCount;
+    this.next = new Array<number>(this.shardCount).fill(0);
+    this.downForMs = options.downForMs ?? 2_000;
+    this.unsubscribe = this.membership.onChange(() => this.dropDeparted());
   }
 
-  /** The client of shard `shardId`. */
+  /** The shard tasks of partition `shardId`, healthy ones first, rotating among them. UNAVAILABLE when it has none. */
+  tasks(shardId: number): ShardClient[] {
+    if (!Number.isInteger(shardId) || shardId < 0 || shardId >= this.shardCount) {
+      throw new RangeError(`no shard ${shardId}; shard ids are 0..${this.shardCount - 1}`);
+    }
+    const addresses = this.membership.addressesOf(shardId);
+    if (addresses.length === 0) throw unavailable(`shard ${shardId} has no task in ${this.membership.description} right now`);
+    const now = Date.now();
+    const start = this.next[shardId]! % addresses.length;
+    this.next[shardId] = start + 1;
+    const rotated = [...addresses.slice(start), ...addresses.slice(0, start)];
+    const up = rotated.filter((a) => (this.downUntil.get(a) ?? 0) <= now);
+    const down = rotated.filter((a) => (this.downUntil.get(a) ?? 0) > now);
+    return [...up, ...down].map((a) => this.clientAt(a));
+  }
+
+  /** A client of shard `shardId` (a healthy task first). */
   client(shardId: number): ShardClient {
-    const c = this.clients[shardId];
-    if (!c) throw new RangeError(`no shard ${shardId}; shard ids are 0..${this.shardCount - 1}`);
-    return c;
+    return this.tasks(shardId)[0]!;
   }
 
   shardOf(dataset: string, symbol: string): number {
@@ -105,7 +164,7 @@ export class ShardRouter {
     described.forEach((d, i) => {
       if (d.shardId !== i || d.shardCount !== this.shardCount) {
         throw failedPrecondition(
-          `${this.clients[i]!.address} is shard ${d.shardId} of ${d.shardCount}; this router expects shard ${i} of ${this.shardCount}`,
+          `${this.membership.addressesOf(i).join(' / ')} is shard ${d.shardId} of ${d.shardCount}; this router expects shard ${i} of ${this.shardCount}`,
         );
       }
     });
@@ -115,11 +174,47 @@ export class ShardRouter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.clients) c.close();
+    this.unsubscribe();
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+
+  private clientAt(address: string): ShardClient {
+    let c = this.clients.get(address);
+    if (!c) this.clients.set(address, (c = new ShardClient(address, this.options)));
+    return c;
+  }
+
+  /** Closes the clients of addresses no partition lists any more. */
+  private dropDeparted(): void {
+    const live = new Set<string>();
+    for (let p = 0; p < this.shardCount; p++) for (const a of this.membership.addressesOf(p)) live.add(a);
+    for (const [address, c] of this.clients) {
+      if (live.has(address)) continue;
+      this.clients.delete(address);
+      this.downUntil.delete(address);
+      c.close();
+    }
+  }
+
+  /** Calls `fn` on the partition's tasks in turn until one answers (see triesAnotherTask). */
+  private async onPartition<R>(shardId: number, write: boolean, fn: (client: ShardClient) => Promise<R>): Promise<R> {
+    const tasks = this.tasks(shardId);
+    for (let i = 0; ; i++) {
+      const client = tasks[i]!;
+      try {
+        const result = await fn(client);
+        this.downUntil.delete(client.address);
+        return result;
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'UNAVAILABLE') this.downUntil.set(client.address, Date.now() + this.downForMs);
+        if (i + 1 >= tasks.length || !triesAnotherTask(err, write)) throw err;
+      }
+    }
   }
 
   private everyShard(): Map<number, undefined> {
-    return new Map(this.clients.map((_, i) => [i, undefined]));
+    return new Map(Array.from({ length: this.shardCount }, (_, i) => [i, undefined]));
   }
 
   /** fanOut over shard ids, after checking the router is open. */
@@ -130,6 +225,16 @@ export class ShardRouter {
     cancelOnFailure = true,
   ): Promise<R[]> {
     if (this.closed) return Promise.reject(failedPrecondition('ShardRouter is closed'));
-    return fanOut(groups, options, (shard, group, callOptions) => call(this.client(shard), group, callOptions), cancelOnFailure);
+    const write = !cancelOnFailure;
+    return fanOut(groups, options, (shard, group, callOptions) => this.onPartition(shard, write, (client) => call(client, group, callOptions)), cancelOnFailure);
   }
+}
+
+function isShardMembership(x: readonly string[] | ShardMembership): x is ShardMembership {
+  return !Array.isArray(x);
+}
+
+function fixedShards(addresses: readonly string[]): ShardMembership {
+  const list = [...addresses];
+  return { shardCount: list.length, description: 'the configured shard list', addressesOf: (i) => (list[i] === undefined ? [] : [list[i]]), onChange: () => () => undefined };
 }
