@@ -14,7 +14,7 @@ const ALLOWED: Record<string, readonly string[] | typeof ANY> = {
   store: ['core'],
   shard: ['core', 'store'],
   'shard-client': ['core'],
-  client: ['core'],
+  client: ['core', 'discovery'],
   head: ['core', 'shard-client'],
   coordinator: ['core'],
   qcu: ['core', 'client'],

@@ -1,4 +1,4 @@
-import { FlorinError, failedPrecondition, type DatasetInfo, type Limits, type SeriesFrame } from '@florin/core';
+import { FlorinError, failedPrecondition, unavailable, type DatasetInfo, type Limits, type MemberSource, type SeriesFrame } from '@florin/core';
 import type { CallOptions } from '@florin/core';
 import type { SeriesQuery, WriteOptions } from '@florin/core';
 import { fanOut, framesInRequestOrder, groupBy } from '@florin/core';
@@ -14,13 +14,19 @@ export interface HeadMember {
 export interface DataClientOptions {
   /**
    * The head nodes: addresses (host:port; then each head's id is its address),
-   * or `{ id, address }` members with the ids the heads were started with
+   * `{ id, address }` members with the ids the heads were started with
    * (`florin head --node-id`), so the SDK and the heads agree on every key's
-   * owner. Every process given the same list routes every key to the same head.
+   * owner, or a live MemberSource (a MemberSet from @florin/discovery) that the
+   * client follows as heads come and go.
    */
-  heads: readonly (string | HeadMember)[];
+  heads: readonly (string | HeadMember)[] | MemberSource;
   /** Channel limits and the default deadline of every call. Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /**
+   * After a head fails a call with UNAVAILABLE, its keys go to the next head on
+   * the ring for this long (default 2,000 ms); then it is tried again.
+   */
+  downForMs?: number;
 }
 
 /**
@@ -29,30 +35,52 @@ export interface DataClientOptions {
  * coalesces its own keys. A call for many keys becomes one call per owning
  * head, in parallel, merged back into request order.
  *
- * No failover (for now): when the owning head of a key is unavailable the call
- * rejects with UNAVAILABLE naming that head, although any other head could
- * serve the key. Retry, or build a client without that head.
+ * Failover: when a head fails a call with UNAVAILABLE, its part of the call is
+ * sent again to the heads that own those keys on the ring without it (any head
+ * serves any key: a non-owner asks the owner, or the shards), and the head is
+ * avoided for downForMs. With a live membership the ring follows discovery.
  */
 export class DataClient {
-  /** Ownership over the head ids. */
-  readonly ring: HeadRing;
-  /** The heads as { id, address }, in the order given. */
-  readonly members: readonly HeadMember[];
-  private readonly clients: ReadonlyMap<string, HeadClient>;
+  private current: { ring: HeadRing; members: readonly HeadMember[] } | undefined;
+  private readonly clients = new Map<string, HeadClient>();
+  private readonly downUntil = new Map<string, number>();
+  private readonly source: MemberSource;
+  private readonly unsubscribe: () => void;
+  private readonly waiters = new Set<() => void>();
+  private readonly limits: Partial<Limits> | undefined;
+  private readonly downForMs: number;
   private closed = false;
 
   constructor(options: DataClientOptions) {
-    if (!options || !Array.isArray(options.heads) || options.heads.length === 0) {
-      throw new TypeError('DataClient needs at least one head address in options.heads');
+    if (!options || options.heads === undefined || options.heads === null) throw new TypeError('DataClient needs options.heads');
+    this.limits = options.limits;
+    this.downForMs = options.downForMs ?? 2_000;
+    if (isMemberSource(options.heads)) {
+      this.source = options.heads;
+    } else {
+      if (!Array.isArray(options.heads) || options.heads.length === 0) throw new TypeError('DataClient needs at least one head address in options.heads');
+      const fixed = Object.freeze(options.heads.map(toMember));
+      new HeadRing(fixed.map((m) => m.id)); // validates the ids (non-empty, none twice)
+      this.source = { description: 'the configured heads', members: () => fixed, onChange: () => () => undefined };
     }
-    this.members = Object.freeze(options.heads.map(toMember));
-    this.ring = new HeadRing(this.members.map((m) => m.id));
-    this.clients = new Map(this.members.map((m) => [m.id, new HeadClient(m.address, { limits: options.limits })]));
+    this.unsubscribe = this.source.onChange(() => this.refresh());
+    this.refresh();
   }
 
-  /** The head ids (their addresses when none were given), in the order given. */
+  /** Ownership over the current head ids (UNAVAILABLE while no head is known). */
+  get ring(): HeadRing {
+    if (!this.current) throw unavailable(`no head node is known yet in ${this.source.description}`);
+    return this.current.ring;
+  }
+
+  /** The heads as { id, address }. */
+  get members(): readonly HeadMember[] {
+    return this.current?.members ?? [];
+  }
+
+  /** The head ids (their addresses when none were given). */
   get heads(): readonly string[] {
-    return this.ring.nodes;
+    return this.current?.ring.nodes ?? [];
   }
 
   /** The id of the head that owns (dataset, symbol). */
@@ -67,6 +95,22 @@ export class DataClient {
     return c;
   }
 
+  /** Resolves once at least one head is known; UNAVAILABLE after timeoutMs. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    if (this.current) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        reject(unavailable(`no head node found in ${this.source.description} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.add(wake);
+    });
+  }
+
   /**
    * Reads from every owning head in parallel: one frame per distinct requested
    * symbol, in request order (empty when it has no rows in range). The first
@@ -75,8 +119,14 @@ export class DataClient {
   async read(query: SeriesQuery, options?: HeadReadOptions): Promise<SeriesFrame[]> {
     const symbols = [...new Set(query.symbols)];
     // An empty symbol list still goes to a head, which answers INVALID_ARGUMENT like any server.
-    const groups = symbols.length > 0 ? this.ring.group(query.dataset, symbols) : new Map([[this.catalogOwner(query.dataset), []]]);
-    const parts = await this.fanOut(groups, options, (client, group, callOptions) =>
+    await this.whenHeads(options);
+    if (symbols.length === 0) {
+      const parts = await this.fanOut(new Map([[this.catalogOwner(query.dataset), []]]), options, (client, group, callOptions) =>
+        client.read({ ...query, symbols: group }, { ...callOptions, coalesce: options?.coalesce }),
+      );
+      return framesInRequestOrder(symbols, parts);
+    }
+    const parts = await this.routed(query.dataset, symbols, (s) => s, options, true, (client, group, callOptions) =>
       client.read({ ...query, symbols: group }, { ...callOptions, coalesce: options?.coalesce }),
     );
     return framesInRequestOrder(symbols, parts);
@@ -89,12 +139,9 @@ export class DataClient {
    * retried: writes are upserts). Resolves the total rows written.
    */
   async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
-    const groups = groupBy(frames, (frame) => this.ownerOf(dataset, frame.symbol));
-    const counts = await this.fanOut(
-      groups,
-      options,
-      (client, group, callOptions) => client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId }),
-      false,
+    await this.whenHeads(options);
+    const counts = await this.routed(dataset, frames, (frame) => frame.symbol, options, false, (client, group, callOptions) =>
+      client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId }),
     );
     return counts.reduce((a, b) => a + b, 0);
   }
@@ -135,7 +182,77 @@ export class DataClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unsubscribe();
     for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+
+  /** Takes the source's members: a new ring, clients for new heads (or new addresses), old ones closed. */
+  private refresh(): void {
+    if (this.closed) return;
+    const members = this.source.members().map(toMember);
+    const ids = new Set(members.map((m) => m.id));
+    for (const [id, c] of this.clients) {
+      const now = members.find((m) => m.id === id);
+      if (ids.has(id) && now?.address === c.address) continue;
+      this.clients.delete(id);
+      this.downUntil.delete(id);
+      c.close();
+    }
+    for (const m of members) if (!this.clients.has(m.id)) this.clients.set(m.id, new HeadClient(m.address, { limits: this.limits }));
+    this.current = members.length > 0 ? { ring: new HeadRing(members.map((m) => m.id)), members: Object.freeze(members) } : undefined;
+    if (this.current) for (const wake of [...this.waiters]) wake();
+    this.waiters.clear();
+  }
+
+  /** Waits (within the call's deadline) for a first head when discovery has not shown one yet. */
+  private async whenHeads(options: CallOptions | undefined): Promise<void> {
+    if (this.closed) throw failedPrecondition('DataClient is closed');
+    if (!this.current) await this.ready(options?.deadlineMs ?? this.clients.values().next().value?.limits.defaultDeadlineMs ?? 30_000);
+  }
+
+  /** The ring without the heads that failed recently (the whole ring when every head did). */
+  private liveRing(): HeadRing {
+    const ring = this.ring;
+    const now = Date.now();
+    const up = ring.nodes.filter((id) => (this.downUntil.get(id) ?? 0) <= now);
+    return up.length === ring.nodes.length || up.length === 0 ? ring : new HeadRing(up);
+  }
+
+  /**
+   * Sends each item to the head that owns its symbol; a head that fails with
+   * UNAVAILABLE is avoided and its items are sent again to their owners on
+   * the ring without it (once per head that fails, so at most N tries).
+   */
+  private async routed<K, R>(
+    dataset: string,
+    items: readonly K[],
+    symbolOf: (item: K) => string,
+    options: CallOptions | undefined,
+    cancelOnFailure: boolean,
+    call: (client: HeadClient, group: K[], options: CallOptions) => Promise<R>,
+  ): Promise<R[]> {
+    if (this.closed) throw failedPrecondition('DataClient is closed');
+    const ring = this.liveRing();
+    const groups = groupBy(items, (item) => ring.ownerOf(dataset, symbolOf(item)));
+    const parts = await fanOut(
+      groups,
+      options,
+      (head, group, callOptions) =>
+        call(this.client(head), group, callOptions).then(
+          (r) => [r],
+          (err: unknown) => {
+            if (err instanceof FlorinError && err.code === 'UNAVAILABLE' && !callOptions.signal?.aborted) {
+              this.downUntil.set(head, Date.now() + this.downForMs);
+              // Another head can serve these keys (it asks their new owner, or the shards).
+              if (!this.liveRing().nodes.includes(head)) return this.routed(dataset, group, symbolOf, callOptions, cancelOnFailure, call);
+            }
+            return Promise.reject(nameHead(this.describe(head), err));
+          },
+        ),
+      cancelOnFailure,
+    );
+    return parts.flat();
   }
 
   /** A head for messages: its address, with its id when that differs. */
@@ -153,7 +270,7 @@ export class DataClient {
     return new Map([[this.catalogOwner(name), undefined]]);
   }
 
-  /** fanOut over head addresses; an UNAVAILABLE head is named in the error. */
+  /** fanOut over head ids; an UNAVAILABLE head is named in the error. */
   private async fanOut<G, R>(
     groups: ReadonlyMap<string, G>,
     options: CallOptions | undefined,
@@ -169,6 +286,10 @@ export class DataClient {
       cancelOnFailure,
     );
   }
+}
+
+function isMemberSource(heads: DataClientOptions['heads']): heads is MemberSource {
+  return !Array.isArray(heads) && typeof (heads as MemberSource).members === 'function';
 }
 
 function toMember(head: string | HeadMember): HeadMember {
@@ -187,7 +308,7 @@ function nameHead(head: string, err: unknown): unknown {
   if (!(err instanceof FlorinError) || err.code !== 'UNAVAILABLE') return err;
   return new FlorinError(
     'UNAVAILABLE',
-    `head node ${head} could not serve the call: ${err.message} (DataClient does not fail over: retry, or leave that head out of heads)`,
+    `head node ${head} could not serve the call: ${err.message}`,
     { cause: err },
   );
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@grpc/grpc-js';
 import { SERVICES, failedPrecondition, invalidArgument, jobStateName, type Limits } from '@florin/core';
-import type { CallOptions } from '@florin/core';
+import type { AddressSource, CallOptions } from '@florin/core';
 import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event-stream.js';
 import { JobHandle, type JobOperations } from './job-handle.js';
 import { JobResultsReader, type JobData } from './job-results.js';
@@ -61,7 +61,8 @@ export class JobsClient implements JobOperations {
   private readonly channel: ServiceChannel<JobServiceStub>;
   private readonly resolveUniverse: JobsClientOptions['resolveUniverse'];
 
-  constructor(address: string, options: JobsClientOptions = {}) {
+  /** `address`: host:port, or an AddressSource (discovery) the client follows when the coordinator moves. */
+  constructor(address: string | AddressSource, options: JobsClientOptions = {}) {
     this.channel = new ServiceChannel<JobServiceStub>(JOB_SERVICE, 'JobsClient', address, options.limits);
     const { data } = options;
     this.results = new JobResultsReader(data, this.channel.limits.maxSymbolsPerRequest);

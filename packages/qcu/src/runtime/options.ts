@@ -1,17 +1,20 @@
 import { isArrayValue, createLogger, type Logger } from '@florin/core';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Limits } from '@florin/core';
+import type { AddressSource, Limits, MemberSource } from '@florin/core';
 import type { UnitLogEntry, ProgressUpdate } from '../context.js';
 import type { Unit } from '../unit.js';
 
 /** Options of a QcuWorker. Every field but coordinator, heads and units has a documented default. */
 export interface QcuWorkerOptions {
-  /** Coordinator address (host:port). */
-  coordinator: string;
-  /** Head node addresses (host:port); reads and writes go to each key's owning head. */
-  /** Head nodes: addresses, or { id, address } members with the ids the heads were started with (the SDK's DataClient takes both). */
-  heads: readonly (string | { readonly id: string; readonly address: string })[];
+  /** Coordinator address (host:port), or an AddressSource (discovery) the worker follows when the coordinator moves. */
+  coordinator: string | AddressSource;
+  /**
+   * Head nodes: addresses, or { id, address } members with the ids the heads
+   * were started with, or a live MemberSource (discovery); reads and writes go
+   * to each key's owning head (the SDK's DataClient takes all three).
+   */
+  heads: readonly (string | { readonly id: string; readonly address: string })[] | MemberSource;
   /** Units this worker hosts (defineUnit / loadUnits). Names@versions must be distinct. */
   units: readonly Unit[];
   /** Worker id sent to the coordinator. Default `qcu-<hostname>-<pid>-<random>`. */
@@ -75,8 +78,10 @@ const qcuLog = (): Logger => (qcuLogger ??= createLogger('qcu'));
 
 export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerConfig {
   if (typeof options !== 'object' || options === null) throw new TypeError('QcuWorker needs options { coordinator, heads, units }');
-  if (typeof options.coordinator !== 'string' || options.coordinator === '') throw new TypeError('QcuWorker option coordinator must be a host:port address');
-  if (!isArrayValue(options.heads) || options.heads.length === 0) throw new TypeError('QcuWorker option heads must list at least one head node address');
+  const coordinatorOk = typeof options.coordinator === 'string' ? options.coordinator !== '' : typeof options.coordinator?.current === 'function';
+  if (!coordinatorOk) throw new TypeError('QcuWorker option coordinator must be a host:port address (or an AddressSource)');
+  const headsOk = isArrayValue(options.heads) ? options.heads.length > 0 : typeof (options.heads as MemberSource | undefined)?.members === 'function';
+  if (!headsOk) throw new TypeError('QcuWorker option heads must list at least one head node address (or be a MemberSource)');
   if (!isArrayValue(options.units) || options.units.length === 0) throw new TypeError('QcuWorker option units must list at least one unit');
   const keys = options.units.map((u) => `${u.name}@${u.version}`);
   const twice = keys.find((k, i) => keys.indexOf(k) !== i);
@@ -100,7 +105,7 @@ export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerCon
     ...numbers,
     prefetch,
     coordinator: options.coordinator,
-    heads: [...options.heads],
+    heads: isArrayValue(options.heads) ? [...options.heads] : options.heads,
     units: [...options.units],
     workerId: options.workerId ?? `qcu-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     computeThreads: options.computeThreads,

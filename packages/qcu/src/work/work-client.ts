@@ -1,6 +1,6 @@
 import type { Client } from '@grpc/grpc-js';
 import { SERVICES, invalidArgument, type Limits } from '@florin/core';
-import type { CallOptions } from '@florin/core';
+import type { AddressSource, CallOptions } from '@florin/core';
 import type {
   CompleteTasksRequestInput,
   TaskOutcomeInput,
@@ -62,7 +62,8 @@ export class WorkClient {
   readonly workerId: string;
   private readonly channel: ServiceChannel<WorkServiceStub>;
 
-  constructor(address: string, options: WorkClientOptions) {
+  /** `address`: host:port, or an AddressSource (discovery) the client follows when the coordinator moves. */
+  constructor(address: string | AddressSource, options: WorkClientOptions) {
     if (!options?.workerId) throw invalidArgument('WorkClient needs a workerId');
     this.workerId = options.workerId;
     this.channel = new ServiceChannel<WorkServiceStub>(WORK_SERVICE, 'WorkClient', address, options.limits);
