@@ -1,8 +1,9 @@
 import { connect, type FlorinConnection, type JobsClient } from '@florin/client';
 import { DEFAULT_DATA_DIR, readClusterFile } from './cluster/cluster-file.js';
-import { headTargets } from './data-source.js';
+import { clusterDiscovery, headTargets } from './data-source.js';
+import type { ClientDiscoveryFlags } from './discovery-options.js';
 
-export interface JobsTargetFlags {
+export interface JobsTargetFlags extends Partial<ClientDiscoveryFlags> {
   coordinator?: string;
   heads?: string[];
   dataDir?: string;
@@ -15,6 +16,13 @@ export interface JobsTargetFlags {
 export async function connectJobs(flags: JobsTargetFlags): Promise<{ connection: FlorinConnection; jobs: JobsClient }> {
   let coordinator = flags.coordinator;
   let heads = flags.heads;
+  if (!coordinator && !heads) {
+    const found = await clusterDiscovery(flags);
+    if (found) {
+      const connection = connect({ discovery: found.discovery, headServices: found.headServices, coordinatorService: found.coordinatorService });
+      return { connection, jobs: connection.jobs! };
+    }
+  }
   if (!coordinator || !heads) {
     const cluster = await readClusterFile(flags.dataDir ?? DEFAULT_DATA_DIR);
     coordinator ??= cluster.coordinator?.address;

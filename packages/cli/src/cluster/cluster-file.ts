@@ -2,6 +2,7 @@ import { readFile, writeFile, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PartitionedStore } from '@florin/store';
 import { dataDirStore } from './seed-market.js';
+import type { DiscoveryFlags } from '../discovery-options.js';
 
 /** Where a running local cluster's processes listen; written by `florin up`, read by the other commands. */
 export interface ClusterFile {
@@ -11,6 +12,8 @@ export interface ClusterFile {
   /** The job coordinator, when the cluster runs one. */
   coordinator?: { address: string; pid: number };
   qcus: { id: string; pid: number }[];
+  /** How the cluster's processes find each other (the flags each got); the other commands use it too. */
+  discovery?: Pick<DiscoveryFlags, 'discovery' | 'registryDir' | 'cloudmapNamespace' | 'cloudmapEndpoint' | 'cloudmapRegion'>;
   startedAt: string;
   pid: number;
 }

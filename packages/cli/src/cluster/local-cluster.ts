@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { createServer } from 'node:net';
-import { hostPort } from '@florin/core';
-import { RoleProcess } from './role-process.js';
+import { rm } from 'node:fs/promises';
+import { CloudMapDiscovery } from '@florin/discovery';
+import { RoleService } from './role-service.js';
+import type { ReadyLine } from '../process-lifecycle.js';
+import { DEFAULT_NAMESPACE, discoveryArgs, localRegistryDirectory, type DiscoveryFlags } from '../discovery-options.js';
 import { assertNoLiveCluster, removeClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
 import { ensureMarket, ensureServerMarket, shardFile, type MarketOptions } from './seed-market.js';
 import { coordinatorStoreFor } from './server-store.js';
@@ -31,34 +33,68 @@ export interface LocalClusterOptions {
    * Default: per-shard DuckDB files and SQLite in the data directory.
    */
   store?: string;
+  /**
+   * How the processes find each other: `local` (default: a registry directory
+   * in the data directory) or `cloudmap` (the Cloud Map API at `endpoint`, a
+   * local server that speaks it; the namespace and the services are created
+   * when missing). No process is handed another's address.
+   */
+  discovery?: LocalDiscovery;
+  /** Restart backoff of a process that dies (RoleService); default 250 ms doubling to 10 s. */
+  restart?: { minBackoffMs?: number; maxBackoffMs?: number };
   log: (line: string) => void;
 }
 
+export type LocalDiscovery = { kind: 'local' } | { kind: 'cloudmap'; endpoint: string; namespace?: string; region?: string };
+
+/** The discovery services a local cluster uses (the CDK app creates the same on ECS). */
+export const LOCAL_SERVICES = ['shards', 'heads', 'coordinator'] as const;
+
 export type LocalClusterState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
-/** Starts N shard processes over per-shard DuckDB files and M head nodes in front of them. */
+/**
+ * A Florin cluster on this machine, run like ECS runs one: every process is a
+ * RoleService (restarted with backoff, at a new port, when it dies), every
+ * process registers itself in discovery and finds its peers there (the local
+ * registry, or a Cloud Map endpoint), so a replaced shard, head node or
+ * coordinator is found again without restarting anyone.
+ */
 export class LocalCluster {
   private stateValue: LocalClusterState = 'created';
-  private readonly shardProcs: RoleProcess[] = [];
-  private readonly headProcs: RoleProcess[] = [];
-  private coordinatorProc: RoleProcess | undefined;
-  private readonly qcuProcs: RoleProcess[] = [];
+  private readonly shardServices: RoleService[] = [];
+  private readonly headServices: RoleService[] = [];
+  private coordinatorService: RoleService | undefined;
+  private readonly qcuServices: RoleService[] = [];
   private info: ClusterFile | undefined;
   private stopping: Promise<void> | undefined;
   readonly options: LocalClusterOptions;
+  /** The discovery flags every process gets. */
+  readonly discoveryFlags: Pick<DiscoveryFlags, 'discovery' | 'registryDir' | 'cloudmapNamespace' | 'cloudmapEndpoint' | 'cloudmapRegion'>;
 
   constructor(options: LocalClusterOptions) {
     this.options = { ...options, dataDir: resolve(options.dataDir) };
+    const d = options.discovery ?? { kind: 'local' };
+    this.discoveryFlags =
+      d.kind === 'local'
+        ? { discovery: 'local', registryDir: localRegistryDirectory(this.options.dataDir), cloudmapNamespace: DEFAULT_NAMESPACE }
+        : { discovery: 'cloudmap', cloudmapEndpoint: d.endpoint, cloudmapNamespace: d.namespace ?? DEFAULT_NAMESPACE, ...(d.region ? { cloudmapRegion: d.region } : {}) };
   }
 
   get state(): LocalClusterState {
     return this.stateValue;
   }
 
-  /** Addresses of the running processes (after start). */
+  /** Addresses of the running processes (after start; kept current as processes are replaced). */
   get cluster(): ClusterFile {
     if (!this.info) throw new Error(`cluster is ${this.stateValue}, not running`);
     return this.info;
+  }
+
+  /** The services of the cluster by name (shard-0, head-1, coordinator, qcu-2), e.g. to find a process's pid. */
+  service(name: string): RoleService {
+    const found = this.services().find((s) => s.name === name);
+    if (!found) throw new RangeError(`no process ${name} in this cluster (${this.services().map((s) => s.name).join(', ')})`);
+    return found;
   }
 
   async start(): Promise<ClusterFile> {
@@ -68,39 +104,42 @@ export class LocalCluster {
     try {
       await mkdir(dataDir, { recursive: true });
       await assertNoLiveCluster(dataDir);
+      await this.prepareDiscovery();
       const serverStore = this.options.store;
       if (serverStore) await ensureServerMarket(serverStore, this.options.market, log);
       else await ensureMarket(dataDir, shards, this.options.market, log);
+      const found = discoveryArgs(this.discoveryFlags);
       // Every process of the cluster shares this machine's cores: one DuckDB thread per shard beats
       // DuckDB's default of one per core, whose scheduler contends with the rest (measured: job 16 s -> 10 s).
       const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / shards));
       for (let id = 0; id < shards; id++) {
-        this.shardProcs.push(
-          new RoleProcess(`shard-${id}`, ['shard', '--data', serverStore ?? shardFile(dataDir, id), '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', ...(serverStore ? [] : ['--duckdb-threads', String(duckdbThreads)])], log),
-        );
+        const data = serverStore ?? shardFile(dataDir, id);
+        const threads = serverStore ? [] : ['--duckdb-threads', String(duckdbThreads)];
+        this.shardServices.push(this.role(`shard-${id}`, ['shard', '--data', data, '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', ...threads, ...found]));
       }
-      const shardReady = await Promise.all(this.shardProcs.map((p) => p.ready()));
-      const shardAddresses = shardReady.map((r) => r.address);
-      // Every head must know every head (id and address) when it starts: ports are picked first, then passed to all.
-      const headPorts = await freePorts(host, heads);
-      const peers = headPorts.map((port, i) => `head-${i}=${hostPort(host, port)}`).join(',');
+      // Heads find the shards and each other through discovery; each keeps its id (and so its keys) across restarts.
       for (let i = 0; i < heads; i++) {
-        this.headProcs.push(
-          new RoleProcess(
-            `head-${i}`,
-            ['head', '--node-id', `head-${i}`, '--peers', peers, '--shards', shardAddresses.join(','), '--host', host, '--port', String(headPorts[i]), ...this.options.headArgs],
-            log,
-          ),
-        );
+        this.headServices.push(this.role(`head-${i}`, ['head', '--node-id', `head-${i}`, '--host', host, '--port', '0', ...found, ...this.options.headArgs]));
       }
-      const headReady = await Promise.all(this.headProcs.map((p) => p.ready()));
-      const jobs = this.options.qcus > 0 ? await this.startJobs(headReady.map((r) => `${r.id}=${r.address}`)) : undefined;
+      if (this.options.qcus > 0) {
+        const store = this.options.store ? coordinatorStoreFor(this.options.store) : `sqlite:${join(dataDir, 'coordinator.sqlite')}`;
+        this.coordinatorService = this.role('coordinator', ['coordinator', '--store', store, '--host', host, '--port', '0', ...found]);
+        const units = this.options.units ? ['--units', this.options.units] : [];
+        for (let i = 0; i < this.options.qcus; i++) {
+          this.qcuServices.push(this.role(`qcu-${i}`, ['qcu', '--id', `qcu-${i}`, '--drain-ms', '8000', ...units, ...found]));
+        }
+      }
+      const shardReady = await Promise.all(this.shardServices.map((s) => s.start()));
+      const headReady = await Promise.all(this.headServices.map((s) => s.start()));
+      const coordinator = await this.coordinatorService?.start();
+      const qcus = await Promise.all(this.qcuServices.map((s) => s.start()));
       this.info = {
         dataDir,
         shards: shardReady.map((r, id) => ({ id, address: r.address, pid: r.pid })),
         heads: headReady.map((r) => ({ id: r.id, address: r.address, pid: r.pid })),
-        coordinator: jobs?.coordinator,
-        qcus: jobs?.qcus ?? [],
+        coordinator: coordinator ? { address: coordinator.address, pid: coordinator.pid } : undefined,
+        qcus: qcus.map((q) => ({ id: q.id, pid: q.pid })),
+        discovery: this.discoveryFlags,
         startedAt: new Date().toISOString(),
         pid: process.pid,
       };
@@ -113,40 +152,15 @@ export class LocalCluster {
     }
   }
 
-  /** The coordinator (durable state in the data directory), then the QCUs, which register their units with it. */
-  /** `heads`: id=host:port entries, so the QCUs hash the ids the heads hash (no peer hop for their reads). */
-  private async startJobs(heads: readonly string[]): Promise<Pick<ClusterFile, 'coordinator' | 'qcus'>> {
-    const { dataDir, host, log } = this.options;
-    this.coordinatorProc = new RoleProcess('coordinator', ['coordinator', '--store', this.options.store ? coordinatorStoreFor(this.options.store) : `sqlite:${join(dataDir, 'coordinator.sqlite')}`, '--host', host, '--port', '0'], log);
-    const coordinator = await this.coordinatorProc.ready();
-    const units = this.options.units ? ['--units', this.options.units] : [];
-    for (let i = 0; i < this.options.qcus; i++) {
-      this.qcuProcs.push(
-        new RoleProcess(`qcu-${i}`, ['qcu', '--id', `qcu-${i}`, '--coordinator', coordinator.address, '--heads', heads.join(','), '--drain-ms', '8000', ...units], log),
-      );
-    }
-    const qcus = await Promise.all(this.qcuProcs.map((p) => p.ready()));
-    return { coordinator: { address: coordinator.address, pid: coordinator.pid }, qcus: qcus.map((q) => ({ id: q.id, pid: q.pid })) };
-  }
-
-  /** Resolves when any process of the cluster exits on its own (not via stop()). */
-  whenAnyExits(): Promise<string> {
-    return Promise.race(this.processes().map((p) => p.whenExited().then(() => p.name)));
-  }
-
-  private processes(): RoleProcess[] {
-    return [...this.shardProcs, ...this.headProcs, ...(this.coordinatorProc ? [this.coordinatorProc] : []), ...this.qcuProcs];
-  }
-
   /** Stops QCUs first (they hand back work), then the coordinator, heads and shards (each drains on SIGTERM). Idempotent. */
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
         this.stateValue = 'stopping';
-        await Promise.all(this.qcuProcs.map((p) => p.stop()));
-        await this.coordinatorProc?.stop();
-        await Promise.all(this.headProcs.map((p) => p.stop()));
-        await Promise.all(this.shardProcs.map((p) => p.stop()));
+        await Promise.all(this.qcuServices.map((s) => s.stop()));
+        await this.coordinatorService?.stop();
+        await Promise.all(this.headServices.map((s) => s.stop()));
+        await Promise.all(this.shardServices.map((s) => s.stop()));
         // Only the cluster file this cluster wrote: a start refused for a live cluster must not remove that one's.
         if (this.info) await removeClusterFile(this.options.dataDir);
         this.stateValue = 'stopped';
@@ -154,30 +168,48 @@ export class LocalCluster {
     }
     return this.stopping;
   }
-}
 
-/**
- * `count` distinct free ports on `host`: all are bound at once (port 0), read,
- * then released for the heads to bind. Another process could take one in
- * between; that head then fails to start and `florin up` says so.
- */
-async function freePorts(host: string, count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  try {
-    return await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<number>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen({ host, port: 0, exclusive: true }, () => {
-              const address = server.address();
-              if (address && typeof address === 'object') resolve(address.port);
-              else reject(new Error(`could not read the port bound on ${host}`));
-            });
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+  private services(): RoleService[] {
+    return [...this.shardServices, ...this.headServices, ...(this.coordinatorService ? [this.coordinatorService] : []), ...this.qcuServices];
+  }
+
+  /** A role kept running; a replacement's address goes into the cluster file. */
+  private role(name: string, args: readonly string[]): RoleService {
+    const service = new RoleService(name, () => args, { log: this.options.log, ...this.options.restart });
+    service.onReplaced((ready) => void this.recordReplacement(name, ready));
+    return service;
+  }
+
+  private async recordReplacement(name: string, ready: ReadyLine): Promise<void> {
+    const info = this.info;
+    if (!info || this.stateValue !== 'running') return;
+    const entry = { address: ready.address, pid: ready.pid };
+    if (name.startsWith('shard-')) Object.assign(info.shards.find((s) => `shard-${s.id}` === name) ?? {}, entry);
+    else if (name.startsWith('head-')) Object.assign(info.heads.find((h) => h.id === name) ?? {}, entry);
+    else if (name === 'coordinator') info.coordinator = entry;
+    else Object.assign(info.qcus.find((q) => q.id === name) ?? {}, { pid: ready.pid });
+    await writeClusterFile(info).catch((err: unknown) => this.options.log(`could not update the cluster file: ${String(err)}`));
+  }
+
+  /** Local: a fresh registry directory. Cloud Map: the namespace and services exist (created when missing). */
+  private async prepareDiscovery(): Promise<void> {
+    const d = this.discoveryFlags;
+    if (d.discovery === 'local') {
+      await rm(d.registryDir!, { recursive: true, force: true });
+      return;
+    }
+    const cloudMap = new CloudMapDiscovery({
+      namespace: d.cloudmapNamespace,
+      endpoint: d.cloudmapEndpoint,
+      ...(d.cloudmapRegion ? { region: d.cloudmapRegion } : {}),
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      checkNamespace: false,
+    });
+    try {
+      await cloudMap.ensureServices(LOCAL_SERVICES, { createNamespace: true });
+      this.options.log(`Cloud Map at ${d.cloudmapEndpoint}: namespace ${d.cloudmapNamespace}, services ${LOCAL_SERVICES.join(', ')}`);
+    } finally {
+      await cloudMap.close();
+    }
   }
 }

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { DEFAULT_NAMESPACE } from '../discovery-options.js';
 import { nonNegativeInt, positiveInt } from '../options.js';
 import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
 import { DEFAULT_MARKET } from '../cluster/seed-market.js';
-import type { LocalClusterOptions } from '../cluster/local-cluster.js';
+import type { LocalClusterOptions, LocalDiscovery } from '../cluster/local-cluster.js';
 import { coordinatorStoreFor } from '../cluster/server-store.js';
 
 /** A --store URL, checked now (a clear error before any process starts). */
@@ -22,6 +23,9 @@ export interface ClusterFlags {
   qcus: number;
   units?: string;
   store?: string;
+  discovery: 'local' | 'cloudmap';
+  cloudmapEndpoint?: string;
+  cloudmapNamespace?: string;
 }
 
 /** Flags shared by `florin up` and `florin demo`. */
@@ -36,6 +40,9 @@ export function addClusterOptions(cmd: Command): Command {
     .option('--cache-mb <n>', 'head-node cache size in MiB', positiveInt('--cache-mb'))
     .option('--qcus <n>', 'QCU worker processes (0: no coordinator and no QCUs)', nonNegativeInt('--qcus'), 4)
     .option('--units <module>', 'unit module the QCUs load (default: the example units)')
+    .addOption(new Option('--discovery <kind>', 'how the processes find each other: local (a registry in --data-dir) or cloudmap (the Cloud Map API at --cloudmap-endpoint)').choices(['local', 'cloudmap']).default('local'))
+    .option('--cloudmap-endpoint <url>', 'with --discovery cloudmap: the endpoint of a server that speaks the Cloud Map API')
+    .option('--cloudmap-namespace <name>', `with --discovery cloudmap: the HTTP namespace (default ${DEFAULT_NAMESPACE}; created with its services when missing)`)
     .option('--store <url>', 'run shards and the coordinator on this PostgreSQL database (postgres://...[?schema=name]), as on ECS; default: DuckDB files and SQLite in --data-dir');
 }
 
@@ -50,6 +57,16 @@ export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string)
     qcus: flags.qcus,
     units: flags.units,
     ...(flags.store ? { store: coordinatorCheck(flags.store) } : {}),
+    discovery: localDiscovery(flags),
     log,
   };
+}
+
+function localDiscovery(flags: ClusterFlags): LocalDiscovery {
+  if (flags.discovery !== 'cloudmap') {
+    if (flags.cloudmapEndpoint || flags.cloudmapNamespace) throw new Error('--cloudmap-endpoint and --cloudmap-namespace go with --discovery cloudmap');
+    return { kind: 'local' };
+  }
+  if (!flags.cloudmapEndpoint) throw new Error('--discovery cloudmap needs --cloudmap-endpoint (a server that speaks the Cloud Map API)');
+  return { kind: 'cloudmap', endpoint: flags.cloudmapEndpoint, ...(flags.cloudmapNamespace ? { namespace: flags.cloudmapNamespace } : {}) };
 }

@@ -1,11 +1,14 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
 import { positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
+import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 
-interface CoordinatorFlags {
+interface CoordinatorFlags extends DiscoveryFlags {
+  nodeId?: string;
   store: string;
   host: string;
   port: number;
@@ -15,13 +18,15 @@ interface CoordinatorFlags {
 }
 
 export function coordinatorCommand(): Command {
-  return addListenOptions(addTelemetryOptions(new Command('coordinator')))
+  return addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('coordinator'))))
     .description('serve the job service (SDK, CLI) and the work service (QCUs), with durable state')
     .option('--store <spec>', 'state: sqlite:<path> (embedded default), a .sqlite/.db path, or a postgres:// URL', 'sqlite:.florin/coordinator.sqlite')
     .option('--lease-ms <n>', 'default task lease (a QCU that dies is detected within it)', positiveInt('--lease-ms'))
     .option('--max-attempts <n>', 'default attempts per task', positiveInt('--max-attempts'))
     .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 5_000)
+    .addOption(new Option('--node-id <name>', 'id the coordinator registers with in discovery (default coordinator)').env('FLORIN_ID'))
     .action(async (flags: CoordinatorFlags & TelemetryFlags) => {
+      const found = await RoleDiscovery.start(flags);
       const telemetry = startRoleTelemetry(flags, 'coordinator', 'coordinator');
       const coordinator = await runCoordinator({
         store: flags.store,
@@ -31,9 +36,16 @@ export function coordinatorCommand(): Command {
         ...(flags.maxAttempts !== undefined ? { defaultMaxAttempts: flags.maxAttempts } : {}),
       });
       stopOnSignals(async () => {
+        await found?.close();
         await coordinator.close(flags.drainMs);
         await telemetry.shutdown();
       });
-      announceReady({ role: 'coordinator', id: 'coordinator', address: coordinator.address });
+      const id = flags.nodeId ?? 'coordinator';
+      if (found) await found.register({ service: found.serviceFor('coordinator'), id, address: advertisedAddress(flags, flags.host, portOf(coordinator.address)), attributes: roleAttributes.coordinator(id) });
+      announceReady({ role: 'coordinator', id, address: coordinator.address });
     });
+}
+
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { connectData, type TargetFlags } from '../data-source.js';
+import { addClientDiscoveryOptions } from '../discovery-options.js';
 import { listArg, positiveInt, timeArg } from '../options.js';
 import { framesToCsv, framesToTable } from '../output/frame-table.js';
 
@@ -15,7 +16,7 @@ interface GetFlags extends TargetFlags {
 }
 
 export function dataGetCommand(): Command {
-  return new Command('get')
+  return addClientDiscoveryOptions(new Command('get'))
     .description('read series through the cluster and print them as a table or CSV')
     .requiredOption('--symbols <list>', 'comma-separated symbols, e.g. AAPL,MSFT', listArg)
     .requiredOption('--from <time>', 'range start (inclusive): YYYY-MM-DD, ISO-8601 or epoch ms', timeArg)

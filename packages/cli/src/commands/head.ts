@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { addListenOptions } from '../listen-options.js';
 import { HeadServer, parseMembers, type HeadMember } from '@florin/head';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
@@ -6,9 +6,11 @@ import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { observeHeadStats } from '@florin/telemetry';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
+import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 
-interface HeadFlags extends LimitFlags, TelemetryFlags {
-  shards: string[];
+interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags {
+  shards?: string[];
   nodeId?: string;
   id?: string;
   peers?: HeadMember[];
@@ -24,10 +26,10 @@ interface HeadFlags extends LimitFlags, TelemetryFlags {
 
 export function headCommand(): Command {
   return addLimitOptions(
-    addListenOptions(addTelemetryOptions(new Command('head')))
+    addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head'))))
       .description('serve the data service in front of the shards: coalesce overlapping reads, cache ranges, write through')
-      .requiredOption('--shards <list>', 'shard addresses in shard-id order, comma-separated', listArg)
-      .option('--node-id <name>', "this head's stable id: hashed to decide the keys it owns, reported in stats (default head-<host>-<pid>)")
+      .option('--shards <list>', 'shard addresses in shard-id order, comma-separated (without --discovery)', listArg)
+      .addOption(new Option('--node-id <name>', "this head's stable id: hashed to decide the keys it owns, reported in stats (default head-<host>-<pid>)").env('FLORIN_ID'))
       .option('--id <name>', 'same as --node-id (older spelling)')
       .option(
         '--peers <list>',
@@ -47,12 +49,17 @@ export function headCommand(): Command {
     if (flags.peers && !flags.peers.some((m) => m.id === nodeId)) {
       throw new Error(`--peers must list this head (${nodeId}) too, e.g. ${nodeId}=<host>:<port>`);
     }
+    const found = await RoleDiscovery.start(flags);
+    if (!found && !flags.shards) throw new Error('give --shards (addresses) or --discovery (to find them)');
+    if (found && (flags.shards || flags.peers)) throw new Error('--discovery finds the shards and peer heads: leave out --shards and --peers');
+    if (found && !nodeId) throw new Error('with --discovery a head needs its stable id: --node-id (or FLORIN_ID)');
+    const heads = found?.heads();
     const mib = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * 1024 * 1024);
     const telemetry = startRoleTelemetry(flags, 'head', flags.id ?? `head-${process.pid}`);
     const server = new HeadServer({
-      shards: flags.shards,
+      shards: found ? await found.shards() : flags.shards,
       nodeId,
-      peers: flags.peers,
+      ...(heads ? { membership: { selfId: nodeId!, members: () => heads.members(), onChange: (listener) => heads.onChange(listener) } } : { peers: flags.peers }),
       host: flags.host,
       port: flags.port,
       limits: limitsFromFlags(flags),
@@ -64,11 +71,15 @@ export function headCommand(): Command {
     });
     observeHeadStats(telemetry.meter, () => server.node.stats(), { 'florin.head.id': server.node.config.nodeId });
     stopOnSignals(async () => {
+      // Leave discovery first, so clients and peers stop choosing this head, then drain.
+      await found?.close();
       await server.close(flags.drainMs);
       await telemetry.shutdown();
     });
-    const { address } = await server.start();
-    announceReady({ role: 'head', id: server.node.config.nodeId, address });
+    const { address, port } = await server.start();
+    const id = server.node.config.nodeId;
+    if (found) await found.register({ service: found.serviceFor('head'), id, address: advertisedAddress(flags, flags.host, port), attributes: roleAttributes.head(id) });
+    announceReady({ role: 'head', id, address });
   });
 }
 

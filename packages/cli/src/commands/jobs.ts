@@ -2,13 +2,14 @@ import { Command, Option } from 'commander';
 import type { JobState } from '@florin/client';
 import { listArg, positiveInt } from '../options.js';
 import { connectJobs, type JobsTargetFlags } from '../jobs-target.js';
+import { addClientDiscoveryOptions } from '../discovery-options.js';
 import { jobSummary, jobsTable } from '../output/job-view.js';
 import { followWithProgress } from './submit.js';
 
 const STATES: JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 function targetOptions(cmd: Command): Command {
-  return cmd
+  return addClientDiscoveryOptions(cmd)
     .option('--coordinator <address>', 'coordinator host:port (default: the local cluster)')
     .option('--heads <list>', 'head-node addresses (default: the local cluster)', listArg)
     .option('--data-dir <dir>', 'data directory of the local cluster', '.florin')

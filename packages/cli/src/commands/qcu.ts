@@ -5,14 +5,17 @@ import { loadUnits, QcuWorker } from '@florin/qcu';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+import { addDiscoveryOptions, type DiscoveryFlags } from '../discovery-options.js';
+import { RoleDiscovery } from '../role-discovery.js';
+import { memberAddress } from '@florin/discovery';
 
 /** The built-in example units (momentum with its backtest, mean reversion, volatility). */
 const EXAMPLE_UNITS_MODULE = fileURLToPath(import.meta.resolve('@florin/examples/units'));
 
-interface QcuFlags {
+interface QcuFlags extends DiscoveryFlags {
   units?: string;
-  coordinator: string;
-  heads: string[];
+  coordinator?: string;
+  heads?: string[];
   concurrency?: number;
   batchSize?: number;
   prefetch?: number | 'auto';
@@ -27,11 +30,11 @@ function prefetchArg(value: string): number | 'auto' {
 }
 
 export function qcuCommand(): Command {
-  return addTelemetryOptions(new Command('qcu'))
+  return addDiscoveryOptions(addTelemetryOptions(new Command('qcu')))
     .description('run a QCU worker: lease tasks of the given units, compute, publish results, complete')
     .option('--units <module>', 'ES module exporting units made with defineUnit() (default: the example units)')
-    .requiredOption('--coordinator <address>', 'coordinator host:port')
-    .requiredOption('--heads <list>', 'head nodes, comma-separated: host:port or id=host:port (the id a head was started with, so this QCU routes each key to its owner)', listArg)
+    .option('--coordinator <address>', 'coordinator host:port (without --discovery)')
+    .option('--heads <list>', 'head nodes, comma-separated: host:port or id=host:port (the id a head was started with, so this QCU routes each key to its owner)', listArg)
     .option('--concurrency <n>', 'tasks run at once (default 4)', positiveInt('--concurrency'))
     .option('--batch-size <n>', 'most tasks leased per call (default 64)', positiveInt('--batch-size'))
     .option('--prefetch <n|auto>', 'tasks leased ahead of free slots, started as slots free (default auto: deep for short tasks, none for long ones; a number fixes it)', prefetchArg)
@@ -41,10 +44,16 @@ export function qcuCommand(): Command {
     .option('--id <name>', 'worker id (default qcu-<host>-<pid>-<random>)')
     .action(async (flags: QcuFlags & TelemetryFlags) => {
       const telemetry = startRoleTelemetry(flags, 'qcu', flags.id ?? `qcu-${process.pid}`);
+      const found = await RoleDiscovery.start(flags);
+      if (found && (flags.coordinator || flags.heads)) throw new Error('--discovery finds the coordinator and the heads: leave out --coordinator and --heads');
+      if (!found && (!flags.coordinator || !flags.heads)) throw new Error('give --coordinator and --heads (addresses), or --discovery (to find them)');
       const units = await loadUnits(flags.units ?? EXAMPLE_UNITS_MODULE);
+      const heads = found ? found.heads() : headTargets(flags.heads!);
+      const coordinator = found ? found.coordinator() : undefined;
+      if (found && coordinator && !Array.isArray(heads)) await Promise.all([found.firstMember(coordinator), found.firstMember(heads)]);
       const worker = new QcuWorker({
-        coordinator: flags.coordinator,
-        heads: headTargets(flags.heads),
+        coordinator: coordinator ? memberAddress(coordinator) : flags.coordinator!,
+        heads,
         units,
         workerId: flags.id,
         concurrency: flags.concurrency,
@@ -56,6 +65,7 @@ export function qcuCommand(): Command {
       });
       stopOnSignals(async () => {
         await worker.drain();
+        await found?.close();
         await telemetry.shutdown();
       });
       await worker.start();

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { openStore, type StoreSpec } from '@florin/store';
 import { ShardServer } from '@florin/shard';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
@@ -7,8 +7,11 @@ import { addListenOptions } from '../listen-options.js';
 import { observeShardStats } from '@florin/telemetry';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
+import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 
-interface ShardFlags extends LimitFlags {
+interface ShardFlags extends LimitFlags, DiscoveryFlags {
+  nodeId?: string;
   data: string;
   shardId: number;
   shardCount: number;
@@ -26,14 +29,17 @@ function storeSpec(data: string, duckdbThreads: number | undefined): StoreSpec {
 
 export function shardCommand(): Command {
   return addLimitOptions(
-    addListenOptions(addTelemetryOptions(new Command('shard')))
+    addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('shard'))))
       .description('serve one partition of the data over gRPC (single writer of its partition)')
       .requiredOption('--data <store>', 'DuckDB file (path or duckdb:<path>) or a postgres:// URL')
-      .requiredOption('--shard-id <n>', 'this shard id, 0 <= id < shard count', nonNegativeInt('--shard-id'))
-      .requiredOption('--shard-count <n>', 'number of shards in the cluster', positiveInt('--shard-count'))
+      .addOption(new Option('--shard-id <n>', 'this shard id (its partition), 0 <= id < shard count').env('FLORIN_PARTITION').argParser(nonNegativeInt('--shard-id')).makeOptionMandatory())
+      .addOption(new Option('--shard-count <n>', 'number of shards (partitions) in the cluster').env('FLORIN_SHARD_COUNT').argParser(positiveInt('--shard-count')).makeOptionMandatory())
+      .addOption(new Option('--node-id <name>', 'id this shard task registers with in discovery (default shard-<shard id>; give each task its own when several serve one partition)').env('FLORIN_ID'))
       .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000)
       .option('--duckdb-threads <n>', "DuckDB worker threads (default: DuckDB's own, one per core)", positiveInt('--duckdb-threads')),
   ).action(async (flags: ShardFlags & TelemetryFlags) => {
+    if (flags.shardId >= flags.shardCount) throw new Error(`--shard-id ${flags.shardId} must be below --shard-count ${flags.shardCount}`);
+    const found = await RoleDiscovery.start(flags);
     const telemetry = startRoleTelemetry(flags, 'shard', `shard-${flags.shardId}`);
     const store = openStore(storeSpec(flags.data, flags.duckdbThreads));
     const server = new ShardServer({
@@ -46,11 +52,15 @@ export function shardCommand(): Command {
     });
     observeShardStats(telemetry.meter, () => server.stats(), { 'florin.shard.id': flags.shardId });
     stopOnSignals(async () => {
+      // Leave discovery first, so heads stop choosing this shard, then drain.
+      await found?.close();
       await server.close(flags.drainMs);
       await store.close();
       await telemetry.shutdown();
     });
-    const { address } = await server.start();
+    const { address, port } = await server.start();
+    const id = flags.nodeId ?? `shard-${flags.shardId}`;
+    if (found) await found.register({ service: found.serviceFor('shard'), id, address: advertisedAddress(flags, flags.host, port), attributes: roleAttributes.shard(id, flags.shardId, flags.shardCount) });
     announceReady({ role: 'shard', id: String(flags.shardId), address });
   });
 }

@@ -3,6 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { JobHandle } from '@florin/client';
 import { listArg, positiveInt, timeArg } from '../options.js';
 import { connectJobs, type JobsTargetFlags } from '../jobs-target.js';
+import { addClientDiscoveryOptions } from '../discovery-options.js';
 import { jobSummary } from '../output/job-view.js';
 
 interface SubmitFlags extends JobsTargetFlags {
@@ -56,7 +57,7 @@ export async function followWithProgress(handle: JobHandle): Promise<Awaited<Ret
 }
 
 export function submitCommand(): Command {
-  return new Command('submit')
+  return addClientDiscoveryOptions(new Command('submit'))
     .description('submit a job, show its progress, then print a summary')
     .requiredOption('--unit <name>', 'unit to run, e.g. momentum')
     .option('--unit-version <v>', 'unit version (default: the latest registered)')

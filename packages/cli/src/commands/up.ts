@@ -11,6 +11,8 @@ export function printCluster(info: ClusterFile, write: (text: string) => void): 
   if (info.coordinator) table.push(['coordinator', info.coordinator.address, String(info.coordinator.pid)]);
   for (const q of info.qcus) table.push([q.id, '(leases from the coordinator)', String(q.pid)]);
   write(table.toString() + '\n');
+  const d = info.discovery;
+  if (d) write(`discovery: ${d.discovery === 'local' ? `local registry ${d.registryDir}` : `Cloud Map ${d.cloudmapEndpoint} namespace ${d.cloudmapNamespace}`} (processes that die are restarted and found again)\n`);
 }
 
 export function upCommand(): Command {
@@ -40,7 +42,6 @@ export function upCommand(): Command {
     const info = await cluster.start();
     process.stdout.write(`Florin local cluster is up (data in ${info.dataDir}). Ctrl-C stops it.\n`);
     printCluster(info, (t) => process.stdout.write(t));
-    const name = await cluster.whenAnyExits();
-    stop(`${name} exited unexpectedly`, 1);
+    // A process that dies is restarted (with backoff, at a new port) and found again through discovery.
   });
 }
