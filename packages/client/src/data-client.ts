@@ -148,8 +148,7 @@ export class DataClient {
 
   /** Datasets the cluster knows, asked of the head that owns the dataset-catalog key. */
   async listDatasets(options?: CallOptions): Promise<DatasetInfo[]> {
-    const [list] = await this.fanOut(this.catalogHead(''), options, (client, _unused, callOptions) => client.listDatasets(callOptions));
-    return list!;
+    return this.catalog('', options, (client, callOptions) => client.listDatasets(callOptions));
   }
 
   /**
@@ -158,22 +157,17 @@ export class DataClient {
    * key, which asks every shard. NOT_FOUND for an unknown dataset.
    */
   async listSymbols(dataset: string, options?: CallOptions): Promise<string[]> {
-    const [symbols] = await this.fanOut(this.catalogHead(dataset), options, (client, _unused, callOptions) =>
-      client.listSymbols(dataset, callOptions),
-    );
-    return symbols!;
+    return this.catalog(dataset, options, (client, callOptions) => client.listSymbols(dataset, callOptions));
   }
 
   /** Creates a dataset on every shard, through the head that owns the dataset's name. */
   async createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
-    const [out] = await this.fanOut(this.catalogHead(info.name), options, (client, _unused, callOptions) =>
-      client.createDataset(info, callOptions),
-    );
-    return out!;
+    return this.catalog(info.name, options, (client, callOptions) => client.createDataset(info, callOptions));
   }
 
   /** Every head's stats, in `heads` order; with `reset`, each head's counters restart from zero afterwards. */
-  stats(reset = false, options?: CallOptions): Promise<HeadStats[]> {
+  async stats(reset = false, options?: CallOptions): Promise<HeadStats[]> {
+    await this.whenHeads(options);
     const every = new Map(this.heads.map((h) => [h, undefined]));
     return this.fanOut(every, options, (client, _unused, callOptions) => client.stats({ ...callOptions, reset }), false);
   }
@@ -266,8 +260,26 @@ export class DataClient {
     return this.ring.ownerOfKey(`dataset\u0000${name}`);
   }
 
-  private catalogHead(name: string): Map<string, undefined> {
-    return new Map([[this.catalogOwner(name), undefined]]);
+  /**
+   * A catalog call (any head can answer it) to the head that owns the
+   * dataset's catalog key on the live ring; a head that answers UNAVAILABLE
+   * is avoided and the call goes to the next owner (at most once per head).
+   */
+  private async catalog<R>(name: string, options: CallOptions | undefined, call: (client: HeadClient, options: CallOptions) => Promise<R>): Promise<R> {
+    await this.whenHeads(options);
+    const head = this.liveRing().ownerOfKey(`dataset\u0000${name}`);
+    let failed: unknown;
+    const [out] = await this.fanOut(new Map([[head, undefined]]), options, (client, _unused, callOptions) =>
+      call(client, callOptions).catch((err: unknown) => {
+        if (err instanceof FlorinError && err.code === 'UNAVAILABLE' && !callOptions.signal?.aborted) {
+          this.downUntil.set(head, Date.now() + this.downForMs);
+          if (!this.liveRing().nodes.includes(head)) failed = err;
+        }
+        return Promise.reject(err);
+      }),
+    ).catch((err: unknown) => (failed ? [undefined] : Promise.reject(err)));
+    if (failed) return this.catalog(name, options, call);
+    return out!;
   }
 
   /** fanOut over head ids; an UNAVAILABLE head is named in the error. */

@@ -24,6 +24,8 @@ export interface ShardMembership {
   readonly shardCount: number;
   /** What to name in errors, e.g. "discovery service 'shards'". */
   readonly description: string;
+  /** False for a fixed list: nothing will ever change, so waiting for a replacement is pointless. */
+  readonly live?: boolean;
   addressesOf(shardId: number): readonly string[];
   onChange(listener: () => void): () => void;
 }
@@ -35,6 +37,13 @@ export interface ShardRouterOptions extends ShardClientOptions {
    * tried again. A partition with one task keeps trying it.
    */
   downForMs?: number;
+  /**
+   * With a live membership, how long a call keeps waiting for a partition
+   * whose every task is unreachable (or that has none right now) to get one
+   * back, e.g. a replaced task registering at its new address, before it
+   * fails UNAVAILABLE (default 20,000 ms; never past the call's deadline).
+   */
+  replacementWaitMs?: number;
 }
 
 /** Codes after which a call is tried on another task of the same partition. */
@@ -62,6 +71,8 @@ export class ShardRouter {
   private readonly next: number[];
   private readonly unsubscribe: () => void;
   private readonly downForMs: number;
+  private readonly replacementWaitMs: number;
+  private readonly changeWaiters = new Set<() => void>();
   private closed = false;
 
   constructor(
@@ -73,7 +84,11 @@ export class ShardRouter {
     this.shardCount = this.membership.shardCount;
     this.next = new Array<number>(this.shardCount).fill(0);
     this.downForMs = options.downForMs ?? 2_000;
-    this.unsubscribe = this.membership.onChange(() => this.dropDeparted());
+    this.replacementWaitMs = this.membership.live === false ? 0 : (options.replacementWaitMs ?? 20_000);
+    this.unsubscribe = this.membership.onChange(() => {
+      this.dropDeparted();
+      for (const wake of [...this.changeWaiters]) wake();
+    });
   }
 
   /** The shard tasks of partition `shardId`, healthy ones first, rotating among them. UNAVAILABLE when it has none. */
@@ -175,6 +190,7 @@ export class ShardRouter {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
+    for (const wake of [...this.changeWaiters]) wake();
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
   }
@@ -197,8 +213,30 @@ export class ShardRouter {
     }
   }
 
-  /** Calls `fn` on the partition's tasks in turn until one answers (see triesAnotherTask). */
-  private async onPartition<R>(shardId: number, write: boolean, fn: (client: ShardClient) => Promise<R>): Promise<R> {
+  /**
+   * Calls `fn` on the partition's tasks in turn until one answers (see
+   * triesAnotherTask). When every task failed UNAVAILABLE (or the partition
+   * has none), and the membership is live, waits for the membership to change
+   * or a short pause, then tries again, within replacementWaitMs and the
+   * call's signal. Retrying is safe: reads are idempotent and writes upserts.
+   */
+  private async onPartition<R>(shardId: number, write: boolean, options: CallOptions, fn: (client: ShardClient) => Promise<R>): Promise<R> {
+    const { signal } = options;
+    const giveUpAt = Date.now() + Math.min(this.replacementWaitMs, options.deadlineMs ?? Infinity);
+    for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
+      let lastError: unknown;
+      try {
+        return await this.tryTasks(shardId, write, fn);
+      } catch (err) {
+        lastError = err;
+      }
+      const code = (lastError as { code?: unknown }).code;
+      if (code !== 'UNAVAILABLE' || this.closed || signal?.aborted || Date.now() + pause > giveUpAt) throw lastError;
+      await this.membershipChangeOr(pause, signal);
+    }
+  }
+
+  private async tryTasks<R>(shardId: number, write: boolean, fn: (client: ShardClient) => Promise<R>): Promise<R> {
     const tasks = this.tasks(shardId);
     for (let i = 0; ; i++) {
       const client = tasks[i]!;
@@ -211,6 +249,21 @@ export class ShardRouter {
         if (i + 1 >= tasks.length || !triesAnotherTask(err, write)) throw err;
       }
     }
+  }
+
+  /** Resolves on the next membership change, after `ms`, or when `signal` aborts, whichever comes first. */
+  private membershipChangeOr(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.changeWaiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.changeWaiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   private everyShard(): Map<number, undefined> {
@@ -226,7 +279,7 @@ export class ShardRouter {
   ): Promise<R[]> {
     if (this.closed) return Promise.reject(failedPrecondition('ShardRouter is closed'));
     const write = !cancelOnFailure;
-    return fanOut(groups, options, (shard, group, callOptions) => this.onPartition(shard, write, (client) => call(client, group, callOptions)), cancelOnFailure);
+    return fanOut(groups, options, (shard, group, callOptions) => this.onPartition(shard, write, callOptions, (client) => call(client, group, callOptions)), cancelOnFailure);
   }
 }
 
@@ -236,5 +289,5 @@ function isShardMembership(x: readonly string[] | ShardMembership): x is ShardMe
 
 function fixedShards(addresses: readonly string[]): ShardMembership {
   const list = [...addresses];
-  return { shardCount: list.length, description: 'the configured shard list', addressesOf: (i) => (list[i] === undefined ? [] : [list[i]]), onChange: () => () => undefined };
+  return { shardCount: list.length, description: 'the configured shard list', live: false, addressesOf: (i) => (list[i] === undefined ? [] : [list[i]]), onChange: () => () => undefined };
 }

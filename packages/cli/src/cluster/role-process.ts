@@ -22,7 +22,8 @@ export class RoleProcess {
 
   constructor(name: string, args: readonly string[], log: (line: string) => void) {
     this.name = name;
-    this.child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The AWS SDK's Node-version notice is printed once by `florin up` itself, not once per child.
+    this.child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     this.exited = new Promise((resolve) =>
       this.child.once('exit', (code) => {
         this.stateValue = 'exited';
