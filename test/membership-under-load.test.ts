@@ -1,0 +1,150 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type FlorinConnection } from '@florin/client';
+import { framesBitEqual, sliceFrame, selectFields } from '@florin/core';
+import { createDiscovery } from '@florin/discovery';
+import { generateMarket } from '@florin/store';
+import { CloudMapDouble, exitCode, prng, startCli } from '@florin/test-support';
+
+/**
+ * Membership changes over real processes (`florin up` on Cloud Map through
+ * the wire-level double), with readers running the whole time through the
+ * SDK and every answer checked bit for bit against the generated market:
+ * a head SIGKILLed (restarted by the cluster at a new port), an extra head
+ * started (it takes its share of keys, nobody restarts), a shard SIGKILLed
+ * (restarted elsewhere on its file), and the Cloud Map API throttling and
+ * failing for a minute. No read may fail: the SDK's and the heads' own
+ * retries must cover every change.
+ */
+const MARKET = { symbols: 40, years: 4, seed: 17 };
+const market = generateMarket(MARKET);
+const FIELDS = ['open', 'high', 'low', 'close', 'volume'];
+const READERS = 4;
+
+interface ClusterFile {
+  shards: { id: number; address: string; pid: number }[];
+  heads: { id: string; address: string; pid: number }[];
+}
+
+class Readers {
+  reads = 0;
+  readonly failures: string[] = [];
+  private stopped = false;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(private readonly connection: FlorinConnection) {
+    for (let i = 0; i < READERS; i++) this.loops.push(this.loop(prng(1000 + i)));
+  }
+
+  /** Resolves after `n` more reads have been answered and checked. */
+  async more(n: number, timeoutMs = 60_000): Promise<void> {
+    const target = this.reads + n;
+    const deadline = Date.now() + timeoutMs;
+    while (this.reads < target) {
+      if (Date.now() > deadline) throw new Error(`readers made ${this.reads - target + n} of ${n} reads in ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+  }
+
+  private async loop(random: () => number): Promise<void> {
+    const first = market.timestamps[0]!;
+    const last = market.timestamps.at(-1)!;
+    while (!this.stopped) {
+      const symbols = Array.from({ length: 1 + Math.floor(random() * 6) }, () => market.symbols[Math.floor(random() * market.symbols.length)]!);
+      const start = first + Math.floor(random() * (last - first));
+      const range = { start, end: start + Math.floor(random() * (last - start)) + 1 };
+      const fields = random() < 0.5 ? ['close'] : FIELDS;
+      try {
+        const frames = await this.connection.data.read({ dataset: 'bars', symbols, fields, range });
+        const unique = [...new Set(symbols)];
+        if (frames.length !== unique.length) throw new Error(`${frames.length} frames for ${unique.length} symbols`);
+        frames.forEach((frame, i) => {
+          const want = selectFields(sliceFrame(market.frame(unique[i]!), range), fields);
+          if (!framesBitEqual(frame, want)) throw new Error(`wrong answer for ${unique[i]} ${range.start}..${range.end}`);
+        });
+        this.reads++;
+      } catch (err) {
+        this.failures.push(`${(err as Error).message}`);
+        this.reads++;
+      }
+    }
+  }
+}
+
+describe('membership changes under load (real processes, Cloud Map)', () => {
+  let dir: string;
+  let double: CloudMapDouble;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'florin-membership-'));
+    double = await CloudMapDouble.start();
+  });
+  afterAll(async () => {
+    await double?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('no read fails through a head SIGKILL, an extra head, a shard SIGKILL and a minute of Cloud Map throttling and errors', { timeout: 300_000 }, async () => {
+    const dataDir = join(dir, 'cluster');
+    const cloudmap = ['--discovery', 'cloudmap', '--cloudmap-endpoint', double.url];
+    const up = await startCli(['up', '--data-dir', dataDir, '--shards', '2', '--heads', '2', '--qcus', '0', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed), ...cloudmap], /Ctrl-C stops it/, { timeoutMs: 150_000 });
+    let extra: Awaited<ReturnType<typeof startCli>> | undefined;
+    let connection: FlorinConnection | undefined;
+    let readers: Readers | undefined;
+    try {
+      const cluster = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as ClusterFile;
+      const discovery = createDiscovery({ kind: 'cloudmap', namespace: 'florin.local', endpoint: double.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, pollIntervalMs: 500 });
+      connection = connect({ discovery, coordinatorService: null });
+      readers = new Readers(connection);
+      await readers.more(50);
+
+      // 1. A head dies: its keys move to the other head until the cluster replaces it.
+      process.kill(cluster.heads[0]!.pid, 'SIGKILL');
+      await readers.more(200);
+      expect(readers.failures, 'after the head SIGKILL').toEqual([]);
+
+      // 2. An extra head joins: it takes its share of keys, no restart anywhere.
+      extra = await startCli(['head', '--node-id', 'head-extra', '--port', '0', ...cloudmap], /"event":"ready"/);
+      await connection.data.stats(true);
+      await readers.more(300);
+      const stats = await connection.data.stats();
+      const served = new Map(stats.map((s) => [s.nodeId, Number(s.requests)]));
+      expect(served.get('head-extra'), `requests per head: ${JSON.stringify([...served])}`).toBeGreaterThan(0);
+      expect(readers.failures, 'after the extra head').toEqual([]);
+
+      // 3. A shard dies; the cluster starts it again at a new port on the same file.
+      process.kill(cluster.shards[1]!.pid, 'SIGKILL');
+      await readers.more(200, 90_000);
+      expect(readers.failures, 'after the shard SIGKILL').toEqual([]);
+      const after = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as ClusterFile;
+      expect(after.heads[0]!.pid, 'head-0 was replaced').not.toBe(cluster.heads[0]!.pid);
+      expect(after.shards[1]!.pid, 'shard 1 was replaced').not.toBe(cluster.shards[1]!.pid);
+
+      // 4. The Cloud Map API throttles, then fails, for a minute in all: the last good membership serves.
+      const before = readers.reads;
+      double.throttle(30_000);
+      await sleep(30_000);
+      double.fail(30_000, { status: 503 });
+      await sleep(30_000);
+      await readers.more(20);
+      expect(readers.reads - before).toBeGreaterThan(100);
+      expect(readers.failures, 'through the Cloud Map outage').toEqual([]);
+      console.log(`membership under load: ${readers.reads} reads checked, 0 failed`);
+    } finally {
+      await readers?.stop();
+      connection?.close();
+      extra?.child.kill('SIGTERM');
+      if (extra) await exitCode(extra.child);
+      up.child.kill('SIGINT');
+      expect(await exitCode(up.child)).toBe(0);
+    }
+  });
+});
