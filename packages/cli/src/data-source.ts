@@ -44,7 +44,7 @@ export async function connectData(flags: TargetFlags): Promise<DataSource> {
     }
     const cluster = await readClusterFile(flags.dataDir ?? DEFAULT_DATA_DIR);
     if (cluster.heads.length > 0) heads = cluster.heads.map((h) => `${h.id}=${h.address}`);
-    else shards = cluster.shards.map((s) => s.address);
+    else shards = cluster.shards.filter((s) => (s.task ?? 0) === 0).map((s) => s.address);
   }
   if (heads) {
     const client = new DataClient({ heads: headTargets(heads) });

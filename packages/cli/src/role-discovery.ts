@@ -15,7 +15,9 @@ const WAITING_NOTE_MS = 10_000;
  */
 export class RoleDiscovery {
   private readonly views: { close(): void }[] = [];
+  private readonly registered: Registration[] = [];
   private closing: Promise<void> | undefined;
+  private leaving: Promise<void> | undefined;
 
   private constructor(
     readonly discovery: Discovery,
@@ -55,6 +57,7 @@ export class RoleDiscovery {
   /** Registers this process (replacing an earlier registration of the same id). */
   async register(registration: Registration): Promise<void> {
     await this.discovery.register(registration);
+    this.registered.push(registration);
     log().info({ service: registration.service, id: registration.id, address: registration.address }, `registered ${registration.id} at ${registration.address} in '${registration.service}'`);
   }
 
@@ -63,6 +66,35 @@ export class RoleDiscovery {
     if (this.flags.registerIn) return this.flags.registerIn;
     if (role === 'head') return this.flags.headServices[0] ?? 'heads';
     return role === 'shard' ? this.flags.shardService : this.flags.coordinatorService;
+  }
+
+  /**
+   * Withdraws what this process registered, so callers stop choosing it, and
+   * keeps following its peers (a leaving process still serves, and may still
+   * call them). A failure is logged, not thrown: discovery then forgets the
+   * member by its health check or TTL. Idempotent.
+   */
+  deregister(): Promise<void> {
+    this.leaving ??= (async () => {
+      for (const r of this.registered) {
+        try {
+          // A replacement that registered the same id at another address (an ECS deployment starts the new
+          // task before it stops the old one) keeps its registration: only our own address is withdrawn.
+          const now = await this.discovery.resolve(r.service).catch(() => undefined);
+          const current = now?.members.find((m) => m.id === r.id);
+          if (current && current.address !== r.address) {
+            log().info({ service: r.service, id: r.id, address: current.address }, `not deregistering ${r.id}: it is registered at ${current.address} now (a replacement)`);
+            this.discovery.forget(r.service, r.id);
+            continue;
+          }
+          await this.discovery.deregister(r.service, r.id);
+          log().info({ service: r.service, id: r.id }, `deregistered ${r.id} from '${r.service}'`);
+        } catch (err) {
+          log().warn({ service: r.service, id: r.id, err: err instanceof Error ? err.message : String(err) }, `could not deregister ${r.id} from '${r.service}'; discovery drops it by its health check`);
+        }
+      }
+    })();
+    return this.leaving;
   }
 
   /** Withdraws what this process registered, stops every view. Idempotent. */

@@ -30,11 +30,11 @@ describe('florin deploy plan', () => {
     // 2 resources per head (task definition + service) + 5 per heads stack, 200 heads per stack.
     expect(plan.stacks.slice(3).map((s) => s.resources)).toEqual(Array(10).fill(405));
     expect(plan.stacks.slice(0, 3).map((s) => s.resources)).toEqual([48, 20, 18]);
-    // 2000 heads, 2 shards, coordinator, collector, 2 QCU pools (8 Spot tasks + 1 GPU task planned).
+    // 2000 heads, 2 shards of 2 tasks each, coordinator, collector, 2 QCU pools (8 Spot tasks + 1 GPU task planned).
     expect(plan.services).toBe(2006);
-    expect(plan.tasks).toBe(2013);
+    expect(plan.tasks).toBe(2015);
     // heads: 2000 x (0.04048 + 4 x 0.004445) = 116.52 On-Demand.
-    expect(plan.hourlyCostUsd.total).toBeCloseTo(116.52 + 2 * 0.11652 + 0.04937 + 0.024685 + 8 * 0.029622 + 0.4427 + 0.225, 4);
+    expect(plan.hourlyCostUsd.total).toBeCloseTo(116.52 + 4 * 0.11652 + 0.04937 + 0.024685 + 8 * 0.029622 + 0.4427 + 0.225, 4);
     expect(plan.hourlyCostUsd.spot).toBeCloseTo(8 * 0.029622 + 0.4427, 4);
   });
 

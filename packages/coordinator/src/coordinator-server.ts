@@ -91,6 +91,15 @@ export class CoordinatorServer {
   }
 
   /**
+   * Health NOT_SERVING while every call is still answered for `noticeMs` (the
+   * drain notice: discovery forgets this member meanwhile); close() then drains.
+   * Idempotent.
+   */
+  leave(noticeMs?: number): Promise<void> {
+    return this.server.leave(noticeMs);
+  }
+
+  /**
    * Stops the sweeper, answers long polls (empty) and ends watch streams
    * (UNAVAILABLE), drains in-flight calls for `graceMs` (default
    * closeGraceMs), then stops. Idempotent; safe before start(). Leased tasks

@@ -11,8 +11,13 @@ import { florinProtos } from './proto.js';
 import type { Limits } from './limits.js';
 import { tracedImplementation } from './tracing/traced-service.js';
 
-/** Lifecycle of every Florin server process. */
-export type ServerState = 'created' | 'serving' | 'draining' | 'stopped';
+/**
+ * Lifecycle of every Florin server process: created -> serving -> leaving
+ * (health NOT_SERVING, still answering every call: the drain notice while
+ * discovery forgets it) -> draining (no new calls; in-flight ones finish) ->
+ * stopped. `leaving` is optional: close() from serving goes straight to draining.
+ */
+export type ServerState = 'created' | 'serving' | 'leaving' | 'draining' | 'stopped';
 
 export interface FlorinServerOptions {
   limits: Limits;
@@ -31,6 +36,8 @@ export class FlorinServer {
   private stateValue: ServerState = 'created';
   private portValue = 0;
   private closing: Promise<void> | undefined;
+  private leaving: Promise<void> | undefined;
+  private noticeTimer: { timer: NodeJS.Timeout; done: () => void } | undefined;
 
   constructor(options: FlorinServerOptions) {
     this.grpc = new Server({
@@ -77,6 +84,34 @@ export class FlorinServer {
   }
 
   /**
+   * Announces departure: health goes NOT_SERVING (health checks, load
+   * balancers and clients that probe stop choosing this server) while every
+   * call, new ones included, is still answered for `noticeMs`: the time
+   * discovery takes to forget this member (callers holding its address still
+   * reach it). Resolves when the notice is over (at once if the server is not
+   * serving, and early if close() is called). Idempotent: a second call answers
+   * the first one's promise.
+   */
+  leave(noticeMs = 0): Promise<void> {
+    if (!this.leaving) {
+      if (this.stateValue !== 'serving') return Promise.resolve();
+      this.stateValue = 'leaving';
+      this.setHealth('NOT_SERVING');
+      this.leaving = new Promise<void>((resolve) => {
+        if (noticeMs <= 0) return resolve();
+        const done = (): void => {
+          clearTimeout(timer);
+          this.noticeTimer = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, noticeMs);
+        this.noticeTimer = { timer, done };
+      });
+    }
+    return this.leaving;
+  }
+
+  /**
    * Drains: health goes NOT_SERVING, new calls are refused, in-flight calls get
    * `graceMs` to finish, then the rest are cancelled. Idempotent.
    */
@@ -88,7 +123,8 @@ export class FlorinServer {
   }
 
   private async drain(graceMs: number): Promise<void> {
-    if (this.stateValue === 'serving') {
+    this.noticeTimer?.done();
+    if (this.stateValue === 'serving' || this.stateValue === 'leaving') {
       this.stateValue = 'draining';
       this.setHealth('NOT_SERVING');
       await new Promise<void>((resolve) => {

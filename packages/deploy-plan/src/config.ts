@@ -72,6 +72,13 @@ export interface HeadsConfig extends RoleConfig {
 
 export interface ShardsConfig extends RoleConfig {
   readonly count: number;
+  /**
+   * Tasks per shard service (default 1). All of a partition's tasks serve reads
+   * from the shared PostgreSQL store; one of them, by a writer lease in the
+   * store, is the partition's writer, and a standby takes over within the
+   * lease's ttl + ttl/5 when it dies.
+   */
+  readonly tasksPerShard: number;
 }
 
 export type CoordinatorConfig = RoleConfig;

@@ -69,7 +69,7 @@ export function planDeployment(config: DeployConfig): DeployPlan {
   };
   const rows: PlannedService[] = [
     fargate('head', config.heads.count, 1, config.heads, 'FARGATE'),
-    fargate('shard', config.shards.count, 1, config.shards, 'FARGATE'),
+    fargate('shard', config.shards.count, config.shards.tasksPerShard, config.shards, 'FARGATE'),
     fargate('coordinator', 1, 1, config.coordinator, 'FARGATE'),
     fargate('otel-collector', 1, 1, config.telemetry, 'FARGATE'),
     ...config.qcuPools.map((pool) => (pool.capacity === 'MANAGED_INSTANCES' ? managedPool(config, pool, unpriced) : fargate(`qcu-${pool.name}`, 1, pool.plannedTasks, pool, pool.capacity))),

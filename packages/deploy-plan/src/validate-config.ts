@@ -59,10 +59,16 @@ export function validateConfig(input: unknown): DeployConfig {
   if (h && heads.cacheMiB >= heads.memoryMiB) h.problem('cacheMiB', `${heads.cacheMiB} must be below the task memory (memoryMiB ${heads.memoryMiB}) to leave room for Node itself`);
   if (h && heads.count >= 10 ** heads.idDigits) h.problem('idDigits', `${heads.idDigits} digits cannot number ${heads.count} heads; use at least ${String(heads.count - 1).length}`);
 
-  const s = r.object('shards', ['count', 'cluster', 'cpu', 'memoryMiB', 'port']);
+  const s = r.object('shards', ['count', 'tasksPerShard', 'cluster', 'cpu', 'memoryMiB', 'port']);
   const shards = s
-    ? { count: s.int('count', { min: 1, max: 4096 }), cluster: clusterRule(s, firstCluster), ...fargateSize(s, { cpu: 2048, memoryMiB: 8192 }), port: s.int('port', { ...PORT, default: 7100 }) }
-    : { count: 1, cluster: '', cpu: 2048, memoryMiB: 8192, port: 7100 };
+    ? {
+        count: s.int('count', { min: 1, max: 4096 }),
+        tasksPerShard: s.int('tasksPerShard', { min: 1, max: 16, default: 1 }),
+        cluster: clusterRule(s, firstCluster),
+        ...fargateSize(s, { cpu: 2048, memoryMiB: 8192 }),
+        port: s.int('port', { ...PORT, default: 7100 }),
+      }
+    : { count: 1, tasksPerShard: 1, cluster: '', cpu: 2048, memoryMiB: 8192, port: 7100 };
 
   const c = r.object('coordinator', ['cluster', 'cpu', 'memoryMiB', 'port'], false);
   const coordinator = c

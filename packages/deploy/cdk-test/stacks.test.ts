@@ -53,6 +53,16 @@ describe('the CDK app for config/example.json', () => {
         return c.Environment.find((e) => e.Name === 'FLORIN_PARTITION')!.Value;
       });
     expect(partitions.sort()).toEqual(['0', '1']);
+    // Each task of a partition registers its own id (the writer lease names it): shard-<n>@<its address>.
+    const ids = defs
+      .map((d) => (d.Properties.ContainerDefinitions as { Environment: { Name: string; Value: string }[] }[])[0]!.Environment)
+      .filter((env) => env.some((e) => e.Name === 'FLORIN_PARTITION'))
+      .map((env) => env.find((e) => e.Name === 'FLORIN_ID')!.Value);
+    expect(ids.every((id) => /^[a-z0-9-]+@\{address\}$/.test(id)), ids.join(', ')).toBe(true);
+    // shards.tasksPerShard tasks per partition, overlapping during a deployment (one writes, by the lease).
+    const services = resources(synth, stackNames.data(config), 'AWS::ECS::Service').filter((s) => String(s.Properties.ServiceName).startsWith('shard-'));
+    expect(services.map((s) => s.Properties.DesiredCount)).toEqual([config.shards.tasksPerShard, config.shards.tasksPerShard]);
+    expect(config.shards.tasksPerShard).toBe(2);
     template(synth, stackNames.data(config)).hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.r6g.large', StorageEncrypted: true });
   });
 

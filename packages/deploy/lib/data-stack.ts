@@ -65,7 +65,9 @@ export class DataStack extends Stack {
         config,
         size: config.shards,
         command: ['shard', '--data', 'postgres://', '--shard-id', String(i), '--shard-count', String(config.shards.count), '--host', '0.0.0.0', '--port', String(config.shards.port), '--drain-ms', '60000'],
-        environment: { ...roleEnvironment(config, 'shard', discoveryNames.shards), FLORIN_ID: name, FLORIN_PARTITION: String(i) },
+        // Each task its own id ({address} becomes the address it registers): tasksPerShard tasks serve the
+        // partition, and during a deployment an old and a new task overlap; one of them writes, by the writer lease.
+        environment: { ...roleEnvironment(config, 'shard', discoveryNames.shards), FLORIN_ID: `${name}@{address}`, FLORIN_PARTITION: String(i) },
         secrets: pg,
         port: config.shards.port,
         logGroup: base.logGroup('shard'),
@@ -78,7 +80,7 @@ export class DataStack extends Stack {
         cluster: base.cluster(config.shards.cluster),
         serviceName: name,
         taskDefinition,
-        desiredCount: 1,
+        desiredCount: config.shards.tasksPerShard,
         // A PostgreSQL-backed shard is a reader over shared state: the new task may start before the old one stops,
         // so the partition is never without a server during a deployment (writes keep one writer through the store).
         minHealthyPercent: 100,

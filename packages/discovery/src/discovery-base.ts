@@ -151,6 +151,10 @@ export abstract class DiscoveryBase implements Discovery {
     this.pokeFeeds(service);
   }
 
+  forget(service: string, id: string): void {
+    this.registered.delete(`${service}\u0000${id}`);
+  }
+
   stats(): DiscoveryStats {
     return {
       kind: this.kind,

@@ -113,6 +113,11 @@ export interface Discovery {
   register(registration: Registration): Promise<void>;
   /** Withdraws a member (no error when it is not registered). */
   deregister(service: string, id: string): Promise<void>;
+  /**
+   * Stops owning a registration without withdrawing it, so close() leaves it
+   * alone: another process (a replacement task) registered the same id since.
+   */
+  forget(service: string, id: string): void;
   stats(): DiscoveryStats;
   /** Closes every watch and deregisters what this instance registered. Idempotent. */
   close(): Promise<void>;

@@ -88,6 +88,15 @@ export class HeadServer {
   }
 
   /**
+   * Health NOT_SERVING while every call is still answered for `noticeMs` (the
+   * drain notice: discovery forgets this member meanwhile); close() then drains.
+   * Idempotent.
+   */
+  leave(noticeMs?: number): Promise<void> {
+    return this.server.leave(noticeMs);
+  }
+
+  /**
    * Drains (health NOT_SERVING, no new calls), gives in-flight calls `graceMs`
    * to finish, then stops the node (lingering reads and fetches fail with
    * UNAVAILABLE) and closes the router it made. Idempotent; safe before start().

@@ -46,12 +46,17 @@ export interface ShardRouterOptions extends ShardClientOptions {
   replacementWaitMs?: number;
 }
 
+/** A shard task that is not its partition's writer refuses writes (FAILED_PRECONDITION naming the writer). */
+function isWriterRefusal(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === 'FAILED_PRECONDITION' && /\bwriter\b/i.test(String((err as Error).message));
+}
+
 /** Codes after which a call is tried on another task of the same partition. */
 function triesAnotherTask(err: unknown, write: boolean): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (code === 'UNAVAILABLE') return true;
-  // A shard task that is not its partition's writer refuses writes; the writer is another task.
-  return write && code === 'FAILED_PRECONDITION' && /\bwriter\b/i.test(String((err as Error).message));
+  // The writer is another task.
+  return write && isWriterRefusal(err);
 }
 
 /**
@@ -216,7 +221,7 @@ export class ShardRouter {
   /**
    * Calls `fn` on the partition's tasks in turn until one answers (see
    * triesAnotherTask). When every task failed UNAVAILABLE (or the partition
-   * has none), and the membership is live, waits for the membership to change
+   * has none), or every task refused a write as a non-writer, and the membership is live, waits for the membership to change
    * or a short pause, then tries again, within replacementWaitMs and the
    * call's signal. Retrying is safe: reads are idempotent and writes upserts.
    */
@@ -231,7 +236,10 @@ export class ShardRouter {
         lastError = err;
       }
       const code = (lastError as { code?: unknown }).code;
-      if (code !== 'UNAVAILABLE' || this.closed || signal?.aborted || Date.now() + pause > giveUpAt) throw lastError;
+      // Every task refused the write as a non-writer: a writer lease is changing hands (the old writer
+      // died or left); the new writer takes over within the lease's ttl + ttl/5, so keep trying.
+      const retryable = code === 'UNAVAILABLE' || (write && isWriterRefusal(lastError));
+      if (!retryable || this.closed || signal?.aborted || Date.now() + pause > giveUpAt) throw lastError;
       await this.membershipChangeOr(pause, signal);
     }
   }

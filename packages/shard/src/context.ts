@@ -3,6 +3,7 @@ import type { Store } from '@florin/store';
 import type { CatalogCache } from './catalog-cache.js';
 import type { Ownership } from './ownership.js';
 import type { ShardStatsRecorder } from './shard-stats.js';
+import type { WriterCheck } from './shard-config.js';
 
 /** What every ShardService handler works with. */
 export interface ShardContext {
@@ -17,4 +18,6 @@ export interface ShardContext {
    */
   readonly writes: SerialQueue;
   readonly stats: ShardStatsRecorder;
+  /** This task's writer check, when several tasks serve the partition. */
+  readonly writer: WriterCheck | undefined;
 }

@@ -1,6 +1,7 @@
 export { ShardServer, SHARD_SERVICE } from './shard-server.js';
 export {
   type ShardServerOptions,
+  type WriterCheck,
   type ShardServerConfig,
   resolveShardConfig,
   DEFAULT_SHARD_HOST,

@@ -14,6 +14,18 @@ export interface ShardServerOptions {
   host?: string;
   /** Port to bind. Default 0: a free port, reported by start(). */
   port?: number;
+  /**
+   * When several shard tasks serve one partition (a server store): whether this
+   * task is the partition's writer now (a writer lease, e.g. @florin/store's
+   * PostgresWriterLease). assertWriter() throws FAILED_PRECONDITION naming the
+   * writer; the store itself fences what slips past. Default: always the writer.
+   */
+  writer?: WriterCheck;
+}
+
+/** Refuses a write on a task that is not its partition's writer (FAILED_PRECONDITION, message naming "writer"). */
+export interface WriterCheck {
+  assertWriter(): void;
 }
 
 /** Options with every default filled in and checked. */
@@ -24,6 +36,7 @@ export interface ShardServerConfig {
   readonly limits: Limits;
   readonly host: string;
   readonly port: number;
+  readonly writer: WriterCheck | undefined;
 }
 
 export const DEFAULT_SHARD_HOST = '127.0.0.1';
@@ -43,5 +56,5 @@ export function resolveShardConfig(options: ShardServerOptions): ShardServerConf
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`port must be an integer in [0, 65535], got ${String(port)}`);
   const host = options.host ?? DEFAULT_SHARD_HOST;
   if (host.length === 0) throw new TypeError('host must not be empty');
-  return { store, shardId, shardCount, limits: resolveLimits(options.limits), host, port };
+  return { store, shardId, shardCount, limits: resolveLimits(options.limits), host, port, writer: options.writer };
 }

@@ -32,6 +32,7 @@ export class ShardServer {
       limits: this.config.limits,
       writes: new SerialQueue(),
       stats: this.statsRecorder,
+      writer: this.config.writer,
     };
     this.server = new FlorinServer({ limits: this.config.limits });
     this.server.addService(SHARD_SERVICE, serviceDefinition(SHARD_SERVICE), {
@@ -83,6 +84,15 @@ export class ShardServer {
     const port = await this.server.listen(host, this.config.port);
     this.addressValue = hostPort(host, port);
     return { address: this.addressValue, port };
+  }
+
+  /**
+   * Health NOT_SERVING while every call is still answered for `noticeMs` (the
+   * drain notice: discovery forgets this member meanwhile); close() then drains.
+   * Idempotent.
+   */
+  leave(noticeMs?: number): Promise<void> {
+    return this.server.leave(noticeMs);
   }
 
   /**

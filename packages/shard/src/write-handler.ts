@@ -26,6 +26,8 @@ async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadl
   if (!request.dataset) throw invalidArgument('dataset is required');
   const dataset = await ctx.catalog.get(request.dataset);
   if (!dataset) throw notFound(`unknown dataset ${JSON.stringify(request.dataset)}; create it first (CreateDataset)`);
+  // Not the writer: refused before any work, so the caller (ShardRouter) tries the partition's next task.
+  ctx.writer?.assertWriter();
   const frames = decodeWriteRequest(request, dataset, ctx.limits, (name, symbols) => ctx.ownership.assertOwned(name, symbols));
   ctx.stats.startWrite();
   if (frames.length === 0) return 0;
@@ -34,6 +36,7 @@ async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadl
     if (Date.now() >= deadline) {
       throw new FlorinError('DEADLINE_EXCEEDED', 'deadline exceeded while the write waited for earlier writes; nothing was written');
     }
+    ctx.writer?.assertWriter();
     return ctx.store.write(dataset.name, frames);
   });
   ctx.stats.addRowsWritten(rows);

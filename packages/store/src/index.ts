@@ -6,6 +6,8 @@ export { type DuckDbStoreOptions, type DuckDbStoreConfig, DUCKDB_STORE_DEFAULTS,
 export { PostgresStore } from './postgres-store.js';
 export { type PostgresStoreOptions, type PostgresStoreConfig, POSTGRES_STORE_DEFAULTS, resolvePostgresStoreConfig } from './postgres-options.js';
 
+export { PostgresWriterLease, type WriterLeaseOptions, type WriterLeaseState, type WriteFence, type FenceQuery, WRITER_LEASE_DEFAULTS, SHARD_WRITERS_TABLE } from './postgres-writer-lease.js';
+
 export { type StoreSpec, openStore } from './open-store.js';
 
 export {

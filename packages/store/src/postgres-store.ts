@@ -9,6 +9,7 @@ import { resolvePostgresStoreConfig, type PostgresStoreConfig, type PostgresStor
 import { resolveRead } from './read-request.js';
 import type { Store, StoreReadRequest, StoreState } from './store.js';
 import { prepareWrite } from './write-batch.js';
+import type { WriteFence } from './postgres-writer-lease.js';
 
 const INT8_OID = 20;
 
@@ -34,6 +35,7 @@ export class PostgresStore implements Store {
   private readonly where: string;
   private readonly catalog = new DatasetCatalog((name) => this.loadDataset(name));
   private pool: pg.Pool | undefined;
+  private fence: WriteFence | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.config = resolvePostgresStoreConfig(options);
@@ -125,12 +127,22 @@ export class PostgresStore implements Store {
     return read.symbols.flatMap((s) => bySymbol.get(s) ?? []);
   }
 
+  /**
+   * Checks `fence` inside every write transaction before any row is written
+   * (a PostgresWriterLease: only its partition's writer writes). undefined removes it.
+   */
+  fenceWrites(fence: WriteFence | undefined): void {
+    this.fence = fence;
+  }
+
   async write(dataset: string, frames: readonly SeriesFrame[]): Promise<number> {
     this.lifecycle.assertOpen();
     const batch = prepareWrite(await this.catalog.require(dataset), frames);
     if (batch.rowCount === 0) return 0;
     const statement = this.sql.upsert(batch.dataset);
+    const fence = this.fence;
     await this.transaction(async (client) => {
+      if (fence) await fence.check((text, values) => client.query(text, values));
       for (const { literals } of arrayBatches(batch.segments, batch.dataset.fields.length, this.config.batchRows)) {
         await client.query(statement, literals);
       }

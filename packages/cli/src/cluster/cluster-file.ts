@@ -7,7 +7,8 @@ import type { DiscoveryFlags } from '../discovery-options.js';
 /** Where a running local cluster's processes listen; written by `florin up`, read by the other commands. */
 export interface ClusterFile {
   dataDir: string;
-  shards: { id: number; address: string; pid: number }[];
+  /** Shard tasks: one per partition (id), or with `florin up --shard-tasks N` N per partition (task 0..N-1). */
+  shards: { id: number; task?: number; address: string; pid: number }[];
   heads: { id: string; address: string; pid: number }[];
   /** The job coordinator, when the cluster runs one. */
   coordinator?: { address: string; pid: number };

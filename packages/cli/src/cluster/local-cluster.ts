@@ -13,8 +13,15 @@ import { coordinatorStoreFor } from './server-store.js';
 export interface LocalClusterOptions {
   /** Data directory: per-shard DuckDB files and cluster.json. */
   dataDir: string;
-  /** Shard processes (default 2). */
+  /** Shard partitions (default 2). */
   shards: number;
+  /**
+   * Shard tasks per partition (default 1). More than one needs a PostgreSQL
+   * `store`: the tasks share it, reads go to any of them, and a writer lease in
+   * the store makes one of them the partition's writer. Task t of partition i is
+   * the process `shard-<i>.<t>`, registered as `shard-<i>@<address>`.
+   */
+  shardTasks?: number;
   /** Head-node processes (default 2). */
   heads: number;
   /** Interface every process binds (loopback only). */
@@ -62,6 +69,8 @@ export type LocalClusterState = 'created' | 'starting' | 'running' | 'stopping' 
 export class LocalCluster {
   private stateValue: LocalClusterState = 'created';
   private readonly shardServices: RoleService[] = [];
+  /** Partition and task of each shard service, in shardServices order. */
+  private readonly shardSlots: { id: number; task?: number }[] = [];
   private readonly headServices: RoleService[] = [];
   private coordinatorService: RoleService | undefined;
   private readonly qcuServices: RoleService[] = [];
@@ -73,6 +82,11 @@ export class LocalCluster {
 
   constructor(options: LocalClusterOptions) {
     this.options = { ...options, dataDir: resolve(options.dataDir) };
+    const tasks = options.shardTasks ?? 1;
+    if (!Number.isSafeInteger(tasks) || tasks < 1) throw new TypeError(`shardTasks must be a positive integer, got ${String(options.shardTasks)}`);
+    if (tasks > 1 && !options.store) {
+      throw new Error(`--shard-tasks ${tasks} needs --store postgres://...: a DuckDB file has exactly one writer, so each partition has exactly one shard task`);
+    }
     const d = options.discovery ?? { kind: 'local' };
     this.discoveryFlags =
       d.kind === 'local'
@@ -112,10 +126,17 @@ export class LocalCluster {
       // Every process of the cluster shares this machine's cores: one DuckDB thread per shard beats
       // DuckDB's default of one per core, whose scheduler contends with the rest (measured: job 16 s -> 10 s).
       const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / shards));
+      const tasks = this.options.shardTasks ?? 1;
       for (let id = 0; id < shards; id++) {
         const data = serverStore ?? shardFile(dataDir, id);
         const threads = serverStore ? [] : ['--duckdb-threads', String(duckdbThreads)];
-        this.shardServices.push(this.role(`shard-${id}`, ['shard', '--data', data, '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', ...threads, ...found]));
+        for (let task = 0; task < tasks; task++) {
+          // Several tasks of a partition: each its own id in discovery (and name in the writer lease).
+          const ids = tasks > 1 ? ['--node-id', `shard-${id}@{address}`] : [];
+          const name = tasks > 1 ? `shard-${id}.${task}` : `shard-${id}`;
+          this.shardSlots.push(tasks > 1 ? { id, task } : { id });
+          this.shardServices.push(this.role(name, ['shard', '--data', data, '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', ...ids, ...threads, ...found]));
+        }
       }
       // Heads find the shards and each other through discovery; each keeps its id (and so its keys) across restarts.
       for (let i = 0; i < heads; i++) {
@@ -135,7 +156,7 @@ export class LocalCluster {
       const qcus = await Promise.all(this.qcuServices.map((s) => s.start()));
       this.info = {
         dataDir,
-        shards: shardReady.map((r, id) => ({ id, address: r.address, pid: r.pid })),
+        shards: shardReady.map((r, i) => ({ ...this.shardSlots[i]!, address: r.address, pid: r.pid })),
         heads: headReady.map((r) => ({ id: r.id, address: r.address, pid: r.pid })),
         coordinator: coordinator ? { address: coordinator.address, pid: coordinator.pid } : undefined,
         qcus: qcus.map((q) => ({ id: q.id, pid: q.pid })),
@@ -152,7 +173,7 @@ export class LocalCluster {
     }
   }
 
-  /** Stops QCUs first (they hand back work), then the coordinator, heads and shards (each drains on SIGTERM). Idempotent. */
+  /** Stops QCUs first (they hand back work), then the coordinator, heads and shards (each drains on SIGINT, without the drain notice a SIGTERM gives). Idempotent. */
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
@@ -184,7 +205,7 @@ export class LocalCluster {
     const info = this.info;
     if (!info || this.stateValue !== 'running') return;
     const entry = { address: ready.address, pid: ready.pid };
-    if (name.startsWith('shard-')) Object.assign(info.shards.find((s) => `shard-${s.id}` === name) ?? {}, entry);
+    if (name.startsWith('shard-')) Object.assign(info.shards[this.shardServices.findIndex((s) => s.name === name)] ?? {}, entry);
     else if (name.startsWith('head-')) Object.assign(info.heads.find((h) => h.id === name) ?? {}, entry);
     else if (name === 'coordinator') info.coordinator = entry;
     else Object.assign(info.qcus.find((q) => q.id === name) ?? {}, { pid: ready.pid });

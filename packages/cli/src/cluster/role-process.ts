@@ -10,7 +10,7 @@ export type RoleProcessState = 'starting' | 'ready' | 'stopping' | 'exited';
 
 /**
  * One child process running a Florin role (`florin shard ...`, `florin head ...`).
- * Ready when it prints its ready line; stopped with SIGTERM (then SIGKILL after a grace period).
+ * Ready when it prints its ready line; stopped with SIGINT (then SIGKILL after a grace period).
  */
 export class RoleProcess {
   readonly name: string;
@@ -81,14 +81,17 @@ export class RoleProcess {
     });
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`. Resolves with the exit code. Idempotent. */
+  /**
+   * SIGINT (the whole cluster stops: the process drains without a drain notice, see stopOnSignals),
+   * then SIGKILL after `graceMs`. Resolves with the exit code. Idempotent.
+   */
   stop(graceMs = 10_000): Promise<number | null> {
     if (!this.stopping) {
       if (this.stateValue === 'exited') {
         this.stopping = this.exited;
       } else {
         this.stateValue = 'stopping';
-        this.child.kill('SIGTERM');
+        this.child.kill('SIGINT');
         const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
         timer.unref();
         this.stopping = this.exited.finally(() => clearTimeout(timer));

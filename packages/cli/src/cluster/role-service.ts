@@ -112,7 +112,7 @@ export class RoleService {
     }
   }
 
-  /** Stops restarting, then SIGTERMs the current task (SIGKILL after `graceMs`). Idempotent. */
+  /** Stops restarting, then SIGINTs the current task (SIGKILL after `graceMs`). Idempotent. */
   stop(graceMs?: number): Promise<void> {
     if (!this.stopping) {
       this.abort.abort();

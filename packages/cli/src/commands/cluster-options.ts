@@ -15,6 +15,7 @@ function coordinatorCheck(url: string): string {
 export interface ClusterFlags {
   dataDir: string;
   shards: number;
+  shardTasks: number;
   heads: number;
   symbols: number;
   years: number;
@@ -32,7 +33,8 @@ export interface ClusterFlags {
 export function addClusterOptions(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'data directory (per-shard DuckDB files, cluster.json)', DEFAULT_DATA_DIR)
-    .option('--shards <n>', 'shard processes', positiveInt('--shards'), 2)
+    .option('--shards <n>', 'shard partitions (one process each, or --shard-tasks)', positiveInt('--shards'), 2)
+    .option('--shard-tasks <n>', 'shard processes per partition (more than 1 needs --store postgres://: one of them is the writer, by a lease in the store)', positiveInt('--shard-tasks'), 1)
     .option('--heads <n>', 'head-node processes', nonNegativeInt('--heads'), 2)
     .option('--symbols <n>', 'symbols in the sample market generated on first run', positiveInt('--symbols'), DEFAULT_MARKET.symbols)
     .option('--years <n>', 'years of daily bars in the sample market', positiveInt('--years'), DEFAULT_MARKET.years)
@@ -50,6 +52,7 @@ export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string)
   return {
     dataDir: flags.dataDir,
     shards: flags.shards,
+    shardTasks: flags.shardTasks,
     heads: flags.heads,
     host: '127.0.0.1',
     market: { symbols: flags.symbols, years: flags.years, seed: flags.seed },

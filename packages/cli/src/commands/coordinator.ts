@@ -3,11 +3,12 @@ import { runCoordinator } from '@florin/coordinator';
 import { positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
-import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+import { announceReady, leaveCluster, stopOnSignals } from '../process-lifecycle.js';
+import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-options.js';
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 
-interface CoordinatorFlags extends DiscoveryFlags {
+interface CoordinatorFlags extends DiscoveryFlags, DrainFlags {
   nodeId?: string;
   store: string;
   host: string;
@@ -18,7 +19,7 @@ interface CoordinatorFlags extends DiscoveryFlags {
 }
 
 export function coordinatorCommand(): Command {
-  return addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('coordinator'))))
+  return addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('coordinator')))))
     .description('serve the job service (SDK, CLI) and the work service (QCUs), with durable state')
     .option('--store <spec>', 'state: sqlite:<path> (embedded default), a .sqlite/.db path, or a postgres:// URL', 'sqlite:.florin/coordinator.sqlite')
     .option('--lease-ms <n>', 'default task lease (a QCU that dies is detected within it)', positiveInt('--lease-ms'))
@@ -35,7 +36,9 @@ export function coordinatorCommand(): Command {
         ...(flags.leaseMs !== undefined ? { defaultLeaseMs: flags.leaseMs } : {}),
         ...(flags.maxAttempts !== undefined ? { defaultMaxAttempts: flags.maxAttempts } : {}),
       });
-      stopOnSignals(async () => {
+      stopOnSignals(async (signal) => {
+        // Leave discovery first (the SDK and QCUs look for the next coordinator) while still serving, then drain.
+        if (signal === 'SIGTERM') await leaveCluster(coordinator.server, found, drainNoticeMs(flags));
         await found?.close();
         await coordinator.close(flags.drainMs);
         await telemetry.shutdown();

@@ -5,11 +5,12 @@ import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-opti
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { observeHeadStats } from '@florin/telemetry';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
-import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+import { announceReady, leaveCluster, stopOnSignals } from '../process-lifecycle.js';
+import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-options.js';
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 
-interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags {
+interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFlags {
   shards?: string[];
   nodeId?: string;
   id?: string;
@@ -26,7 +27,7 @@ interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags {
 
 export function headCommand(): Command {
   return addLimitOptions(
-    addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head'))))
+    addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head')))))
       .description('serve the data service in front of the shards: coalesce overlapping reads, cache ranges, write through')
       .option('--shards <list>', 'shard addresses in shard-id order, comma-separated (without --discovery)', listArg)
       .addOption(new Option('--node-id <name>', "this head's stable id: hashed to decide the keys it owns, reported in stats (default head-<host>-<pid>)").env('FLORIN_ID'))
@@ -70,8 +71,9 @@ export function headCommand(): Command {
       coalesce: flags.coalesce,
     });
     observeHeadStats(telemetry.meter, () => server.node.stats(), { 'florin.head.id': server.node.config.nodeId });
-    stopOnSignals(async () => {
-      // Leave discovery first, so clients and peers stop choosing this head, then drain.
+    stopOnSignals(async (signal) => {
+      // Leave discovery first (clients and peers stop choosing this head) while still serving, then drain.
+      if (signal === 'SIGTERM') await leaveCluster(server, found, drainNoticeMs(flags));
       await found?.close();
       await server.close(flags.drainMs);
       await telemetry.shutdown();

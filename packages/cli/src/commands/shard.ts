@@ -6,11 +6,13 @@ import { nonNegativeInt, positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
 import { observeShardStats } from '@florin/telemetry';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
-import { announceReady, stopOnSignals } from '../process-lifecycle.js';
+import { announceReady, leaveCluster, stopOnSignals } from '../process-lifecycle.js';
+import { ShardWriter, addWriterLeaseOption, shardTaskId, type ShardWriterFlags } from '../shard-writer.js';
+import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-options.js';
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 
-interface ShardFlags extends LimitFlags, DiscoveryFlags {
+interface ShardFlags extends LimitFlags, DiscoveryFlags, DrainFlags, ShardWriterFlags {
   nodeId?: string;
   data: string;
   shardId: number;
@@ -29,12 +31,12 @@ function storeSpec(data: string, duckdbThreads: number | undefined): StoreSpec {
 
 export function shardCommand(): Command {
   return addLimitOptions(
-    addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('shard'))))
+    addWriterLeaseOption(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('shard'))))))
       .description('serve one partition of the data over gRPC (single writer of its partition)')
       .requiredOption('--data <store>', 'DuckDB file (path or duckdb:<path>) or a postgres:// URL')
       .addOption(new Option('--shard-id <n>', 'this shard id (its partition), 0 <= id < shard count').env('FLORIN_PARTITION').argParser(nonNegativeInt('--shard-id')).makeOptionMandatory())
       .addOption(new Option('--shard-count <n>', 'number of shards (partitions) in the cluster').env('FLORIN_SHARD_COUNT').argParser(positiveInt('--shard-count')).makeOptionMandatory())
-      .addOption(new Option('--node-id <name>', 'id this shard task registers with in discovery (default shard-<shard id>; give each task its own when several serve one partition)').env('FLORIN_ID'))
+      .addOption(new Option('--node-id <name>', 'id this shard task registers with in discovery (default shard-<shard id>); when several tasks serve one partition, give each its own, e.g. shard-0@{address} ({address} becomes the registered address)').env('FLORIN_ID'))
       .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000)
       .option('--duckdb-threads <n>', "DuckDB worker threads (default: DuckDB's own, one per core)", positiveInt('--duckdb-threads')),
   ).action(async (flags: ShardFlags & TelemetryFlags) => {
@@ -42,8 +44,10 @@ export function shardCommand(): Command {
     const found = await RoleDiscovery.start(flags);
     const telemetry = startRoleTelemetry(flags, 'shard', `shard-${flags.shardId}`);
     const store = openStore(storeSpec(flags.data, flags.duckdbThreads));
+    const writer = new ShardWriter(store, flags.shardId, flags.writerLeaseMs);
     const server = new ShardServer({
       store,
+      writer,
       shardId: flags.shardId,
       shardCount: flags.shardCount,
       host: flags.host,
@@ -51,16 +55,25 @@ export function shardCommand(): Command {
       limits: limitsFromFlags(flags),
     });
     observeShardStats(telemetry.meter, () => server.stats(), { 'florin.shard.id': flags.shardId });
-    stopOnSignals(async () => {
-      // Leave discovery first, so heads stop choosing this shard, then drain.
+    stopOnSignals(async (signal) => {
+      // Leave discovery first (heads stop choosing this shard) while still serving, then drain.
+      if (signal === 'SIGTERM') {
+        // Hand the writer lease over first: a standby task of this partition takes it at its next poll.
+        await writer.close();
+        await leaveCluster(server, found, drainNoticeMs(flags));
+      }
       await found?.close();
       await server.close(flags.drainMs);
+      await writer.close();
       await store.close();
       await telemetry.shutdown();
     });
     const { address, port } = await server.start();
-    const id = flags.nodeId ?? `shard-${flags.shardId}`;
-    if (found) await found.register({ service: found.serviceFor('shard'), id, address: advertisedAddress(flags, flags.host, port), attributes: roleAttributes.shard(id, flags.shardId, flags.shardCount) });
+    const advertised = advertisedAddress(flags, flags.host, port);
+    const id = shardTaskId(flags.nodeId ?? `shard-${flags.shardId}`, advertised);
+    // The lease holder names this very task (an id shared across restarts gets the address added).
+    await writer.start(id.includes('@') ? id : `${id}@${advertised}`);
+    if (found) await found.register({ service: found.serviceFor('shard'), id, address: advertised, attributes: roleAttributes.shard(id, flags.shardId, flags.shardCount) });
     announceReady({ role: 'shard', id: String(flags.shardId), address });
   });
 }

@@ -6,7 +6,7 @@ import { addClusterOptions, clusterOptionsFromFlags, type ClusterFlags } from '.
 
 export function printCluster(info: ClusterFile, write: (text: string) => void): void {
   const table = new Table({ head: ['process', 'listens on', 'pid'], style: { head: [], border: [] } });
-  for (const s of info.shards) table.push([`shard ${s.id}`, s.address, String(s.pid)]);
+  for (const s of info.shards) table.push([s.task === undefined ? `shard ${s.id}` : `shard ${s.id} task ${s.task}`, s.address, String(s.pid)]);
   for (const h of info.heads) table.push([h.id, h.address, String(h.pid)]);
   if (info.coordinator) table.push(['coordinator', info.coordinator.address, String(info.coordinator.pid)]);
   for (const q of info.qcus) table.push([q.id, '(leases from the coordinator)', String(q.pid)]);

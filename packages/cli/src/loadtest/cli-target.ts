@@ -29,7 +29,7 @@ export async function resolveLoadAddresses(flags: LoadTargetFlags): Promise<Load
   if (flags.shards) assertLoopback(flags.shards, '--shards');
   if (flags.heads || flags.shards) return { heads: flags.heads, shards: flags.shards };
   const cluster = await readClusterFile(flags.dataDir);
-  return { heads: cluster.heads.map((h) => `${h.id}=${h.address}`), shards: cluster.shards.map((s) => s.address) };
+  return { heads: cluster.heads.map((h) => `${h.id}=${h.address}`), shards: cluster.shards.filter((s) => (s.task ?? 0) === 0).map((s) => s.address) };
 }
 
 /**

@@ -124,8 +124,8 @@ export class JobsClient implements JobOperations {
   /** Progress events of a job until it is terminal (re-watching across coordinator restarts). */
   watch(jobId: string, options?: WatchOptions): AsyncGenerator<JobEvent> {
     this.channel.assertOpen();
-    const stub = this.channel.stub;
-    return watchJobEvents((request, callOptions) => stub.Watch(request, callOptions), jobId, options);
+    // The stub of the moment at each (re-)watch: after the coordinator moved (a replaced task), the new one's.
+    return watchJobEvents((request, callOptions) => this.channel.stub.Watch(request, callOptions), jobId, options);
   }
 
   /**
