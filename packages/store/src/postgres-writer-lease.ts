@@ -169,7 +169,7 @@ export class PostgresWriterLease implements WriteFence {
   }
 
   /**
-   * Gives the lease up (a graceful stop): deletes the row if this task holds
+   * Gives the lease up (a graceful stop): expires the row if this task holds
    * it, so a standby takes over at its next poll instead of after the ttl.
    * Stops renewing. Idempotent.
    */
@@ -180,7 +180,8 @@ export class PostgresWriterLease implements WriteFence {
       clearTimeout(this.timer);
       await this.ticking;
       try {
-        if (wasWriter) await this.pool.query(`DELETE FROM ${this.table} WHERE partition = $1 AND holder = $2`, [this.partition, this.holder]);
+        // Expired rather than deleted, so the epoch keeps counting holders. Waits for our writes still open (FOR SHARE).
+        if (wasWriter) await this.pool.query(`UPDATE ${this.table} SET expires = clock_timestamp() - interval '1 millisecond' WHERE partition = $1 AND holder = $2`, [this.partition, this.holder]);
       } catch (err) {
         this.log.warn({ partition: this.partition, err: err instanceof Error ? err.message : String(err) }, 'could not release the writer lease; it expires by itself');
       } finally {
