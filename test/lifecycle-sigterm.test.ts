@@ -24,7 +24,9 @@ const RANGE = { start: Date.UTC(2024, 0, 1), end: Date.UTC(2026, 0, 1) };
 const QUANTILE = 0.2;
 const OUTPUT = 'sigterm_momentum';
 /** Each task pauses this long first, so the job is still running through every SIGTERM. */
-const PACE_MS = 2_500;
+const PACE_MS = 3_000;
+/** Between one role's SIGTERM and the next one's. */
+const STAGGER_MS = 700;
 const READERS = 3;
 const expected = expectedMomentum(MARKET, marketUniverse(MARKET), RANGE);
 const market = generateMarket(MARKET);
@@ -33,6 +35,7 @@ let dir: string;
 let cluster: LocalCluster;
 let connection: FlorinConnection;
 const logLines: string[] = [];
+const timeline: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'florin-sigterm-'));
@@ -54,13 +57,18 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  console.log(`timeline: ${timeline.join('; ')}`);
+  if (process.env.FLORIN_TEST_DEBUG) console.log(logLines.join("\n"));
   connection?.close();
   await cluster?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('SIGTERM to every role under load (florin up processes)', () => {
-  it('no client call fails, every leaving process exits 0 after its drain notice, and the job completes with the reference results', { timeout: 150_000 }, async () => {
+  it('no client call fails, every leaving process exits 0 after its drain notice, and the job completes with the reference results', { timeout: 240_000 }, async (context) => {
+    context.onTestFailed(() => {
+      console.log(logLines.filter((l) => /exited|replaced|drain|leaving|deregister|SIGTERM|error|warn/i.test(l)).slice(-80).join('\n'));
+    });
     const started = Date.now();
     const reads = startReaders();
     const jobs = connection.jobs!;
@@ -79,16 +87,19 @@ describe('SIGTERM to every role under load (florin up processes)', () => {
     const waiting = handle.wait().then((job) => (finished = job));
     waiting.catch(() => undefined); // observed below
 
-    // Two waves of roles whose departures do not depend on each other: a head and a QCU, then a shard and the coordinator.
-    const timeline: string[] = [];
-    for (const wave of [
-      ['head-0', 'qcu-0'],
-      ['shard-0', 'coordinator'],
-    ]) {
+    // Every role leaves, staggered by STAGGER_MS so the departures overlap (as a rolling deployment's would), each
+    // while the job runs. The coordinator goes last, once the QCU has handed its work back: a QCU draining while no
+    // coordinator answers cannot hand back, and its tasks would wait out their leases (correct, only slower).
+    const replaced: Promise<void>[] = [];
+    for (const name of ['qcu-0', 'head-0', 'shard-0', 'coordinator']) {
+      if (name === 'coordinator') await until(() => logLines.some((l) => l.startsWith('qcu-0 exited')), 30_000, 'qcu-0 to finish its drain');
       await until(() => reads.count() > 0, 10_000, 'reads under way');
-      expect(finished, `the job is still running when ${wave.join(' and ')} get SIGTERM`).toBeUndefined();
-      await Promise.all(wave.map((name) => sigtermAndWaitForReplacement(name, timeline, started)));
+      expect(finished, `the job is still running when ${name} gets SIGTERM`).toBeUndefined();
+      replaced.push(sigtermAndWaitForReplacement(name, started));
+      await new Promise((r) => setTimeout(r, STAGGER_MS));
     }
+    await Promise.all(replaced);
+    timeline.push(`${Date.now() - started} ms: all replaced`);
     const job = await waiting;
     timeline.push(`${Date.now() - started} ms: job ${job.state}`);
     const readStats = await reads.stop();
@@ -110,13 +121,13 @@ describe('SIGTERM to every role under load (florin up processes)', () => {
 });
 
 /** SIGTERM to the role's current process, then wait until the cluster runs its replacement. */
-async function sigtermAndWaitForReplacement(name: string, timeline: string[], started: number): Promise<void> {
+async function sigtermAndWaitForReplacement(name: string, started: number): Promise<void> {
   const service = cluster.service(name);
   const restarts = service.restartCount;
   const { pid } = service.current;
   timeline.push(`${Date.now() - started} ms: SIGTERM ${name}`);
   process.kill(pid, 'SIGTERM');
-  await until(() => service.restartCount > restarts, 40_000, `${name} replaced after SIGTERM`);
+  await until(() => service.restartCount > restarts, 90_000, `${name} replaced after SIGTERM`);
   timeline.push(`${Date.now() - started} ms: ${name} replaced`);
 }
 

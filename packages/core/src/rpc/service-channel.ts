@@ -10,7 +10,8 @@ import { fixedAddress, type AddressSource } from './address-source.js';
  * as promises rejecting with FlorinError. The address is fixed, or an
  * AddressSource (discovery) whose changes the channel follows: a new stub for
  * the new address, the old one closed (calls already on it finish or fail and
- * are retried by their callers). close() is idempotent; calls after it reject
+ * are retried by their callers). While discovery shows no member, calls still
+ * go to the last one (a leaving singleton serves through its drain notice). close() is idempotent; calls after it reject
  * with FAILED_PRECONDITION.
  */
 export class ServiceChannel<Stub extends Client> {
@@ -76,6 +77,9 @@ export class ServiceChannel<Stub extends Client> {
     if (this.closed) return;
     const next = this.source.current();
     if (next === this.currentAddress) return;
+    // No member right now: keep calling the last one. A singleton that leaves (the coordinator on SIGTERM)
+    // still answers through its drain notice; a dead one fails UNAVAILABLE, which callers retry.
+    if (next === undefined && this.currentStub) return;
     const previous = this.currentStub;
     this.currentAddress = next;
     this.currentStub = next === undefined ? undefined : createClient<Stub>(this.service, next, this.limits);
