@@ -49,7 +49,8 @@ describe.skipIf(!PG_URL)('shard writer failover (florin up --shard-tasks 2 on Po
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('SIGKILL of a partition’s writer task: reads never fail, writes resume within the lease bound, nothing lost or interleaved', { timeout: 120_000 }, async () => {
+  it('SIGKILL of a partition’s writer task: reads never fail, writes resume within the lease bound, nothing lost or interleaved', { timeout: 180_000 }, async (context) => {
+    context.onTestFailed(() => console.log(logLines.filter((l) => !/"level":30,.*"name":"(unit|head)"/.test(l)).slice(-60).join('\n')));
     dir = await mkdtemp(join(tmpdir(), 'florin-failover-'));
     cluster = new LocalCluster({
       dataDir: join(dir, 'data'),

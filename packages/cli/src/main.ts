@@ -42,4 +42,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.stderr.write(`florin: ${err instanceof Error ? err.message : String(err)}\n`);
   }
   process.exitCode = 1;
+  // A role that failed after it started serving (e.g. its registration was refused) must not linger half-started:
+  // exit once stderr is written, unless nothing is left running anyway (the timer does not keep the process alive).
+  setTimeout(() => process.exit(1), 200).unref();
 });

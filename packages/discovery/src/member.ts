@@ -46,7 +46,8 @@ export interface Membership {
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9_]([A-Za-z0-9._-]{0,125}[A-Za-z0-9_])?$/;
-const MEMBER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Cloud Map's instance id alphabet (with '@': a shard task is shard-<partition>@<address>). */
+const MEMBER_ID = /^[A-Za-z0-9_.:@-]{1,64}$/;
 
 export function validateServiceName(service: string): string {
   if (typeof service !== 'string' || !SERVICE_NAME.test(service)) {
@@ -59,7 +60,7 @@ export function validateServiceName(service: string): string {
 
 export function validateMemberId(id: string): string {
   if (typeof id !== 'string' || !MEMBER_ID.test(id)) {
-    throw invalidArgument(`invalid member id ${JSON.stringify(id)}: use 1-64 letters, digits, '.', ':', '-', '_'`);
+    throw invalidArgument(`invalid member id ${JSON.stringify(id)}: use 1-64 letters, digits, '.', ':', '@', '-', '_'`);
   }
   return id;
 }
