@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type FlorinConnection, type Job } from '@florin/client';
+import type { SeriesFrame } from '@florin/core';
 import { createDiscovery } from '@florin/discovery';
 import { LocalCluster } from '@florin/cli';
 import { generateMarket } from '@florin/store';
@@ -171,7 +172,7 @@ function startReaders(): { count(): number; stop(): Promise<ReadStats> } {
   };
 }
 
-function sameAsMarket(frame: { symbol: string; timestamps: Float64Array; columns: Float64Array[] } | undefined, full: ReturnType<typeof market.frame>, symbol: string, range: { start: number; end: number }): boolean {
+function sameAsMarket(frame: SeriesFrame | undefined, full: ReturnType<typeof market.frame>, symbol: string, range: { start: number; end: number }): boolean {
   if (!frame || frame.symbol !== symbol) return false;
   const close = full.columns[full.fields.indexOf('close')]!;
   const idx: number[] = [];
