@@ -6,6 +6,7 @@ export { LoadWorkload, type LoadUniverse, type WorkloadShape } from './loadtest/
 export { DistinctPoints } from './loadtest/distinct-points.js';
 export { LatencyRecorder, type LatencySummary } from './loadtest/latency.js';
 export { assertLoopback, isLoopbackAddress, isLoopbackHost } from './loadtest/loopback.js';
+export { discoverLoadAddresses, clusterNameOf, type LoadDiscoveryFlags } from './loadtest/discovered-target.js';
 export { universeFromMarket, readMarketManifest, marketOfManifest, type MarketManifest } from './loadtest/universe.js';
 export { probeUniverse, type UniverseSpec } from './loadtest/universe-probe.js';
 export { verifyAnswers, type VerifyOutcome } from './loadtest/verify.js';

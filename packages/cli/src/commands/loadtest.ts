@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { invalidArgument } from '@florin/core';
 import { ShardRouter } from '@florin/shard-client';
 import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
@@ -11,6 +11,7 @@ import { loadTestNotes, loadTestTable } from '../loadtest/report.js';
 import { runLoadTest } from '../loadtest/run-load-test.js';
 import { verifyAnswers, type VerifyOutcome } from '../loadtest/verify.js';
 import { listArg, nonNegativeInt, positiveInt, timeArg } from '../options.js';
+import { addClientDiscoveryOptions } from '../discovery-options.js';
 
 interface LoadTestFlags extends LoadTargetFlags {
   direct: boolean;
@@ -35,9 +36,11 @@ function positiveNumber(name: string): (value: string) => number {
 
 export function loadtestCommand(): Command {
   const d = LOAD_TEST_DEFAULTS;
-  return new Command('loadtest')
+  return addClientDiscoveryOptions(new Command('loadtest'))
+    .addOption(new Option('--shard-service <name>', 'with --discovery: the discovery service that holds shards').env('FLORIN_SHARD_SERVICE').default('shards'))
+    .option('--target-cluster <name>', 'with --discovery: allow targets off this machine, in the cluster of this name (the Cloud Map namespace, DNS domain or registry directory discovery finds); refused if it does not match')
     .description(
-      'simulate many QCU clients reading overlapping random windows through the head nodes (loopback only); ' +
+      'simulate many QCU clients reading overlapping random windows through the head nodes (loopback only, unless --target-cluster names the cluster --discovery finds); ' +
         'report throughput, latency percentiles, cache hit ratio and upstream amplification',
     )
     .option('--heads <list>', 'head nodes, host:port or id=host:port (default: the local cluster)', listArg)

@@ -2,12 +2,13 @@ import { invalidArgument, type TimeRange } from '@florin/core';
 import { readClusterFile } from '../cluster/cluster-file.js';
 import { connectLoadTarget, type LoadAddresses, type LoadMode } from './load-target.js';
 import { assertLoopback } from './loopback.js';
+import { discoverLoadAddresses, type LoadDiscoveryFlags } from './discovered-target.js';
 import { probeUniverse } from './universe-probe.js';
 import { marketOfManifest, readMarketManifest, universeFromMarket } from './universe.js';
 import type { LoadUniverse } from './workload.js';
 
 /** The target and universe flags of `florin loadtest`. */
-export interface LoadTargetFlags {
+export interface LoadTargetFlags extends Partial<LoadDiscoveryFlags> {
   heads?: string[];
   shards?: string[];
   dataDir: string;
@@ -20,11 +21,18 @@ export interface LoadTargetFlags {
 }
 
 /**
- * The addresses a load test uses: the explicit --heads / --shards (checked to
- * be on loopback before anything connects), or else the local cluster's,
- * from cluster.json in --data-dir.
+ * The addresses a load test uses: found through --discovery (as the role
+ * processes find them; off-loopback targets only with --target-cluster naming
+ * the cluster found), the explicit --heads / --shards (checked to be on
+ * loopback before anything connects), or else the local cluster's, from
+ * cluster.json in --data-dir.
  */
 export async function resolveLoadAddresses(flags: LoadTargetFlags): Promise<LoadAddresses> {
+  if (flags.discovery !== undefined && flags.discovery !== 'static') {
+    if (flags.heads || flags.shards) throw invalidArgument('--discovery finds the heads and shards: leave out --heads and --shards');
+    return discoverLoadAddresses(flags as LoadDiscoveryFlags);
+  }
+  if (flags.targetCluster !== undefined) throw invalidArgument('--target-cluster goes with --discovery: the cluster it names is the one discovery finds');
   if (flags.heads) assertLoopback(flags.heads, '--heads');
   if (flags.shards) assertLoopback(flags.shards, '--shards');
   if (flags.heads || flags.shards) return { heads: flags.heads, shards: flags.shards };

@@ -19,6 +19,12 @@ export interface LoadAddresses {
   /** host:port, or id=host:port with the id the head was started with (so reads go to each key's owner). */
   readonly heads?: readonly string[];
   readonly shards?: readonly string[];
+  /**
+   * Set when the addresses are those of a cluster off this machine that the
+   * user named with --target-cluster (found through discovery): they are not
+   * held to loopback. Unset, every address must be on loopback.
+   */
+  readonly cluster?: string;
 }
 
 /** The head counters of a run, summed over every head. */
@@ -54,7 +60,7 @@ export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses): Loa
   if (mode === 'direct') {
     const shards = addresses.shards ?? [];
     if (shards.length === 0) throw invalidArgument('direct mode reads straight from the shards: give their addresses (--shards), or run it against a local cluster');
-    assertLoopback(shards, 'shard address');
+    if (addresses.cluster === undefined) assertLoopback(shards, 'shard address');
     const router = new ShardRouter(shards);
     return {
       mode,
@@ -68,7 +74,7 @@ export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses): Loa
   const heads = addresses.heads ?? [];
   if (heads.length === 0) throw invalidArgument(`${mode} mode reads through the head nodes: give their addresses (--heads), or run it against a local cluster with head nodes`);
   const members = headTargets(heads);
-  assertLoopback(members.map((m) => (typeof m === 'string' ? m : m.address)), 'head address');
+  if (addresses.cluster === undefined) assertLoopback(members.map((m) => (typeof m === 'string' ? m : m.address)), 'head address');
   const data = new DataClient({ heads: members });
   const coalesce = mode === 'heads';
   return {
