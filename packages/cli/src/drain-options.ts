@@ -7,8 +7,8 @@ import type { DiscoveryKindFlag } from './discovery-options.js';
  * and deregistered, by discovery backend: about the time its callers take to
  * stop choosing it. local: the registry is polled every second (2 s). cloudmap:
  * DiscoverInstancesRevision is polled every 5 s and ECS's own deregistration
- * takes a few seconds more (12 s). dns: answers are cached for their TTL, up to
- * 30 s. static: nobody will learn of the departure, so there is nothing to wait for (0).
+ * takes a few seconds more (12 s). dns: answers are re-resolved on their TTL
+ * (keep record TTLs at or below 30 s). static: nobody will learn of the departure, so there is nothing to wait for (0).
  */
 export const DRAIN_NOTICE_MS: Readonly<Record<DiscoveryKindFlag, number>> = { static: 0, local: 2_000, cloudmap: 12_000, dns: 30_000 };
 
