@@ -115,6 +115,9 @@ describe('florin CLI against real processes', () => {
     const badInt = await runCli(['shard', '--data', 'x.duckdb', '--shard-id', '-1', '--shard-count', '2']);
     expect(badInt.code).not.toBe(0);
     expect(badInt.stderr).toContain('--shard-id must be a non-negative integer');
+    const tasksOnDuckDb = await runCli(['up', '--data-dir', join(dir, 'none'), '--shard-tasks', '2']);
+    expect(tasksOnDuckDb.code).toBe(1);
+    expect(tasksOnDuckDb.stderr).toContain('--shard-tasks 2 needs --store postgres://...: a DuckDB file has exactly one writer');
   });
 });
 
