@@ -42,10 +42,10 @@ export class PeerCalls {
   }
 
   read(owner: string, query: ReadQuery, options: PeerCallOptions, deadlineAt: number, fallback: () => Promise<HeadReadResult>): Promise<HeadReadResult> {
-    const client = this.peers.client(owner);
     const request = { dataset: query.dataset.name, symbols: query.symbols, fields: query.fields, range: query.range };
+    // Each attempt takes the owner's client of the moment: a retry after the owner was replaced goes to its new address.
     return this.call(
-      (deadline) => client.read(request, { signal: options.signal, deadlineMs: remainingMs(deadline), coalesce: options.coalesce }).then((f) => assembleFromFrames(query, f)),
+      (deadline) => this.peers.currentClient(owner).read(request, { signal: options.signal, deadlineMs: remainingMs(deadline), coalesce: options.coalesce }).then((f) => assembleFromFrames(query, f)),
       options.signal,
       deadlineAt,
       fallback,
@@ -53,8 +53,7 @@ export class PeerCalls {
   }
 
   write(owner: string, part: WriteRequestMessage, options: PeerCallOptions, deadlineAt: number, fallback: () => Promise<number>): Promise<number> {
-    const client = this.peers.client(owner);
-    return this.call((deadline) => client.forwardWrite(part, { signal: options.signal, deadlineMs: remainingMs(deadline) }), options.signal, deadlineAt, fallback);
+    return this.call((deadline) => this.peers.currentClient(owner).forwardWrite(part, { signal: options.signal, deadlineMs: remainingMs(deadline) }), options.signal, deadlineAt, fallback);
   }
 
   private async call<T>(attempt: (deadline: number) => Promise<T>, callerSignal: AbortSignal | undefined, deadlineAt: number, fallback: () => Promise<T>): Promise<T> {

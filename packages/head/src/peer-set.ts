@@ -1,4 +1,4 @@
-import { HeadRing, type Limits } from '@florin/core';
+import { HeadRing, unavailable, type Limits } from '@florin/core';
 import type { HeadMember, HeadMembership } from './membership.js';
 import { PeerClient } from './peer-client.js';
 
@@ -50,6 +50,17 @@ export class PeerSet {
   client(id: string): PeerClient {
     const c = this.clients.get(id);
     if (!c) throw new Error(`head ${id} is not a member`);
+    return c;
+  }
+
+  /**
+   * The current client of member `id`, for one attempt of a peer call: after a
+   * membership change it is the replacement's (the old client is closed); a
+   * member that left is UNAVAILABLE, so the call is retried, then served from the shards.
+   */
+  currentClient(id: string): PeerClient {
+    const c = this.clients.get(id);
+    if (!c) throw unavailable(`head ${id} left the membership`);
     return c;
   }
 
