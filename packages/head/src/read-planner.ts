@@ -74,6 +74,9 @@ export class ReadPlanner {
     }
     // The read's span says how it was answered: every chunk cached, every missing chunk already in flight, nothing there, or a mix.
     setSpanAttribute('florin.cache.result', misses === 0 ? (joins === 0 ? 'hit' : 'join') : hits === 0 && joins === 0 ? 'miss' : 'partial');
+    setSpanAttribute('florin.cache.hit_chunks', hits);
+    setSpanAttribute('florin.cache.joined_chunks', joins);
+    setSpanAttribute('florin.cache.missed_chunks', misses);
     return missing;
   }
 

@@ -42,6 +42,8 @@ export interface LocalClusterOptions {
   discovery?: LocalDiscovery;
   /** Restart backoff of a process that dies (RoleService); default 250 ms doubling to 10 s. */
   restart?: { minBackoffMs?: number; maxBackoffMs?: number };
+  /** Every process pushes telemetry to this OTLP/gRPC collector (host:port); default: telemetry off. */
+  telemetryEndpoint?: string;
   log: (line: string) => void;
 }
 
@@ -175,7 +177,9 @@ export class LocalCluster {
 
   /** A role kept running; a replacement's address goes into the cluster file. */
   private role(name: string, args: readonly string[]): RoleService {
-    const service = new RoleService(name, () => args, { log: this.options.log, ...this.options.restart });
+    const endpoint = this.options.telemetryEndpoint;
+    const withTelemetry = endpoint ? [...args, '--telemetry', '--telemetry-endpoint', endpoint] : args;
+    const service = new RoleService(name, () => withTelemetry, { log: this.options.log, ...this.options.restart });
     service.onReplaced((ready) => void this.recordReplacement(name, ready));
     return service;
   }
