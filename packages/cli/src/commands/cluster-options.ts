@@ -62,7 +62,7 @@ export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string)
     units: flags.units,
     ...(flags.store ? { store: coordinatorCheck(flags.store) } : {}),
     discovery: localDiscovery(flags),
-    ...(flags.telemetryEndpoint ? { telemetryEndpoint: flags.telemetryEndpoint } : {}),
+    ...(flags.telemetryEndpoint ? { telemetry: { endpoint: flags.telemetryEndpoint } } : flags.telemetry ? { telemetry: 'local' as const } : {}),
     log,
   };
 }
