@@ -39,11 +39,13 @@ afterAll(async () => {
 
 describe('florin up --telemetry, florin stats, florin jobs logs', () => {
   it('every process reports to the cluster receiver; stats show each one; logs come back', { timeout: 90_000 }, async () => {
-    const info = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as { telemetry?: { endpoint: string; statsUrl?: string } };
+    const info = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as { telemetry?: { endpoint: string; statsUrl?: string }; coordinator: { address: string }; heads: { address: string }[] };
+    // Addresses from the cluster file: the CLI does not wait here for discovery to list the coordinator.
+    const target = ['--coordinator', info.coordinator.address, '--heads', info.heads.map((h) => h.address).join(',')];
     expect(info.telemetry?.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(info.telemetry?.statsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/stats$/);
 
-    const submit = await runCli(['submit', '--data-dir', dataDir, '--unit', 'momentum-paced', '--symbols', SYMBOLS.slice(0, 2).join(','), '--from', '2025-01-01', '--to', '2026-01-01', '--task-size', '1', '--json']);
+    const submit = await runCli(['submit', ...target, '--unit', 'momentum-paced', '--symbols', SYMBOLS.slice(0, 2).join(','), '--from', '2025-01-01', '--to', '2026-01-01', '--task-size', '1', '--json']);
     expect(submit.code, submit.stderr).toBe(0);
     const job = JSON.parse(submit.stdout.trim().split('\n').at(-1)!) as { jobId: string; state: string };
     expect(job.state).toBe('succeeded');
@@ -63,7 +65,7 @@ describe('florin up --telemetry, florin stats, florin jobs logs', () => {
       if (Date.now() > deadline) throw new Error(`stats did not show all 5 processes with their numbers: ${JSON.stringify(rows)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    expect(rows.map((r) => `${r.role}:${r.instance}`)).toEqual(['coordinator:coordinator', 'head:head-0', 'qcu:qcu-0', 'shard:0', 'shard:1']);
+    expect(rows.map((r) => `${r.role}:${r.instance}`)).toEqual(['coordinator:coordinator', 'head:head-0', 'qcu:qcu-0', 'shard:shard-0', 'shard:shard-1']);
     const head = rows.find((r) => r.role === 'head')!;
     expect(head.cacheHitRatio).toBeGreaterThanOrEqual(0);
     expect(head.cacheHitRatio).toBeLessThanOrEqual(1);
@@ -74,12 +76,12 @@ describe('florin up --telemetry, florin stats, florin jobs logs', () => {
     expect(table.code, table.stderr).toBe(0);
     for (const header of ['requests/s', 'p99', 'cache hit ratio', 'amplification', 'queue depth', 'head-0', 'coordinator']) expect(table.stdout).toContain(header);
 
-    const logs = await runCli(['jobs', 'logs', job.jobId, '--data-dir', dataDir]);
+    const logs = await runCli(['jobs', 'logs', job.jobId, ...target]);
     expect(logs.code, logs.stderr).toBe(0);
     // Two tasks, each logged start and done (the final step logged nothing, so it is not listed).
     expect(logs.stdout.match(/^--- task \S+ \(attempt \d+, \w+\)$/gm)).toEqual(['--- task 0 (attempt 1, succeeded)', '--- task 1 (attempt 1, succeeded)']);
     expect(logs.stdout.match(/fixture \{"event":"(start|done)"/g)).toHaveLength(4);
-    const missing = await runCli(['jobs', 'logs', 'job-nope', '--data-dir', dataDir]);
+    const missing = await runCli(['jobs', 'logs', 'job-nope', ...target]);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/unknown job "job-nope"/);
   });

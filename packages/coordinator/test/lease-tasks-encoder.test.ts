@@ -85,6 +85,7 @@ describe('LeaseTasksResponse encoder on random messages', () => {
     parts: fc.array(fc.record({ index: uint32, resultJson: text }), { maxLength: 4 }),
     leaseExpiresMs: int64,
     maxAttempts: uint32,
+    traceparent: text,
   });
 
   it('proto-loader decodes exactly the message, and reads it the same as what protobufjs itself encodes', () => {
