@@ -148,6 +148,12 @@ describe('telemetry of a job through a real cluster', () => {
       expect(receiver.store.metricPoints('rpc.server.duration', { attributes: { 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': 0 } }).length, `${service}/${method}`).toBeGreaterThan(0);
     }
 
+    // RPC client durations too (a histogram point per call, no client span): the QCU's calls to the coordinator and heads, the head's to the shards.
+    for (const [service, method, from] of [['florin.v1.WorkService', 'CompleteTasks', 'qcu'], ['florin.v1.HeadService', 'Read', 'qcu'], ['florin.v1.ShardService', 'Read', 'head'], ['florin.v1.JobService', 'Submit', 'client']] as const) {
+      const points = receiver.store.metricPoints('rpc.client.duration', { attributes: { 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': 0 }, resource: { 'florin.role': from } });
+      expect(points.reduce((n, p) => n + p.count, 0), `${from} -> ${service}/${method}`).toBeGreaterThan(0);
+    }
+
     // The units' ctx.log lines are kept with each task and come back through the coordinator.
     const logs = await handle.logs();
     // Task 0 logged; the final step (momentum's backtest) logged nothing, so it is left out.
