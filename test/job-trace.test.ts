@@ -158,7 +158,7 @@ describe('telemetry of a job through a real cluster', () => {
     const logs = await handle.logs();
     // Task 0 logged; the final step (momentum's backtest) logged nothing, so it is left out.
     expect(logs.map((t) => [t.index, t.final, t.attempt, t.state])).toEqual([[0, false, 1, 'succeeded']]);
-    expect(logs[0]!.lines.map((l) => JSON.parse(l.message.replace(/^fixture /, '')).event)).toEqual(['start', 'done']);
+    expect(logs[0]!.lines.map((l) => (JSON.parse(l.message.replace(/^fixture /, '')) as { event: string }).event)).toEqual(['start', 'done']);
   });
 
   it('a failed job reports its failed task log; `florin jobs logs` prints the lines', { timeout: 60_000 }, async () => {

@@ -55,7 +55,7 @@ describe('florin up --telemetry, florin stats, florin jobs logs', () => {
       expect(run.code, run.stderr).toBe(0);
       return (JSON.parse(run.stdout) as { processes: ProcessStatsRow[] }).processes;
     };
-    let rows: ProcessStatsRow[] = [];
+    let rows: ProcessStatsRow[];
     // Metrics are pushed every 2 s: wait until every process has reported and the coordinator has counted the finished job.
     const deadline = Date.now() + 30_000;
     for (;;) {

@@ -17,6 +17,9 @@ export interface ProcessStatsRow {
   readonly queueDepth: number | null;
 }
 
+/** A string or number attribute as text ('' otherwise). */
+const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
 /** Calls that wait by design (long polls, streams until a job ends): their durations say nothing about load. */
 const WAITING_METHODS = new Set(['LeaseTasks', 'Watch']);
 
@@ -27,7 +30,7 @@ const WAITING_METHODS = new Set(['LeaseTasks', 'Watch']);
 export function processStats(store: OtlpStore): ProcessStatsRow[] {
   const byInstance = new Map<string, ReceivedPoint[]>();
   for (const p of store.allPoints()) {
-    const key = `${String(p.resource['florin.role'] ?? '')}\0${String(p.resource['service.instance.id'] ?? '')}`;
+    const key = `${text(p.resource['florin.role'])}\0${text(p.resource['service.instance.id'])}`;
     const list = byInstance.get(key);
     if (list) list.push(p);
     else byInstance.set(key, [p]);
@@ -36,7 +39,7 @@ export function processStats(store: OtlpStore): ProcessStatsRow[] {
   for (const [key, points] of byInstance) {
     const [role, instance] = key.split('\0') as [string, string];
     const named = (name: string): ReceivedPoint[] => points.filter((p) => p.name === name);
-    const calls = named('rpc.server.duration').filter((p) => !WAITING_METHODS.has(String(p.attributes['rpc.method'])));
+    const calls = named('rpc.server.duration').filter((p) => !WAITING_METHODS.has(text(p.attributes['rpc.method'])));
     const total = (name: string): number => named(name).reduce((n, p) => n + p.value, 0);
     const hits = total('florin.head.cache.hits');
     const series = hits + total('florin.head.cache.partial_hits') + total('florin.head.cache.misses');
