@@ -50,21 +50,22 @@ describe('florin up --telemetry, florin stats, florin jobs logs', () => {
     const job = JSON.parse(submit.stdout.trim().split('\n').at(-1)!) as { jobId: string; state: string };
     expect(job.state).toBe('succeeded');
 
-    const stats = async (): Promise<ProcessStatsRow[]> => {
-      const run = await runCli(['stats', '--data-dir', dataDir, '--once', '--json']);
-      expect(run.code, run.stderr).toBe(0);
-      return (JSON.parse(run.stdout) as { processes: ProcessStatsRow[] }).processes;
-    };
+    // Metrics are pushed every 2 s: poll the stats endpoint (what `florin stats` reads) until every process has
+    // reported and the coordinator has counted the finished job, then check the CLI prints the same processes.
+    const fetchRows = async (): Promise<ProcessStatsRow[]> => ((await (await fetch(info.telemetry!.statsUrl!)).json()) as { processes: ProcessStatsRow[] }).processes;
     let rows: ProcessStatsRow[];
-    // Metrics are pushed every 2 s: wait until every process has reported and the coordinator has counted the finished job.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      rows = await stats();
+      rows = await fetchRows();
       const head = rows.find((r) => r.role === 'head');
       if (rows.length === 5 && head && head.cacheHitRatio !== null && head.amplification !== null && rows.find((r) => r.role === 'coordinator')?.queueDepth === 0) break;
       if (Date.now() > deadline) throw new Error(`stats did not show all 5 processes with their numbers: ${JSON.stringify(rows)}`);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 250));
     }
+    const json = await runCli(['stats', '--data-dir', dataDir, '--once', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const printed = (JSON.parse(json.stdout) as { processes: ProcessStatsRow[] }).processes;
+    expect(printed.map((r) => [r.role, r.instance, r.queueDepth])).toEqual(rows.map((r) => [r.role, r.instance, r.queueDepth]));
     expect(rows.map((r) => `${r.role}:${r.instance}`)).toEqual(['coordinator:coordinator', 'head:head-0', 'qcu:qcu-0', 'shard:shard-0', 'shard:shard-1']);
     const head = rows.find((r) => r.role === 'head')!;
     expect(head.cacheHitRatio).toBeGreaterThanOrEqual(0);
