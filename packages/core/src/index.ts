@@ -208,5 +208,5 @@ export { metadataGetter, metadataSetter } from './tracing/metadata-carrier.js';
 export { TELEMETRY_SCOPE, traceServerCall, grpcStatusCodeOf, splitPath } from './tracing/server-call.js';
 export { withTraceContext } from './tracing/client-context.js';
 export { FlorinCounter, FlorinHistogram } from './tracing/instruments.js';
-export { setSpanAttribute, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
+export { setSpanAttribute, setSpanAttributes, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
 export { createLogger, logLevel, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
