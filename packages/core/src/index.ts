@@ -209,4 +209,4 @@ export { TELEMETRY_SCOPE, traceServerCall, grpcStatusCodeOf, splitPath } from '.
 export { withTraceContext } from './tracing/client-context.js';
 export { FlorinCounter, FlorinHistogram } from './tracing/instruments.js';
 export { setSpanAttribute, setSpanAttributes, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
-export { createLogger, logLevel, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
+export { createLogger, logLevel, setLogSink, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
