@@ -13,6 +13,7 @@ import { demoCommand } from './commands/demo.js';
 import { loadtestCommand } from './commands/loadtest.js';
 import { healthCommand } from './commands/health.js';
 import { deployCommand } from './commands/deploy.js';
+import { statsCommand } from './commands/stats.js';
 
 const program = new Command('florin')
   .description('Florin: distributed compute for quantitative research')
@@ -30,6 +31,7 @@ const program = new Command('florin')
   .addCommand(submitCommand())
   .addCommand(jobsCommand())
   .addCommand(upCommand())
+  .addCommand(statsCommand())
   .addCommand(demoCommand());
 program.addCommand(loadtestCommand());
 program.addCommand(healthCommand());

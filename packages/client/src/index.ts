@@ -26,6 +26,8 @@ export {
   type JobProgress,
   type JobState,
   type JobSubmission,
+  type TaskLog,
+  type TaskLogLine,
   TERMINAL_JOB_STATES,
   isTerminal,
 } from './jobs/index.js';

@@ -31,6 +31,10 @@ export interface CoordinatorOptions {
   maxResultBytes?: number;
   /** Largest sum of regular task results handed to a final task. Default 32 MiB; must be below limits.maxMessageBytes. */
   maxFinalInputBytes?: number;
+  /** Log lines kept per task outcome (the last ones; ctx.log). Default 100. */
+  maxLogLines?: number;
+  /** Characters kept per log line (longer lines are cut, marked with "…"). Default 2,000. */
+  maxLogLineChars?: number;
   /** How often expired leases are requeued (besides the check at every lease). Default 1,000 ms. */
   sweepIntervalMs?: number;
   /** How often a waiting long poll re-checks the store without a wake-up (other coordinators on PostgreSQL). Default 1,000 ms. */
@@ -64,6 +68,8 @@ export const COORDINATOR_DEFAULTS = Object.freeze({
   maxSymbolsPerJob: 100_000,
   maxResultBytes: 1024 * 1024,
   maxFinalInputBytes: 32 * 1024 * 1024,
+  maxLogLines: 100,
+  maxLogLineChars: 2_000,
   sweepIntervalMs: 1_000,
   leasePollMs: 1_000,
   watchCoalesceMs: 100,

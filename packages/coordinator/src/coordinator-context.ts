@@ -3,6 +3,8 @@ import type { CoordinatorConfig } from './coordinator-config.js';
 import type { JobChangeFeed } from './job-change-feed.js';
 import type { ChangeSet, JobStore } from './store/job-store.js';
 import type { TaskReadySignal } from './task-ready-signal.js';
+import type { TaskActivity } from './task-activity.js';
+import { coordinatorMetrics } from './coordinator-metrics.js';
 
 /** What every JobService / WorkService handler works with. */
 export interface CoordinatorContext {
@@ -12,12 +14,16 @@ export interface CoordinatorContext {
   readonly feed: JobChangeFeed;
   /** Fires when the server starts closing: long polls answer, watch streams end. */
   readonly shutdown: AbortSignal;
+  /** Lease times and unit progress of running tasks (memory only). */
+  readonly activity: TaskActivity;
 }
 
 /** Wakes watchers of the changed jobs and, when tasks became leasable, the long polls. */
 export function publishChanges(ctx: CoordinatorContext, changes: ChangeSet): void {
   if (changes.jobIds.length > 0) ctx.feed.publish(changes.jobIds);
   if (changes.tasksReady) ctx.ready.notify();
+  if (changes.retries) coordinatorMetrics.retries.add(changes.retries);
+  for (const state of changes.ended ?? []) coordinatorMetrics.jobsEnded.add(1, { 'florin.job.state': state });
 }
 
 /** A new job id: time-ordered prefix plus randomness, e.g. "job-lzx3k2a1-9f8e7d6c5b". Never contains "/". */

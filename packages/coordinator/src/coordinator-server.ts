@@ -8,6 +8,7 @@ import { jobServiceHandlers } from './job-handlers.js';
 import { LeaseSweeper } from './lease-sweeper.js';
 import type { JobStore } from './store/job-store.js';
 import { TaskReadySignal } from './task-ready-signal.js';
+import { TaskActivity } from './task-activity.js';
 import { workServiceHandlers } from './work-handlers.js';
 
 export const JOB_SERVICE = SERVICES.job;
@@ -54,6 +55,7 @@ export class CoordinatorServer {
       ready: new TaskReadySignal(),
       feed: new JobChangeFeed(),
       shutdown: this.shutdown.signal,
+      activity: new TaskActivity(),
     };
     this.sweeper = new LeaseSweeper({
       store,

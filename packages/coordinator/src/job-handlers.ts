@@ -5,6 +5,7 @@ import {
   jobStateFromName,
   jobStateName,
   notFound,
+  activeTraceparent,
   JOB_STATES,
   unaryHandler,
   type CancelJobRequestMessage,
@@ -12,6 +13,8 @@ import {
   type GetJobRequestMessage,
   type JobMessage,
   type ListJobsRequestMessage,
+  type JobLogsRequestMessage,
+  type JobLogsResponseMessage,
   type SubmitJobRequestMessage,
 } from '@florin/core';
 import { newJobId, publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -30,7 +33,9 @@ async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage)
   const unit = requireUnit(await ctx.store.findUnit(checked.input.unit, checked.input.unitVersion || undefined), checked.input);
   const { spec, specHash } = resolveJobSpec(checked, unit);
   const nowMs = Date.now();
-  const { job, created } = await ctx.store.createJob({ jobId: newJobId(nowMs), spec, specHash, hasFinal: unit.hasFinal, nowMs });
+  // The Submit's server span (continuing the SDK's client span): every task of the job continues this trace.
+  const traceparent = activeTraceparent();
+  const { job, created } = await ctx.store.createJob({ jobId: newJobId(nowMs), spec, specHash, hasFinal: unit.hasFinal, nowMs, traceparent });
   if (!created && job.specHash !== specHash) {
     throw new FlorinError(
       'ALREADY_EXISTS',
@@ -59,10 +64,18 @@ async function cancel(ctx: CoordinatorContext, request: CancelJobRequestMessage)
   const { job, changes } = await ctx.store.cancelJob(request.jobId, Date.now());
   if (!job) throw notFound(`unknown job ${JSON.stringify(request.jobId)}`);
   publishChanges(ctx, changes);
+  ctx.activity.endJob(job.jobId);
   if (job.state === 'succeeded' || job.state === 'failed') {
     throw failedPrecondition(`job ${job.jobId} already ${job.state}; only queued or running jobs can be cancelled`);
   }
   return jobMessage(job);
+}
+
+async function logs(ctx: CoordinatorContext, request: JobLogsRequestMessage): Promise<JobLogsResponseMessage> {
+  if (!request.jobId) throw invalidArgument('job_id is required');
+  const tasks = await ctx.store.taskLogs(request.jobId);
+  if (!tasks) throw notFound(`unknown job ${JSON.stringify(request.jobId)}`);
+  return { tasks };
 }
 
 /** The florin.v1.JobService implementation. */
@@ -74,5 +87,6 @@ export function jobServiceHandlers(ctx: CoordinatorContext): JobServiceHandlers 
     List: unaryHandler((req: ListJobsRequestMessage) => list(ctx, req), options),
     Cancel: unaryHandler((req: CancelJobRequestMessage) => cancel(ctx, req), options),
     Watch: watchHandler(ctx),
+    Logs: unaryHandler((req: JobLogsRequestMessage) => logs(ctx, req), options),
   };
 }

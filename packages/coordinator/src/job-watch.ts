@@ -1,13 +1,23 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { FlorinError, isServiceError, toServiceError, unavailable, type JobEventMessage, type WatchJobRequestMessage } from '@florin/core';
+import { FlorinError, isServiceError, toServiceError, unavailable, type JobEventMessage, type TaskProgressMessage, type WatchJobRequestMessage } from '@florin/core';
 import type { CoordinatorContext } from './coordinator-context.js';
 import { requireJob } from './job-lookup.js';
 import { isTerminalJob, type JobRecord } from './model.js';
 import { jobMessage } from './job-messages.js';
 
 /** What makes two snapshots different events (not the clock). */
-function fingerprint(job: JobRecord): string {
-  return JSON.stringify([job.state, job.progress, job.resultJson, job.error]);
+function fingerprint(job: JobRecord, tasks: readonly TaskProgressMessage[]): string {
+  return JSON.stringify([job.state, job.progress, job.resultJson, job.error, tasks]);
+}
+
+/** Finished tasks plus the running tasks' reported fractions, over all tasks (1 once the job succeeded). */
+function jobFraction(job: JobRecord, tasks: readonly TaskProgressMessage[]): number {
+  if (job.state === 'succeeded') return 1;
+  const total = job.progress.tasksTotal;
+  if (total === 0) return 0;
+  let done = job.progress.tasksSucceeded;
+  for (const t of tasks) done += t.fraction;
+  return Math.min(1, done / total);
 }
 
 /**
@@ -94,11 +104,12 @@ class JobWatch {
 
   private send(job: JobRecord, initial: boolean): void {
     if (this.finished) return;
-    const print = fingerprint(job);
+    const print = fingerprint(job, this.ctx.activity.progressOf(job.jobId));
     if (!initial && print === this.last) return;
     this.last = print;
     const terminal = isTerminalJob(job.state);
-    this.call.write({ job: jobMessage(job), initial, terminal });
+    const tasks = terminal ? [] : this.ctx.activity.progressOf(job.jobId);
+    this.call.write({ job: jobMessage(job), initial, terminal, tasks, progress: jobFraction(job, tasks) });
     if (terminal) this.finish();
   }
 

@@ -30,6 +30,8 @@ const OUTPUT_DATASET = (12 << 3) | 2;
 const PARTS = (13 << 3) | 2;
 const LEASE_EXPIRES_MS = 14 << 3;
 const MAX_ATTEMPTS = 15 << 3;
+/** Field 30: a two-byte tag (varint of 242). */
+const TRACEPARENT = (30 << 3) | 2;
 const UNIT_NAME = (1 << 3) | 2;
 const UNIT_VERSION = (2 << 3) | 2;
 const PART_INDEX = 1 << 3;
@@ -104,7 +106,12 @@ function taskSize(task: TaskMessage, utf8: Utf8Sizes): number {
     const bytes = partSize(part, utf8);
     size += 1 + varintSize(bytes) + bytes;
   }
-  return size + int64Field(task.leaseExpiresMs) + uintField(task.maxAttempts);
+  size += int64Field(task.leaseExpiresMs) + uintField(task.maxAttempts);
+  if (task.traceparent !== '') {
+    const bytes = utf8.of(task.traceparent);
+    size += varintSize(TRACEPARENT) + varintSize(bytes) + bytes;
+  }
+  return size;
 }
 
 function writeString(out: ProtoWriter, tag: number, text: string, utf8: Utf8Sizes): void {
@@ -153,6 +160,13 @@ function writeTask(out: ProtoWriter, task: TaskMessage, utf8: Utf8Sizes): void {
   }
   writeInt64(out, LEASE_EXPIRES_MS, task.leaseExpiresMs);
   writeUint(out, MAX_ATTEMPTS, task.maxAttempts);
+  if (task.traceparent !== '') {
+    const bytes = utf8.of(task.traceparent);
+    out.varint(TRACEPARENT);
+    out.varint(bytes);
+    out.buf.write(task.traceparent, out.pos, 'utf8');
+    out.pos += bytes;
+  }
 }
 
 /** Bytes of an int64 varint: a negative value is its 64-bit two's complement (10 bytes). */

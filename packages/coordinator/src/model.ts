@@ -51,9 +51,30 @@ export interface JobRecord {
   createdMs: number;
   updatedMs: number;
   finishedMs: number;
+  /** W3C trace context of the submit ('' when it was not traced): every task's span continues it. */
+  traceparent: string;
+  /** The failed task's last log lines (failed jobs only). */
+  failureLog: TaskLogLine[];
+}
+
+/** One line a unit logged (the wire's TaskLogLine). */
+export interface TaskLogLine {
+  timeMs: number;
+  message: string;
+}
+
+/** The log lines kept with a task's last reported outcome (the wire's TaskLog). */
+export interface TaskLogRecord {
+  index: number;
+  final: boolean;
+  attempt: number;
+  state: TaskState;
+  lines: TaskLogLine[];
 }
 
 export interface NewJob {
+  /** W3C trace context of the submit ('' when not traced). */
+  traceparent: string;
   jobId: string;
   spec: ResolvedJobSpec;
   specHash: string;

@@ -13,7 +13,9 @@ import { heartbeatIntervalMs } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
 import { validateUnitDefinition } from './unit-definition.js';
 import { unitMessage } from './job-messages.js';
-import { MAX_LEASE_TASKS, resolveLeaseMs, validateLeases, validateOutcomes, validateUnitRefs, validateWorkerId } from './work-request.js';
+import { MAX_LEASE_TASKS, leaseProgress, resolveLeaseMs, validateLeases, validateOutcomes, validateUnitRefs, validateWorkerId } from './work-request.js';
+import { coordinatorMetrics } from './coordinator-metrics.js';
+import { parseTaskId } from './model.js';
 
 /** A long poll answers this long before the caller's deadline, so the answer arrives in time. */
 const DEADLINE_MARGIN_MS = 250;
@@ -50,6 +52,10 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
       const nowMs = Date.now();
       const { tasks, changes } = await ctx.store.leaseTasks({ workerId, units, maxTasks: req.maxTasks, leaseMs, nowMs, policy: ctx.config.policy });
       publishChanges(ctx, changes);
+      if (tasks.length > 0) {
+        for (const t of tasks) ctx.activity.leased(t.taskId, t.attempt, nowMs);
+        coordinatorMetrics.leases.add(tasks.length);
+      }
       if (tasks.length > 0 || nowMs >= until) return { tasks };
       const next = (await ctx.store.nextReadyMs(units)) ?? Infinity;
       const wakeAt = Math.min(until, next, Date.now() + ctx.config.leasePollMs);
@@ -66,13 +72,33 @@ async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage) 
   const leases = validateLeases(req.leases);
   const leaseMs = resolveLeaseMs(req.leaseMs, ctx.config);
   const result = await ctx.store.heartbeat(workerId, leases, leaseMs, Date.now());
+  // Progress of the leases still held goes to Watch events (memory only; the next heartbeat repeats it).
+  const held = new Set(result.extended.map((e) => `${e.taskId}#${e.attempt}`));
+  const progressed = new Set<string>();
+  for (const l of req.leases) {
+    const progress = leaseProgress(l, ctx.config);
+    const id = progress && held.has(`${l.taskId}#${l.attempt}`) ? parseTaskId(l.taskId) : undefined;
+    if (!progress || !id) continue;
+    ctx.activity.report(id.jobId, id.index, progress.fraction, progress.message);
+    progressed.add(id.jobId);
+  }
+  if (progressed.size > 0) ctx.feed.publish(progressed);
   return { extended: result.extended, lost: result.lost.map((l) => ({ ...l, reason: lossReasonName(l.reason) })) };
 }
 
 async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage) {
   const workerId = validateWorkerId(req.workerId);
-  const outcomes = validateOutcomes(req.outcomes);
-  const { acks, changes } = await ctx.store.completeTasks(workerId, outcomes, Date.now(), ctx.config.policy);
+  const outcomes = validateOutcomes(req.outcomes, ctx.config);
+  const nowMs = Date.now();
+  const { acks, changes } = await ctx.store.completeTasks(workerId, outcomes, nowMs, ctx.config.policy);
+  acks.forEach((ack, i) => {
+    const id = ack.accepted && ack.reason === undefined ? parseTaskId(ack.taskId) : undefined;
+    if (!id) return;
+    const outcome = outcomes[i]!.ok ? 'success' : 'failure';
+    coordinatorMetrics.outcomes.add(1, { 'florin.task.outcome': outcome });
+    const ms = ctx.activity.finished(ack.taskId, ack.attempt, id.jobId, id.index, nowMs);
+    if (ms !== undefined) coordinatorMetrics.taskDuration.record(ms / 1000, { 'florin.task.outcome': outcome });
+  });
   publishChanges(ctx, changes);
   return { acks: acks.map((a) => ({ ...a, reason: lossReasonName(a.reason) })) };
 }

@@ -1,4 +1,4 @@
-import { invalidArgument, type TaskLeaseMessage, type TaskOutcomeMessage, type UnitRefMessage } from '@florin/core';
+import { invalidArgument, type TaskLeaseMessage, type TaskLogLineMessage, type TaskOutcomeMessage, type UnitRefMessage } from '@florin/core';
 import type { CoordinatorConfig } from './coordinator-config.js';
 import type { LeaseRef, TaskOutcome } from './model.js';
 import { validateUnitName, validateUnitVersion } from './unit-definition.js';
@@ -36,7 +36,7 @@ function batch<T>(items: readonly T[], what: string): readonly T[] {
   return items;
 }
 
-function leaseRef(l: TaskLeaseMessage, what: string): LeaseRef {
+function leaseRef(l: Pick<TaskLeaseMessage, 'taskId' | 'attempt'>, what: string): LeaseRef {
   if (!l.taskId) throw invalidArgument(`${what}: task_id is required`);
   if (l.attempt < 1) throw invalidArgument(`${what} for task ${l.taskId}: attempt is required (the attempt number the task was leased with)`);
   return { taskId: l.taskId, attempt: l.attempt };
@@ -44,6 +44,29 @@ function leaseRef(l: TaskLeaseMessage, what: string): LeaseRef {
 
 export function validateLeases(leases: readonly TaskLeaseMessage[]): LeaseRef[] {
   return batch(leases, 'leases').map((l) => leaseRef(l, 'lease'));
+}
+
+/** How much of a task's log the coordinator keeps (CoordinatorConfig.maxLogLines / maxLogLineChars). */
+export interface LogLimits {
+  maxLogLines: number;
+  maxLogLineChars: number;
+}
+
+/** The last maxLogLines lines, each cut to maxLogLineChars (a log is kept, never refused). */
+export function boundedLog(lines: readonly TaskLogLineMessage[], limits: LogLimits): TaskLogLineMessage[] {
+  const tail = lines.length > limits.maxLogLines ? lines.slice(-limits.maxLogLines) : lines;
+  return tail.map((l) => ({
+    timeMs: Number.isSafeInteger(l.timeMs) ? l.timeMs : 0,
+    message: l.message.length > limits.maxLogLineChars ? `${l.message.slice(0, limits.maxLogLineChars - 1)}…` : l.message,
+  }));
+}
+
+/** A heartbeat's progress report; undefined when the lease carries none. */
+export function leaseProgress(l: TaskLeaseMessage, limits: LogLimits): { fraction: number; message: string } | undefined {
+  if (l.progress === 0 && l.progressMessage === '') return undefined;
+  if (!(l.progress >= 0 && l.progress <= 1)) throw invalidArgument(`lease for task ${l.taskId}: progress ${l.progress} is outside [0, 1]`);
+  const message = l.progressMessage.length > limits.maxLogLineChars ? `${l.progressMessage.slice(0, limits.maxLogLineChars - 1)}…` : l.progressMessage;
+  return { fraction: l.progress, message };
 }
 
 function checkJson(text: string, taskId: string): void {
@@ -55,7 +78,7 @@ function checkJson(text: string, taskId: string): void {
 }
 
 /** Outcomes; error text is bounded (long messages are truncated, not refused). One plain loop: CompleteTasks carries up to MAX_BATCH. */
-export function validateOutcomes(outcomes: readonly TaskOutcomeMessage[]): TaskOutcome[] {
+export function validateOutcomes(outcomes: readonly TaskOutcomeMessage[], logLimits: LogLimits): TaskOutcome[] {
   batch(outcomes, 'outcomes');
   const checked: TaskOutcome[] = new Array<TaskOutcome>(outcomes.length);
   for (let i = 0; i < outcomes.length; i++) {
@@ -63,10 +86,19 @@ export function validateOutcomes(outcomes: readonly TaskOutcomeMessage[]): TaskO
     const { taskId, attempt } = leaseRef(o, 'outcome');
     if (o.ok) {
       if (o.resultJson !== '' && o.resultJson !== 'null') checkJson(o.resultJson, taskId);
-      checked[i] = { taskId, attempt, ok: true, resultJson: o.resultJson, error: '', stack: '', retryable: false };
+      checked[i] = { taskId, attempt, ok: true, resultJson: o.resultJson, error: '', stack: '', retryable: false, log: boundedLog(o.log, logLimits) };
     } else {
       if (!o.error) throw invalidArgument(`outcome for task ${taskId}: a failure needs an error message`);
-      checked[i] = { taskId, attempt, ok: false, resultJson: '', error: o.error.slice(0, MAX_ERROR_CHARS), stack: o.stack.slice(0, MAX_ERROR_CHARS), retryable: o.retryable };
+      checked[i] = {
+        taskId,
+        attempt,
+        ok: false,
+        resultJson: '',
+        error: o.error.slice(0, MAX_ERROR_CHARS),
+        stack: o.stack.slice(0, MAX_ERROR_CHARS),
+        retryable: o.retryable,
+        log: boundedLog(o.log, logLimits),
+      };
     }
   }
   return checked;

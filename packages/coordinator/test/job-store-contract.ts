@@ -50,7 +50,7 @@ export function newJob(overrides: Partial<ResolvedJobSpec> & { hasFinal?: boolea
     maxAttempts: 3,
     ...spec,
   };
-  return { jobId: `job-test-${++jobCounter}`, spec: full, specHash: `hash-${jobCounter}`, hasFinal: hasFinal ?? false, nowMs: nowMs ?? T0 };
+  return { jobId: `job-test-${++jobCounter}`, spec: full, specHash: `hash-${jobCounter}`, hasFinal: hasFinal ?? false, nowMs: nowMs ?? T0, traceparent: '' };
 }
 
 const ok = (taskId: string, attempt: number, result: unknown = { n: 1 }): TaskOutcome => ({
@@ -61,6 +61,7 @@ const ok = (taskId: string, attempt: number, result: unknown = { n: 1 }): TaskOu
   error: '',
   stack: '',
   retryable: false,
+  log: [],
 });
 const fail = (taskId: string, attempt: number, retryable: boolean, error = 'boom'): TaskOutcome => ({
   taskId,
@@ -70,6 +71,7 @@ const fail = (taskId: string, attempt: number, retryable: boolean, error = 'boom
   error,
   stack: `Error: ${error}\n    at unit.ts:1:1`,
   retryable,
+  log: [],
 });
 const lease = (store: JobStore, workerId: string, maxTasks: number, nowMs: number, units = [UNIT]) =>
   store.leaseTasks({ workerId, units, maxTasks, leaseMs: 10_000, nowMs, policy: POLICY });
@@ -133,6 +135,26 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
       expect((await store.findUnit('momentum', '1.0.0'))?.output).toEqual(moved);
       expect((await store.findUnit('momentum'))?.version).toBe('1.1.0');
       expect(await store.findUnit('nope')).toBeUndefined();
+    });
+
+    it('keeps the submit trace context, each outcome\'s log lines, the failed task\'s log, and counts the queue', async () => {
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const { job } = await store.createJob({ ...newJob(), traceparent });
+      expect(job.traceparent).toBe(traceparent);
+      expect(await store.queueStats()).toEqual({ tasksQueued: 3, tasksLeased: 0, jobs: { queued: 1, running: 0, succeeded: 0, failed: 0, cancelled: 0 } });
+      const { tasks } = await lease(store, 'w', 2, T0);
+      expect(tasks.map((t) => t.traceparent)).toEqual([traceparent, traceparent]);
+      expect(await store.queueStats()).toEqual({ tasksQueued: 1, tasksLeased: 2, jobs: { queued: 0, running: 1, succeeded: 0, failed: 0, cancelled: 0 } });
+      const line = (message: string, timeMs = T0) => ({ timeMs, message });
+      await store.completeTasks('w', [{ ...ok(tasks[0]!.taskId, 1), log: [line('a'), line('é "quoted"', T0 + 1)] }], T0 + 2, POLICY);
+      await store.completeTasks('w', [{ ...fail(tasks[1]!.taskId, 1, false, 'bad'), log: [line('last words')] }], T0 + 3, POLICY);
+      expect(await store.taskLogs(job.jobId)).toEqual([
+        { index: 0, final: false, attempt: 1, state: 'succeeded', lines: [line('a'), line('é "quoted"', T0 + 1)] },
+        { index: 1, final: false, attempt: 1, state: 'failed', lines: [line('last words')] },
+      ]);
+      expect(await store.getJob(job.jobId)).toMatchObject({ state: 'failed', failedTaskIndex: 1, failureLog: [line('last words')], traceparent });
+      expect(await store.taskLogs('job-nope')).toBeUndefined();
+      expect(await store.queueStats()).toEqual({ tasksQueued: 0, tasksLeased: 0, jobs: { queued: 0, running: 0, succeeded: 0, failed: 1, cancelled: 0 } });
     });
 
     it('writes a job and its task slices in one step, and keeps idempotency keys unique', async () => {

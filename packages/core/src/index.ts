@@ -96,6 +96,11 @@ export type {
   CompleteTasksRequestMessage,
   OutcomeAckMessage,
   CompleteTasksResponseMessage,
+  TaskProgressMessage,
+  TaskLogLineMessage,
+  TaskLogMessage,
+  JobLogsRequestMessage,
+  JobLogsResponseMessage,
   SeriesBlockMessage,
   ReadChunkMessage,
   WriteRequestMessage,
@@ -140,6 +145,11 @@ export type {
   CompleteTasksRequestInput,
   OutcomeAckInput,
   CompleteTasksResponseInput,
+  TaskProgressInput,
+  TaskLogLineInput,
+  TaskLogInput,
+  JobLogsRequestInput,
+  JobLogsResponseInput,
   OutgoingSeriesBlock,
   OutgoingReadChunk,
 } from './wire.js';
@@ -197,5 +207,6 @@ export { ProtoWriter, varintSize } from './proto-bytes.js';
 export { metadataGetter, metadataSetter } from './tracing/metadata-carrier.js';
 export { TELEMETRY_SCOPE, traceServerCall, grpcStatusCodeOf, splitPath } from './tracing/server-call.js';
 export { withTraceContext } from './tracing/client-context.js';
-export { setSpanAttribute, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
-export { createLogger, logLevel, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
+export { FlorinCounter, FlorinHistogram } from './tracing/instruments.js';
+export { setSpanAttribute, setSpanAttributes, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
+export { createLogger, logLevel, setLogSink, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';

@@ -23,6 +23,30 @@ export function logLevel(value: string | undefined = process.env['FLORIN_LOG_LEV
   return level as LevelWithSilent;
 }
 
+/** Where every log line also goes while telemetry runs (set by @florin/telemetry: OTLP log export). */
+let logSink: ((line: string) => void) | undefined;
+
+/** Sends each JSON log line written from now on to `sink` as well (undefined stops it). Telemetry sets it. */
+export function setLogSink(sink: ((line: string) => void) | undefined): void {
+  logSink = sink;
+}
+
+/** A destination that writes each line to `inner` and, while a sink is set, hands it to the sink (same call: the active span is the caller's). */
+function teeDestination(inner: DestinationStream): DestinationStream {
+  return {
+    write(line: string): void {
+      inner.write(line);
+      if (logSink) {
+        try {
+          logSink(line);
+        } catch {
+          // Exporting a log line must never fail the caller.
+        }
+      }
+    },
+  };
+}
+
 /**
  * The one logger of every Florin process: pino, one JSON object per line on
  * stderr (written synchronously, so a line logged just before exit is not
@@ -37,9 +61,9 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
     messageKey: 'message',
     mixin: traceLogFields,
   };
-  if (options.destination) return pino(config, options.destination);
+  if (options.destination) return pino(config, teeDestination(options.destination));
   if (process.stderr.isTTY) {
     return pino({ ...config, transport: { target: 'pino-pretty', options: { destination: 2, messageKey: 'message' } } });
   }
-  return pino(config, pino.destination({ dest: 2, sync: true }));
+  return pino(config, teeDestination(pino.destination({ dest: 2, sync: true })));
 }

@@ -51,6 +51,11 @@ import type { LostLeaseInput, LostLeaseOutput } from './generated/florin/v1/Lost
 import type { HeartbeatResponseInput, HeartbeatResponseOutput } from './generated/florin/v1/HeartbeatResponse.js';
 import type { TaskOutcomeInput, TaskOutcomeOutput } from './generated/florin/v1/TaskOutcome.js';
 import type { CompleteTasksRequestInput, CompleteTasksRequestOutput } from './generated/florin/v1/CompleteTasksRequest.js';
+import type { TaskProgressInput, TaskProgressOutput } from './generated/florin/v1/TaskProgress.js';
+import type { TaskLogLineInput, TaskLogLineOutput } from './generated/florin/v1/TaskLogLine.js';
+import type { TaskLogInput, TaskLogOutput } from './generated/florin/v1/TaskLog.js';
+import type { JobLogsRequestInput, JobLogsRequestOutput } from './generated/florin/v1/JobLogsRequest.js';
+import type { JobLogsResponseInput, JobLogsResponseOutput } from './generated/florin/v1/JobLogsResponse.js';
 import type { OutcomeAckInput, OutcomeAckOutput } from './generated/florin/v1/OutcomeAck.js';
 import type { CompleteTasksResponseInput, CompleteTasksResponseOutput } from './generated/florin/v1/CompleteTasksResponse.js';
 import type { SeriesBlockOutput } from './generated/florin/v1/SeriesBlock.js';
@@ -147,6 +152,16 @@ export type OutcomeAckMessage = OutcomeAckOutput;
 export type { OutcomeAckInput };
 export type CompleteTasksResponseMessage = CompleteTasksResponseOutput;
 export type { CompleteTasksResponseInput };
+export type TaskProgressMessage = TaskProgressOutput;
+export type { TaskProgressInput };
+export type TaskLogLineMessage = TaskLogLineOutput;
+export type { TaskLogLineInput };
+export type TaskLogMessage = TaskLogOutput;
+export type { TaskLogInput };
+export type JobLogsRequestMessage = JobLogsRequestOutput;
+export type { JobLogsRequestInput };
+export type JobLogsResponseMessage = JobLogsResponseOutput;
+export type { JobLogsResponseInput };
 
 // ---------------------------------------------------------------- series blocks (the ReadChunk codec)
 

@@ -26,6 +26,7 @@ describe('generated wire types', () => {
       createdMs: 0,
       updatedMs: 0,
       finishedMs: 0,
+      failureLog: [],
     };
     expect(decodedEmpty(SERVICES.job, 'Get')).toEqual(job);
     const stats: HeadStatsMessage = {
@@ -69,6 +70,7 @@ describe('generated wire types', () => {
       parts: [],
       leaseExpiresMs: 0,
       maxAttempts: 0,
+      traceparent: '',
     };
     const method = serviceDefinition(SERVICES.work).LeaseTasks as unknown as MethodDefinition<object, LeaseTasksResponseMessage>;
     expect(method.responseDeserialize(Buffer.from([0x0a, 0x00])).tasks).toEqual([task]);

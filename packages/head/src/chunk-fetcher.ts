@@ -1,4 +1,4 @@
-import { rowBytes, seriesKey, type SeriesFrame } from '@florin/core';
+import { inChildSpan, rowBytes, seriesKey, type SeriesFrame } from '@florin/core';
 import type { ChunkCache } from './chunk-cache.js';
 import { chunkPrefix, mergeDelta, splitIntoChunks, type ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
@@ -34,7 +34,18 @@ export class ChunkFetcher {
 
   /** Starts the group's fetch in the background; its outcome is the group's promise. */
   launch(group: FetchGroup): void {
-    void this.run(group);
+    // A child of the read whose flush planned it (the first read that waited); its shard read is the next hop of the trace.
+    void inChildSpan(
+      'florin.head.fetch',
+      {
+        'florin.role': 'head',
+        'florin.dataset': group.dataset.name,
+        'florin.fetch.symbols': group.symbols.length,
+        'florin.fetch.chunks': group.span.end - group.span.first,
+        'florin.cache.result': 'miss',
+      },
+      () => this.run(group),
+    );
   }
 
   /** Forgets the in-flight marks a group still holds (it failed, or everyone left). */

@@ -1,4 +1,4 @@
-import { seriesKey, setSpanAttribute, type DatasetInfo } from '@florin/core';
+import { seriesKey, setSpanAttributes, type DatasetInfo } from '@florin/core';
 import type { CachedChunk, ChunkCache } from './chunk-cache.js';
 import type { ChunkFetcher } from './chunk-fetcher.js';
 import { chunkRuns, splitRun, type ChunkGrid, type ChunkSpan } from './chunk-grid.js';
@@ -73,7 +73,12 @@ export class ReadPlanner {
       misses += slots.length - cached - joined;
     }
     // The read's span says how it was answered: every chunk cached, every missing chunk already in flight, nothing there, or a mix.
-    setSpanAttribute('florin.cache.result', misses === 0 ? (joins === 0 ? 'hit' : 'join') : hits === 0 && joins === 0 ? 'miss' : 'partial');
+    setSpanAttributes({
+      'florin.cache.result': misses === 0 ? (joins === 0 ? 'hit' : 'join') : hits === 0 && joins === 0 ? 'miss' : 'partial',
+      'florin.cache.hit_chunks': hits,
+      'florin.cache.joined_chunks': joins,
+      'florin.cache.missed_chunks': misses,
+    });
     return missing;
   }
 

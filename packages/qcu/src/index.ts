@@ -22,6 +22,8 @@ export type {
   OutcomeAck,
   HeartbeatAnswer,
   LeaseRef,
+  LeaseReport,
+  TaskLogLine,
   LeaseLossReason,
   UnitDeclaration,
   UnitRef,

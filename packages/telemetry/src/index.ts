@@ -15,3 +15,5 @@ export {
 } from './role-metrics.js';
 export { OtlpReceiver } from './otlp-receiver.js';
 export { type ReceivedSpan, type ReceivedPoint, type ReceivedLog, type Attributes, OtlpStore, matches } from './otlp-store.js';
+export { type ProcessStatsRow, processStats } from './process-stats.js';
+export { LocalTelemetry } from './local-telemetry.js';

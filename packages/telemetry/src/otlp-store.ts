@@ -44,6 +44,8 @@ export interface ReceivedPoint {
   readonly timeMs: number;
   readonly attributes: Attributes;
   readonly resource: Attributes;
+  /** The stream's point before this one (rates and recent percentiles are the difference). */
+  readonly previous?: { readonly value: number; readonly count: number; readonly bucketCounts: readonly number[]; readonly timeMs: number };
 }
 
 export interface ReceivedLog {
@@ -162,7 +164,9 @@ export class OtlpStore {
 
   private setPoint(instance: string, point: ReceivedPoint): void {
     const key = `${instance}\0${point.name}\0${JSON.stringify(point.attributes)}`;
-    this.points.set(key, point);
+    const before = this.points.get(key);
+    const previous = before && before.timeMs < point.timeMs ? { value: before.value, count: before.count, bucketCounts: before.bucketCounts, timeMs: before.timeMs } : before?.previous;
+    this.points.set(key, previous ? { ...point, previous } : point);
   }
 
   /** Export requests received per signal. */

@@ -9,6 +9,8 @@ import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { DropCountingSpanProcessor } from './drop-counting.js';
 import { florinResource, resourceDetectors } from './resource.js';
+import { logLineEmitter } from './log-bridge.js';
+import { setLogSink } from '@florin/core';
 
 /** The scope of the instruments this package makes. */
 export const FLORIN_METER = '@florin/telemetry';
@@ -63,6 +65,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   });
   sdk.start();
 
+  // Every line core's logger writes (pino JSON) is exported over OTLP too, with the active span's ids.
+  setLogSink(logLineEmitter(logs.getLogger('@florin/core')));
   const meter = metrics.getMeter(FLORIN_METER);
   meter
     .createObservableCounter('florin.telemetry.dropped_spans', { description: 'Spans not delivered to the collector (queue full or export failed).', unit: '{span}' })
@@ -79,6 +83,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     },
     shutdown: () => {
       stopping ??= (async () => {
+        setLogSink(undefined);
         try {
           await sdk.shutdown();
         } catch {

@@ -46,20 +46,25 @@ describe('one trace from a client read through the head node to the shard and it
     const tree = (traceId: string) => receiver.store.spans({ traceId });
     await until(() => tree(first!.traceId).some((s) => s.name === 'store.read'), 10_000);
     const spans = tree(first!.traceId);
-    const head = spans.find((s) => s.attributes['florin.role'] === 'head')!;
+    const head = spans.find((s) => s.name === 'florin.v1.HeadService/Read')!;
     expect(head.parentSpanId).toBe(first!.spanId);
     expect(head.attributes['florin.cache.result']).toBe('miss');
-    const shardSpans = spans.filter((s) => s.attributes['florin.role'] === 'shard');
+    // The miss is fetched upstream in a florin.head.fetch span under the read; the shard reads are its children.
+    const fetches = spans.filter((s) => s.name === 'florin.head.fetch');
+    expect(fetches.length).toBeGreaterThanOrEqual(1);
+    for (const f of fetches) expect(f.parentSpanId).toBe(head.spanId);
+    // (The head's catalog lookups, ShardService/ListDatasets, hang off the read itself.)
+    const shardSpans = spans.filter((s) => s.name === 'florin.v1.ShardService/Read');
     expect(shardSpans.length).toBeGreaterThanOrEqual(1);
-    for (const s of shardSpans) expect(s.parentSpanId).toBe(head.spanId);
+    for (const s of shardSpans) expect(fetches.map((f) => f.spanId)).toContain(s.parentSpanId);
     const storeSpans = spans.filter((s) => s.name === 'store.read');
     expect(storeSpans.length).toBeGreaterThanOrEqual(1);
     for (const s of storeSpans) expect(shardSpans.map((x) => x.spanId)).toContain(s.parentSpanId);
 
     // The second read is answered from the cache: its head span says hit, and no shard span follows.
     const again = tree(second!.traceId);
-    expect(again.find((s) => s.attributes['florin.role'] === 'head')!.attributes['florin.cache.result']).toBe('hit');
-    expect(again.filter((s) => s.attributes['florin.role'] === 'shard')).toHaveLength(0);
+    expect(again.find((s) => s.name === 'florin.v1.HeadService/Read')!.attributes['florin.cache.result']).toBe('hit');
+    expect(again.filter((s) => s.attributes['florin.role'] === 'shard' || s.name === 'florin.head.fetch')).toHaveLength(0);
 
     // Metrics: the head's upstream points equal the points the shards read from their stores.
     const shardPoints = cluster.shards.reduce((n, s) => n + s.stats().readPoints, 0);

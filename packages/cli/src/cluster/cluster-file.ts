@@ -15,6 +15,8 @@ export interface ClusterFile {
   qcus: { id: string; pid: number }[];
   /** How the cluster's processes find each other (the flags each got); the other commands use it too. */
   discovery?: Pick<DiscoveryFlags, 'discovery' | 'registryDir' | 'cloudmapNamespace' | 'cloudmapEndpoint' | 'cloudmapRegion'>;
+  /** Where the processes push telemetry; statsUrl when `florin up --telemetry` runs the receiver (florin stats reads it). */
+  telemetry?: { endpoint: string; statsUrl?: string };
   startedAt: string;
   pid: number;
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { CloudMapDiscovery } from '@florin/discovery';
+import { LocalTelemetry } from '@florin/telemetry';
 import { RoleService } from './role-service.js';
 import type { ReadyLine } from '../process-lifecycle.js';
 import { DEFAULT_NAMESPACE, discoveryArgs, localRegistryDirectory, type DiscoveryFlags } from '../discovery-options.js';
@@ -49,6 +50,11 @@ export interface LocalClusterOptions {
   discovery?: LocalDiscovery;
   /** Restart backoff of a process that dies (RoleService); default 250 ms doubling to 10 s. */
   restart?: { minBackoffMs?: number; maxBackoffMs?: number };
+  /**
+   * Telemetry of every process: 'local' runs an OTLP receiver in this process (and the stats
+   * endpoint `florin stats` reads), or { endpoint } names a collector (host:port). Default: off.
+   */
+  telemetry?: 'local' | { endpoint: string };
   log: (line: string) => void;
 }
 
@@ -76,6 +82,8 @@ export class LocalCluster {
   private readonly qcuServices: RoleService[] = [];
   private info: ClusterFile | undefined;
   private stopping: Promise<void> | undefined;
+  private localTelemetry: LocalTelemetry | undefined;
+  private telemetryInfo: ClusterFile['telemetry'];
   readonly options: LocalClusterOptions;
   /** The discovery flags every process gets. */
   readonly discoveryFlags: Pick<DiscoveryFlags, 'discovery' | 'registryDir' | 'cloudmapNamespace' | 'cloudmapEndpoint' | 'cloudmapRegion'>;
@@ -122,6 +130,7 @@ export class LocalCluster {
       const serverStore = this.options.store;
       if (serverStore) await ensureServerMarket(serverStore, this.options.market, log);
       else await ensureMarket(dataDir, shards, this.options.market, log);
+      await this.prepareTelemetry();
       const found = discoveryArgs(this.discoveryFlags);
       // Every process of the cluster shares this machine's cores: one DuckDB thread per shard beats
       // DuckDB's default of one per core, whose scheduler contends with the rest (measured: job 16 s -> 10 s).
@@ -161,6 +170,7 @@ export class LocalCluster {
         coordinator: coordinator ? { address: coordinator.address, pid: coordinator.pid } : undefined,
         qcus: qcus.map((q) => ({ id: q.id, pid: q.pid })),
         discovery: this.discoveryFlags,
+        ...(this.telemetryInfo ? { telemetry: this.telemetryInfo } : {}),
         startedAt: new Date().toISOString(),
         pid: process.pid,
       };
@@ -182,6 +192,7 @@ export class LocalCluster {
         await this.coordinatorService?.stop();
         await Promise.all(this.headServices.map((s) => s.stop()));
         await Promise.all(this.shardServices.map((s) => s.stop()));
+        await this.localTelemetry?.close();
         // Only the cluster file this cluster wrote: a start refused for a live cluster must not remove that one's.
         if (this.info) await removeClusterFile(this.options.dataDir);
         this.stateValue = 'stopped';
@@ -195,8 +206,25 @@ export class LocalCluster {
   }
 
   /** A role kept running; a replacement's address goes into the cluster file. */
+  /** Starts the in-cluster receiver ('local'), or takes the collector's address; the role processes get --telemetry-endpoint. */
+  private async prepareTelemetry(): Promise<void> {
+    const telemetry = this.options.telemetry;
+    if (!telemetry) return;
+    if (telemetry === 'local') {
+      this.localTelemetry = new LocalTelemetry();
+      this.telemetryInfo = await this.localTelemetry.start(this.options.host);
+      // A live local view: the processes push metrics every 2 s unless OTEL_METRIC_EXPORT_INTERVAL says otherwise (they inherit this environment).
+      process.env['OTEL_METRIC_EXPORT_INTERVAL'] ??= '2000';
+      this.options.log(`telemetry: OTLP receiver on ${this.telemetryInfo.endpoint}; \`florin stats\` shows what it receives`);
+    } else {
+      this.telemetryInfo = { endpoint: telemetry.endpoint };
+    }
+  }
+
   private role(name: string, args: readonly string[]): RoleService {
-    const service = new RoleService(name, () => args, { log: this.options.log, ...this.options.restart });
+    const endpoint = this.telemetryInfo?.endpoint;
+    const withTelemetry = endpoint ? [...args, '--telemetry', '--telemetry-endpoint', endpoint] : args;
+    const service = new RoleService(name, () => withTelemetry, { log: this.options.log, ...this.options.restart });
     service.onReplaced((ready) => void this.recordReplacement(name, ready));
     return service;
   }

@@ -27,6 +27,8 @@ export interface ClusterFlags {
   discovery: 'local' | 'cloudmap';
   cloudmapEndpoint?: string;
   cloudmapNamespace?: string;
+  telemetry?: boolean;
+  telemetryEndpoint?: string;
 }
 
 /** Flags shared by `florin up` and `florin demo`. */
@@ -45,6 +47,8 @@ export function addClusterOptions(cmd: Command): Command {
     .addOption(new Option('--discovery <kind>', 'how the processes find each other: local (a registry in --data-dir) or cloudmap (the Cloud Map API at --cloudmap-endpoint)').choices(['local', 'cloudmap']).default('local'))
     .option('--cloudmap-endpoint <url>', 'with --discovery cloudmap: the endpoint of a server that speaks the Cloud Map API')
     .option('--cloudmap-namespace <name>', `with --discovery cloudmap: the HTTP namespace (default ${DEFAULT_NAMESPACE}; created with its services when missing)`)
+    .option('--telemetry', 'run an OTLP receiver in the cluster and point every process at it (`florin stats` shows what it receives)')
+    .option('--telemetry-endpoint <host:port>', 'point every process at this OTLP/gRPC collector instead')
     .option('--store <url>', 'run shards and the coordinator on this PostgreSQL database (postgres://...[?schema=name]), as on ECS; default: DuckDB files and SQLite in --data-dir');
 }
 
@@ -61,6 +65,7 @@ export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string)
     units: flags.units,
     ...(flags.store ? { store: coordinatorCheck(flags.store) } : {}),
     discovery: localDiscovery(flags),
+    ...(flags.telemetryEndpoint ? { telemetry: { endpoint: flags.telemetryEndpoint } } : flags.telemetry ? { telemetry: 'local' as const } : {}),
     log,
   };
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
+import { observeCoordinator } from '@florin/telemetry';
 import { positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
@@ -36,6 +37,8 @@ export function coordinatorCommand(): Command {
         ...(flags.leaseMs !== undefined ? { defaultLeaseMs: flags.leaseMs } : {}),
         ...(flags.maxAttempts !== undefined ? { defaultMaxAttempts: flags.maxAttempts } : {}),
       });
+      // Queue depth (the QCU autoscaling signal), leases and jobs per state: read from the store once per export.
+      observeCoordinator(telemetry.meter, () => coordinator.store.queueStats(), { 'florin.coordinator.id': flags.nodeId ?? 'coordinator' });
       stopOnSignals(async (signal) => {
         // Leave discovery first (the SDK and QCUs look for the next coordinator) while still serving, then drain.
         if (signal === 'SIGTERM') await leaveCluster(coordinator.server, found, drainNoticeMs(flags));

@@ -56,7 +56,7 @@ export function headCommand(): Command {
     if (found && !nodeId) throw new Error('with --discovery a head needs its stable id: --node-id (or FLORIN_ID)');
     const heads = found?.heads();
     const mib = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * 1024 * 1024);
-    const telemetry = startRoleTelemetry(flags, 'head', flags.id ?? `head-${process.pid}`);
+    const telemetry = startRoleTelemetry(flags, 'head', nodeId ?? `head-${process.pid}`);
     const server = new HeadServer({
       shards: found ? await found.shards() : flags.shards,
       nodeId,

@@ -3,7 +3,7 @@ import type { JobState } from '@florin/client';
 import { listArg, positiveInt } from '../options.js';
 import { connectJobs, type JobsTargetFlags } from '../jobs-target.js';
 import { addClientDiscoveryOptions } from '../discovery-options.js';
-import { jobSummary, jobsTable } from '../output/job-view.js';
+import { jobSummary, jobsTable, taskLogsText } from '../output/job-view.js';
 import { followWithProgress } from './submit.js';
 
 const STATES: JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -60,5 +60,18 @@ export function jobsCommand(): Command {
         process.stdout.write((flags.json ? JSON.stringify(job) : jobSummary(job)) + '\n');
       }),
   );
-  return new Command('jobs').description('list, show, watch and cancel jobs').addCommand(list).addCommand(show).addCommand(watch).addCommand(cancel);
+  const logs = targetOptions(new Command('logs').description("the last lines each task's unit logged with ctx.log (kept with its outcome)").argument('<job>', 'job id')).action(
+    async (jobId: string, flags: Flags) =>
+      withJobs(flags, async (jobs) => {
+        const found = await jobs.logs(jobId);
+        process.stdout.write((flags.json ? JSON.stringify(found) : taskLogsText(found)) + '\n');
+      }),
+  );
+  return new Command('jobs')
+    .description('list, show, watch, cancel jobs and read their logs')
+    .addCommand(list)
+    .addCommand(show)
+    .addCommand(watch)
+    .addCommand(cancel)
+    .addCommand(logs);
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { headTargets } from '../data-source.js';
 import { loadUnits, QcuWorker } from '@florin/qcu';
+import { observeQcu } from '@florin/telemetry';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, stopOnSignals } from '../process-lifecycle.js';
@@ -63,6 +64,7 @@ export function qcuCommand(): Command {
         computeThreads: flags.computeThreads,
         drainDeadlineMs: flags.drainMs,
       });
+      observeQcu(telemetry.meter, () => worker.slots.read(), { 'florin.qcu.id': worker.workerId });
       stopOnSignals(async () => {
         await worker.drain();
         await found?.close();

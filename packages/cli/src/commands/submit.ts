@@ -36,19 +36,22 @@ function parseParams(text: string | undefined): Record<string, unknown> | undefi
 /** Shows a job's progress as a bar (tasks done/total, rate, ETA) until it ends; resolves the final job. */
 export async function followWithProgress(handle: JobHandle): Promise<Awaited<ReturnType<JobHandle['wait']>>> {
   const bar = new SingleBar(
-    { format: '{unit} [{bar}] {value}/{total} tasks | {rate} tasks/s | ETA {eta_formatted} | {state}', hideCursor: true, stream: process.stderr },
+    { format: '{unit} [{bar}] {value}/{total} tasks | {percent}% | {rate} tasks/s | ETA {eta_formatted} | {state}{message}', hideCursor: true, stream: process.stderr },
     Presets.shades_classic,
   );
   const started = Date.now();
   let last = handle.job;
-  bar.start(last.progress.tasksTotal, 0, { unit: last.unit, rate: '0.0', state: last.state });
+  bar.start(last.progress.tasksTotal, 0, { unit: last.unit, rate: '0.0', state: last.state, message: '', percent: '0' });
   try {
     for await (const event of handle.watch()) {
       last = event.job;
       const done = last.progress.tasksSucceeded + last.progress.tasksFailed + last.progress.tasksCancelled;
       const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
       bar.setTotal(last.progress.tasksTotal);
-      bar.update(done, { rate: rate.toFixed(1), state: last.state });
+      // The units' own ctx.progress (carried on heartbeats) moves the percentage between task completions.
+      const message = event.tasks.find((t) => t.message !== '')?.message ?? '';
+      const percent = Math.floor(100 * (event.progress > 0 ? event.progress : done / Math.max(1, last.progress.tasksTotal)));
+      bar.update(done, { rate: rate.toFixed(1), state: last.state, message: message ? ` | ${message.slice(0, 60)}` : '', percent: String(percent) });
     }
   } finally {
     bar.stop();

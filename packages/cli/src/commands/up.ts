@@ -11,6 +11,7 @@ export function printCluster(info: ClusterFile, write: (text: string) => void): 
   if (info.coordinator) table.push(['coordinator', info.coordinator.address, String(info.coordinator.pid)]);
   for (const q of info.qcus) table.push([q.id, '(leases from the coordinator)', String(q.pid)]);
   write(table.toString() + '\n');
+  if (info.telemetry) write(`telemetry: every process pushes to ${info.telemetry.endpoint}${info.telemetry.statsUrl ? ' (the cluster\'s own receiver: `florin stats`)' : ''}\n`);
   const d = info.discovery;
   if (d) write(`discovery: ${d.discovery === 'local' ? `local registry ${d.registryDir}` : `Cloud Map ${d.cloudmapEndpoint} namespace ${d.cloudmapNamespace}`} (processes that die are restarted and found again)\n`);
 }

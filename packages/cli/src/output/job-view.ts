@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { Job } from '@florin/client';
+import type { Job, TaskLog } from '@florin/client';
 import { formatMs } from '@florin/core';
 import { COMPACT } from './frame-table.js';
 
@@ -31,9 +31,21 @@ export function jobSummary(job: Job): string {
     ['took', duration(job)],
   ];
   if (job.error) rows.push(['error', job.error]);
+  if (job.failureLog && job.failureLog.length > 0) rows.push(['failed task log', job.failureLog.slice(-10).map((l) => l.message).join('\n')]);
   for (const [key, value] of scalarEntries(job.result)) rows.push([`result.${key}`, value]);
   for (const r of rows) table.push(r);
   return table.toString();
+}
+
+/** `florin jobs logs`: each task's kept lines, under a header naming the task, its attempt and state. */
+export function taskLogsText(logs: readonly TaskLog[]): string {
+  if (logs.length === 0) return 'no log lines kept (the units logged nothing with ctx.log, or no task has reported yet)';
+  const out: string[] = [];
+  for (const t of logs) {
+    out.push(`--- task ${t.final ? 'final' : t.index} (attempt ${t.attempt}, ${t.state})`);
+    for (const l of t.lines) out.push(`${formatMs(l.timeMs)}  ${l.message}`);
+  }
+  return out.join('\n');
 }
 
 /** The scalar (number, string, boolean) top-level entries of a JSON result; arrays are summarised by length. */

@@ -2,4 +2,4 @@ export { JobsClient, JOB_SERVICE, type JobsClientOptions, type ListJobsOptions }
 export { JobHandle } from './job-handle.js';
 export { JobResultsReader, type JobData, type JobResultsOptions } from './job-results.js';
 export { type WatchOptions } from './job-event-stream.js';
-export { type Job, type JobEvent, type JobProgress, type JobState, type JobSubmission, TERMINAL_JOB_STATES, isTerminal } from './job-types.js';
+export { type Job, type JobEvent, type JobProgress, type JobState, type JobSubmission, type TaskLog, type TaskLogLine, TERMINAL_JOB_STATES, isTerminal } from './job-types.js';

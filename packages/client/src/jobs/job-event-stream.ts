@@ -28,7 +28,7 @@ async function* watchOnce(method: WatchMethod, jobId: string, signal: AbortSigna
       const job = jobFromMessage(message.job);
       if (job.symbols.length > 0) universe = job.symbols;
       else if (universe && universe.length === job.symbolCount) job.symbols = universe;
-      yield { job, initial: message.initial, terminal: message.terminal };
+      yield { job, initial: message.initial, terminal: message.terminal, tasks: message.tasks.map((t) => ({ ...t })), progress: message.progress };
     }
   } catch (err) {
     throw signal?.aborted ? abortError(signal) : fromServiceError(err);

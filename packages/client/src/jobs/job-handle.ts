@@ -2,12 +2,13 @@ import { FlorinError, type SeriesFrame } from '@florin/core';
 import type { CallOptions } from '@florin/core';
 import type { WatchOptions } from './job-event-stream.js';
 import type { JobResultsOptions, JobResultsReader } from './job-results.js';
-import { isTerminal, type Job, type JobEvent } from './job-types.js';
+import { isTerminal, type Job, type JobEvent, type TaskLog } from './job-types.js';
 
 /** What a JobHandle needs from its JobsClient. */
 export interface JobOperations {
   get(jobId: string, options?: CallOptions): Promise<Job>;
   cancel(jobId: string, options?: CallOptions): Promise<Job>;
+  logs(jobId: string, options?: CallOptions): Promise<TaskLog[]>;
   watch(jobId: string, options?: WatchOptions): AsyncGenerator<JobEvent>;
   /** Reads published rows through the data plane. */
   readonly results: JobResultsReader;
@@ -77,13 +78,21 @@ export class JobHandle {
   cancel(options?: CallOptions): Promise<Job> {
     return this.ops.cancel(this.jobId, options);
   }
+
+  /** Each task's last log lines (ctx.log, bounded by the coordinator), by task index; tasks that logged nothing are left out. */
+  logs(options?: CallOptions): Promise<TaskLog[]> {
+    return this.ops.logs(this.jobId, options);
+  }
 }
 
 /** The job, when it succeeded; FAILED_PRECONDITION with the unit's error when it failed, CANCELLED when it was cancelled. */
 function succeeded(job: Job): Job {
   if (job.state === 'failed') {
     const where = job.failedTaskIndex === undefined ? '' : ` (task ${job.failedTaskIndex})`;
-    throw new FlorinError('FAILED_PRECONDITION', `job ${job.jobId} failed${where}: ${job.error ?? 'unknown error'}`);
+    // The failed task's last log lines (at most 10 here; JobHandle.logs() has all the coordinator kept).
+    const tail = (job.failureLog ?? []).slice(-10).map((l) => `\n  | ${l.message}`).join('');
+    const log = tail === '' ? '' : `\nlast log lines of the failed task:${tail}`;
+    throw new FlorinError('FAILED_PRECONDITION', `job ${job.jobId} failed${where}: ${job.error ?? 'unknown error'}${log}`);
   }
   if (job.state === 'cancelled') throw new FlorinError('CANCELLED', `job ${job.jobId} was cancelled`);
   return job;

@@ -56,7 +56,27 @@ export interface Job
   error?: string;
   errorStack?: string;
   failedTaskIndex?: number;
+  /** The failed task's last log lines (ctx.log), when state is 'failed' and it logged any. */
+  failureLog?: TaskLogLine[];
   finishedMs?: number;
+}
+
+/** One line a unit logged with ctx.log. */
+export interface TaskLogLine {
+  timeMs: number;
+  message: string;
+}
+
+/** The last log lines of one task, kept with its last reported outcome. */
+export interface TaskLog {
+  index: number;
+  /** True for the final step. */
+  final: boolean;
+  /** The attempt whose outcome kept these lines. */
+  attempt: number;
+  /** The task's state now: queued (a retry waits), leased, succeeded, failed or cancelled. */
+  state: string;
+  lines: TaskLogLine[];
 }
 
 /** A progress event of a job (the wire's JobEvent, with the job as a Job). */
@@ -112,6 +132,7 @@ export function jobFromMessage(m: JobMessage | null): Job {
     job.error = m.error;
     job.errorStack = m.errorStack;
     if (m.failedTaskIndex >= 0) job.failedTaskIndex = m.failedTaskIndex;
+    if (m.failureLog.length > 0) job.failureLog = m.failureLog.map((l) => ({ timeMs: l.timeMs, message: l.message }));
   }
   if (m.finishedMs > 0) job.finishedMs = m.finishedMs;
   return job;

@@ -1,13 +1,15 @@
 import type { Client } from '@grpc/grpc-js';
-import { SERVICES, failedPrecondition, invalidArgument, jobStateName, type Limits } from '@florin/core';
+import { SERVICES, failedPrecondition, invalidArgument, jobStateName, traceClientCall, type Limits } from '@florin/core';
 import type { AddressSource, CallOptions } from '@florin/core';
 import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event-stream.js';
 import { JobHandle, type JobOperations } from './job-handle.js';
 import { JobResultsReader, type JobData } from './job-results.js';
-import { jobFromMessage, type Job, type JobEvent, type JobState, type JobSubmission } from './job-types.js';
+import { jobFromMessage, type Job, type JobEvent, type JobState, type JobSubmission, type TaskLog } from './job-types.js';
 import type {
   CancelJobRequestInput,
   GetJobRequestInput,
+  JobLogsRequestInput,
+  JobLogsResponseMessage,
   JobMessage,
   JobSpecInput,
   ListJobsRequestInput,
@@ -49,6 +51,7 @@ interface JobServiceStub extends Client {
   List: UnaryMethod<ListJobsRequestInput, ListJobsResponseMessage>;
   Cancel: UnaryMethod<CancelJobRequestInput, JobMessage>;
   Watch: WatchMethod;
+  Logs: UnaryMethod<JobLogsRequestInput, JobLogsResponseMessage>;
 }
 
 /**
@@ -93,7 +96,8 @@ export class JobsClient implements JobOperations {
       const value = submission[key];
       if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw invalidArgument(`${key} must be a positive integer, got ${String(value)}`);
     }
-    const response = await this.channel.unary(this.channel.stub.Submit, { spec }, options);
+    // A CLIENT span when telemetry is on: it roots the job's trace (the coordinator stores its context for the tasks).
+    const response = await traceClientCall(`/${JOB_SERVICE}/Submit`, () => this.channel.unary(this.channel.stub.Submit, { spec }, options));
     return new JobHandle(this, jobFromMessage(response.job), response.created);
   }
 
@@ -114,6 +118,12 @@ export class JobsClient implements JobOperations {
     };
     const response = await this.channel.unary(this.channel.stub.List, request, options);
     return response.jobs.map(jobFromMessage);
+  }
+
+  /** Each task's last log lines (ctx.log), kept with its last reported outcome, by task index. NOT_FOUND for an unknown job. */
+  async logs(jobId: string, options?: CallOptions): Promise<TaskLog[]> {
+    const response = await this.channel.unary(this.channel.stub.Logs, { jobId }, options);
+    return response.tasks.map((t) => ({ index: t.index, final: t.final, attempt: t.attempt, state: t.state, lines: t.lines.map((l) => ({ timeMs: l.timeMs, message: l.message })) }));
   }
 
   /** Cancels a queued or running job (idempotent); FAILED_PRECONDITION once it succeeded or failed. */

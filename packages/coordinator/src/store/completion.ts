@@ -39,6 +39,7 @@ export async function completeTasksTx(
   for (const jobId of [...groups.keys()].sort()) {
     const job = await lockJob(ctx, jobId);
     if (!job) continue;
+    const stateBefore = job.state;
     const list = groups.get(jobId)!;
     const rows = await lockTasks(
       ctx,
@@ -47,7 +48,7 @@ export async function completeTasksTx(
     );
     let changed = false;
     /** Successes of this job not yet written: one UPDATE writes them all, before any failure is applied. */
-    const succeeded: { index: number; resultJson: string }[] = [];
+    const succeeded: { index: number; resultJson: string; logJson: string }[] = [];
     for (const l of list) {
       const row = rows.get(l.index);
       const status = leaseStatus(row, job.state, workerId, l.outcome.attempt);
@@ -60,14 +61,17 @@ export async function completeTasksTx(
       const outcome = checkResultSize(l.outcome, row!, policy);
       let effect: Effect;
       if (outcome.ok) {
-        succeeded.push({ index: Number(row!.idx), resultJson: outcome.resultJson });
+        succeeded.push({ index: Number(row!.idx), resultJson: outcome.resultJson, logJson: logJson(outcome) });
         effect = 'succeeded';
       } else {
         await writeSuccesses(ctx, jobId, succeeded.splice(0), nowMs);
         effect = await applyFailure(ctx, job, row!, outcome, nowMs, policy);
       }
       changed = true;
-      if (effect === 'retry') changes.tasksReady = true;
+      if (effect === 'retry') {
+        changes.tasksReady = true;
+        changes.retries = (changes.retries ?? 0) + 1;
+      }
       if (effect === 'job_failed') job.state = 'failed';
       acks[l.position] = { taskId: l.outcome.taskId, attempt: l.outcome.attempt, accepted: true };
       // Later outcomes in this batch see the tasks the failure cancelled.
@@ -78,6 +82,7 @@ export async function completeTasksTx(
     if (!changed) continue;
     changes.jobIds.push(jobId);
     if (await settleJob(ctx, job, nowMs, policy)) changes.tasksReady = true;
+    if (job.state !== stateBefore && (job.state === 'succeeded' || job.state === 'failed')) (changes.ended ??= []).push(job.state);
   }
   return { acks, changes };
 }
@@ -99,15 +104,15 @@ function checkResultSize(outcome: TaskOutcome, row: TaskLeaseRow, policy: TaskPo
 }
 
 /** Marks tasks of one job succeeded with their results: one UPDATE ... FROM (VALUES ...) per chunk. */
-async function writeSuccesses(ctx: TxContext, jobId: string, succeeded: readonly { index: number; resultJson: string }[], nowMs: number): Promise<void> {
+async function writeSuccesses(ctx: TxContext, jobId: string, succeeded: readonly { index: number; resultJson: string; logJson: string }[], nowMs: number): Promise<void> {
   for (let at = 0; at < succeeded.length; at += SUCCESS_CHUNK) {
     const chunk = succeeded.slice(at, at + SUCCESS_CHUNK);
     const params: SqlValue[] = [nowMs];
-    for (const s of chunk) params.push(s.index, s.resultJson);
+    for (const s of chunk) params.push(s.index, s.resultJson, s.logJson);
     params.push(jobId);
     await ctx.tx.run(
-      `UPDATE coord_tasks SET state = 'succeeded', result_json = v.column2, error = '', error_stack = '', updated_ms = ?
-       FROM (VALUES ${chunk.map(() => '(CAST(? AS INTEGER), ?)').join(', ')}) AS v
+      `UPDATE coord_tasks SET state = 'succeeded', result_json = v.column2, log_json = v.column3, error = '', error_stack = '', updated_ms = ?
+       FROM (VALUES ${chunk.map(() => '(CAST(? AS INTEGER), ?, ?)').join(', ')}) AS v
        WHERE coord_tasks.job_id = ? AND coord_tasks.idx = v.column1`,
       params,
     );
@@ -120,18 +125,24 @@ async function applyFailure(ctx: TxContext, job: JobRow, row: TaskLeaseRow, outc
   const index = Number(row.idx);
   const { error, stack, retryable } = outcome;
   const failures = Number(row.failures) + 1;
+  const log = logJson(outcome);
   if (retryable && failures < Number(job.max_attempts)) {
     await ctx.tx.run(
-      `UPDATE coord_tasks SET state = 'queued', failures = ?, error = ?, error_stack = ?, next_run_ms = ?, updated_ms = ?
+      `UPDATE coord_tasks SET state = 'queued', failures = ?, error = ?, error_stack = ?, log_json = ?, next_run_ms = ?, updated_ms = ?
        WHERE job_id = ? AND idx = ?`,
-      [failures, error, stack, nowMs + backoffMs(policy, failures), nowMs, jobId, index],
+      [failures, error, stack, log, nowMs + backoffMs(policy, failures), nowMs, jobId, index],
     );
     return 'retry';
   }
   await ctx.tx.run(
-    `UPDATE coord_tasks SET state = 'failed', failures = ?, error = ?, error_stack = ?, updated_ms = ? WHERE job_id = ? AND idx = ?`,
-    [failures, error, stack, nowMs, jobId, index],
+    `UPDATE coord_tasks SET state = 'failed', failures = ?, error = ?, error_stack = ?, log_json = ?, updated_ms = ? WHERE job_id = ? AND idx = ?`,
+    [failures, error, stack, log, nowMs, jobId, index],
   );
-  await endJob(ctx, jobId, 'failed', nowMs, { error, stack, taskIndex: index });
+  await endJob(ctx, jobId, 'failed', nowMs, { error, stack, taskIndex: index, logJson: log });
   return 'job_failed';
+}
+
+/** The outcome's log lines as stored in coord_tasks.log_json (already bounded by validateOutcomes). */
+function logJson(outcome: TaskOutcome): string {
+  return outcome.log.length === 0 ? '[]' : JSON.stringify(outcome.log.map((l) => ({ timeMs: l.timeMs, message: l.message })));
 }

@@ -1,4 +1,4 @@
-import type { JobProgress, JobRecord, JobState, TaskState } from '../model.js';
+import type { JobProgress, JobRecord, JobState, TaskLogLine, TaskState } from '../model.js';
 import { placeholders, type SqlDialect, type SqlExecutor } from './sql-driver.js';
 
 /** A transaction plus the dialect, handed to the store's operations. */
@@ -38,6 +38,8 @@ export interface JobRow {
   created_ms: number;
   updated_ms: number;
   finished_ms: number;
+  traceparent: string;
+  failure_log_json: string;
 }
 
 export interface TaskRow {
@@ -58,11 +60,12 @@ export interface TaskRow {
   error: string;
   error_stack: string;
   updated_ms: number;
+  log_json: string;
 }
 
 const JOB_COLUMNS_NO_SYMBOLS = `seq, job_id, idempotency_key, spec_hash, unit, unit_version, has_final, dataset, symbol_count, start_ms,
   end_ms, task_size, params_json, output_dataset, max_attempts, state, result_json, error, error_stack, failed_task_index,
-  created_ms, updated_ms, finished_ms`;
+  created_ms, updated_ms, finished_ms, traceparent, failure_log_json`;
 
 export function jobColumns(withSymbols: boolean): string {
   return withSymbols ? `${JOB_COLUMNS_NO_SYMBOLS}, symbols` : `${JOB_COLUMNS_NO_SYMBOLS}, '[]' AS symbols`;
@@ -100,7 +103,15 @@ export function jobFromRow(row: JobRow, progress: JobProgress): JobRecord {
     createdMs: Number(row.created_ms),
     updatedMs: Number(row.updated_ms),
     finishedMs: Number(row.finished_ms),
+    traceparent: row.traceparent,
+    failureLog: parseLog(row.failure_log_json),
   };
+}
+
+/** A stored log_json / failure_log_json column ('[]' when nothing was kept). */
+export function parseLog(text: string): TaskLogLine[] {
+  if (!text || text === '[]') return [];
+  return JSON.parse(text) as TaskLogLine[];
 }
 
 interface CountRow {

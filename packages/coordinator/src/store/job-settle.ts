@@ -16,16 +16,16 @@ export async function endJob(
   jobId: string,
   state: Extract<JobState, 'failed' | 'cancelled'>,
   nowMs: number,
-  failure?: { error: string; stack: string; taskIndex: number },
+  failure?: { error: string; stack: string; taskIndex: number; logJson?: string },
 ): Promise<void> {
   await ctx.tx.run(
     `UPDATE coord_tasks SET state = 'cancelled', updated_ms = ? WHERE job_id = ? AND state IN ('queued', 'leased')`,
     [nowMs, jobId],
   );
   await ctx.tx.run(
-    `UPDATE coord_jobs SET state = ?, error = ?, error_stack = ?, failed_task_index = ?, updated_ms = ?, finished_ms = ?
+    `UPDATE coord_jobs SET state = ?, error = ?, error_stack = ?, failed_task_index = ?, failure_log_json = ?, updated_ms = ?, finished_ms = ?
      WHERE job_id = ?`,
-    [state, failure?.error ?? '', failure?.stack ?? '', failure?.taskIndex ?? -1, nowMs, nowMs, jobId],
+    [state, failure?.error ?? '', failure?.stack ?? '', failure?.taskIndex ?? -1, failure?.logJson ?? '[]', nowMs, nowMs, jobId],
   );
 }
 
@@ -69,6 +69,7 @@ export async function settleJob(ctx: TxContext, job: JobRow, nowMs: number, poli
         stack: '',
         taskIndex: -1,
       });
+      job.state = 'failed';
       return false;
     }
     await ctx.tx.run(
@@ -85,5 +86,6 @@ export async function settleJob(ctx: TxContext, job: JobRow, nowMs: number, poli
     nowMs,
     job.job_id,
   ]);
+  job.state = 'succeeded';
   return false;
 }

@@ -7,10 +7,17 @@ import type {
   NewJob,
   OutcomeAck,
   TaskOutcome,
+  TaskLogRecord,
   TaskPolicy,
   UnitDefinition,
   UnitRecord,
 } from '../model.js';
+
+export interface QueueStats {
+  tasksQueued: number;
+  tasksLeased: number;
+  jobs: Record<string, number>;
+}
 
 export interface ListJobsFilter {
   states?: readonly JobState[];
@@ -42,6 +49,10 @@ export interface ChangeSet {
   jobIds: string[];
   /** True when tasks became (or will become) leasable: requeues, retries, a new final task. */
   tasksReady: boolean;
+  /** Tasks requeued for another attempt (retryable failures, expired leases); for metrics. */
+  retries?: number;
+  /** Terminal states jobs reached; for metrics. */
+  ended?: JobState[];
 }
 
 /**
@@ -94,6 +105,11 @@ export interface JobStore {
   requeueExpired(nowMs: number, policy: TaskPolicy): Promise<ChangeSet>;
   /** The earliest time a task of these units becomes leasable (next run or lease expiry), if any. */
   nextReadyMs(units: readonly { name: string; version: string }[]): Promise<number | undefined>;
+
+  /** The log lines kept with each task's last reported outcome (tasks with none left out), by index; undefined for an unknown job. */
+  taskLogs(jobId: string): Promise<TaskLogRecord[] | undefined>;
+  /** Tasks ready to lease (the queue depth), tasks leased now, and jobs per state: the coordinator's gauges. */
+  queueStats(): Promise<QueueStats>;
 
   /** Idempotent. */
   close(): Promise<void>;

@@ -20,13 +20,13 @@ export async function insertJob(ctx: TxContext, job: NewJob): Promise<{ job: Job
   }
   const inserted = await ctx.tx.run(
     `INSERT INTO coord_jobs (job_id, idempotency_key, spec_hash, unit, unit_version, has_final, dataset, symbols, symbol_count,
-       start_ms, end_ms, task_size, params_json, output_dataset, max_attempts, state, created_ms, updated_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+       start_ms, end_ms, task_size, params_json, output_dataset, max_attempts, state, created_ms, updated_ms, traceparent)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
      ON CONFLICT DO NOTHING`,
     [
       job.jobId, key, job.specHash, spec.unit, spec.unitVersion, job.hasFinal ? 1 : 0, spec.dataset, JSON.stringify(spec.symbols),
       spec.symbols.length, spec.startMs, spec.endMs, spec.taskSize, spec.paramsJson, spec.outputDataset, spec.maxAttempts,
-      job.nowMs, job.nowMs,
+      job.nowMs, job.nowMs, job.traceparent,
     ],
   );
   if (inserted === 0) {

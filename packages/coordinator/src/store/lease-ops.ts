@@ -75,6 +75,7 @@ export async function requeueExpiredTx(ctx: TxContext, nowMs: number, policy: Ta
     const requeue = tasks.filter((t) => Number(t.expiries) + 1 < policy.maxLeaseExpiries).map((t) => Number(t.idx));
     if (requeue.length > 0) {
       changes.tasksReady = true;
+      changes.retries = (changes.retries ?? 0) + requeue.length;
       await ctx.tx.run(
         `UPDATE coord_tasks SET state = 'queued', expiries = expiries + 1, next_run_ms = ?, updated_ms = ?
          WHERE job_id = ? AND idx IN (${placeholders(requeue.length)})`,
@@ -89,6 +90,7 @@ export async function requeueExpiredTx(ctx: TxContext, nowMs: number, policy: Ta
         [error, nowMs, jobId, Number(lost.idx)],
       );
       await endJob(ctx, jobId, 'failed', nowMs, { error, stack: '', taskIndex: Number(lost.idx) });
+      (changes.ended ??= []).push('failed');
     }
   }
   return changes;
@@ -135,9 +137,10 @@ export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{
       parts: final ? await partsOf(ctx.tx, row.job_id) : [],
       leaseExpiresMs,
       maxAttempts: Number(job.max_attempts),
+      traceparent: job.traceparent,
     });
   }
-  return { tasks, changes: { jobIds: [...new Set([...changes.jobIds, ...jobIds])], tasksReady: changes.tasksReady } };
+  return { tasks, changes: { ...changes, jobIds: [...new Set([...changes.jobIds, ...jobIds])] } };
 }
 
 const LEASED_COLUMNS = 'job_id, idx, job_seq, final, symbols, attempt';

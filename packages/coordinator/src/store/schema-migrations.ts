@@ -10,6 +10,10 @@ const ADDED_COLUMNS: readonly { table: string; column: string; definition: strin
   { table: 'coord_units', column: 'output_dataset', definition: "TEXT NOT NULL DEFAULT ''" },
   { table: 'coord_units', column: 'output_fields', definition: "TEXT NOT NULL DEFAULT '[]'" },
   { table: 'coord_units', column: 'output_frequency', definition: "TEXT NOT NULL DEFAULT ''" },
+  // Telemetry: the submit's trace context (tasks continue its trace), the failed task's log, each task's last log lines.
+  { table: 'coord_jobs', column: 'traceparent', definition: "TEXT NOT NULL DEFAULT ''" },
+  { table: 'coord_jobs', column: 'failure_log_json', definition: "TEXT NOT NULL DEFAULT '[]'" },
+  { table: 'coord_tasks', column: 'log_json', definition: "TEXT NOT NULL DEFAULT '[]'" },
 ];
 
 /** Adds the missing columns of ADDED_COLUMNS; runs in the transaction that creates the tables. */

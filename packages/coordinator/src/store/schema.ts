@@ -50,7 +50,9 @@ export function schemaStatements(dialect: SqlDialect): string[] {
       failed_task_index INTEGER NOT NULL DEFAULT -1,
       created_ms BIGINT NOT NULL,
       updated_ms BIGINT NOT NULL,
-      finished_ms BIGINT NOT NULL DEFAULT 0
+      finished_ms BIGINT NOT NULL DEFAULT 0,
+      traceparent TEXT NOT NULL DEFAULT '',
+      failure_log_json TEXT NOT NULL DEFAULT '[]'
     )`,
     `CREATE INDEX IF NOT EXISTS coord_jobs_state ON coord_jobs (state, seq)`,
     `CREATE INDEX IF NOT EXISTS coord_jobs_unit ON coord_jobs (unit, seq)`,
@@ -72,6 +74,7 @@ export function schemaStatements(dialect: SqlDialect): string[] {
       error TEXT NOT NULL DEFAULT '',
       error_stack TEXT NOT NULL DEFAULT '',
       updated_ms BIGINT NOT NULL,
+      log_json TEXT NOT NULL DEFAULT '[]',
       PRIMARY KEY (job_id, idx)
     )`,
     // Partial indexes: a task is in the queue index while queued, in the lease index while leased, and in the

@@ -1,7 +1,8 @@
 import { parseTaskId, type JobRecord, type LeaseRef, type NewJob, type TaskOutcome, type TaskPolicy, type UnitDefinition } from '../model.js';
 import { completeTasksTx } from './completion.js';
-import type { ChangeSet, HeartbeatResult, JobStore, LeaseRequest, ListJobsFilter } from './job-store.js';
+import type { ChangeSet, HeartbeatResult, JobStore, LeaseRequest, ListJobsFilter, QueueStats } from './job-store.js';
 import { loadJobs, type TxContext } from './job-rows.js';
+import { queueStatsOf, taskLogsOf } from './task-logs.js';
 import { cancelJobTx, insertJob, selectJobs } from './job-writes.js';
 import { heartbeatTx, leaseTasksTx, nextReadyMsOf, requeueExpiredTx } from './lease-ops.js';
 import { schemaStatements } from './schema.js';
@@ -63,7 +64,7 @@ export class SqlJobStore implements JobStore {
 
   async cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }> {
     const { job, changed } = await this.tx((ctx) => cancelJobTx(ctx, jobId, nowMs));
-    return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false } };
+    return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false, ...(changed ? { ended: ['cancelled' as const] } : {}) } };
   }
 
   leaseTasks(request: LeaseRequest) {
@@ -92,6 +93,14 @@ export class SqlJobStore implements JobStore {
 
   nextReadyMs(units: readonly { name: string; version: string }[]): Promise<number | undefined> {
     return nextReadyMsOf(this.driver, units);
+  }
+
+  taskLogs(jobId: string) {
+    return this.read((ex) => taskLogsOf(ex, jobId));
+  }
+
+  queueStats(): Promise<QueueStats> {
+    return this.read((ex) => queueStatsOf(ex));
   }
 
   close(): Promise<void> {

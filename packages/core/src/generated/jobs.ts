@@ -10,6 +10,8 @@ import type { HeartbeatRequestInput as _florin_v1_HeartbeatRequestInput, Heartbe
 import type { HeartbeatResponseInput as _florin_v1_HeartbeatResponseInput, HeartbeatResponseOutput as _florin_v1_HeartbeatResponseOutput } from './florin/v1/HeartbeatResponse.js';
 import type { JobInput as _florin_v1_JobInput, JobOutput as _florin_v1_JobOutput } from './florin/v1/Job.js';
 import type { JobEventInput as _florin_v1_JobEventInput, JobEventOutput as _florin_v1_JobEventOutput } from './florin/v1/JobEvent.js';
+import type { JobLogsRequestInput as _florin_v1_JobLogsRequestInput, JobLogsRequestOutput as _florin_v1_JobLogsRequestOutput } from './florin/v1/JobLogsRequest.js';
+import type { JobLogsResponseInput as _florin_v1_JobLogsResponseInput, JobLogsResponseOutput as _florin_v1_JobLogsResponseOutput } from './florin/v1/JobLogsResponse.js';
 import type { JobProgressInput as _florin_v1_JobProgressInput, JobProgressOutput as _florin_v1_JobProgressOutput } from './florin/v1/JobProgress.js';
 import type { JobServiceClient as _florin_v1_JobServiceClient, JobServiceDefinition as _florin_v1_JobServiceDefinition } from './florin/v1/JobService.js';
 import type { JobSpecInput as _florin_v1_JobSpecInput, JobSpecOutput as _florin_v1_JobSpecOutput } from './florin/v1/JobSpec.js';
@@ -25,8 +27,11 @@ import type { SubmitJobRequestInput as _florin_v1_SubmitJobRequestInput, SubmitJ
 import type { SubmitJobResponseInput as _florin_v1_SubmitJobResponseInput, SubmitJobResponseOutput as _florin_v1_SubmitJobResponseOutput } from './florin/v1/SubmitJobResponse.js';
 import type { TaskInput as _florin_v1_TaskInput, TaskOutput as _florin_v1_TaskOutput } from './florin/v1/Task.js';
 import type { TaskLeaseInput as _florin_v1_TaskLeaseInput, TaskLeaseOutput as _florin_v1_TaskLeaseOutput } from './florin/v1/TaskLease.js';
+import type { TaskLogInput as _florin_v1_TaskLogInput, TaskLogOutput as _florin_v1_TaskLogOutput } from './florin/v1/TaskLog.js';
+import type { TaskLogLineInput as _florin_v1_TaskLogLineInput, TaskLogLineOutput as _florin_v1_TaskLogLineOutput } from './florin/v1/TaskLogLine.js';
 import type { TaskOutcomeInput as _florin_v1_TaskOutcomeInput, TaskOutcomeOutput as _florin_v1_TaskOutcomeOutput } from './florin/v1/TaskOutcome.js';
 import type { TaskPartInput as _florin_v1_TaskPartInput, TaskPartOutput as _florin_v1_TaskPartOutput } from './florin/v1/TaskPart.js';
+import type { TaskProgressInput as _florin_v1_TaskProgressInput, TaskProgressOutput as _florin_v1_TaskProgressOutput } from './florin/v1/TaskProgress.js';
 import type { UnitDefinitionInput as _florin_v1_UnitDefinitionInput, UnitDefinitionOutput as _florin_v1_UnitDefinitionOutput } from './florin/v1/UnitDefinition.js';
 import type { UnitOutputInput as _florin_v1_UnitOutputInput, UnitOutputOutput as _florin_v1_UnitOutputOutput } from './florin/v1/UnitOutput.js';
 import type { UnitRefInput as _florin_v1_UnitRefInput, UnitRefOutput as _florin_v1_UnitRefOutput } from './florin/v1/UnitRef.js';
@@ -49,6 +54,8 @@ export interface ProtoGrpcType {
       HeartbeatResponse: MessageTypeDefinition<_florin_v1_HeartbeatResponseInput, _florin_v1_HeartbeatResponseOutput>
       Job: MessageTypeDefinition<_florin_v1_JobInput, _florin_v1_JobOutput>
       JobEvent: MessageTypeDefinition<_florin_v1_JobEventInput, _florin_v1_JobEventOutput>
+      JobLogsRequest: MessageTypeDefinition<_florin_v1_JobLogsRequestInput, _florin_v1_JobLogsRequestOutput>
+      JobLogsResponse: MessageTypeDefinition<_florin_v1_JobLogsResponseInput, _florin_v1_JobLogsResponseOutput>
       JobProgress: MessageTypeDefinition<_florin_v1_JobProgressInput, _florin_v1_JobProgressOutput>
       JobService: SubtypeConstructor<typeof grpc.Client, _florin_v1_JobServiceClient> & { service: _florin_v1_JobServiceDefinition }
       JobSpec: MessageTypeDefinition<_florin_v1_JobSpecInput, _florin_v1_JobSpecOutput>
@@ -66,8 +73,11 @@ export interface ProtoGrpcType {
       SubmitJobResponse: MessageTypeDefinition<_florin_v1_SubmitJobResponseInput, _florin_v1_SubmitJobResponseOutput>
       Task: MessageTypeDefinition<_florin_v1_TaskInput, _florin_v1_TaskOutput>
       TaskLease: MessageTypeDefinition<_florin_v1_TaskLeaseInput, _florin_v1_TaskLeaseOutput>
+      TaskLog: MessageTypeDefinition<_florin_v1_TaskLogInput, _florin_v1_TaskLogOutput>
+      TaskLogLine: MessageTypeDefinition<_florin_v1_TaskLogLineInput, _florin_v1_TaskLogLineOutput>
       TaskOutcome: MessageTypeDefinition<_florin_v1_TaskOutcomeInput, _florin_v1_TaskOutcomeOutput>
       TaskPart: MessageTypeDefinition<_florin_v1_TaskPartInput, _florin_v1_TaskPartOutput>
+      TaskProgress: MessageTypeDefinition<_florin_v1_TaskProgressInput, _florin_v1_TaskProgressOutput>
       UnitDefinition: MessageTypeDefinition<_florin_v1_UnitDefinitionInput, _florin_v1_UnitDefinitionOutput>
       UnitOutput: MessageTypeDefinition<_florin_v1_UnitOutputInput, _florin_v1_UnitOutputOutput>
       UnitRef: MessageTypeDefinition<_florin_v1_UnitRefInput, _florin_v1_UnitRefOutput>

@@ -1,6 +1,7 @@
 import { Metadata, type CallOptions as GrpcCallOptions, type Client, type ClientReadableStream } from '@grpc/grpc-js';
 import { answerField } from '../answer-field.js';
 import { withTraceContext } from '../tracing/client-context.js';
+import { timeClientCall } from '../tracing/client-duration.js';
 import { FlorinError, invalidArgument } from '../errors.js';
 import { encodeBlock, rowBytes } from '../codec.js';
 import { selectFields, type SeriesFrame } from '../frame.js';
@@ -62,10 +63,12 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
   readonly limits: Limits;
   protected readonly stub: Stub;
   private readonly channel: ServiceChannel<Stub>;
+  private readonly service: string;
 
   /** `label` names the client in errors, e.g. "ShardClient". */
   protected constructor(service: string, label: string, address: string, options: DataServiceClientOptions = {}) {
     this.channel = new ServiceChannel<Stub>(service, label, address, options.limits);
+    this.service = service;
     this.address = address;
     this.limits = this.channel.limits;
     this.stub = this.channel.stub;
@@ -90,7 +93,7 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
       endMs: query.range.end,
     };
     const call = this.stub.Read(request, withTraceContext(this.readMetadata(options))!, grpcCallOptions(options, this.limits.defaultDeadlineMs));
-    return collectReadStream(call, symbols, fields, signal);
+    return timeClientCall(this.service, 'Read', collectReadStream(call, symbols, fields, signal));
   }
 
   /**

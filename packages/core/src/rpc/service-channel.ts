@@ -4,6 +4,7 @@ import { createClient, waitForReady } from '../channel.js';
 import { resolveLimits, type Limits } from '../limits.js';
 import { unaryCall, type CallOptions, type UnaryMethod } from './call-options.js';
 import { fixedAddress, type AddressSource } from './address-source.js';
+import { stubMethodName, timeClientCall } from '../tracing/client-duration.js';
 
 /**
  * One channel to one service (made by core's createClient), with unary calls
@@ -48,7 +49,8 @@ export class ServiceChannel<Stub extends Client> {
 
   unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options: CallOptions | undefined): Promise<Res> {
     this.assertOpen();
-    return unaryCall(method.bind(this.stub), request, options, this.limits.defaultDeadlineMs);
+    const stub = this.stub;
+    return timeClientCall(this.service, stubMethodName(stub, method), unaryCall(method.bind(stub), request, options, this.limits.defaultDeadlineMs));
   }
 
   /** Resolves once the channel is connected (connecting if idle); UNAVAILABLE after timeoutMs. */

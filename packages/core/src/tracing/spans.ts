@@ -7,6 +7,11 @@ export function setSpanAttribute(key: string, value: AttributeValue): void {
   trace.getActiveSpan()?.setAttribute(key, value);
 }
 
+/** Sets attributes on the active span in one lookup (a no-op without one or without an SDK). */
+export function setSpanAttributes(attributes: Attributes): void {
+  trace.getActiveSpan()?.setAttributes(attributes);
+}
+
 /**
  * Runs `body` inside an INTERNAL child span of the active span (e.g. the store query under a
  * shard's Read); a rejection marks the span as an error and passes through. Without an active

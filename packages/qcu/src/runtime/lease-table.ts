@@ -1,6 +1,6 @@
 import { FlorinError } from '@florin/core';
 import { TaskAbort } from '../task-abort.js';
-import type { LeaseLossReason, LeaseRef } from './work-port.js';
+import type { LeaseLossReason, LeaseRef, LeaseReport } from './work-port.js';
 
 /** A lease this worker holds: the task runs (phase running) or its outcome is on its way (completing). */
 export interface HeldLease extends LeaseRef {
@@ -10,6 +10,8 @@ export interface HeldLease extends LeaseRef {
   phase: 'running' | 'completing';
   /** Aborts the task's ctx.signal. */
   readonly abort: TaskAbort;
+  /** The unit's last ctx.progress, sent with each heartbeat. */
+  progress?: { fraction: number; message: string };
 }
 
 /**
@@ -47,8 +49,11 @@ export class LeaseTable {
     return [...this.leases.values()];
   }
 
-  refs(): LeaseRef[] {
-    return this.all().map((l) => ({ taskId: l.taskId, attempt: l.attempt }));
+  /** Every held lease, with the progress its unit last reported. */
+  refs(): LeaseReport[] {
+    return this.all().map((l) =>
+      l.progress ? { taskId: l.taskId, attempt: l.attempt, progress: l.progress.fraction, progressMessage: l.progress.message } : { taskId: l.taskId, attempt: l.attempt },
+    );
   }
 
   extend(ref: LeaseRef, expiresMs: number): void {

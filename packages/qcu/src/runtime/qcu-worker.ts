@@ -1,4 +1,4 @@
-import { Backoff, FlorinError, failedPrecondition, sleepUnlessAborted } from '@florin/core';
+import { Backoff, FlorinError, failedPrecondition, inSpanFromTraceparent, sleepUnlessAborted } from '@florin/core';
 import { DataClient } from '@florin/client';
 import { WorkClient } from '../work/work-client.js';
 import { KernelPool } from '../pool/kernel-pool.js';
@@ -12,6 +12,8 @@ import { PrefetchGauge } from './prefetch-gauge.js';
 import { isTransient } from './completion-queue.js';
 import { runLeasedTask, type TaskRunnerDeps } from './task-runner.js';
 import { WriteCoalescer } from './write-coalescer.js';
+import { TaskLog } from './task-log.js';
+import { QcuSlotClock } from './slot-clock.js';
 import type { LeasedTask, WorkPort } from './work-port.js';
 
 /** created -> starting -> running -> draining -> stopped (also created -> stopped on close()). */
@@ -67,10 +69,13 @@ export class QcuWorker {
   private stopping: Promise<void> | undefined;
   private slotFreed: (() => void) | undefined;
   private readonly counts = { leased: 0, succeeded: 0, failed: 0, aborted: 0 };
+  /** Busy and idle slot time (florin.qcu.slot.time). */
+  readonly slots: QcuSlotClock;
 
   constructor(options: QcuWorkerOptions) {
     this.config = resolveQcuWorkerOptions(options);
     const { config } = this;
+    this.slots = new QcuSlotClock(config.concurrency);
     this.work = new WorkClient(config.coordinator, { workerId: config.workerId, limits: config.limits });
     this.data = new DataClient({ heads: config.heads, limits: config.limits });
     this.writes = new WriteCoalescer(this.data);
@@ -223,7 +228,22 @@ export class QcuWorker {
   private runTask(task: LeasedTask, lease: HeldLease): void {
     const run = (async () => {
       const startedAt = performance.now();
-      const result = await runLeasedTask(this.deps, task, lease.abort);
+      const log = new TaskLog();
+      this.slots.taskStarted();
+      // The task's span continues the trace of the submit that created its job; its reads and writes are children.
+      const result = await inSpanFromTraceparent(
+        `florin.qcu.task ${task.unit.name}`,
+        task.traceparent,
+        { 'florin.role': 'qcu', 'florin.job.id': task.jobId, 'florin.task.index': task.index, 'florin.task.attempt': task.attempt, 'florin.unit': task.unit.name },
+        () =>
+          runLeasedTask(this.deps, task, lease.abort, {
+            onLog: (entry) => log.add(entry),
+            onProgress: (update) => {
+              const last = lease.progress ?? { fraction: 0, message: '' };
+              lease.progress = { fraction: update.fraction ?? last.fraction, message: update.message ?? last.message };
+            },
+          }),
+      ).finally(() => this.slots.taskEnded());
       if (result) this.gauge.taskRan(performance.now() - startedAt);
       if (!result || !this.leases.get(lease)) {
         this.counts.aborted++;
@@ -233,7 +253,11 @@ export class QcuWorker {
       this.counts[result.ok ? 'succeeded' : 'failed']++;
       // The slot is free once the unit returns; the outcome goes out in the background (its lease still heartbeated).
       void this.completions
-        .add(result.ok ? { taskId: task.taskId, attempt: task.attempt, ok: true, result: result.result } : { taskId: task.taskId, attempt: task.attempt, ...result })
+        .add(
+          result.ok
+            ? { taskId: task.taskId, attempt: task.attempt, ok: true, result: result.result, log: log.lines() }
+            : { taskId: task.taskId, attempt: task.attempt, ...result, log: log.lines() },
+        )
         .then(() => this.leases.release(lease));
     })();
     this.running.set(task.taskId, run);

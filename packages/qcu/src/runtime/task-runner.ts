@@ -24,6 +24,12 @@ export interface TaskRunnerDeps {
   onProgress(taskId: string, update: ProgressUpdate): void;
 }
 
+/** Per-task observers: the worker keeps the task's last log lines and progress for the coordinator. */
+export interface TaskHooks {
+  onLog?(entry: UnitLogEntry): void;
+  onProgress?(update: ProgressUpdate): void;
+}
+
 /** A task's outcome without its lease reference. */
 export type TaskResult = { ok: true; result: Json } | { ok: false; error: string; stack: string; retryable: boolean };
 
@@ -34,7 +40,7 @@ export type TaskResult = { ok: true; result: Json } | { ok: false; error: string
  * `abort` fired (cancelled, lease lost, worker draining): such a task reports
  * nothing, so it costs no attempt.
  */
-export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, abort: TaskAbort): Promise<TaskResult | undefined> {
+export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, abort: TaskAbort, hooks: TaskHooks = {}): Promise<TaskResult | undefined> {
   try {
     const unit = deps.units.get(`${leased.unit.name}@${leased.unit.version}`);
     if (!unit) throw notFound(`this worker does not host unit ${leased.unit.name}@${leased.unit.version}`);
@@ -67,8 +73,14 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, ab
       pool: deps.pool,
       publisher,
       output,
-      onProgress: (update) => deps.onProgress(leased.taskId, update),
-      onLog: deps.onLog,
+      onProgress: (update) => {
+        hooks.onProgress?.(update);
+        deps.onProgress(leased.taskId, update);
+      },
+      onLog: (entry) => {
+        hooks.onLog?.(entry);
+        deps.onLog(entry);
+      },
     };
     const base = { jobId: leased.jobId, unit: unit.name, dataset: leased.dataset, symbols: leased.symbols, range, params, attempt: leased.attempt };
     let result: Json | void;

@@ -17,7 +17,7 @@ import {
   lossReasonOf,
   taskFromMessage,
   type HeartbeatAnswer,
-  type LeaseRef,
+  type LeaseReport,
   type OutcomeAck,
   type LeasedTask,
   type TaskOutcome,
@@ -110,8 +110,12 @@ export class WorkClient {
   }
 
   /** Extends the leases this worker still holds; `lost` lists the tasks to abort. */
-  async heartbeat(leases: readonly LeaseRef[], options: CallOptions & { leaseMs?: number } = {}): Promise<HeartbeatAnswer> {
-    const request = { workerId: this.workerId, leases: leases.map((l) => ({ taskId: l.taskId, attempt: l.attempt })), leaseMs: options.leaseMs ?? 0 };
+  async heartbeat(leases: readonly LeaseReport[], options: CallOptions & { leaseMs?: number } = {}): Promise<HeartbeatAnswer> {
+    const request = {
+      workerId: this.workerId,
+      leases: leases.map((l) => ({ taskId: l.taskId, attempt: l.attempt, progress: l.progress ?? 0, progressMessage: l.progressMessage ?? '' })),
+      leaseMs: options.leaseMs ?? 0,
+    };
     const response = await this.channel.unary(this.channel.stub.Heartbeat, request, options);
     return {
       extended: response.extended.map((e) => ({ taskId: e.taskId, attempt: e.attempt, leaseExpiresMs: e.leaseExpiresMs })),
@@ -150,7 +154,7 @@ function outcomeMessage(o: TaskOutcome): TaskOutcomeInput {
   if (o.ok) {
     const resultJson = o.result === undefined ? '' : JSON.stringify(o.result);
     if (resultJson === undefined) throw invalidArgument(`result of task ${o.taskId} is not JSON-serializable`);
-    return { taskId: o.taskId, attempt: o.attempt, ok: true, resultJson, error: '', stack: '', retryable: false };
+    return { taskId: o.taskId, attempt: o.attempt, ok: true, resultJson, error: '', stack: '', retryable: false, log: [...(o.log ?? [])] };
   }
-  return { taskId: o.taskId, attempt: o.attempt, ok: false, resultJson: '', error: o.error, stack: o.stack ?? '', retryable: o.retryable ?? true };
+  return { taskId: o.taskId, attempt: o.attempt, ok: false, resultJson: '', error: o.error, stack: o.stack ?? '', retryable: o.retryable ?? true, log: [...(o.log ?? [])] };
 }

@@ -63,8 +63,21 @@ export interface HeartbeatAnswer {
  * `retryable` is false (default true).
  */
 export type TaskOutcome =
-  | (LeaseRef & { ok: true; result?: unknown })
-  | (LeaseRef & { ok: false; error: string; stack?: string; retryable?: boolean });
+  | (LeaseRef & { ok: true; result?: unknown; log?: readonly TaskLogLine[] })
+  | (LeaseRef & { ok: false; error: string; stack?: string; retryable?: boolean; log?: readonly TaskLogLine[] });
+
+/** One line a unit logged (ctx.log), kept with the task's outcome. */
+export interface TaskLogLine {
+  timeMs: number;
+  message: string;
+}
+
+/** A held lease as a heartbeat reports it: with the unit's last progress, if any. */
+export interface LeaseReport extends LeaseRef {
+  /** In [0, 1]; 0 when only a message was reported. */
+  progress?: number;
+  progressMessage?: string;
+}
 
 export interface OutcomeAck extends Pick<OutcomeAckMessage, 'taskId' | 'attempt'> {
   /** True: the outcome is durable. False: stale or the job ended; nothing changed. */
@@ -93,5 +106,6 @@ export function taskFromMessage(m: TaskMessage): LeasedTask {
     parts: m.parts.map((p) => ({ index: p.index, result: parseJson(p.resultJson) })),
     leaseExpiresMs: m.leaseExpiresMs,
     maxAttempts: m.maxAttempts,
+    traceparent: m.traceparent,
   };
 }

@@ -3,6 +3,7 @@
 import type { JobSpecInput as _florin_v1_JobSpecInput, JobSpecOutput as _florin_v1_JobSpecOutput } from '../../florin/v1/JobSpec.js';
 import type { JobStateInput as _florin_v1_JobStateInput, JobStateOutput as _florin_v1_JobStateOutput } from '../../florin/v1/JobState.js';
 import type { JobProgressInput as _florin_v1_JobProgressInput, JobProgressOutput as _florin_v1_JobProgressOutput } from '../../florin/v1/JobProgress.js';
+import type { TaskLogLineInput as _florin_v1_TaskLogLineInput, TaskLogLineOutput as _florin_v1_TaskLogLineOutput } from '../../florin/v1/TaskLogLine.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JobInput {
@@ -19,6 +20,7 @@ export interface JobInput {
   'createdMs'?: (number | string | Long);
   'updatedMs'?: (number | string | Long);
   'finishedMs'?: (number | string | Long);
+  'failureLog'?: (_florin_v1_TaskLogLineInput)[];
 }
 
 export interface JobOutput {
@@ -35,4 +37,5 @@ export interface JobOutput {
   'createdMs': (number);
   'updatedMs': (number);
   'finishedMs': (number);
+  'failureLog': (_florin_v1_TaskLogLineOutput)[];
 }

@@ -6,6 +6,8 @@ import type { CancelJobRequestInput as _florin_v1_CancelJobRequestInput, CancelJ
 import type { GetJobRequestInput as _florin_v1_GetJobRequestInput, GetJobRequestOutput as _florin_v1_GetJobRequestOutput } from '../../florin/v1/GetJobRequest.js';
 import type { JobInput as _florin_v1_JobInput, JobOutput as _florin_v1_JobOutput } from '../../florin/v1/Job.js';
 import type { JobEventInput as _florin_v1_JobEventInput, JobEventOutput as _florin_v1_JobEventOutput } from '../../florin/v1/JobEvent.js';
+import type { JobLogsRequestInput as _florin_v1_JobLogsRequestInput, JobLogsRequestOutput as _florin_v1_JobLogsRequestOutput } from '../../florin/v1/JobLogsRequest.js';
+import type { JobLogsResponseInput as _florin_v1_JobLogsResponseInput, JobLogsResponseOutput as _florin_v1_JobLogsResponseOutput } from '../../florin/v1/JobLogsResponse.js';
 import type { ListJobsRequestInput as _florin_v1_ListJobsRequestInput, ListJobsRequestOutput as _florin_v1_ListJobsRequestOutput } from '../../florin/v1/ListJobsRequest.js';
 import type { ListJobsResponseInput as _florin_v1_ListJobsResponseInput, ListJobsResponseOutput as _florin_v1_ListJobsResponseOutput } from '../../florin/v1/ListJobsResponse.js';
 import type { SubmitJobRequestInput as _florin_v1_SubmitJobRequestInput, SubmitJobRequestOutput as _florin_v1_SubmitJobRequestOutput } from '../../florin/v1/SubmitJobRequest.js';
@@ -40,6 +42,15 @@ export interface JobServiceClient extends grpc.Client {
   list(argument: _florin_v1_ListJobsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_ListJobsResponseOutput>): grpc.ClientUnaryCall;
   list(argument: _florin_v1_ListJobsRequestInput, callback: grpc.requestCallback<_florin_v1_ListJobsResponseOutput>): grpc.ClientUnaryCall;
   
+  Logs(argument: _florin_v1_JobLogsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  Logs(argument: _florin_v1_JobLogsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  Logs(argument: _florin_v1_JobLogsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  Logs(argument: _florin_v1_JobLogsRequestInput, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  logs(argument: _florin_v1_JobLogsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  logs(argument: _florin_v1_JobLogsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  logs(argument: _florin_v1_JobLogsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  logs(argument: _florin_v1_JobLogsRequestInput, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
+  
   Submit(argument: _florin_v1_SubmitJobRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_SubmitJobResponseOutput>): grpc.ClientUnaryCall;
   Submit(argument: _florin_v1_SubmitJobRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_florin_v1_SubmitJobResponseOutput>): grpc.ClientUnaryCall;
   Submit(argument: _florin_v1_SubmitJobRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_SubmitJobResponseOutput>): grpc.ClientUnaryCall;
@@ -63,6 +74,8 @@ export interface JobServiceHandlers extends grpc.UntypedServiceImplementation {
   
   List: grpc.handleUnaryCall<_florin_v1_ListJobsRequestOutput, _florin_v1_ListJobsResponseInput>;
   
+  Logs: grpc.handleUnaryCall<_florin_v1_JobLogsRequestOutput, _florin_v1_JobLogsResponseInput>;
+  
   Submit: grpc.handleUnaryCall<_florin_v1_SubmitJobRequestOutput, _florin_v1_SubmitJobResponseInput>;
   
   Watch: grpc.handleServerStreamingCall<_florin_v1_WatchJobRequestOutput, _florin_v1_JobEventInput>;
@@ -73,6 +86,7 @@ export interface JobServiceDefinition extends grpc.ServiceDefinition {
   Cancel: MethodDefinition<_florin_v1_CancelJobRequestInput, _florin_v1_JobInput, _florin_v1_CancelJobRequestOutput, _florin_v1_JobOutput>
   Get: MethodDefinition<_florin_v1_GetJobRequestInput, _florin_v1_JobInput, _florin_v1_GetJobRequestOutput, _florin_v1_JobOutput>
   List: MethodDefinition<_florin_v1_ListJobsRequestInput, _florin_v1_ListJobsResponseInput, _florin_v1_ListJobsRequestOutput, _florin_v1_ListJobsResponseOutput>
+  Logs: MethodDefinition<_florin_v1_JobLogsRequestInput, _florin_v1_JobLogsResponseInput, _florin_v1_JobLogsRequestOutput, _florin_v1_JobLogsResponseOutput>
   Submit: MethodDefinition<_florin_v1_SubmitJobRequestInput, _florin_v1_SubmitJobResponseInput, _florin_v1_SubmitJobRequestOutput, _florin_v1_SubmitJobResponseOutput>
   Watch: MethodDefinition<_florin_v1_WatchJobRequestInput, _florin_v1_JobEventInput, _florin_v1_WatchJobRequestOutput, _florin_v1_JobEventOutput>
 }

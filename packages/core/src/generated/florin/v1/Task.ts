@@ -20,6 +20,7 @@ export interface TaskInput {
   'parts'?: (_florin_v1_TaskPartInput)[];
   'leaseExpiresMs'?: (number | string | Long);
   'maxAttempts'?: (number);
+  'traceparent'?: (string);
 }
 
 export interface TaskOutput {
@@ -38,4 +39,5 @@ export interface TaskOutput {
   'parts': (_florin_v1_TaskPartOutput)[];
   'leaseExpiresMs': (number);
   'maxAttempts': (number);
+  'traceparent': (string);
 }

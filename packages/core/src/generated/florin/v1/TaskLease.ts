@@ -4,9 +4,13 @@
 export interface TaskLeaseInput {
   'taskId'?: (string);
   'attempt'?: (number);
+  'progress'?: (number | string);
+  'progressMessage'?: (string);
 }
 
 export interface TaskLeaseOutput {
   'taskId': (string);
   'attempt': (number);
+  'progress': (number);
+  'progressMessage': (string);
 }

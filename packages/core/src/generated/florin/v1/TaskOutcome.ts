@@ -1,5 +1,6 @@
 // Original file: proto/florin/v1/jobs.proto
 
+import type { TaskLogLineInput as _florin_v1_TaskLogLineInput, TaskLogLineOutput as _florin_v1_TaskLogLineOutput } from '../../florin/v1/TaskLogLine.js';
 
 export interface TaskOutcomeInput {
   'taskId'?: (string);
@@ -9,6 +10,7 @@ export interface TaskOutcomeInput {
   'error'?: (string);
   'stack'?: (string);
   'retryable'?: (boolean);
+  'log'?: (_florin_v1_TaskLogLineInput)[];
 }
 
 export interface TaskOutcomeOutput {
@@ -19,4 +21,5 @@ export interface TaskOutcomeOutput {
   'error': (string);
   'stack': (string);
   'retryable': (boolean);
+  'log': (_florin_v1_TaskLogLineOutput)[];
 }
