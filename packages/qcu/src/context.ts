@@ -68,8 +68,8 @@ export interface ContextDeps<P> {
   /** The task's cancellation; its signal is made when the unit first asks for it. */
   abort: TaskAbort;
   data: DataPort;
-  pool: KernelPool;
-  publisher: Publisher;
+  pool: Pick<KernelPool, 'run'>;
+  publisher: Pick<Publisher, 'publish'>;
   output: UnitOutput;
   onProgress(update: ProgressUpdate): void;
   onLog: (entry: UnitLogEntry) => void;

@@ -13,6 +13,7 @@ export { KernelPool, type KernelPoolOptions, type KernelPoolState, type KernelRu
 export { QcuWorker, type QcuWorkerState, type QcuWorkerStats } from './runtime/qcu-worker.js';
 export { type QcuWorkerOptions, type QcuWorkerConfig, QCU_DEFAULTS, resolveQcuWorkerOptions } from './runtime/options.js';
 export { loadUnits } from './runtime/load-units.js';
+export { type TaskTimings } from './runtime/task-timings.js';
 export { WriteCoalescer, type WriteCoalescerOptions } from './runtime/write-coalescer.js';
 export { PermanentTaskError, isRetryable } from './runtime/task-error.js';
 export { WorkClient, WORK_SERVICE, type WorkClientOptions, type LeaseOptions } from './work/work-client.js';

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressSource, Limits, MemberSource } from '@florin/core';
 import type { UnitLogEntry, ProgressUpdate } from '../context.js';
 import type { Unit } from '../unit.js';
+import type { TaskTimings } from './task-timings.js';
 
 /** Options of a QcuWorker. Every field but coordinator, heads and units has a documented default. */
 export interface QcuWorkerOptions {
@@ -50,6 +51,11 @@ export interface QcuWorkerOptions {
   onProgress?: (taskId: string, update: ProgressUpdate) => void;
   /** Errors of background work (lease, heartbeat and completion calls). Default: logged (core's createLogger). */
   onError?: (err: unknown, during: string) => void;
+  /**
+   * Each task's timings (read, compute, publish, run; epoch-ms start and end) once it has an outcome.
+   * Default: one `task timings` line at debug level (FLORIN_LOG_LEVEL=debug shows them; bench:job reads them).
+   */
+  onTaskTimings?: (timings: TaskTimings) => void;
 }
 
 export interface QcuWorkerConfig extends Required<Omit<QcuWorkerOptions, 'limits' | 'computeThreads'>> {
@@ -113,6 +119,7 @@ export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerCon
     onLog: options.onLog ?? ((entry) => unitLog().info({ jobId: entry.jobId, taskId: entry.taskId }, entry.message)),
     onProgress: options.onProgress ?? (() => undefined),
     onError: options.onError ?? ((err, during) => qcuLog().error({ err }, `${during} failed`)),
+    onTaskTimings: options.onTaskTimings ?? ((timings) => qcuLog().debug({ timings }, 'task timings')),
     heartbeatMs: Math.floor(numbers.leaseMs / 3),
   };
 }

@@ -59,7 +59,7 @@ export class QcuWorker {
   /** Running unit code, by task id: a slot each. */
   private readonly running = new Map<string, Promise<void>>();
   /** Prefetched tasks, in lease order, waiting for a slot (at most the prefetch beyond the free slots). */
-  private readonly waiting: { task: LeasedTask; lease: HeldLease }[] = [];
+  private readonly waiting: { task: LeasedTask; lease: HeldLease; leasedAt: number }[] = [];
   private keepAlive: NodeJS.Timeout | undefined;
   /** Stops the lease loop's long poll and backoff sleeps when draining. */
   private readonly stopLeasing = new AbortController();
@@ -91,6 +91,7 @@ export class QcuWorker {
       outputs: new OutputDatasets(this.data),
       onLog: config.onLog,
       onProgress: config.onProgress,
+      onTimings: config.onTaskTimings,
     };
   }
 
@@ -208,7 +209,8 @@ export class QcuWorker {
         continue;
       }
       this.counts.leased += tasks.length;
-      for (const task of tasks) this.waiting.push({ task, lease: this.leases.add({ ...task, leaseExpiresMs: sentAt + this.config.leaseMs }) });
+      const leasedAt = Date.now();
+      for (const task of tasks) this.waiting.push({ task, lease: this.leases.add({ ...task, leaseExpiresMs: sentAt + this.config.leaseMs }), leasedAt });
       this.startWaiting();
     }
   }
@@ -216,16 +218,16 @@ export class QcuWorker {
   /** Starts waiting tasks while slots are free; skips those whose lease was lost (cancelled job, expiry) meanwhile. */
   private startWaiting(): void {
     while (this.stateValue === 'running' && this.running.size < this.config.concurrency && this.waiting.length > 0) {
-      const { task, lease } = this.waiting.shift()!;
+      const { task, lease, leasedAt } = this.waiting.shift()!;
       if (lease.abort.aborted || !this.leases.get(lease)) {
         this.counts.aborted++;
         continue;
       }
-      this.runTask(task, lease);
+      this.runTask(task, lease, leasedAt);
     }
   }
 
-  private runTask(task: LeasedTask, lease: HeldLease): void {
+  private runTask(task: LeasedTask, lease: HeldLease, leasedAt: number): void {
     const run = (async () => {
       const startedAt = performance.now();
       const log = new TaskLog();
@@ -237,6 +239,7 @@ export class QcuWorker {
         { 'florin.role': 'qcu', 'florin.job.id': task.jobId, 'florin.task.index': task.index, 'florin.task.attempt': task.attempt, 'florin.unit': task.unit.name },
         () =>
           runLeasedTask(this.deps, task, lease.abort, {
+            leasedAt,
             onLog: (entry) => log.add(entry),
             onProgress: (update) => {
               const last = lease.progress ?? { fraction: 0, message: '' };

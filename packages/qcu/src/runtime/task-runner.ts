@@ -10,6 +10,7 @@ import type { OutputDatasets } from './output-datasets.js';
 import { PermanentTaskError, describeError, isRetryable } from './task-error.js';
 import type { TaskAbort } from '../task-abort.js';
 import type { LeasedTask } from './work-port.js';
+import { TaskClock, type TaskTimings } from './task-timings.js';
 
 export interface TaskRunnerDeps {
   /** Hosted units by "name@version". */
@@ -22,10 +23,14 @@ export interface TaskRunnerDeps {
   outputs: OutputDatasets;
   onLog: (entry: UnitLogEntry) => void;
   onProgress(taskId: string, update: ProgressUpdate): void;
+  /** Where each task's timings go once it has an outcome (not for aborted tasks). */
+  onTimings?: (timings: TaskTimings) => void;
 }
 
 /** Per-task observers: the worker keeps the task's last log lines and progress for the coordinator. */
 export interface TaskHooks {
+  /** Epoch ms when the task was leased, for its timings. Default: when it started. */
+  leasedAt?: number;
   onLog?(entry: UnitLogEntry): void;
   onProgress?(update: ProgressUpdate): void;
 }
@@ -41,6 +46,15 @@ export type TaskResult = { ok: true; result: Json } | { ok: false; error: string
  * nothing, so it costs no attempt.
  */
 export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, abort: TaskAbort, hooks: TaskHooks = {}): Promise<TaskResult | undefined> {
+  const clock = new TaskClock();
+  let rowsPublished = 0;
+  const report = (result: TaskResult | undefined): TaskResult | undefined => {
+    if (result && deps.onTimings) {
+      const task = { jobId: leased.jobId, taskId: leased.taskId, final: leased.final, symbols: leased.symbols.length, leasedAt: hooks.leasedAt ?? clock.startedAt };
+      deps.onTimings(clock.finish(task, rowsPublished, result.ok));
+    }
+    return result;
+  };
   try {
     const unit = deps.units.get(`${leased.unit.name}@${leased.unit.version}`);
     if (!unit) throw notFound(`this worker does not host unit ${leased.unit.name}@${leased.unit.version}`);
@@ -69,9 +83,9 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, ab
       taskId: leased.final ? 'final' : leased.taskId,
       params,
       abort,
-      data: deps.data,
-      pool: deps.pool,
-      publisher,
+      data: clock.timedData(deps.data),
+      pool: clock.timedPool(deps.pool),
+      publisher: { publish: (dataset, symbol, frame) => clock.time('publish', () => publisher.publish(dataset, symbol, frame)) },
       output,
       onProgress: (update) => {
         hooks.onProgress?.(update);
@@ -92,14 +106,15 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, ab
       const task: Task<typeof params> = { ...base, taskId: leased.taskId, index: leased.index };
       result = await unit.run(createTaskContext(contextDeps, task), task);
     }
-    await publisher.flush();
+    await clock.time('publish', () => publisher.flush());
+    rowsPublished = publisher.rows;
     if (abort.aborted) return undefined;
     const value = result === undefined ? (leased.final ? null : { rowsPublished: publisher.rows }) : result;
     checkJson(value);
-    return { ok: true, result: value };
+    return report({ ok: true, result: value });
   } catch (err) {
     if (abort.aborted) return undefined;
-    return { ok: false, ...describeError(err), retryable: isRetryable(err) };
+    return report({ ok: false, ...describeError(err), retryable: isRetryable(err) });
   }
 }
 
