@@ -1,4 +1,4 @@
-import { SERVICES, FlorinServer, hostPort, SerialQueue, serviceDefinition, type Limits, type ServerState } from '@florin/core';
+import { SERVICES, FlorinServer, hostPort, serviceDefinition, type Limits, type ServerState } from '@florin/core';
 import { CatalogCache } from './catalog-cache.js';
 import { createDatasetHandler, describeShardHandler, listDatasetsHandler, listSymbolsHandler } from './catalog-handlers.js';
 import type { ShardContext } from './context.js';
@@ -7,6 +7,7 @@ import { readHandler } from './read-handler.js';
 import { resolveShardConfig, type ShardServerConfig, type ShardServerOptions } from './shard-config.js';
 import { ShardStatsRecorder, type ShardStats } from './shard-stats.js';
 import { writeHandler } from './write-handler.js';
+import { WriteLane } from './write-lane.js';
 
 export const SHARD_SERVICE = SERVICES.shard;
 
@@ -30,7 +31,8 @@ export class ShardServer {
       catalog: new CatalogCache(this.config.store),
       ownership: new Ownership(this.config.shardId, this.config.shardCount),
       limits: this.config.limits,
-      writes: new SerialQueue(),
+      // The writer check runs before every store write, merged or not (several tasks may serve the partition).
+      writes: new WriteLane(this.config.store, { beforeWrite: () => this.config.writer?.assertWriter() }),
       stats: this.statsRecorder,
       writer: this.config.writer,
     };

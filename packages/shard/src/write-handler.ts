@@ -1,6 +1,5 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import {
-  FlorinError,
   decodeWriteRequest,
   invalidArgument,
   notFound,
@@ -13,7 +12,8 @@ import type { ShardContext } from './context.js';
 /**
  * ShardService.Write: validate the whole request (dataset, exact field set,
  * symbols owned by this shard, consistent blocks, limits), then upsert it in
- * one store transaction, one write at a time.
+ * one store transaction, one write at a time (requests queued behind a running
+ * write are merged into one: WriteLane).
  */
 export function writeHandler(ctx: ShardContext): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
   return unaryHandler(
@@ -31,14 +31,7 @@ async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadl
   const frames = decodeWriteRequest(request, dataset, ctx.limits, (name, symbols) => ctx.ownership.assertOwned(name, symbols));
   ctx.stats.startWrite();
   if (frames.length === 0) return 0;
-  const rows = await ctx.writes.run(() => {
-    // Queued past its deadline: nothing has been written, so say so rather than write late.
-    if (Date.now() >= deadline) {
-      throw new FlorinError('DEADLINE_EXCEEDED', 'deadline exceeded while the write waited for earlier writes; nothing was written');
-    }
-    ctx.writer?.assertWriter();
-    return ctx.store.write(dataset.name, frames);
-  });
+  const rows = await ctx.writes.write(dataset.name, frames, deadline);
   ctx.stats.addRowsWritten(rows);
   return rows;
 }

@@ -111,8 +111,11 @@ export class DuckDbStore implements Store {
     return this.onWriter(async ({ connection, stager }) => {
       try {
         await stager.stage(batch);
+        const upsert = sql.upsertFromStaging(batch);
         await transaction(connection, async () => {
-          for (const statement of sql.upsertFromStaging(batch.dataset)) await connection.run(statement);
+          const stored = await connection.runAndReadAll(upsert.probe);
+          if (stored.currentRowCount > 0) await connection.run(upsert.remove);
+          await connection.run(upsert.insert);
         });
       } finally {
         await stager.clear(batch.dataset.fields.length).catch(() => undefined);
