@@ -10,4 +10,5 @@ export {
 export { ReadChunker, readChunks } from './chunker.js';
 export { readBatches, batchSizes, type BatchSizes, type SymbolBatch } from './read-batches.js';
 export { Ownership } from './ownership.js';
+export { WriteLane, WRITE_LANE_MAX_ROWS } from './write-lane.js';
 export { type ShardStats, type RecentRead, RECENT_READS_CAPACITY } from './shard-stats.js';
