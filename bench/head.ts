@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import Table from 'cli-table3';
 import { Option } from 'commander';
 import type { SeriesFrame } from '@florin/core';
 import { DataClient } from '@florin/client';
@@ -14,10 +15,11 @@ import { writeMinuteSeries } from './lib/minute-series.js';
 import { connectRedis, type RedisConnection } from './lib/redis-baseline.js';
 import { formatCount, formatMs, formatRate, printReport } from './lib/report.js';
 import { withTempDir } from './lib/temp-dir.js';
+import { GrpcFloor, IN_FLIGHT, READ_SHAPES, shapeJson, timeShape, type ShapeResult } from './lib/read-shapes.js';
 import { timeInterleaved, timeLoop, type Operation, type Timing, type TimingOptions } from './lib/timing.js';
 
-type Section = 'loadtest' | 'cache-hit' | 'cost';
-const SECTIONS: readonly Section[] = ['loadtest', 'cache-hit', 'cost'];
+type Section = 'loadtest' | 'cache-hit' | 'cost' | 'shapes';
+const SECTIONS: readonly Section[] = ['loadtest', 'cache-hit', 'cost', 'shapes'];
 /** Series lengths of the cost-per-point section; the last is the cache-hit series. */
 const LENGTHS = [1_000, 10_000, 100_000, 1_000_000] as const;
 const LENGTH_KEYS: Readonly<Record<number, string>> = { 1_000: '1k', 10_000: '10k', 100_000: '100k', 1_000_000: '1M' };
@@ -54,7 +56,8 @@ const d = LOAD_TEST_DEFAULTS;
 const program = benchCommand(
   'head',
   'Head nodes of a local cluster (separate processes, like `florin up`): the load test through the heads vs --no-coalesce vs --direct; ' +
-    'cache-hit read throughput of a 1M-point series vs a Redis GET of the same bytes; cost per point by series length.',
+    'cache-hit read throughput of a 1M-point series vs a Redis GET of the same bytes; cost per point by series length; ' +
+    'read shapes (1 sym x 1 y x 1 field, 10 x 10 y x close, 50 x 10 y x 5 fields), serial and 32 in flight, vs Redis MGET and a bare grpc-js unary.',
 )
   .option('--symbols <n>', 'symbols in the sample market', integerOption('--symbols', 1, 100_000), 500)
   .option('--years <n>', 'years of daily bars in the sample market', integerOption('--years', 1, 100), 10)
@@ -121,7 +124,22 @@ runBench(async () => {
           }
         }
       }
-      report(options, cluster.kind, load, cacheHit, cost);
+      const shapes: ShapeResult[] = [];
+      if (sections.has('shapes')) {
+        redis ??= await connectRedis(options.redis);
+        if (!redis.redis) progress(`REDIS NOT REACHABLE at ${redis.address}: the shapes have no Redis baseline`);
+        const floor = new GrpcFloor();
+        await floor.start();
+        try {
+          for (const shape of READ_SHAPES) {
+            progress(`read shape ${shape.name}: serial and ${IN_FLIGHT} in flight, Florin vs redis MGET vs a bare grpc-js unary ...`);
+            shapes.push(await timeShape(data, sample, shape, redis.redis, floor, { warmup: options.warmup, minIterations: 5, minSeconds: options.seconds }, options.rounds));
+          }
+        } finally {
+          floor.close();
+        }
+      }
+      report(options, cluster.kind, load, cacheHit, cost, shapes);
     } finally {
       profiler.close();
       data?.close();
@@ -170,8 +188,30 @@ async function timeCacheHit(data: DataClient, frame: SeriesFrame, redis: RedisCo
   return { head: headTiming, redis: redisTiming, redisNote, upstreamPointsDuringTiming: after.upstreamPoints - before.upstreamPoints };
 }
 
-function report(options: HeadBenchOptions, kind: BenchCluster['kind'], load: HeadLoadResults | undefined, cacheHit: CacheHitResults | undefined, cost: ReadonlyMap<number, Timing>): void {
+function report(
+  options: HeadBenchOptions,
+  kind: BenchCluster['kind'],
+  load: HeadLoadResults | undefined,
+  cacheHit: CacheHitResults | undefined,
+  cost: ReadonlyMap<number, Timing>,
+  shapes: readonly ShapeResult[],
+): void {
   const out = (line: string): void => void process.stdout.write(line + '\n');
+  if (shapes.length > 0) {
+    const rate = (t: Timing | undefined): string => (t ? formatCount(t.unitsPerSec) : 'n/a');
+    const ratio = (a: Timing, b: Timing | undefined): string => (b ? (a.unitsPerSec / b.unitsPerSec).toFixed(2) : 'n/a');
+    const table = shapes.flatMap((r) =>
+      (['serial', 'concurrent'] as const).map((mode) => {
+        const t = r[mode];
+        return [r.shape.name, formatCount(r.bytes), mode === 'serial' ? 'serial' : `${IN_FLIGHT} in flight`, rate(t.florin), rate(t.redis), rate(t.grpc), ratio(t.florin, t.redis), ratio(t.florin, t.grpc)];
+      }),
+    );
+    out('cache-hit reads by shape (daily bars; reads/s; Florin through the SDK with owner routing, Redis MGET of one key per symbol, bare grpc-js unary of as many bytes)');
+    const t = new Table({ head: ['shape', 'bytes', 'mode', 'florin', 'redis', 'grpc floor', 'florin/redis', 'florin/grpc'], style: { head: [], border: [] } });
+    for (const row of table) t.push(row);
+    out(t.toString());
+    out('');
+  }
   if (load) {
     out(`load test: ${options.requests} requests per mode, ${options.clients} clients x ${options.symbolsPerRequest} symbols, seed ${options.seed}; ${options.heads} heads, ${options.shards} shards (${kind === 'processes' ? 'separate processes' : 'in this process'})`);
     out(loadTestTable([load.heads, load.noCoalesce, load.direct]));
@@ -234,6 +274,7 @@ function report(options: HeadBenchOptions, kind: BenchCluster['kind'], load: Hea
               upstreamPointsDuringTiming: cacheHit.upstreamPointsDuringTiming,
             }
           : null,
+        shapes: shapes.map(shapeJson),
         settings: { cluster: kind, symbols: options.symbols, years: options.years, heads: options.heads, shards: options.shards, seconds: options.seconds, rounds: options.rounds },
         env: { node: process.version, cpus: cpus().length },
       },
