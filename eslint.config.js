@@ -9,7 +9,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'packages/test-support/fixtures/**', 'examples/**', 'docker/**', 'packages/deploy/**', 'packages/core/src/generated/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'packages/test-support/fixtures/**', 'examples/**', 'docker/**', 'packages/deploy/**', 'packages/core/src/generated/**', 'packages/dashboard/web/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

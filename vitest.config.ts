@@ -20,6 +20,7 @@ export default defineConfig({
       '@florin/examples': pkg('examples'),
       '@florin/discovery': pkg('discovery'),
       '@florin/deploy-plan': pkg('deploy-plan'),
+      '@florin/dashboard': pkg('dashboard'),
       '@florin/test-support': pkg('test-support'),
     },
   },

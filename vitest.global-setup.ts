@@ -36,7 +36,25 @@ export function staleBuilds(root = ROOT): string[] {
   return stale;
 }
 
+/** Whether the dashboard's page (vite's bundle in packages/dashboard/dist/web) is missing or older than its sources. */
+export function staleWeb(root = ROOT): boolean {
+  const web = join(root, 'packages', 'dashboard', 'web');
+  const built = join(root, 'packages', 'dashboard', 'dist', 'web', 'index.html');
+  if (!existsSync(web)) return false;
+  if (!existsSync(built)) return true;
+  return Math.max(newestMtime(join(web, 'src')), statSync(join(web, 'index.html')).mtimeMs) > statSync(built).mtimeMs;
+}
+
+function buildWeb(): void {
+  if (!staleWeb()) return;
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const build = spawnSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'packages', 'dashboard', 'web', 'vite.config.ts')], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`the dashboard's page is older than its sources and its build failed; run \`npm run build:web\`:\n${build.stdout}${build.stderr}`);
+  console.log('vitest: rebuilt the dashboard page (npm run build:web)');
+}
+
 export default function setup(): void {
+  buildWeb();
   const stale = staleBuilds();
   if (stale.length === 0) return;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -21,6 +21,8 @@ const ALLOWED: Record<string, readonly string[] | typeof ANY> = {
   examples: ['core', 'qcu'],
   discovery: ['core'],
   telemetry: ['core'],
+  // The web dashboard: what it shows comes through the SDK and discovery.
+  dashboard: ['core', 'client', 'discovery'],
   'deploy-plan': [],
   // The CDK app: its own install (not a workspace), no src/; it imports only the plan.
   deploy: ['deploy-plan'],

@@ -14,6 +14,7 @@ import { loadtestCommand } from './commands/loadtest.js';
 import { healthCommand } from './commands/health.js';
 import { deployCommand } from './commands/deploy.js';
 import { statsCommand } from './commands/stats.js';
+import { dashboardCommand } from './commands/dashboard.js';
 
 const program = new Command('florin')
   .description('Florin: distributed compute for quantitative research')
@@ -36,6 +37,7 @@ const program = new Command('florin')
 program.addCommand(loadtestCommand());
 program.addCommand(healthCommand());
 program.addCommand(deployCommand());
+program.addCommand(dashboardCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof FlorinError) {

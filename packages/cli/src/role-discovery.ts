@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createLogger, type Logger } from '@florin/core';
-import { FLORIN_ID, FLORIN_PARTITION, FLORIN_ROLE, FLORIN_SHARD_COUNT, MemberSet, ShardDirectory, type Discovery, type Registration } from '@florin/discovery';
+import { FLORIN_ID, FLORIN_PARTITION, FLORIN_ROLE, FLORIN_SHARD_COUNT, FLORIN_STARTED_MS, FLORIN_VERSION, MemberSet, ShardDirectory, type Discovery, type Registration } from '@florin/discovery';
 import { discoveryFromFlags, type DiscoveryFlags } from './discovery-options.js';
 
 let logger: Logger | undefined;
@@ -125,14 +126,33 @@ async function waitSaying(attempt: () => Promise<void>, note: () => string): Pro
   }
 }
 
+/** The Florin version this process runs: FLORIN_VERSION from the environment (an image's build), else the CLI package's version. */
+export function florinVersion(): string {
+  const fromEnv = process.env['FLORIN_VERSION'];
+  if (fromEnv) return fromEnv;
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
+
+/** When this process started (epoch ms). */
+function startedMs(): number {
+  return Math.round(performance.timeOrigin);
+}
+
+/** What every member registers besides its role's attributes: its version and start time (the dashboard's version and uptime). */
+function processAttributes(): Record<string, string> {
+  return { [FLORIN_VERSION]: florinVersion(), [FLORIN_STARTED_MS]: String(startedMs()) };
+}
+
 /** The attributes each role registers with. */
 export const roleAttributes = {
-  head: (id: string): Record<string, string> => ({ [FLORIN_ROLE]: 'head', [FLORIN_ID]: id }),
+  head: (id: string): Record<string, string> => ({ [FLORIN_ROLE]: 'head', [FLORIN_ID]: id, ...processAttributes() }),
   shard: (id: string, partition: number, count: number): Record<string, string> => ({
     [FLORIN_ROLE]: 'shard',
     [FLORIN_ID]: id,
+    ...processAttributes(),
     [FLORIN_PARTITION]: String(partition),
     [FLORIN_SHARD_COUNT]: String(count),
   }),
-  coordinator: (id: string): Record<string, string> => ({ [FLORIN_ROLE]: 'coordinator', [FLORIN_ID]: id }),
+  coordinator: (id: string): Record<string, string> => ({ [FLORIN_ROLE]: 'coordinator', [FLORIN_ID]: id, ...processAttributes() }),
 };

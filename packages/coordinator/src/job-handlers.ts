@@ -15,6 +15,9 @@ import {
   type ListJobsRequestMessage,
   type JobLogsRequestMessage,
   type JobLogsResponseMessage,
+  type ListJobsResponseMessage,
+  type ListTasksRequestMessage,
+  type ListTasksResponseMessage,
   type SubmitJobRequestMessage,
 } from '@florin/core';
 import { newJobId, publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -23,9 +26,12 @@ import { checkJobSpec, requireUnit, resolveJobSpec } from './job-spec.js';
 import type { JobState } from './model.js';
 import { jobMessage } from './job-messages.js';
 import { watchHandler } from './job-watch.js';
+import { pagePosition, pageToken } from './page-token.js';
+import { taskInfoMessage, taskStateOf } from './task-messages.js';
 
 const DEFAULT_LIST_LIMIT = 50;
 const MAX_LIST_LIMIT = 1_000;
+const DEFAULT_TASK_LIMIT = 100;
 const VALID_STATES = JOB_STATES.map(jobStateName).join(', ');
 
 async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage): Promise<{ job: JobMessage; created: boolean }> {
@@ -46,7 +52,7 @@ async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage)
   return { job: jobMessage(job), created };
 }
 
-async function list(ctx: CoordinatorContext, request: ListJobsRequestMessage): Promise<{ jobs: JobMessage[] }> {
+async function list(ctx: CoordinatorContext, request: ListJobsRequestMessage): Promise<ListJobsResponseMessage> {
   const states: JobState[] = [];
   for (const name of request.states) {
     const state = jobStateFromName(name);
@@ -55,8 +61,26 @@ async function list(ctx: CoordinatorContext, request: ListJobsRequestMessage): P
   }
   const limit = request.limit === 0 ? DEFAULT_LIST_LIMIT : request.limit;
   if (limit > MAX_LIST_LIMIT) throw invalidArgument(`limit ${limit} is above ${MAX_LIST_LIMIT}; page by state or unit instead`);
-  const jobs = await ctx.store.listJobs({ states, unit: request.unit || undefined, limit, omitSymbols: true });
-  return { jobs: jobs.map(jobMessage) };
+  const beforeSeq = pagePosition('jobs', request.pageToken);
+  // One more than asked: whether a next page exists, without a second query.
+  const jobs = await ctx.store.listJobs({ states, unit: request.unit || undefined, limit: limit + 1, omitSymbols: true, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+  const page = jobs.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextPageToken = jobs.length > limit && last?.seq !== undefined ? pageToken('jobs', last.seq) : '';
+  return { jobs: page.map(jobMessage), nextPageToken };
+}
+
+async function listTasks(ctx: CoordinatorContext, request: ListTasksRequestMessage): Promise<ListTasksResponseMessage> {
+  if (!request.jobId) throw invalidArgument('job_id is required');
+  const limit = request.limit === 0 ? DEFAULT_TASK_LIMIT : request.limit;
+  if (limit > MAX_LIST_LIMIT) throw invalidArgument(`limit ${limit} is above ${MAX_LIST_LIMIT}; page with page_token instead`);
+  const afterIndex = pagePosition('tasks', request.pageToken);
+  const states = request.states.map(taskStateOf);
+  const tasks = await ctx.store.listTasks(request.jobId, { limit: limit + 1, states, ...(afterIndex !== undefined ? { afterIndex } : {}) });
+  if (!tasks) throw notFound(`unknown job ${JSON.stringify(request.jobId)}`);
+  const page = tasks.slice(0, limit);
+  const nextPageToken = tasks.length > limit ? pageToken('tasks', page[page.length - 1]!.index) : '';
+  return { tasks: page.map(taskInfoMessage), nextPageToken };
 }
 
 async function cancel(ctx: CoordinatorContext, request: CancelJobRequestMessage): Promise<JobMessage> {
@@ -88,5 +112,6 @@ export function jobServiceHandlers(ctx: CoordinatorContext): JobServiceHandlers 
     Cancel: unaryHandler((req: CancelJobRequestMessage) => cancel(ctx, req), options),
     Watch: watchHandler(ctx),
     Logs: unaryHandler((req: JobLogsRequestMessage) => logs(ctx, req), options),
+    ListTasks: unaryHandler((req: ListTasksRequestMessage) => listTasks(ctx, req), options),
   };
 }

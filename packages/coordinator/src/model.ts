@@ -55,6 +55,8 @@ export interface JobRecord {
   traceparent: string;
   /** The failed task's last log lines (failed jobs only). */
   failureLog: TaskLogLine[];
+  /** The job's position in submit order (List pages by it); set when read from a store. */
+  seq?: number;
 }
 
 /** One line a unit logged (the wire's TaskLogLine). */
@@ -87,6 +89,23 @@ export interface NewJob {
  * ready to send). `parts` holds the regular tasks' results, for the final task only.
  */
 export type LeasedTask = TaskMessage;
+
+/** A task as the store keeps it (ListTasks). */
+export interface TaskRecord {
+  index: number;
+  state: TaskState;
+  attempts: number;
+  failures: number;
+  expiries: number;
+  workerId: string;
+  startedMs: number;
+  updatedMs: number;
+  final: boolean;
+  symbolCount: number;
+  firstSymbol: string;
+  error: string;
+  errorStack: string;
+}
 
 /** A validated outcome (the wire's TaskOutcome). */
 export type TaskOutcome = TaskOutcomeMessage;

@@ -21,6 +21,8 @@ export {
   FLORIN_ID,
   FLORIN_PARTITION,
   FLORIN_ROLE,
+  FLORIN_VERSION,
+  FLORIN_STARTED_MS,
   parseAddress,
   validateServiceName,
   validateMemberId,

@@ -6,6 +6,10 @@ export const FLORIN_ID = 'FLORIN_ID';
 export const FLORIN_PARTITION = 'FLORIN_PARTITION';
 /** The attribute that carries the role of a member (`head`, `shard`, `coordinator`). */
 export const FLORIN_ROLE = 'FLORIN_ROLE';
+/** The attribute that carries the Florin version a member runs (the dashboard shows it). */
+export const FLORIN_VERSION = 'FLORIN_VERSION';
+/** The attribute that carries when a member's process started (epoch ms; the dashboard's uptime). */
+export const FLORIN_STARTED_MS = 'FLORIN_STARTED_MS';
 
 /** One member of a service as discovery sees it. */
 export interface Member {

@@ -89,6 +89,7 @@ export class HeadNode {
     this.budget = new InflightBudget(this.config.maxInflightBytes);
     this.statsValue = new HeadStats(this.config.nodeId, {
       cacheBytes: () => this.cache.bytes,
+      cacheMaxBytes: () => this.config.cacheMaxBytes,
       cacheEntries: () => this.cache.entries,
       evictions: () => this.cache.evictions,
       inflightBytes: () => this.budget.used,
@@ -128,6 +129,7 @@ export class HeadNode {
   async read(input: ReadQueryInput, options: HeadReadOptions = {}): Promise<HeadReadResult> {
     this.assertOpen();
     this.statsValue.add('requests');
+    const started = performance.now();
     const deadlineAt = options.deadlineAt ?? Date.now() + this.config.limits.defaultDeadlineMs;
     if (input.dataset && !this.catalog.lookup(input.dataset)) await this.catalog.resolve(input.dataset, deadlineAt);
     const query = validateReadQuery(input, (name) => this.catalog.lookup(name), this.config.limits);
@@ -143,6 +145,7 @@ export class HeadNode {
     }
     checkPointLimit(result.points, this.config.limits);
     this.statsValue.add('pointsServed', result.points);
+    this.statsValue.recordRead(performance.now() - started);
     return result;
   }
 

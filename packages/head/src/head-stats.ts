@@ -1,4 +1,5 @@
 import type { HeadStatsMessage } from '@florin/core';
+import { ReadLatency } from './read-latency.js';
 /** The HeadStats message of head.proto (camelCase, as grpc-js carries it). */
 export type HeadStatsSnapshot = HeadStatsMessage;
 
@@ -23,6 +24,7 @@ export type HeadCounter =
 /** Gauges are read from their owners at snapshot time; `evictions` is cumulative and reset like a counter. */
 export interface HeadGauges {
   cacheBytes(): number;
+  cacheMaxBytes(): number;
   cacheEntries(): number;
   evictions(): number;
   inflightBytes(): number;
@@ -50,6 +52,7 @@ const COUNTERS: readonly HeadCounter[] = [
 export class HeadStats {
   private readonly counters = new Map<HeadCounter, number>(COUNTERS.map((c) => [c, 0]));
   private evictionBase = 0;
+  private readonly latency = new ReadLatency();
 
   constructor(
     private readonly nodeId: string,
@@ -58,6 +61,11 @@ export class HeadStats {
 
   add(counter: HeadCounter, by = 1): void {
     this.counters.set(counter, this.counters.get(counter)! + by);
+  }
+
+  /** One client read's latency (ms), for the p50/p99 of the snapshot. */
+  recordRead(ms: number): void {
+    this.latency.record(ms);
   }
 
   get(counter: HeadCounter): number {
@@ -89,10 +97,14 @@ export class HeadStats {
       peerReads: c('peerReads'),
       peerErrors: c('peerErrors'),
       peerFallbacks: c('peerFallbacks'),
+      readP50Ms: this.latency.percentile(0.5),
+      readP99Ms: this.latency.percentile(0.99),
+      cacheMaxBytes: this.gauges.cacheMaxBytes(),
     };
     if (reset) {
       for (const name of COUNTERS) this.counters.set(name, 0);
       this.evictionBase = evictions;
+      this.latency.clear();
     }
     return snap;
   }

@@ -29,6 +29,9 @@ export interface ClusterFlags {
   cloudmapNamespace?: string;
   telemetry?: boolean;
   telemetryEndpoint?: string;
+  /** --no-dashboard turns the web dashboard off. */
+  dashboard: boolean;
+  dashboardPort: number;
 }
 
 /** Flags shared by `florin up` and `florin demo`. */
@@ -49,6 +52,8 @@ export function addClusterOptions(cmd: Command): Command {
     .option('--cloudmap-namespace <name>', `with --discovery cloudmap: the HTTP namespace (default ${DEFAULT_NAMESPACE}; created with its services when missing)`)
     .option('--telemetry', 'run an OTLP receiver in the cluster and point every process at it (`florin stats` shows what it receives)')
     .option('--telemetry-endpoint <host:port>', 'point every process at this OTLP/gRPC collector instead')
+    .option('--no-dashboard', 'do not start the web dashboard')
+    .option('--dashboard-port <n>', 'port of the web dashboard on 127.0.0.1 (0 picks a free one)', nonNegativeInt('--dashboard-port'), 0)
     .option('--store <url>', 'run shards and the coordinator on this PostgreSQL database (postgres://...[?schema=name]), as on ECS; default: DuckDB files and SQLite in --data-dir');
 }
 

@@ -5,6 +5,7 @@ import { parseTime } from '@florin/core';
 import { generateMarket } from '@florin/store';
 import { LocalCluster } from '../cluster/local-cluster.js';
 import { framesToTable } from '../output/frame-table.js';
+import { runClusterDashboard } from '../dashboard-runner.js';
 import { addClusterOptions, clusterOptionsFromFlags, type ClusterFlags } from './cluster-options.js';
 import { printCluster } from './up.js';
 import { followWithProgress } from './submit.js';
@@ -22,6 +23,7 @@ export function demoCommand(): Command {
       const info = await cluster.start();
       out(`\nFlorin local cluster (data in ${info.dataDir}):\n`);
       printCluster(info, out);
+      const dashboard = await runClusterDashboard(cluster, { enabled: flags.dashboard, port: flags.dashboardPort, jobs: flags.qcus > 0 }, (line) => out(line + '\n'));
       const connection = connect({ heads: info.heads.map((h) => ({ id: h.id, address: h.address })), coordinator: info.coordinator?.address });
       try {
         await readSeries(connection.data, flags, out);
@@ -30,6 +32,7 @@ export function demoCommand(): Command {
         out(statsTable(await connection.data.stats()) + '\n');
       } finally {
         connection.close();
+        await dashboard?.close();
       }
     } finally {
       await cluster.stop();

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import Table from 'cli-table3';
 import { LocalCluster } from '../cluster/local-cluster.js';
 import type { ClusterFile } from '../cluster/cluster-file.js';
+import { runClusterDashboard, type DashboardRun } from '../dashboard-runner.js';
 import { addClusterOptions, clusterOptionsFromFlags, type ClusterFlags } from './cluster-options.js';
 
 export function printCluster(info: ClusterFile, write: (text: string) => void): void {
@@ -22,12 +23,15 @@ export function upCommand(): Command {
   ).action(async (flags: ClusterFlags) => {
     const log = (line: string): void => void process.stderr.write(line + '\n');
     const cluster = new LocalCluster(clusterOptionsFromFlags(flags, log));
+    let dashboard: DashboardRun | undefined;
     let stopping = false;
     const stop = (why: string, code: number): void => {
       if (stopping) return;
       stopping = true;
       log(`${why}; stopping the cluster`);
-      cluster.stop().then(
+      Promise.resolve(dashboard?.close())
+        .then(() => cluster.stop())
+        .then(
         () => {
           log('all processes stopped');
           process.exit(code);
@@ -43,6 +47,7 @@ export function upCommand(): Command {
     const info = await cluster.start();
     process.stdout.write(`Florin local cluster is up (data in ${info.dataDir}). Ctrl-C stops it.\n`);
     printCluster(info, (t) => process.stdout.write(t));
+    dashboard = await runClusterDashboard(cluster, { enabled: flags.dashboard, port: flags.dashboardPort, jobs: flags.qcus > 0 }, (line) => void process.stdout.write(line + '\n'));
     // A process that dies is restarted (with backoff, at a new port) and found again through discovery.
   });
 }

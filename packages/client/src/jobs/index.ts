@@ -1,4 +1,5 @@
-export { JobsClient, JOB_SERVICE, type JobsClientOptions, type ListJobsOptions } from './jobs-client.js';
+export { JobsClient, JOB_SERVICE, type JobsClientOptions, type ListJobsOptions, type ListTasksOptions } from './jobs-client.js';
+export { type Task, type TaskPage, type TaskState, type JobPage } from './task-types.js';
 export { JobHandle } from './job-handle.js';
 export { JobResultsReader, type JobData, type JobResultsOptions } from './job-results.js';
 export { type WatchOptions } from './job-event-stream.js';

@@ -5,6 +5,7 @@ import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event
 import { JobHandle, type JobOperations } from './job-handle.js';
 import { JobResultsReader, type JobData } from './job-results.js';
 import { jobFromMessage, type Job, type JobEvent, type JobState, type JobSubmission, type TaskLog } from './job-types.js';
+import { taskFromMessage, type JobPage, type TaskPage, type TaskState, type TaskStateName } from './task-types.js';
 import type {
   CancelJobRequestInput,
   GetJobRequestInput,
@@ -14,6 +15,8 @@ import type {
   JobSpecInput,
   ListJobsRequestInput,
   ListJobsResponseMessage,
+  ListTasksRequestInput,
+  ListTasksResponseMessage,
   SubmitJobRequestInput,
   SubmitJobResponseMessage,
 } from '@florin/core';
@@ -43,6 +46,16 @@ export interface ListJobsOptions extends CallOptions {
   unit?: string;
   /** Newest first. Default 50, at most 1000. */
   limit?: number;
+  /** The nextPageToken of the previous page (listPage): the jobs older than it. */
+  pageToken?: string;
+}
+
+export interface ListTasksOptions extends CallOptions {
+  /** Default 100, at most 1000. */
+  limit?: number;
+  /** The nextPageToken of the previous page. */
+  pageToken?: string;
+  states?: readonly TaskState[];
 }
 
 interface JobServiceStub extends Client {
@@ -50,6 +63,7 @@ interface JobServiceStub extends Client {
   Get: UnaryMethod<GetJobRequestInput, JobMessage>;
   List: UnaryMethod<ListJobsRequestInput, ListJobsResponseMessage>;
   Cancel: UnaryMethod<CancelJobRequestInput, JobMessage>;
+  ListTasks: UnaryMethod<ListTasksRequestInput, ListTasksResponseMessage>;
   Watch: WatchMethod;
   Logs: UnaryMethod<JobLogsRequestInput, JobLogsResponseMessage>;
 }
@@ -111,13 +125,31 @@ export class JobsClient implements JobOperations {
   }
 
   async list(options: ListJobsOptions = {}): Promise<Job[]> {
+    return (await this.listPage(options)).jobs;
+  }
+
+  /** One page of jobs, newest first, and the token of the next page ('' after the last). */
+  async listPage(options: ListJobsOptions = {}): Promise<JobPage> {
     const request: ListJobsRequestInput = {
       states: (options.states ?? []).map(jobStateName),
       unit: options.unit ?? '',
       limit: options.limit ?? 0,
+      pageToken: options.pageToken ?? '',
     };
     const response = await this.channel.unary(this.channel.stub.List, request, options);
-    return response.jobs.map(jobFromMessage);
+    return { jobs: response.jobs.map(jobFromMessage), nextPageToken: response.nextPageToken };
+  }
+
+  /** One page of a job's tasks in index order (state, attempts, QCU, times, errors). NOT_FOUND for an unknown job. */
+  async tasks(jobId: string, options: ListTasksOptions = {}): Promise<TaskPage> {
+    const request: ListTasksRequestInput = {
+      jobId,
+      limit: options.limit ?? 0,
+      pageToken: options.pageToken ?? '',
+      states: (options.states ?? []).map((s) => `TASK_STATE_${s.toUpperCase()}` as TaskStateName),
+    };
+    const response = await this.channel.unary(this.channel.stub.ListTasks, request, options);
+    return { tasks: response.tasks.map(taskFromMessage), nextPageToken: response.nextPageToken };
   }
 
   /** Each task's last log lines (ctx.log), kept with its last reported outcome, by task index. NOT_FOUND for an unknown job. */

@@ -61,6 +61,7 @@ export interface TaskRow {
   error_stack: string;
   updated_ms: number;
   log_json: string;
+  started_ms: number;
 }
 
 const JOB_COLUMNS_NO_SYMBOLS = `seq, job_id, idempotency_key, spec_hash, unit, unit_version, has_final, dataset, symbol_count, start_ms,
@@ -105,6 +106,7 @@ export function jobFromRow(row: JobRow, progress: JobProgress): JobRecord {
     finishedMs: Number(row.finished_ms),
     traceparent: row.traceparent,
     failureLog: parseLog(row.failure_log_json),
+    seq: Number(row.seq),
   };
 }
 

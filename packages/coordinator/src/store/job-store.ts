@@ -4,6 +4,8 @@ import type {
   LeaseLossReason,
   LeaseRef,
   LeasedTask,
+  TaskRecord,
+  TaskState,
   NewJob,
   OutcomeAck,
   TaskOutcome,
@@ -26,6 +28,15 @@ export interface ListJobsFilter {
   limit: number;
   /** Leave spec.symbols empty (List answers do not carry universes). */
   omitSymbols?: boolean;
+  /** Only jobs older than this one (its JobRecord.seq): the next page. */
+  beforeSeq?: number;
+}
+
+export interface ListTasksFilter {
+  /** Only tasks with an index above this one (the next page). */
+  afterIndex?: number;
+  states?: readonly TaskState[];
+  limit: number;
 }
 
 export interface LeaseRequest {
@@ -80,6 +91,8 @@ export interface JobStore {
   /** The job with its progress; `omitSymbols` leaves spec.symbols empty (symbolCount still says how many). */
   getJob(jobId: string, options?: { omitSymbols?: boolean }): Promise<JobRecord | undefined>;
   listJobs(filter: ListJobsFilter): Promise<JobRecord[]>;
+  /** A job's tasks in index order (undefined for an unknown job). */
+  listTasks(jobId: string, filter: ListTasksFilter): Promise<TaskRecord[] | undefined>;
   /** Cancels a queued or running job and its unfinished tasks; answers the job as it is now (undefined if unknown). */
   cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }>;
 

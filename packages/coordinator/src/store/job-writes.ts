@@ -93,6 +93,10 @@ export async function selectJobs(ex: SqlExecutor, filter: ListJobsFilter): Promi
     where.push('unit = ?');
     params.push(filter.unit);
   }
+  if (filter.beforeSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(filter.beforeSeq);
+  }
   params.push(filter.limit);
   const rows = await ex.all<JobRow>(
     `SELECT ${jobColumns(!filter.omitSymbols)} FROM coord_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

@@ -149,8 +149,8 @@ const LEASED_COLUMNS = 'job_id, idx, job_seq, final, symbols, attempt';
 async function pickAndLease(ctx: TxContext, req: LeaseRequest, refs: readonly string[], leaseExpiresMs: number): Promise<LeasedRow[]> {
   const ready = `SELECT %s FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
      ORDER BY job_seq, idx LIMIT ?`;
-  const lease = `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?`;
-  const leaseParams = [req.workerId, leaseExpiresMs, req.nowMs];
+  const lease = `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?, started_ms = ?`;
+  const leaseParams = [req.workerId, leaseExpiresMs, req.nowMs, req.nowMs];
   if (ctx.dialect === 'postgres') {
     // One statement; rows other transactions hold are skipped. RETURNING gives no order: back to FIFO.
     const rows = await ctx.tx.all<LeasedRow>(

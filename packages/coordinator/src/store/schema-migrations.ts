@@ -14,6 +14,8 @@ const ADDED_COLUMNS: readonly { table: string; column: string; definition: strin
   { table: 'coord_jobs', column: 'traceparent', definition: "TEXT NOT NULL DEFAULT ''" },
   { table: 'coord_jobs', column: 'failure_log_json', definition: "TEXT NOT NULL DEFAULT '[]'" },
   { table: 'coord_tasks', column: 'log_json', definition: "TEXT NOT NULL DEFAULT '[]'" },
+  // When a task's current attempt was leased (the dashboard's task durations).
+  { table: 'coord_tasks', column: 'started_ms', definition: 'BIGINT NOT NULL DEFAULT 0' },
 ];
 
 /** Adds the missing columns of ADDED_COLUMNS; runs in the transaction that creates the tables. */

@@ -75,6 +75,7 @@ export function schemaStatements(dialect: SqlDialect): string[] {
       error_stack TEXT NOT NULL DEFAULT '',
       updated_ms BIGINT NOT NULL,
       log_json TEXT NOT NULL DEFAULT '[]',
+      started_ms BIGINT NOT NULL DEFAULT 0,
       PRIMARY KEY (job_id, idx)
     )`,
     // Partial indexes: a task is in the queue index while queued, in the lease index while leased, and in the

@@ -1,6 +1,7 @@
-import { parseTaskId, type JobRecord, type LeaseRef, type NewJob, type TaskOutcome, type TaskPolicy, type UnitDefinition } from '../model.js';
+import { parseTaskId, type TaskRecord, type JobRecord, type LeaseRef, type NewJob, type TaskOutcome, type TaskPolicy, type UnitDefinition } from '../model.js';
 import { completeTasksTx } from './completion.js';
-import type { ChangeSet, HeartbeatResult, JobStore, LeaseRequest, ListJobsFilter, QueueStats } from './job-store.js';
+import type { ChangeSet, HeartbeatResult, JobStore, LeaseRequest, ListJobsFilter, ListTasksFilter, QueueStats } from './job-store.js';
+import { selectTasks } from './task-rows.js';
 import { loadJobs, type TxContext } from './job-rows.js';
 import { queueStatsOf, taskLogsOf } from './task-logs.js';
 import { cancelJobTx, insertJob, selectJobs } from './job-writes.js';
@@ -60,6 +61,10 @@ export class SqlJobStore implements JobStore {
 
   listJobs(filter: ListJobsFilter): Promise<JobRecord[]> {
     return this.read((ex) => selectJobs(ex, filter));
+  }
+
+  listTasks(jobId: string, filter: ListTasksFilter): Promise<TaskRecord[] | undefined> {
+    return this.read((ex) => selectTasks(ex, jobId, filter));
   }
 
   async cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }> {

@@ -19,6 +19,8 @@ import type { LeaseTasksRequestInput as _florin_v1_LeaseTasksRequestInput, Lease
 import type { LeaseTasksResponseInput as _florin_v1_LeaseTasksResponseInput, LeaseTasksResponseOutput as _florin_v1_LeaseTasksResponseOutput } from './florin/v1/LeaseTasksResponse.js';
 import type { ListJobsRequestInput as _florin_v1_ListJobsRequestInput, ListJobsRequestOutput as _florin_v1_ListJobsRequestOutput } from './florin/v1/ListJobsRequest.js';
 import type { ListJobsResponseInput as _florin_v1_ListJobsResponseInput, ListJobsResponseOutput as _florin_v1_ListJobsResponseOutput } from './florin/v1/ListJobsResponse.js';
+import type { ListTasksRequestInput as _florin_v1_ListTasksRequestInput, ListTasksRequestOutput as _florin_v1_ListTasksRequestOutput } from './florin/v1/ListTasksRequest.js';
+import type { ListTasksResponseInput as _florin_v1_ListTasksResponseInput, ListTasksResponseOutput as _florin_v1_ListTasksResponseOutput } from './florin/v1/ListTasksResponse.js';
 import type { LostLeaseInput as _florin_v1_LostLeaseInput, LostLeaseOutput as _florin_v1_LostLeaseOutput } from './florin/v1/LostLease.js';
 import type { OutcomeAckInput as _florin_v1_OutcomeAckInput, OutcomeAckOutput as _florin_v1_OutcomeAckOutput } from './florin/v1/OutcomeAck.js';
 import type { RegisterUnitsRequestInput as _florin_v1_RegisterUnitsRequestInput, RegisterUnitsRequestOutput as _florin_v1_RegisterUnitsRequestOutput } from './florin/v1/RegisterUnitsRequest.js';
@@ -26,6 +28,7 @@ import type { RegisterUnitsResponseInput as _florin_v1_RegisterUnitsResponseInpu
 import type { SubmitJobRequestInput as _florin_v1_SubmitJobRequestInput, SubmitJobRequestOutput as _florin_v1_SubmitJobRequestOutput } from './florin/v1/SubmitJobRequest.js';
 import type { SubmitJobResponseInput as _florin_v1_SubmitJobResponseInput, SubmitJobResponseOutput as _florin_v1_SubmitJobResponseOutput } from './florin/v1/SubmitJobResponse.js';
 import type { TaskInput as _florin_v1_TaskInput, TaskOutput as _florin_v1_TaskOutput } from './florin/v1/Task.js';
+import type { TaskInfoInput as _florin_v1_TaskInfoInput, TaskInfoOutput as _florin_v1_TaskInfoOutput } from './florin/v1/TaskInfo.js';
 import type { TaskLeaseInput as _florin_v1_TaskLeaseInput, TaskLeaseOutput as _florin_v1_TaskLeaseOutput } from './florin/v1/TaskLease.js';
 import type { TaskLogInput as _florin_v1_TaskLogInput, TaskLogOutput as _florin_v1_TaskLogOutput } from './florin/v1/TaskLog.js';
 import type { TaskLogLineInput as _florin_v1_TaskLogLineInput, TaskLogLineOutput as _florin_v1_TaskLogLineOutput } from './florin/v1/TaskLogLine.js';
@@ -65,6 +68,8 @@ export interface ProtoGrpcType {
       LeaseTasksResponse: MessageTypeDefinition<_florin_v1_LeaseTasksResponseInput, _florin_v1_LeaseTasksResponseOutput>
       ListJobsRequest: MessageTypeDefinition<_florin_v1_ListJobsRequestInput, _florin_v1_ListJobsRequestOutput>
       ListJobsResponse: MessageTypeDefinition<_florin_v1_ListJobsResponseInput, _florin_v1_ListJobsResponseOutput>
+      ListTasksRequest: MessageTypeDefinition<_florin_v1_ListTasksRequestInput, _florin_v1_ListTasksRequestOutput>
+      ListTasksResponse: MessageTypeDefinition<_florin_v1_ListTasksResponseInput, _florin_v1_ListTasksResponseOutput>
       LostLease: MessageTypeDefinition<_florin_v1_LostLeaseInput, _florin_v1_LostLeaseOutput>
       OutcomeAck: MessageTypeDefinition<_florin_v1_OutcomeAckInput, _florin_v1_OutcomeAckOutput>
       RegisterUnitsRequest: MessageTypeDefinition<_florin_v1_RegisterUnitsRequestInput, _florin_v1_RegisterUnitsRequestOutput>
@@ -72,12 +77,14 @@ export interface ProtoGrpcType {
       SubmitJobRequest: MessageTypeDefinition<_florin_v1_SubmitJobRequestInput, _florin_v1_SubmitJobRequestOutput>
       SubmitJobResponse: MessageTypeDefinition<_florin_v1_SubmitJobResponseInput, _florin_v1_SubmitJobResponseOutput>
       Task: MessageTypeDefinition<_florin_v1_TaskInput, _florin_v1_TaskOutput>
+      TaskInfo: MessageTypeDefinition<_florin_v1_TaskInfoInput, _florin_v1_TaskInfoOutput>
       TaskLease: MessageTypeDefinition<_florin_v1_TaskLeaseInput, _florin_v1_TaskLeaseOutput>
       TaskLog: MessageTypeDefinition<_florin_v1_TaskLogInput, _florin_v1_TaskLogOutput>
       TaskLogLine: MessageTypeDefinition<_florin_v1_TaskLogLineInput, _florin_v1_TaskLogLineOutput>
       TaskOutcome: MessageTypeDefinition<_florin_v1_TaskOutcomeInput, _florin_v1_TaskOutcomeOutput>
       TaskPart: MessageTypeDefinition<_florin_v1_TaskPartInput, _florin_v1_TaskPartOutput>
       TaskProgress: MessageTypeDefinition<_florin_v1_TaskProgressInput, _florin_v1_TaskProgressOutput>
+      TaskState: EnumTypeDefinition
       UnitDefinition: MessageTypeDefinition<_florin_v1_UnitDefinitionInput, _florin_v1_UnitDefinitionOutput>
       UnitOutput: MessageTypeDefinition<_florin_v1_UnitOutputInput, _florin_v1_UnitOutputOutput>
       UnitRef: MessageTypeDefinition<_florin_v1_UnitRefInput, _florin_v1_UnitRefOutput>

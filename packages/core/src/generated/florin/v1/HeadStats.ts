@@ -23,6 +23,9 @@ export interface HeadStatsInput {
   'peerReads'?: (number | string | Long);
   'peerErrors'?: (number | string | Long);
   'peerFallbacks'?: (number | string | Long);
+  'readP50Ms'?: (number | string);
+  'readP99Ms'?: (number | string);
+  'cacheMaxBytes'?: (number | string | Long);
 }
 
 export interface HeadStatsOutput {
@@ -46,4 +49,7 @@ export interface HeadStatsOutput {
   'peerReads': (number);
   'peerErrors': (number);
   'peerFallbacks': (number);
+  'readP50Ms': (number);
+  'readP99Ms': (number);
+  'cacheMaxBytes': (number);
 }

@@ -10,6 +10,8 @@ import type { JobLogsRequestInput as _florin_v1_JobLogsRequestInput, JobLogsRequ
 import type { JobLogsResponseInput as _florin_v1_JobLogsResponseInput, JobLogsResponseOutput as _florin_v1_JobLogsResponseOutput } from '../../florin/v1/JobLogsResponse.js';
 import type { ListJobsRequestInput as _florin_v1_ListJobsRequestInput, ListJobsRequestOutput as _florin_v1_ListJobsRequestOutput } from '../../florin/v1/ListJobsRequest.js';
 import type { ListJobsResponseInput as _florin_v1_ListJobsResponseInput, ListJobsResponseOutput as _florin_v1_ListJobsResponseOutput } from '../../florin/v1/ListJobsResponse.js';
+import type { ListTasksRequestInput as _florin_v1_ListTasksRequestInput, ListTasksRequestOutput as _florin_v1_ListTasksRequestOutput } from '../../florin/v1/ListTasksRequest.js';
+import type { ListTasksResponseInput as _florin_v1_ListTasksResponseInput, ListTasksResponseOutput as _florin_v1_ListTasksResponseOutput } from '../../florin/v1/ListTasksResponse.js';
 import type { SubmitJobRequestInput as _florin_v1_SubmitJobRequestInput, SubmitJobRequestOutput as _florin_v1_SubmitJobRequestOutput } from '../../florin/v1/SubmitJobRequest.js';
 import type { SubmitJobResponseInput as _florin_v1_SubmitJobResponseInput, SubmitJobResponseOutput as _florin_v1_SubmitJobResponseOutput } from '../../florin/v1/SubmitJobResponse.js';
 import type { WatchJobRequestInput as _florin_v1_WatchJobRequestInput, WatchJobRequestOutput as _florin_v1_WatchJobRequestOutput } from '../../florin/v1/WatchJobRequest.js';
@@ -41,6 +43,15 @@ export interface JobServiceClient extends grpc.Client {
   list(argument: _florin_v1_ListJobsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_florin_v1_ListJobsResponseOutput>): grpc.ClientUnaryCall;
   list(argument: _florin_v1_ListJobsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_ListJobsResponseOutput>): grpc.ClientUnaryCall;
   list(argument: _florin_v1_ListJobsRequestInput, callback: grpc.requestCallback<_florin_v1_ListJobsResponseOutput>): grpc.ClientUnaryCall;
+  
+  ListTasks(argument: _florin_v1_ListTasksRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
+  ListTasks(argument: _florin_v1_ListTasksRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
+  ListTasks(argument: _florin_v1_ListTasksRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
+  ListTasks(argument: _florin_v1_ListTasksRequestInput, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
+  listTasks(argument: _florin_v1_ListTasksRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
+  listTasks(argument: _florin_v1_ListTasksRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
+  listTasks(argument: _florin_v1_ListTasksRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
+  listTasks(argument: _florin_v1_ListTasksRequestInput, callback: grpc.requestCallback<_florin_v1_ListTasksResponseOutput>): grpc.ClientUnaryCall;
   
   Logs(argument: _florin_v1_JobLogsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
   Logs(argument: _florin_v1_JobLogsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_florin_v1_JobLogsResponseOutput>): grpc.ClientUnaryCall;
@@ -74,6 +85,8 @@ export interface JobServiceHandlers extends grpc.UntypedServiceImplementation {
   
   List: grpc.handleUnaryCall<_florin_v1_ListJobsRequestOutput, _florin_v1_ListJobsResponseInput>;
   
+  ListTasks: grpc.handleUnaryCall<_florin_v1_ListTasksRequestOutput, _florin_v1_ListTasksResponseInput>;
+  
   Logs: grpc.handleUnaryCall<_florin_v1_JobLogsRequestOutput, _florin_v1_JobLogsResponseInput>;
   
   Submit: grpc.handleUnaryCall<_florin_v1_SubmitJobRequestOutput, _florin_v1_SubmitJobResponseInput>;
@@ -86,6 +99,7 @@ export interface JobServiceDefinition extends grpc.ServiceDefinition {
   Cancel: MethodDefinition<_florin_v1_CancelJobRequestInput, _florin_v1_JobInput, _florin_v1_CancelJobRequestOutput, _florin_v1_JobOutput>
   Get: MethodDefinition<_florin_v1_GetJobRequestInput, _florin_v1_JobInput, _florin_v1_GetJobRequestOutput, _florin_v1_JobOutput>
   List: MethodDefinition<_florin_v1_ListJobsRequestInput, _florin_v1_ListJobsResponseInput, _florin_v1_ListJobsRequestOutput, _florin_v1_ListJobsResponseOutput>
+  ListTasks: MethodDefinition<_florin_v1_ListTasksRequestInput, _florin_v1_ListTasksResponseInput, _florin_v1_ListTasksRequestOutput, _florin_v1_ListTasksResponseOutput>
   Logs: MethodDefinition<_florin_v1_JobLogsRequestInput, _florin_v1_JobLogsResponseInput, _florin_v1_JobLogsRequestOutput, _florin_v1_JobLogsResponseOutput>
   Submit: MethodDefinition<_florin_v1_SubmitJobRequestInput, _florin_v1_SubmitJobResponseInput, _florin_v1_SubmitJobRequestOutput, _florin_v1_SubmitJobResponseOutput>
   Watch: MethodDefinition<_florin_v1_WatchJobRequestInput, _florin_v1_JobEventInput, _florin_v1_WatchJobRequestOutput, _florin_v1_JobEventOutput>

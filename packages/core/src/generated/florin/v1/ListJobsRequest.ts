@@ -6,10 +6,12 @@ export interface ListJobsRequestInput {
   'states'?: (_florin_v1_JobStateInput)[];
   'unit'?: (string);
   'limit'?: (number);
+  'pageToken'?: (string);
 }
 
 export interface ListJobsRequestOutput {
   'states': (_florin_v1_JobStateOutput)[];
   'unit': (string);
   'limit': (number);
+  'pageToken': (string);
 }

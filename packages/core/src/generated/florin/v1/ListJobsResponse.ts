@@ -4,8 +4,10 @@ import type { JobInput as _florin_v1_JobInput, JobOutput as _florin_v1_JobOutput
 
 export interface ListJobsResponseInput {
   'jobs'?: (_florin_v1_JobInput)[];
+  'nextPageToken'?: (string);
 }
 
 export interface ListJobsResponseOutput {
   'jobs': (_florin_v1_JobOutput)[];
+  'nextPageToken': (string);
 }
