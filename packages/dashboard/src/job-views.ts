@@ -26,7 +26,7 @@ export function jobView(job: Job, nowMs: number): JobView {
     tasksRunning: p.tasksRunning,
     tasksFailed: p.tasksFailed,
     retries: p.retries,
-    progress: p.tasksTotal > 0 ? (terminal && job.state === 'succeeded' ? 1 : done / p.tasksTotal) : 0,
+    progress: p.tasksTotal > 0 ? p.tasksSucceeded / p.tasksTotal : 0,
     tasksPerSec,
     etaMs: !terminal && tasksPerSec ? Math.round((remaining * 1000) / tasksPerSec) : null,
     hasFinal: job.hasFinal,

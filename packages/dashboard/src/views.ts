@@ -56,7 +56,7 @@ export interface JobView {
   tasksRunning: number;
   tasksFailed: number;
   retries: number;
-  /** Done / total, 0..1. */
+  /** Succeeded tasks / tasks, 0..1. */
   progress: number;
   /** Tasks finished per second since the job was submitted (null before one finished). */
   tasksPerSec: number | null;
