@@ -49,6 +49,6 @@ describe('JobService/List state filter', () => {
     const err = (await list(client, { states: ['JOB_STATE_UNSPECIFIED'] }).catch((e: unknown) => e)) as ServiceError;
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.details).toMatch(/^states: JOB_STATE_UNSPECIFIED is not a job state; use JOB_STATE_QUEUED, /);
-    expect(await list(client, { states: ['JOB_STATE_QUEUED', 5] })).toEqual({ jobs: [] });
+    expect(await list(client, { states: ['JOB_STATE_QUEUED', 5] })).toEqual({ jobs: [], nextPageToken: '' });
   });
 });
