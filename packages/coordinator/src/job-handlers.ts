@@ -62,11 +62,14 @@ async function list(ctx: CoordinatorContext, request: ListJobsRequestMessage): P
   const limit = request.limit === 0 ? DEFAULT_LIST_LIMIT : request.limit;
   if (limit > MAX_LIST_LIMIT) throw invalidArgument(`limit ${limit} is above ${MAX_LIST_LIMIT}; page by state or unit instead`);
   const beforeSeq = pagePosition('jobs', request.pageToken);
+  const updatedSinceMs = Number(request.updatedSinceMs);
+  if (!Number.isSafeInteger(updatedSinceMs) || updatedSinceMs < 0) throw invalidArgument(`updated_since_ms must be an epoch millisecond time >= 0, got ${String(request.updatedSinceMs)}`);
+  if (updatedSinceMs > 0 && beforeSeq !== undefined) throw invalidArgument('updated_since_ms answers are not paged by page_token: ask again with updated_since_ms = the last job\'s updated_ms');
   // One more than asked: whether a next page exists, without a second query.
-  const jobs = await ctx.store.listJobs({ states, unit: request.unit || undefined, limit: limit + 1, omitSymbols: true, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+  const jobs = await ctx.store.listJobs({ states, unit: request.unit || undefined, limit: limit + 1, omitSymbols: true, updatedSinceMs, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
   const page = jobs.slice(0, limit);
   const last = page[page.length - 1];
-  const nextPageToken = jobs.length > limit && last?.seq !== undefined ? pageToken('jobs', last.seq) : '';
+  const nextPageToken = jobs.length > limit && last?.seq !== undefined && updatedSinceMs === 0 ? pageToken('jobs', last.seq) : '';
   return { jobs: page.map(jobMessage), nextPageToken };
 }
 

@@ -35,6 +35,7 @@ describe.each(backends)('JobService List pages and ListTasks ($name)', ({ pg }) 
       token = page.nextPageToken;
     } while (token);
     expect(sizes).toEqual([50, 50, 21]);
+    expect(seen).toHaveLength(121);
     expect(seen).toEqual([big, ...[...submitted].reverse()]);
     // A filter pages the same way: the 121 jobs are all queued.
     const queued = await f.jobs.listPage({ limit: 100, states: ['queued'] });
@@ -42,6 +43,25 @@ describe.each(backends)('JobService List pages and ListTasks ($name)', ({ pg }) 
     const rest = await f.jobs.listPage({ limit: 100, states: ['queued'], pageToken: queued.nextPageToken });
     expect(rest.jobs.map((j) => j.jobId)).toEqual(submitted.slice(0, 21).reverse());
     expect(rest.nextPageToken).toBe('');
+    expect((await f.jobs.list({ limit: 1, updatedSinceMs: -1 }).catch((e: FlorinError) => e.code))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('lists the jobs whose state changed since a time (updated_since_ms), whatever their age', async () => {
+    const newest = (await f.jobs.list({ limit: 1 }))[0]!;
+    expect(await f.jobs.list({ updatedSinceMs: newest.updatedMs + 1 })).toEqual([]);
+    const old = submitted[7]!;
+    const older = submitted[3]!;
+    await new Promise((r) => setTimeout(r, 2));
+    await f.jobs.cancel(old);
+    await new Promise((r) => setTimeout(r, 2));
+    const cancelled = await f.jobs.cancel(older);
+    // In the order of the changes, oldest first.
+    const changed = await f.jobs.list({ updatedSinceMs: newest.updatedMs + 1 });
+    expect(changed.map((j) => [j.jobId, j.state])).toEqual([[old, 'cancelled'], [older, 'cancelled']]);
+    expect(changed[1]!.updatedMs).toBe(cancelled.updatedMs);
+    expect(await f.jobs.list({ updatedSinceMs: cancelled.updatedMs + 1 })).toEqual([]);
+    const token = (await f.jobs.listPage({ limit: 1 })).nextPageToken;
+    expect(await f.jobs.list({ updatedSinceMs: 1, pageToken: token }).catch((e: FlorinError) => e.code)).toBe('INVALID_ARGUMENT');
   });
 
   it('pages a job\'s tasks in index order with state, attempts, worker, start time and errors', async () => {

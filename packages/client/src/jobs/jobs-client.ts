@@ -48,6 +48,8 @@ export interface ListJobsOptions extends CallOptions {
   limit?: number;
   /** The nextPageToken of the previous page (listPage): the jobs older than it. */
   pageToken?: string;
+  /** Only jobs whose state changed (or that were submitted) at or after this time, epoch ms. */
+  updatedSinceMs?: number;
 }
 
 export interface ListTasksOptions extends CallOptions {
@@ -135,6 +137,7 @@ export class JobsClient implements JobOperations {
       unit: options.unit ?? '',
       limit: options.limit ?? 0,
       pageToken: options.pageToken ?? '',
+      updatedSinceMs: options.updatedSinceMs ?? 0,
     };
     const response = await this.channel.unary(this.channel.stub.List, request, options);
     return { jobs: response.jobs.map(jobFromMessage), nextPageToken: response.nextPageToken };

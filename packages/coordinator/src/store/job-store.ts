@@ -30,6 +30,8 @@ export interface ListJobsFilter {
   omitSymbols?: boolean;
   /** Only jobs older than this one (its JobRecord.seq): the next page. */
   beforeSeq?: number;
+  /** Only jobs whose updated_ms is at least this; answered oldest change first. */
+  updatedSinceMs?: number;
 }
 
 export interface ListTasksFilter {

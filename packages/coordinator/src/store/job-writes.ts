@@ -93,6 +93,10 @@ export async function selectJobs(ex: SqlExecutor, filter: ListJobsFilter): Promi
     where.push('unit = ?');
     params.push(filter.unit);
   }
+  if (filter.updatedSinceMs !== undefined && filter.updatedSinceMs > 0) {
+    where.push('updated_ms >= ?');
+    params.push(filter.updatedSinceMs);
+  }
   if (filter.beforeSeq !== undefined) {
     where.push('seq < ?');
     params.push(filter.beforeSeq);
@@ -100,7 +104,7 @@ export async function selectJobs(ex: SqlExecutor, filter: ListJobsFilter): Promi
   params.push(filter.limit);
   const rows = await ex.all<JobRow>(
     `SELECT ${jobColumns(!filter.omitSymbols)} FROM coord_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY seq DESC LIMIT ?`,
+     ORDER BY ${filter.updatedSinceMs ? 'updated_ms, seq' : 'seq DESC'} LIMIT ?`,
     params,
   );
   const progress = await progressOf(

@@ -56,6 +56,8 @@ export function schemaStatements(dialect: SqlDialect): string[] {
     )`,
     `CREATE INDEX IF NOT EXISTS coord_jobs_state ON coord_jobs (state, seq)`,
     `CREATE INDEX IF NOT EXISTS coord_jobs_unit ON coord_jobs (unit, seq)`,
+    // List's updated_since_ms (the dashboard's live feed asks what changed since its last look).
+    `CREATE INDEX IF NOT EXISTS coord_jobs_updated ON coord_jobs (updated_ms)`,
     `CREATE TABLE IF NOT EXISTS coord_tasks (
       job_id TEXT NOT NULL REFERENCES coord_jobs (job_id),
       idx INTEGER NOT NULL,
