@@ -50,6 +50,9 @@ describe('generated wire types', () => {
       peerReads: 0,
       peerErrors: 0,
       peerFallbacks: 0,
+      readP50Ms: 0,
+      readP99Ms: 0,
+      cacheMaxBytes: 0,
     };
     expect(decodedEmpty(SERVICES.head, 'GetStats')).toEqual(stats);
     const leased: LeaseTasksResponseMessage = { tasks: [] };

@@ -122,8 +122,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     const canvas = page.locator('#equity-chart canvas');
     await canvas.waitFor({ timeout: 10_000 });
     // The canvas has the curve drawn on it: count the pixels uPlot painted in the equity line's colour.
-    const painted = await canvas.evaluate((el: HTMLCanvasElement) => {
-      const data = el.getContext('2d')!.getImageData(0, 0, el.width, el.height).data;
+    // (The function runs in the page: the canvas is typed structurally, the tests have no DOM types.)
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+    const painted = await canvas.evaluate((el) => {
+      const c = el as unknown as Canvas;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 0; i < data.length; i += 4) if (data[i]! < 80 && data[i + 1]! > 70 && data[i + 1]! < 140 && data[i + 2]! > 200 && data[i + 3]! > 0) n++;
       return n;

@@ -23,13 +23,14 @@ export function upCommand(): Command {
   ).action(async (flags: ClusterFlags) => {
     const log = (line: string): void => void process.stderr.write(line + '\n');
     const cluster = new LocalCluster(clusterOptionsFromFlags(flags, log));
-    let dashboard: DashboardRun | undefined;
+    // Set once the dashboard runs; stop() closes it before the cluster.
+    const started: { dashboard?: DashboardRun } = {};
     let stopping = false;
     const stop = (why: string, code: number): void => {
       if (stopping) return;
       stopping = true;
       log(`${why}; stopping the cluster`);
-      Promise.resolve(dashboard?.close())
+      Promise.resolve(started.dashboard?.close())
         .then(() => cluster.stop())
         .then(
         () => {
@@ -47,7 +48,7 @@ export function upCommand(): Command {
     const info = await cluster.start();
     process.stdout.write(`Florin local cluster is up (data in ${info.dataDir}). Ctrl-C stops it.\n`);
     printCluster(info, (t) => process.stdout.write(t));
-    dashboard = await runClusterDashboard(cluster, { enabled: flags.dashboard, port: flags.dashboardPort, jobs: flags.qcus > 0 }, (line) => void process.stdout.write(line + '\n'));
+    started.dashboard = await runClusterDashboard(cluster, { enabled: flags.dashboard, port: flags.dashboardPort, jobs: flags.qcus > 0 }, (line) => void process.stdout.write(line + '\n'));
     // A process that dies is restarted (with backoff, at a new port) and found again through discovery.
   });
 }
