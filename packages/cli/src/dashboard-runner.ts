@@ -9,15 +9,16 @@ export interface DashboardRun {
 }
 
 /**
- * Starts the web dashboard on `discovery` (which it then owns and closes) and
- * prints `dashboard: <url>` on a line of its own.
+ * Starts the web dashboard on `discovery` (which it then owns and closes,
+ * unless `shared`) and prints `dashboard: <url>` on a line of its own.
  */
 export async function runDashboard(
   discovery: Discovery,
-  options: { host: string; port: number; headServices?: readonly string[]; coordinatorService?: string | null; shardService?: string },
+  options: { host: string; port: number; headServices?: readonly string[]; coordinatorService?: string | null; shardService?: string; shared?: boolean },
   print: (line: string) => void,
 ): Promise<DashboardRun> {
-  const server = new DashboardServer({ discovery, closeDiscovery: true, ...options });
+  const { shared, ...rest } = options;
+  const server = new DashboardServer({ discovery, closeDiscovery: !shared, ...rest });
   try {
     const url = await server.start();
     print(`dashboard: ${url}`);

@@ -8,6 +8,8 @@ import { announceReady, leaveCluster, stopOnSignals } from '../process-lifecycle
 import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-options.js';
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
+import { runDashboard, type DashboardRun } from '../dashboard-runner.js';
+import { nonNegativeInt } from '../options.js';
 
 interface CoordinatorFlags extends DiscoveryFlags, DrainFlags {
   nodeId?: string;
@@ -17,6 +19,7 @@ interface CoordinatorFlags extends DiscoveryFlags, DrainFlags {
   leaseMs?: number;
   maxAttempts?: number;
   drainMs: number;
+  dashboardPort?: number;
 }
 
 export function coordinatorCommand(): Command {
@@ -26,9 +29,11 @@ export function coordinatorCommand(): Command {
     .option('--lease-ms <n>', 'default task lease (a QCU that dies is detected within it)', positiveInt('--lease-ms'))
     .option('--max-attempts <n>', 'default attempts per task', positiveInt('--max-attempts'))
     .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 5_000)
+    .addOption(new Option('--dashboard-port <n>', 'also serve the web dashboard on this port (off unless given; needs --discovery)').env('FLORIN_DASHBOARD_PORT').argParser(nonNegativeInt('--dashboard-port')))
     .addOption(new Option('--node-id <name>', 'id the coordinator registers with in discovery (default coordinator)').env('FLORIN_ID'))
     .action(async (flags: CoordinatorFlags & TelemetryFlags) => {
       const found = await RoleDiscovery.start(flags);
+      if (flags.dashboardPort !== undefined && !found) throw new Error('--dashboard-port needs --discovery: the dashboard finds the cluster through it');
       const telemetry = startRoleTelemetry(flags, 'coordinator', 'coordinator');
       const coordinator = await runCoordinator({
         store: flags.store,
@@ -39,15 +44,24 @@ export function coordinatorCommand(): Command {
       });
       // Queue depth (the QCU autoscaling signal), leases and jobs per state: read from the store once per export.
       observeCoordinator(telemetry.meter, () => coordinator.store.queueStats(), { 'florin.coordinator.id': flags.nodeId ?? 'coordinator' });
+      let dashboard: DashboardRun | undefined;
       stopOnSignals(async (signal) => {
         // Leave discovery first (the SDK and QCUs look for the next coordinator) while still serving, then drain.
         if (signal === 'SIGTERM') await leaveCluster(coordinator.server, found, drainNoticeMs(flags));
+        await dashboard?.close();
         await found?.close();
         await coordinator.close(flags.drainMs);
         await telemetry.shutdown();
       });
       const id = flags.nodeId ?? 'coordinator';
       if (found) await found.register({ service: found.serviceFor('coordinator'), id, address: advertisedAddress(flags, flags.host, portOf(coordinator.address)), attributes: roleAttributes.coordinator(id) });
+      if (found && flags.dashboardPort !== undefined) {
+        dashboard = await runDashboard(
+          found.discovery,
+          { host: flags.host, port: flags.dashboardPort, headServices: flags.headServices, coordinatorService: flags.coordinatorService, shardService: flags.shardService, shared: true },
+          (line) => void process.stderr.write(line + '\n'),
+        );
+      }
       announceReady({ role: 'coordinator', id, address: coordinator.address });
     });
 }
