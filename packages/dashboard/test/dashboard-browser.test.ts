@@ -27,6 +27,12 @@ async function eventually(condition: () => Promise<boolean>, options: { timeoutM
   }
 }
 
+// Under CI the browser tests must run (.ci/run installs chromium); elsewhere they skip, saying so.
+if (!existsSync(CHROMIUM)) {
+  if (process.env['CI'] === 'true' || process.env['CI'] === '1') throw new Error(`the dashboard's browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium, or set FLORIN_CHROMIUM)`);
+  console.warn(`dashboard browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
   let dir: string;
   let up: { child: ChildProcess; line: string; stderr: () => string };
