@@ -57,7 +57,20 @@ export class ClusterView {
     const filtered = options.role ? all.filter((m) => roleOf(m) === options.role) : all;
     const slice = filtered.slice(options.offset, options.offset + options.limit);
     const members = await Promise.all(slice.map((m) => this.view(m.member, roleOf(m), m.ref.service)));
+    this.forgetGone(all);
     return { total: filtered.length, offset: options.offset, roles: counts, members };
+  }
+
+  /** Closes the channels and drops the samples of heads no longer in discovery. */
+  private forgetGone(all: readonly { member: Member }[]): void {
+    const addresses = new Set(all.map((m) => m.member.address));
+    for (const [address, client] of this.headClients) {
+      if (addresses.has(address)) continue;
+      client.close();
+      this.headClients.delete(address);
+    }
+    const keys = new Set(all.map((m) => `${m.member.id}@${m.member.address}`));
+    for (const key of this.samples.keys()) if (!keys.has(key)) this.samples.delete(key);
   }
 
   /** Closes the watches and head channels. Idempotent. */
