@@ -175,4 +175,20 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     expect(await page.locator('.note').innerText()).toContain(`${expected} points of ${symbol} close`);
     await page.screenshot({ path: join(SCREENSHOTS, 'data.png'), fullPage: true });
   });
+
+  it("shows the head's rates, latency and cache after the job and the data page read through it", async () => {
+    await page.goto(`${url}#/cluster`);
+    const head = page.locator('#members tr[data-role="head"]');
+    await head.waitFor();
+    // req/s needs two samples of the head (the page refreshes every 2 s); then every head figure is a number.
+    await eventually(async () => /^\d+\.\d$/.test(await head.locator('td').nth(6).innerText()), { timeoutMs: 15_000 });
+    const cells = await head.locator('td').allInnerTexts();
+    expect(cells[7]).toMatch(/^\d+\.\d ms$/);
+    expect(cells[8]).toMatch(/^\d+\.\d ms$/);
+    expect(Number(cells[8]!.split(' ')[0])).toBeGreaterThan(0);
+    expect(cells[9]).toMatch(/^\d+\.\d%$/);
+    expect(cells[10]).toMatch(/^\d+\.\d{3}$/);
+    expect(cells[11]).toMatch(/^\d+\.\d (KiB|MiB) \/ 512\.0 MiB$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'cluster-after.png'), fullPage: true });
+  });
 });
