@@ -62,8 +62,8 @@ export class JobFeed {
         if (job.updatedMs > this.watermarkMs) this.watermarkMs = job.updatedMs;
         const p = job.progress;
         const key = `${job.state}/${job.updatedMs}/${p.tasksSucceeded}/${p.tasksFailed}/${p.tasksCancelled}/${p.tasksRunning}/${p.retries}`;
-        // Running jobs go out every poll (their rate and ETA move with the clock).
-        if (this.seen.get(job.jobId) === key && job.state !== 'running') continue;
+        // Only what changed goes out (a thousand running jobs that did not move cost nothing on the wire).
+        if (this.seen.get(job.jobId) === key) continue;
         this.seen.set(job.jobId, key);
         this.emit(jobView(job, now));
       }
