@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
 import { observeCoordinator } from '@florin/telemetry';
-import { positiveInt } from '../options.js';
+import { nonNegativeInt, positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
 import { addTelemetryOptions, startRoleTelemetry, type TelemetryFlags } from './telemetry-options.js';
 import { announceReady, leaveCluster, stopOnSignals } from '../process-lifecycle.js';
@@ -9,7 +9,6 @@ import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-o
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 import { runDashboard, type DashboardRun } from '../dashboard-runner.js';
-import { nonNegativeInt } from '../options.js';
 
 interface CoordinatorFlags extends DiscoveryFlags, DrainFlags {
   nodeId?: string;
