@@ -82,6 +82,7 @@ async function routeJobs(
     const job = await jobs.get(id);
     return sendJson(res, 200, resultView(job.jobId, job.unit, job.result));
   }
+  if (method === 'GET' && sub === 'logs' && depth === 3) return sendJson(res, 200, { tasks: await jobs.logs(id) });
   if (method === 'POST' && sub === 'cancel' && depth === 3) {
     await drainBody(req);
     return sendJson(res, 200, jobView(await jobs.cancel(id), now));

@@ -37,6 +37,7 @@ export function jobView(job: Job, nowMs: number): JobView {
     error: job.error ?? null,
     errorStack: job.errorStack ?? null,
     failedTaskIndex: job.failedTaskIndex ?? null,
+    failureLog: job.failureLog ?? null,
     params: job.params,
     startMs: job.startMs,
     endMs: job.endMs,

@@ -70,6 +70,8 @@ export interface JobView {
   error: string | null;
   errorStack: string | null;
   failedTaskIndex: number | null;
+  /** The failed task's last log lines (failed jobs). */
+  failureLog: { timeMs: number; message: string }[] | null;
   params: Record<string, unknown>;
   startMs: number;
   endMs: number;

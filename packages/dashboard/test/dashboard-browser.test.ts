@@ -122,6 +122,12 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     expect(firstTask.slice(0, 5)).toEqual(['0', `${[...market.symbols].sort()[0]} +2`, 'succeeded', '1', 'qcu-0']);
     expect(firstTask[6]).toMatch(/ms|s/);
     expect(await page.locator('#tasks tbody tr').last().locator('td').first().innerText()).toBe('10 (final)');
+    // The tasks' last log lines (the fixture unit logs a start and a done line per task).
+    await page.locator('#load-logs').click();
+    await page.locator('#task-logs details').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('#task-logs details').count()).toBe(10);
+    expect(await page.locator('#task-logs details[data-task="0"] summary').innerText()).toBe('task 0, attempt 1, succeeded: 2 lines');
+    expect(await page.locator('#task-logs details[data-task="0"] pre').textContent()).toMatch(/fixture \{"event":"start","index":0,"attempt":1,.*\n.*fixture \{"event":"done","index":0,"attempt":1,/);
     await page.screenshot({ path: join(SCREENSHOTS, 'job.png'), fullPage: true });
 
     await page.locator('#open-result').click();

@@ -75,6 +75,7 @@ export interface JobView {
   error: string | null;
   errorStack: string | null;
   failedTaskIndex: number | null;
+  failureLog: { timeMs: number; message: string }[] | null;
   params: Record<string, unknown>;
   startMs: number;
   endMs: number;
@@ -93,6 +94,14 @@ export interface TaskView {
   symbols: string;
   error: string | null;
   errorStack: string | null;
+}
+
+export interface TaskLog {
+  index: number;
+  final: boolean;
+  attempt: number;
+  state: string;
+  lines: { timeMs: number; message: string }[];
 }
 
 export interface ResultView {

@@ -1,4 +1,4 @@
-import { api, type JobView, type TaskView } from '../api.js';
+import { api, type JobView, type TaskLog, type TaskView } from '../api.js';
 import { errorBox, fmtDuration, fmtNum, fmtTime, h, progressBar, stateBadge } from '../dom.js';
 import type { Page } from '../page.js';
 
@@ -11,6 +11,7 @@ export function jobPage(root: HTMLElement, [jobId]: string[]): Page {
   const failure = h('div', { id: 'job-failure' });
   const actions = h('div', { class: 'toolbar' });
   const taskBody = h('tbody');
+  const logs = h('div', { id: 'task-logs' }, h('button', { id: 'load-logs', onclick: () => void loadLogs() }, 'Show the tasks\' last log lines'));
   const pager = h('div', { class: 'pager' });
   const tokens: string[] = [''];
   let next = '';
@@ -37,7 +38,28 @@ export function jobPage(root: HTMLElement, [jobId]: string[]): Page {
       taskBody,
     ),
     pager,
+    h('h2', {}, 'Logs'),
+    logs,
   );
+
+  async function loadLogs(): Promise<void> {
+    try {
+      const { tasks } = await api<{ tasks: TaskLog[] }>(`jobs/${encodeURIComponent(id)}/logs`);
+      logs.replaceChildren(
+        ...(tasks.length === 0 ? [h('p', { class: 'note' }, 'No task has logged anything (yet).')] : []),
+        ...tasks.map((t) =>
+          h(
+            'details',
+            { 'data-task': t.index },
+            h('summary', {}, `task ${t.index}${t.final ? ' (final)' : ''}, attempt ${t.attempt}, ${t.state}: ${t.lines.length} lines`),
+            h('pre', {}, t.lines.map((l) => `${fmtTime(l.timeMs)}  ${l.message}`).join('\n')),
+          ),
+        ),
+      );
+    } catch (err) {
+      logs.replaceChildren(errorBox(err));
+    }
+  }
 
   function show(job: JobView): void {
     summary.replaceChildren(
@@ -64,7 +86,16 @@ export function jobPage(root: HTMLElement, [jobId]: string[]): Page {
       job.hasResult ? h('a', { id: 'open-result', class: 'button', href: `#/results/${encodeURIComponent(job.jobId)}` }, 'Open result') : '',
     );
     failure.replaceChildren(
-      job.error ? h('div', { class: 'error' }, h('strong', {}, `Failed${job.failedTaskIndex !== null ? ` (task ${job.failedTaskIndex})` : ''}: `), job.error, job.errorStack ? h('pre', {}, job.errorStack) : '') : '',
+      job.error
+        ? h(
+            'div',
+            { class: 'error' },
+            h('strong', {}, `Failed${job.failedTaskIndex !== null ? ` (task ${job.failedTaskIndex})` : ''}: `),
+            job.error,
+            job.errorStack ? h('pre', {}, job.errorStack) : '',
+            job.failureLog?.length ? h('pre', { id: 'failure-log' }, job.failureLog.map((l) => `${fmtTime(l.timeMs)}  ${l.message}`).join('\n')) : '',
+          )
+        : '',
     );
   }
 
