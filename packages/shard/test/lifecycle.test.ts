@@ -72,6 +72,32 @@ describe('shard lifecycle', () => {
     await shard.close();
   });
 
+  it('leave(): NOT_SERVING while new calls are still answered through the drain notice; close() cuts the notice short', async () => {
+    const shard = new ShardServer({ store, shardId: 0, shardCount: 1 });
+    const { address } = await shard.start();
+    const health = new Health(address, credentials.createInsecure()) as unknown as HealthClient;
+    const shardClient = new ShardClient(address);
+    try {
+      const started = Date.now();
+      const leaving = shard.leave(60_000);
+      expect(shard.state).toBe('leaving');
+      expect(shard.leave(60_000)).toBe(leaving); // idempotent
+      expect(await check(health, SHARD_SERVICE)).toBe('NOT_SERVING');
+      // A caller that still holds the address (discovery has not told it yet) is answered: a new call, after leave().
+      expect(await shardClient.describe()).toEqual({ shardId: 0, shardCount: 1, store: 'duckdb' });
+      expect(shard.state).toBe('leaving');
+      await shard.close(1_000);
+      await leaving; // ended by close(), not by the 60 s notice
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(shard.state).toBe('stopped');
+      await expect(shardClient.describe({ deadlineMs: 2_000 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      health.close();
+      shardClient.close();
+      await shard.close();
+    }
+  });
+
   it('rejects bad options with precise messages', () => {
     expect(() => new ShardServer({ store, shardId: 2, shardCount: 2 })).toThrow('shardId must be an integer in [0, 2), got 2');
     expect(() => new ShardServer({ store, shardId: 0, shardCount: 0 })).toThrow('shardCount must be a positive integer, got 0');
