@@ -148,6 +148,8 @@ describe('telemetry of a job through a real cluster', () => {
       expect(receiver.store.metricPoints('rpc.server.duration', { attributes: { 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': 0 } }).length, `${service}/${method}`).toBeGreaterThan(0);
     }
 
+    // Store latency on the shards, per the database semantic conventions.
+    expect(receiver.store.metricPoints('db.client.operation.duration', { attributes: { 'db.system.name': 'duckdb', 'db.operation.name': 'read' }, resource: { 'florin.role': 'shard' } }).reduce((n, p) => n + p.count, 0)).toBeGreaterThan(0);
     // RPC client durations too (a histogram point per call, no client span): the QCU's calls to the coordinator and heads, the head's to the shards.
     for (const [service, method, from] of [['florin.v1.WorkService', 'CompleteTasks', 'qcu'], ['florin.v1.HeadService', 'Read', 'qcu'], ['florin.v1.ShardService', 'Read', 'head'], ['florin.v1.JobService', 'Submit', 'client']] as const) {
       const points = receiver.store.metricPoints('rpc.client.duration', { attributes: { 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': 0 }, resource: { 'florin.role': from } });

@@ -1,4 +1,18 @@
-import { frequencyMs, inChildSpan, rangeLength, rowBytes, untilAborted, type ReadQuery, type SeriesFrame } from '@florin/core';
+import { FlorinHistogram, frequencyMs, inChildSpan, rangeLength, rowBytes, untilAborted, type ReadQuery, type SeriesFrame } from '@florin/core';
+
+/** Store latency: `db.client.operation.duration` (s) of the OpenTelemetry database semantic conventions, one point per store read. */
+const storeReadDuration = new FlorinHistogram('db.client.operation.duration', { unit: 's', description: 'Duration of database client operations.' });
+
+function timedStoreRead(store: Pick<Store, 'read'> & { readonly kind?: Store['kind'] }, read: () => Promise<SeriesFrame[]>): Promise<SeriesFrame[]> {
+  const started = performance.now();
+  const attributes = { 'db.system.name': store.kind === 'postgres' ? 'postgresql' : store.kind === 'duckdb' ? 'duckdb' : 'other_sql', 'db.operation.name': 'read' };
+  const result = read();
+  void result.then(
+    () => storeReadDuration.record((performance.now() - started) / 1000, attributes),
+    () => storeReadDuration.record((performance.now() - started) / 1000, { ...attributes, 'error.type': 'store_error' }),
+  );
+  return result;
+}
 import type { Store } from '@florin/store';
 
 /** Sizes of the store reads a large Read is split into. */
@@ -36,7 +50,7 @@ export interface SymbolBatch {
  * from the bytes per symbol seen so far.
  */
 export async function* readBatches(
-  store: Pick<Store, 'read'>,
+  store: Pick<Store, 'read'> & { readonly kind?: Store['kind'] },
   query: ReadQuery,
   sizes: BatchSizes,
   signal: AbortSignal,
@@ -54,7 +68,7 @@ export async function* readBatches(
     next += count;
     // A store query span under the shard's Read span (only when that span is recorded).
     const frames = inChildSpan('store.read', { 'db.operation.name': 'read', 'florin.dataset': query.dataset.name, 'florin.symbols': batch.length }, () =>
-      store.read({ dataset: query.dataset.name, symbols: batch, fields: query.fields, range: query.range }),
+      timedStoreRead(store, () => store.read({ dataset: query.dataset.name, symbols: batch, fields: query.fields, range: query.range })),
     );
     frames.catch(() => undefined); // awaited below; this only keeps an abandoned prefetch from going unhandled
     return { symbols: batch, frames };
