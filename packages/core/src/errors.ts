@@ -10,6 +10,8 @@ export type FlorinErrorCode =
   | 'UNAVAILABLE'
   | 'DEADLINE_EXCEEDED'
   | 'CANCELLED'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
   | 'INTERNAL';
 
 const CODE_TO_STATUS: Record<FlorinErrorCode, status> = {
@@ -21,6 +23,8 @@ const CODE_TO_STATUS: Record<FlorinErrorCode, status> = {
   UNAVAILABLE: status.UNAVAILABLE,
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
   CANCELLED: status.CANCELLED,
+  UNAUTHENTICATED: status.UNAUTHENTICATED,
+  PERMISSION_DENIED: status.PERMISSION_DENIED,
   INTERNAL: status.INTERNAL,
 };
 
@@ -51,6 +55,8 @@ export const invalidArgument = (message: string): FlorinError => new FlorinError
 export const notFound = (message: string): FlorinError => new FlorinError('NOT_FOUND', message);
 export const resourceExhausted = (message: string): FlorinError => new FlorinError('RESOURCE_EXHAUSTED', message);
 export const failedPrecondition = (message: string): FlorinError => new FlorinError('FAILED_PRECONDITION', message);
+export const unauthenticated = (message: string): FlorinError => new FlorinError('UNAUTHENTICATED', message);
+export const permissionDenied = (message: string): FlorinError => new FlorinError('PERMISSION_DENIED', message);
 export const unavailable = (message: string, cause?: unknown): FlorinError =>
   new FlorinError('UNAVAILABLE', message, { cause });
 
