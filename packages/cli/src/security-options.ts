@@ -74,9 +74,9 @@ export function roleSecurity(role: string, flags: SecurityFlags, env: NodeJS.Pro
  * A client command's security: flags and environment first, else what the
  * local cluster's file names (`fallback`); plaintext when neither has TLS.
  */
-export function clientSecurity(flags: SecurityFlags, fallback?: { ca: string; tokenFile?: string }, env: NodeJS.ProcessEnv = process.env): ClientSecurity | undefined {
+export function clientSecurity(flags: SecurityFlags, fallback?: { ca: string; serverName?: string; tokenFile?: string }, env: NodeJS.ProcessEnv = process.env): ClientSecurity | undefined {
   if (flags.plaintext) return undefined;
-  const tls = tlsOf(flags, env) ?? (fallback ? { ca: { file: fallback.ca } } : undefined);
+  const tls = tlsOf(flags, env) ?? (fallback ? { ca: { file: fallback.ca }, ...(fallback.serverName ? { serverName: fallback.serverName } : {}) } : undefined);
   if (!tls) return undefined;
   const token = tokenOf(flags, env) ?? (fallback?.tokenFile ? fileToken(fallback.tokenFile) : undefined);
   return { tls, ...(token ? { token } : {}) };
@@ -124,11 +124,16 @@ export function fileToken(file: string): () => string {
 export async function commandSecurity(flags: SecurityFlags & { dataDir?: string }): Promise<ClientSecurity | undefined> {
   const own = clientSecurity(flags);
   if (own || flags.plaintext) return own;
-  let local: { ca: string; tokenFile?: string } | undefined;
+  let local: { ca: string; serverName?: string; tokenFile?: string } | undefined;
   try {
     local = (await readClusterFile(flags.dataDir ?? DEFAULT_DATA_DIR)).security;
   } catch {
     local = undefined;
   }
   return clientSecurity(flags, local);
+}
+
+/** What an SDK client of a local cluster needs, from its cluster file (the CA and the admin token); undefined when it runs plaintext. */
+export function clusterSecurity(file: { security?: { ca: string; serverName?: string; tokenFile: string } }): ClientSecurity | undefined {
+  return file.security ? clientSecurity({}, file.security, {}) : undefined;
 }

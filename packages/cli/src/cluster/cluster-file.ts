@@ -18,7 +18,7 @@ export interface ClusterFile {
   /** Where the processes push telemetry; statsUrl when `florin up --telemetry` runs the receiver (florin stats reads it). */
   telemetry?: { endpoint: string; statsUrl?: string };
   /** A secure cluster's CA and token files (paths only: never a secret itself). Absent: plaintext. */
-  security?: { ca: string; tokenFile: string; researcherTokenFile?: string };
+  security?: { ca: string; serverName?: string; tokenFile: string; researcherTokenFile?: string };
   startedAt: string;
   pid: number;
 }

@@ -12,7 +12,7 @@ import { ensureMarket, ensureServerMarket, shardFile, type MarketOptions } from 
 import { coordinatorStoreFor } from './server-store.js';
 import type { ClientSecurity } from '@florin/core';
 import { fileToken } from '../security-options.js';
-import { ensureLocalSecurity, localRoleArgs, type LocalSecurityFiles } from './local-security.js';
+import { LOCAL_SERVER_NAME, ensureLocalSecurity, localRoleArgs, type LocalSecurityFiles } from './local-security.js';
 
 export interface LocalClusterOptions {
   /** Data directory: per-shard DuckDB files and cluster.json. */
@@ -115,7 +115,7 @@ export class LocalCluster {
   /** What a client of this cluster needs (the CA and the admin token); undefined for a plaintext cluster. */
   get clientSecurity(): ClientSecurity | undefined {
     const files = this.securityFiles;
-    return files ? { tls: { ca: { file: files.ca } }, token: fileToken(files.tokens.admin) } : undefined;
+    return files ? { tls: { ca: { file: files.ca }, serverName: LOCAL_SERVER_NAME }, token: fileToken(files.tokens.admin) } : undefined;
   }
 
   get state(): LocalClusterState {
@@ -189,7 +189,7 @@ export class LocalCluster {
         qcus: qcus.map((q) => ({ id: q.id, pid: q.pid })),
         discovery: this.discoveryFlags,
         ...(this.telemetryInfo ? { telemetry: this.telemetryInfo } : {}),
-        ...(files ? { security: { ca: files.ca, tokenFile: files.tokens.admin, researcherTokenFile: files.tokens.researcher } } : {}),
+        ...(files ? { security: { ca: files.ca, serverName: LOCAL_SERVER_NAME, tokenFile: files.tokens.admin, researcherTokenFile: files.tokens.researcher } } : {}),
         startedAt: new Date().toISOString(),
         pid: process.pid,
       };

@@ -14,6 +14,9 @@ export interface LocalSecurityFiles {
   tokens: Record<Role, string>;
 }
 
+/** The name on the local cluster's server certificate. */
+export const LOCAL_SERVER_NAME = 'localhost';
+
 /** How long the tokens `florin up` mints for its own processes live. */
 export const LOCAL_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 
@@ -76,7 +79,8 @@ export async function ensureLocalSecurity(dataDir: string, log: (line: string) =
 /** The security flags of each local role process. */
 export function localRoleArgs(files: LocalSecurityFiles | undefined, role: 'shard' | 'head' | 'coordinator' | 'qcu'): string[] {
   if (!files) return ['--plaintext'];
-  const tls = ['--tls-ca', files.ca];
+  // The local certificate names localhost; the processes dial 127.0.0.1.
+  const tls = ['--tls-ca', files.ca, '--tls-server-name', LOCAL_SERVER_NAME];
   if (role === 'qcu') return [...tls, '--token-file', files.tokens.qcu];
   const server = [...tls, '--tls-cert', files.cert, '--tls-key', files.key, '--jwks', files.jwks];
   return role === 'head' ? [...server, '--token-file', files.tokens.head] : server;

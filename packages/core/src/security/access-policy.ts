@@ -16,7 +16,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   [`/${SERVICES.head}/Read`]: DATA_READERS,
   [`/${SERVICES.head}/Write`]: ['qcu', 'admin', 'head'],
   [`/${SERVICES.head}/ListDatasets`]: DATA_READERS,
-  [`/${SERVICES.head}/CreateDataset`]: ['admin', 'head'],
+  // QCUs create their units' output datasets; input datasets stay admin-only (readOnlyDatasets).
+  [`/${SERVICES.head}/CreateDataset`]: ['qcu', 'admin', 'head'],
   [`/${SERVICES.head}/ListSymbols`]: DATA_READERS,
   [`/${SERVICES.head}/GetStats`]: ALL,
   [`/${SERVICES.head}/DescribeHead`]: ALL,
