@@ -62,5 +62,5 @@ describe('README example: examples/units/ma-gap.mjs and examples/read-results.mj
       up.child.kill('SIGINT');
       expect(await exitCode(up.child)).toBe(0);
     }
-  });
+  }, 180_000);
 });
