@@ -20,7 +20,8 @@ export interface TlsConfig {
  * FLORIN_TLS_CA / FLORIN_TLS_CERT / FLORIN_TLS_KEY are file paths (re-read on
  * rotation); FLORIN_TLS_CA_PEM / FLORIN_TLS_CERT_PEM / FLORIN_TLS_KEY_PEM hold
  * the PEM itself; FLORIN_MTLS=1 turns on mutual TLS; FLORIN_TLS_SERVER_NAME
- * overrides the name checked on the server's certificate. Undefined when none is set.
+ * overrides the name checked on the server's certificate; FLORIN_TLS_REFRESH_MS
+ * is how often files are re-read (default 10 s). Undefined when none is set.
  */
 export function tlsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TlsConfig | undefined {
   const ca = pemFromEnv(env, 'FLORIN_TLS_CA');
@@ -29,6 +30,8 @@ export function tlsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TlsConfi
   if (!ca && !cert && !key) return undefined;
   const config: TlsConfig = { ca, cert, key, mtls: env.FLORIN_MTLS === '1' || env.FLORIN_MTLS === 'true' };
   if (env.FLORIN_TLS_SERVER_NAME) config.serverName = env.FLORIN_TLS_SERVER_NAME;
+  const refresh = refreshFromEnv(env);
+  if (refresh !== undefined) config.refreshIntervalMs = refresh;
   return config;
 }
 
@@ -46,5 +49,13 @@ export function tlsConfigFromFiles(files: { ca?: string; cert?: string; key?: st
   const cert = files.cert ? { file: files.cert } : fromEnv?.cert;
   const key = files.key ? { file: files.key } : fromEnv?.key;
   if (!ca && !cert && !key) return undefined;
-  return { ca, cert, key, mtls: files.mtls ?? fromEnv?.mtls ?? false, serverName: files.serverName ?? fromEnv?.serverName };
+  return { ca, cert, key, mtls: files.mtls ?? fromEnv?.mtls ?? false, serverName: files.serverName ?? fromEnv?.serverName, refreshIntervalMs: refreshFromEnv(env) };
+}
+
+function refreshFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.FLORIN_TLS_REFRESH_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isSafeInteger(ms) || ms < 100) throw new Error(`FLORIN_TLS_REFRESH_MS must be an integer of at least 100 ms, got ${raw}`);
+  return ms;
 }
