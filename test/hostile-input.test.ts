@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runFuzz } from '@florin/test-support';
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { checkHealth } from '@florin/core';
+import { runFuzz, startQcuCluster } from '@florin/test-support';
 
 /**
  * Hostile input (issue 12, item 5): fast-check draws random messages (NaN,
@@ -21,4 +23,22 @@ describe('hostile input', () => {
     expect(Object.values(run.health)).toEqual(Array(5).fill('SERVING'));
     expect(run.readAfter).toBe(true);
   }, 90_000);
+
+  it('a name decoding to a lone surrogate gets NOT_FOUND naming it, not a crash (grpc-js encodeURI threw on the echoed name)', async () => {
+    const cluster = await startQcuCluster({ shardCount: 1 });
+    const client = new Client(cluster.heads[0]!, credentials.createInsecure());
+    try {
+      // ListSymbolsRequest{dataset: ED A0 80}: CESU-8 for U+D800, which protobufjs decodes into a lone surrogate.
+      const request = Buffer.from([0x0a, 0x03, 0xed, 0xa0, 0x80]);
+      const answer = await new Promise<ServiceError | null>((resolve) =>
+        client.makeUnaryRequest('/florin.v1.HeadService/ListSymbols', (b: Buffer) => b, (b: Buffer) => b, request, new Metadata(), { deadline: Date.now() + 5_000 }, (err) => resolve(err)),
+      );
+      expect(answer?.code).toBe(status.NOT_FOUND);
+      expect(answer?.details).toContain('\uFFFD');
+      expect(await checkHealth(cluster.heads[0]!)).toBe('SERVING');
+    } finally {
+      client.close();
+      await cluster.close();
+    }
+  });
 });

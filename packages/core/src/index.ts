@@ -9,6 +9,7 @@ export {
   unauthenticated,
   permissionDenied,
   toServiceError,
+  wellFormed,
   fromServiceError,
   isServiceError,
   grpcStatusOf,

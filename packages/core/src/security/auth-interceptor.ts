@@ -4,6 +4,7 @@ import { ACCESS_POLICY, DATASET_WRITES, isOpenMethod, rolesFor } from './access-
 import { isRole, type CallerIdentity } from './roles.js';
 import { DEFAULT_READ_ONLY_DATASETS, type AuthConfig } from './security-options.js';
 import { TokenRejected } from './tokens.js';
+import { wellFormed } from '../errors.js';
 
 /** Identities of calls in progress, keyed by the metadata object grpc-js hands to the handler. */
 const callers = new WeakMap<Metadata, CallerIdentity>();
@@ -49,7 +50,7 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
         if (code === status.UNAUTHENTICATED) counters.unauthenticated++;
         else counters.permissionDenied++;
       }
-      call.sendStatus({ code, details, metadata: new Metadata() });
+      call.sendStatus({ code, details: wellFormed(details), metadata: new Metadata() });
     };
     return new ServerInterceptingCall(call, {
       start: (next) => {
