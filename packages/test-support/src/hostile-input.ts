@@ -141,7 +141,7 @@ export function fuzzMethods(addresses: Partial<Record<keyof typeof SERVICES, str
         path: method.path,
         address,
         serverStreaming: method.responseStream,
-        serialize: method.requestSerialize as (message: object) => Buffer,
+        serialize: method.requestSerialize,
         requestType: method.requestType.type as unknown as DescriptorMessage,
       });
     }
@@ -163,7 +163,7 @@ export function fuzzCallArb(methods: readonly FuzzMethod[]): fc.Arbitrary<FuzzCa
 const identity = (b: Buffer): Buffer => b;
 
 /** Sends one call; resolves its final status code and details (never rejects). */
-function send(client: Client, method: FuzzMethod, payload: Buffer, deadlineMs: number): Promise<{ code: number; details: string }> {
+function send(client: Client, method: FuzzMethod, payload: Buffer, deadlineMs: number): Promise<{ code: status; details: string }> {
   return new Promise((resolve) => {
     const options = { deadline: Date.now() + deadlineMs };
     if (method.serverStreaming) {
@@ -173,7 +173,7 @@ function send(client: Client, method: FuzzMethod, payload: Buffer, deadlineMs: n
         if (++received >= 64) stream.cancel();
       });
       stream.on('error', () => undefined);
-      stream.on('status', (s: { code: number; details: string }) => resolve({ code: s.code, details: s.details }));
+      stream.on('status', (s: { code: status; details: string }) => resolve({ code: s.code, details: s.details }));
     } else {
       client.makeUnaryRequest(method.path, identity, identity, payload, new Metadata(), options, (err: ServiceError | null) =>
         resolve(err ? { code: err.code, details: err.details } : { code: status.OK, details: '' }),

@@ -134,7 +134,7 @@ function readPem(source: PemSource, what: string): Buffer {
   try {
     return readFileSync(source.file);
   } catch (err) {
-    throw new Error(`cannot read the TLS ${what} file ${source.file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new Error(`cannot read the TLS ${what} file ${source.file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: err });
   }
 }
 

@@ -1,7 +1,6 @@
 import { webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { readFileSync } from 'node:fs';
 import type * as X509 from '@peculiar/x509';
 import type { Role } from './roles.js';
@@ -61,7 +60,7 @@ export class LocalCa {
   /** A new CA (self-signed, valid `days`, default 365). */
   static async create(name = 'Florin local CA', days = 365): Promise<LocalCa> {
     const x509 = await x509Module();
-    const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']));
     const notBefore = new Date(Date.now() - 60_000);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: serial(),
@@ -85,7 +84,7 @@ export class LocalCa {
     const cert = new x509.X509Certificate(certPem);
     const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
     const key = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
-    return new LocalCa(cert, key as CryptoKey, keyPem);
+    return new LocalCa(cert, key, keyPem);
   }
 
   static async loadFiles(certFile: string, keyFile: string): Promise<LocalCa> {
@@ -99,7 +98,7 @@ export class LocalCa {
   /** A certificate for a server and/or client (serverAuth and clientAuth), signed by this CA. */
   async issue(request: CertificateRequest): Promise<IssuedCertificate> {
     const x509 = await x509Module();
-    const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']));
     const notBefore = request.notBefore ?? new Date(Date.now() - 60_000);
     const subject = `CN=${escapeDn(request.commonName)}${request.role ? `, OU=${request.role}` : ''}`;
     const names = [
