@@ -34,6 +34,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   [`/${SERVICES.job}/List`]: ['researcher', 'admin'],
   [`/${SERVICES.job}/Watch`]: ['researcher', 'admin'],
   [`/${SERVICES.job}/Cancel`]: ['researcher', 'admin'],
+  [`/${SERVICES.job}/Logs`]: ['researcher', 'admin'],
+  [`/${SERVICES.job}/ListTasks`]: ['researcher', 'admin'],
   // Work: only QCUs lease, heartbeat and complete.
   [`/${SERVICES.work}/RegisterUnits`]: ['qcu', 'admin'],
   [`/${SERVICES.work}/LeaseTasks`]: ['qcu', 'admin'],
