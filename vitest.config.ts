@@ -31,6 +31,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Role processes refuse to serve without TLS unless plaintext is asked for; tests that spawn bare
+    // role processes run them plaintext. Secure clusters (TLS flags given) ignore it.
+    env: { FLORIN_PLAINTEXT: '1' },
     reporters: ['default'],
   },
 });

@@ -109,7 +109,7 @@ head_port="$(free_port)"
 step "start a shard (127.0.0.1:$shard_port) and a head node (127.0.0.1:$head_port) from the image, under tini"
 shard="$(new_container)"
 run_in_image "$shard" --env "FLORIN_PORT=$shard_port" -- /usr/bin/tini -- node packages/cli/dist/main.js shard \
-  --data /data/shard-0.duckdb --shard-id 0 --shard-count 1 --host 127.0.0.1 >"$work/shard.log" 2>&1 &
+  --data /data/shard-0.duckdb --shard-id 0 --shard-count 1 --host 127.0.0.1 --plaintext >"$work/shard.log" 2>&1 &
 pids+=($!); shard_pid=$!
 head="$(new_container)"
 wait_serving() { # wait_serving <container> <port>
@@ -121,7 +121,7 @@ wait_serving() { # wait_serving <container> <port>
 }
 wait_serving "$head" "$shard_port"
 run_in_image "$head" --env "FLORIN_PORT=$head_port" -- /usr/bin/tini -- node packages/cli/dist/main.js head \
-  --shards "127.0.0.1:$shard_port" --host 127.0.0.1 >"$work/head.log" 2>&1 &
+  --shards "127.0.0.1:$shard_port" --host 127.0.0.1 --plaintext >"$work/head.log" 2>&1 &
 pids+=($!); head_pid=$!
 wait_serving "$head" "$head_port"
 

@@ -4,7 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { connect } from '@florin/client';
 
 const cluster = JSON.parse(await readFile('.florin/cluster.json', 'utf8'));
-const florin = connect({ heads: cluster.heads.map((h) => h.address), coordinator: cluster.coordinator.address });
+// `florin up` is secure by default: TLS with its local CA, and a researcher token (file paths in cluster.json).
+const s = cluster.security;
+const security = s && { tls: { ca: { file: s.ca }, serverName: s.serverName }, token: (await readFile(s.researcherTokenFile, 'utf8')).trim() };
+const florin = connect({ heads: cluster.heads.map((h) => h.address), coordinator: cluster.coordinator.address, security });
 try {
   const job = await florin.jobs.submit({
     unit: 'ma_gap',

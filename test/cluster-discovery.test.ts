@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type FlorinConnection } from '@florin/client';
 import { createDiscovery } from '@florin/discovery';
+import { clusterSecurity } from '@florin/cli';
 import type { BacktestResult } from '@florin/examples';
 import { CloudMapDouble, TEST_UNITS, exitCode, expectBacktestEqualsReference, expectedMomentum, expectPublishedEqualsReference, marketUniverse, startCli } from '@florin/test-support';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +24,7 @@ const OUTPUT = 'discovered_momentum';
 const expected = expectedMomentum(MARKET, marketUniverse(MARKET), RANGE);
 
 interface ClusterFile {
+  security?: { ca: string; serverName?: string; tokenFile: string };
   shards: { id: number; address: string; pid: number }[];
   heads: { id: string; address: string; pid: number }[];
   coordinator?: { address: string; pid: number };
@@ -63,7 +65,7 @@ describe('florin up on Cloud Map discovery (real processes)', () => {
 
       // The researcher's side: the SDK finds the heads and the coordinator through the same API.
       const discovery = createDiscovery({ kind: 'cloudmap', namespace: 'florin.local', endpoint: double.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, pollIntervalMs: 500 });
-      connection = connect({ discovery });
+      connection = connect({ discovery, security: clusterSecurity(cluster) }); // florin up is secure by default: its CA and admin token
       const handle = await connection.jobs!.submit({
         unit: 'momentum-paced',
         dataset: 'bars',

@@ -41,7 +41,7 @@ beforeAll(async () => {
   process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
   const dataDir = join(dir, 'cluster');
   const flags = ['--shards', '2', '--heads', '1', '--qcus', '1', '--units', TEST_UNITS, '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)];
-  up = await group.launch('florin up', ['up', '--data-dir', dataDir, ...flags, '--telemetry-endpoint', receiver.endpoint], /Ctrl-C stops it/, 110_000);
+  up = await group.launch('florin up', ['up', '--data-dir', dataDir, '--plaintext', ...flags, '--telemetry-endpoint', receiver.endpoint], /Ctrl-C stops it/, 110_000);
   const info = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as ClusterFile;
   for (const p of [...info.shards, ...info.heads, info.coordinator, ...info.qcus]) group.adopt(p.pid);
   telemetry = startTelemetry({ role: 'client', instanceId: 'test', endpoint: receiver.endpoint, enabled: true, metricIntervalMs: 500, env: {} });

@@ -45,7 +45,8 @@ let published: { output: string; expected: ReturnType<typeof expectedMomentum> }
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'florin-jobs-e2e-'));
   dataDir = join(dir, 'cluster');
-  const flags = ['--shards', '2', '--heads', '2', '--qcus', '2', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)];
+  // Plaintext: this suite is about jobs; the secure default is covered by cli-cluster, readme-example and security-e2e.
+  const flags = ['--plaintext', '--shards', '2', '--heads', '2', '--qcus', '2', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)];
   up = await cluster.launch('florin up', ['up', '--data-dir', dataDir, ...flags], /Ctrl-C stops it/, 110_000);
   info = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as ClusterFile;
   for (const p of [...info.shards, ...info.heads, info.coordinator, ...info.qcus]) cluster.adopt(p.pid);

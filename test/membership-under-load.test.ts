@@ -96,7 +96,7 @@ describe('membership changes under load (real processes, Cloud Map)', () => {
   it('no read fails through a head SIGKILL, an extra head, a shard SIGKILL and a minute of Cloud Map throttling and errors', { timeout: 300_000 }, async () => {
     const dataDir = join(dir, 'cluster');
     const cloudmap = ['--discovery', 'cloudmap', '--cloudmap-endpoint', double.url];
-    const up = await startCli(['up', '--data-dir', dataDir, '--shards', '2', '--heads', '2', '--qcus', '0', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed), ...cloudmap], /Ctrl-C stops it/, { timeoutMs: 150_000 });
+    const up = await startCli(['up', '--data-dir', dataDir, '--plaintext', '--shards', '2', '--heads', '2', '--qcus', '0', '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed), ...cloudmap], /Ctrl-C stops it/, { timeoutMs: 150_000 });
     let extra: Awaited<ReturnType<typeof startCli>> | undefined;
     let connection: FlorinConnection | undefined;
     let readers: Readers | undefined;

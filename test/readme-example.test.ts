@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@florin/client';
-import { readClusterFile } from '@florin/cli';
+import { clusterSecurity, readClusterFile } from '@florin/cli';
 import { generateMarket } from '@florin/store';
 import { exitCode, startCli } from '@florin/test-support';
 import { spawnSync } from 'node:child_process';
@@ -36,7 +36,7 @@ describe('README example: examples/units/ma-gap.mjs and examples/read-results.mj
 
       // What the example published equals the same arithmetic done here on the generated market.
       const cluster = await readClusterFile(join(dir, '.florin'));
-      const florin = connect({ heads: cluster.heads.map((h) => h.address), coordinator: cluster.coordinator!.address });
+      const florin = connect({ heads: cluster.heads.map((h) => h.address), coordinator: cluster.coordinator!.address, security: clusterSecurity(cluster) });
       try {
         const market = generateMarket(MARKET);
         const start = Date.parse('2024-01-01');
@@ -62,5 +62,5 @@ describe('README example: examples/units/ma-gap.mjs and examples/read-results.mj
       up.child.kill('SIGINT');
       expect(await exitCode(up.child)).toBe(0);
     }
-  });
+  }, 180_000);
 });

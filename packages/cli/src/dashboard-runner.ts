@@ -1,4 +1,5 @@
 import { DashboardServer } from '@florin/dashboard';
+import type { ClientSecurity } from '@florin/core';
 import type { Discovery } from '@florin/discovery';
 import type { LocalCluster } from './cluster/local-cluster.js';
 import { discoveryFromFlags } from './discovery-options.js';
@@ -14,7 +15,7 @@ export interface DashboardRun {
  */
 export async function runDashboard(
   discovery: Discovery,
-  options: { host: string; port: number; headServices?: readonly string[]; coordinatorService?: string | null; shardService?: string; shared?: boolean },
+  options: { host: string; port: number; headServices?: readonly string[]; coordinatorService?: string | null; shardService?: string; shared?: boolean; security?: ClientSecurity },
   print: (line: string) => void,
 ): Promise<DashboardRun> {
   const { shared, ...rest } = options;
@@ -39,5 +40,5 @@ export async function runClusterDashboard(
   const discovery = discoveryFromFlags({ ...cluster.discoveryFlags, headServices: ['heads'], coordinatorService: 'coordinator' });
   if (!discovery) return undefined;
   await discovery.start();
-  return runDashboard(discovery, { host: cluster.options.host, port: options.port, coordinatorService: options.jobs ? 'coordinator' : null }, print);
+  return runDashboard(discovery, { host: cluster.options.host, port: options.port, coordinatorService: options.jobs ? 'coordinator' : null, security: cluster.clientSecurity }, print);
 }

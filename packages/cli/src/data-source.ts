@@ -4,6 +4,7 @@ import type { Discovery } from '@florin/discovery';
 import { DEFAULT_NAMESPACE, discoveryFromFlags, type ClientDiscoveryFlags } from './discovery-options.js';
 import { ShardRouter } from '@florin/shard-client';
 import { readClusterFile, clusterFilePath, DEFAULT_DATA_DIR } from './cluster/cluster-file.js';
+import { commandSecurity, type SecurityFlags } from './security-options.js';
 
 export interface DataQuery {
   dataset: string;
@@ -19,7 +20,7 @@ export interface DataSource {
   close(): void;
 }
 
-export interface TargetFlags extends Partial<ClientDiscoveryFlags> {
+export interface TargetFlags extends Partial<ClientDiscoveryFlags>, SecurityFlags {
   /** Head nodes, as host:port or id=host:port (the id the head was started with): reads go to each key's owning head node. */
   heads?: string[];
   /** Shard addresses in shard-id order: reads go straight to the shards. */
@@ -34,12 +35,13 @@ export interface TargetFlags extends Partial<ClientDiscoveryFlags> {
  */
 export async function connectData(flags: TargetFlags): Promise<DataSource> {
   if (flags.heads && flags.shards) throw new Error('give --heads or --shards, not both');
+  const security = await commandSecurity(flags);
   let heads = flags.heads;
   let shards = flags.shards;
   if (!heads && !shards) {
     const found = await clusterDiscovery(flags);
     if (found) {
-      const connection = connect({ discovery: found.discovery, headServices: found.headServices, coordinatorService: null });
+      const connection = connect({ discovery: found.discovery, headServices: found.headServices, coordinatorService: null, security });
       return { description: `head nodes of ${found.description}`, read: (q, o) => connection.data.read(q, o), close: () => connection.close() };
     }
     const cluster = await readClusterFile(flags.dataDir ?? DEFAULT_DATA_DIR);
@@ -47,10 +49,10 @@ export async function connectData(flags: TargetFlags): Promise<DataSource> {
     else shards = cluster.shards.filter((s) => (s.task ?? 0) === 0).map((s) => s.address);
   }
   if (heads) {
-    const client = new DataClient({ heads: headTargets(heads) });
+    const client = new DataClient({ heads: headTargets(heads), security });
     return { description: `head nodes ${heads.join(', ')}`, read: (q, o) => client.read(q, o), close: () => client.close() };
   }
-  const router = new ShardRouter(shards!);
+  const router = new ShardRouter(shards!, { security });
   return { description: `shards ${shards!.join(', ')}`, read: (q, o) => router.read(q, o), close: () => router.close() };
 }
 

@@ -2,8 +2,9 @@ import { connect, type FlorinConnection, type JobsClient } from '@florin/client'
 import { DEFAULT_DATA_DIR, readClusterFile } from './cluster/cluster-file.js';
 import { clusterDiscovery, headTargets } from './data-source.js';
 import type { ClientDiscoveryFlags } from './discovery-options.js';
+import { commandSecurity, type SecurityFlags } from './security-options.js';
 
-export interface JobsTargetFlags extends Partial<ClientDiscoveryFlags> {
+export interface JobsTargetFlags extends Partial<ClientDiscoveryFlags>, SecurityFlags {
   coordinator?: string;
   heads?: string[];
   dataDir?: string;
@@ -14,12 +15,13 @@ export interface JobsTargetFlags extends Partial<ClientDiscoveryFlags> {
  * local cluster `florin up` runs.
  */
 export async function connectJobs(flags: JobsTargetFlags): Promise<{ connection: FlorinConnection; jobs: JobsClient }> {
+  const security = await commandSecurity(flags);
   let coordinator = flags.coordinator;
   let heads = flags.heads;
   if (!coordinator && !heads) {
     const found = await clusterDiscovery(flags);
     if (found) {
-      const connection = connect({ discovery: found.discovery, headServices: found.headServices, coordinatorService: found.coordinatorService });
+      const connection = connect({ discovery: found.discovery, headServices: found.headServices, coordinatorService: found.coordinatorService, security });
       return { connection, jobs: connection.jobs! };
     }
   }
@@ -29,6 +31,6 @@ export async function connectJobs(flags: JobsTargetFlags): Promise<{ connection:
     heads ??= cluster.heads.map((h) => `${h.id}=${h.address}`);
     if (!coordinator) throw new Error(`the local cluster in ${cluster.dataDir} runs no coordinator: start it with \`florin up\` (coordinator on by default)`);
   }
-  const connection = connect({ heads: headTargets(heads), coordinator });
+  const connection = connect({ heads: headTargets(heads), coordinator, security });
   return { connection, jobs: connection.jobs! };
 }

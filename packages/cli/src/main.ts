@@ -15,6 +15,7 @@ import { healthCommand } from './commands/health.js';
 import { deployCommand } from './commands/deploy.js';
 import { statsCommand } from './commands/stats.js';
 import { dashboardCommand } from './commands/dashboard.js';
+import { tokenCommand } from './commands/token.js';
 
 const program = new Command('florin')
   .description('Florin: distributed compute for quantitative research')
@@ -38,6 +39,7 @@ program.addCommand(loadtestCommand());
 program.addCommand(healthCommand());
 program.addCommand(deployCommand());
 program.addCommand(dashboardCommand());
+program.addCommand(tokenCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof FlorinError) {

@@ -1,4 +1,4 @@
-import type { Limits } from '@florin/core';
+import type { ClientSecurity, Limits } from '@florin/core';
 import { MemberSet, memberAddress, type Discovery } from '@florin/discovery';
 import { DataClient, type HeadMember } from './data-client.js';
 import { JobsClient } from './jobs/jobs-client.js';
@@ -26,6 +26,11 @@ export interface ConnectOptions {
   keepDiscovery?: boolean;
   /** Channel limits and the default deadline of every call. Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /**
+   * TLS (the CA that signs the servers; a client certificate for mTLS) and the
+   * bearer token every call carries. Default none: plaintext.
+   */
+  security?: ClientSecurity;
 }
 
 /** The SDK's handle on a Florin cluster. */
@@ -52,7 +57,7 @@ export interface FlorinConnection {
  * deadline.
  */
 export function connect(options: ConnectOptions): FlorinConnection {
-  const { heads, coordinator, limits, discovery } = options;
+  const { heads, coordinator, limits, discovery, security } = options;
   if (coordinator !== undefined && (typeof coordinator !== 'string' || coordinator.length === 0)) {
     throw new TypeError('connect: coordinator must be a host:port address when given');
   }
@@ -66,16 +71,16 @@ export function connect(options: ConnectOptions): FlorinConnection {
   let jobs: JobsClient | undefined;
   try {
     if (heads !== undefined) {
-      data = new DataClient({ heads, limits });
+      data = new DataClient({ heads, limits, security });
     } else {
       const headSet = new MemberSet(discovery!, options.headServices ?? ['heads']);
       sets.push(headSet);
-      data = new DataClient({ heads: headSet, limits });
+      data = new DataClient({ heads: headSet, limits, security });
     }
     const coordinatorService = options.coordinatorService === undefined ? 'coordinator' : options.coordinatorService;
     const target = coordinator ?? (discovery && coordinatorService !== null ? memberAddress(track(sets, new MemberSet(discovery, [coordinatorService]))) : undefined);
     const reader = data;
-    if (target !== undefined) jobs = new JobsClient(target, { limits, data: reader, resolveUniverse: (dataset, callOptions) => reader.listSymbols(dataset, callOptions) });
+    if (target !== undefined) jobs = new JobsClient(target, { limits, security, data: reader, resolveUniverse: (dataset, callOptions) => reader.listSymbols(dataset, callOptions) });
   } catch (err) {
     data?.close();
     closeAll();

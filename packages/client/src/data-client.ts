@@ -1,4 +1,4 @@
-import { FlorinError, failedPrecondition, unavailable, type DatasetInfo, type Limits, type MemberSource, type SeriesFrame } from '@florin/core';
+import { FlorinError, failedPrecondition, unavailable, type ClientSecurity, type DatasetInfo, type Limits, type MemberSource, type SeriesFrame } from '@florin/core';
 import type { CallOptions } from '@florin/core';
 import type { SeriesQuery, WriteOptions } from '@florin/core';
 import { fanOut, framesInRequestOrder, groupBy } from '@florin/core';
@@ -22,6 +22,8 @@ export interface DataClientOptions {
   heads: readonly (string | HeadMember)[] | MemberSource;
   /** Channel limits and the default deadline of every call. Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /** TLS and the bearer token of every head channel; default none (plaintext). */
+  security?: ClientSecurity;
   /**
    * After a head fails a call with UNAVAILABLE, its keys go to the next head on
    * the ring for this long (default 2,000 ms); then it is tried again.
@@ -48,12 +50,14 @@ export class DataClient {
   private readonly unsubscribe: () => void;
   private readonly waiters = new Set<() => void>();
   private readonly limits: Partial<Limits> | undefined;
+  private readonly security: ClientSecurity | undefined;
   private readonly downForMs: number;
   private closed = false;
 
   constructor(options: DataClientOptions) {
     if (!options || options.heads === undefined || options.heads === null) throw new TypeError('DataClient needs options.heads');
     this.limits = options.limits;
+    this.security = options.security;
     this.downForMs = options.downForMs ?? 2_000;
     if (isMemberSource(options.heads)) {
       this.source = options.heads;
@@ -193,7 +197,7 @@ export class DataClient {
       this.downUntil.delete(id);
       c.close();
     }
-    for (const m of members) if (!this.clients.has(m.id)) this.clients.set(m.id, new HeadClient(m.address, { limits: this.limits }));
+    for (const m of members) if (!this.clients.has(m.id)) this.clients.set(m.id, new HeadClient(m.address, { limits: this.limits, security: this.security }));
     this.current = members.length > 0 ? { ring: new HeadRing(members.map((m) => m.id)), members: Object.freeze(members) } : undefined;
     if (this.current) for (const wake of [...this.waiters]) wake();
     this.waiters.clear();

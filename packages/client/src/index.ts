@@ -1,5 +1,5 @@
 // The SDK: what a researcher imports. Data through the head nodes (routed by key ownership) and jobs through the coordinator.
-export { type CallOptions, type SeriesQuery, type WriteOptions, FlorinError, type FlorinErrorCode, type SeriesFrame, type TimeRange, type DatasetInfo } from '@florin/core';
+export { type CallOptions, type SeriesQuery, type WriteOptions, FlorinError, type FlorinErrorCode, type SeriesFrame, type TimeRange, type DatasetInfo, type ClientSecurity, type TlsConfig, type PemSource } from '@florin/core';
 export {
   HeadClient,
   HEAD_SERVICE,

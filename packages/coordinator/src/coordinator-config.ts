@@ -1,4 +1,4 @@
-import { resolveLimits, type Limits, createLogger, type Logger } from '@florin/core';
+import { resolveLimits, type Limits, createLogger, type Logger, type ServerSecurity } from '@florin/core';
 import type { TaskPolicy } from './model.js';
 
 /** Options of a CoordinatorServer; every one has a documented default. */
@@ -47,10 +47,13 @@ export interface CoordinatorOptions {
   closeGraceMs?: number;
   /** Errors of background work (the sweeper). Default: logged (core's createLogger). */
   onBackgroundError?: (err: unknown) => void;
+  /** TLS and caller authentication; default none (plaintext). */
+  security?: ServerSecurity;
 }
 
-export interface CoordinatorConfig extends Omit<Required<CoordinatorOptions>, 'limits'> {
+export interface CoordinatorConfig extends Omit<Required<CoordinatorOptions>, 'limits' | 'security'> {
   limits: Limits;
+  security: ServerSecurity | undefined;
   policy: TaskPolicy;
 }
 
@@ -93,7 +96,7 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
     values[key] = value;
   }
   for (const key of Object.keys(options)) {
-    if (!(key in COORDINATOR_DEFAULTS) && key !== 'limits' && key !== 'onBackgroundError') throw new TypeError(`unknown coordinator option "${key}"`);
+    if (!(key in COORDINATOR_DEFAULTS) && key !== 'limits' && key !== 'onBackgroundError' && key !== 'security') throw new TypeError(`unknown coordinator option "${key}"`);
   }
   const order = (low: NumericKey, high: NumericKey): void => {
     if (values[low] > values[high]) throw new TypeError(`coordinator option ${low} (${values[low]}) must not exceed ${high} (${values[high]})`);
@@ -112,6 +115,7 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
   return {
     ...(config as typeof COORDINATOR_DEFAULTS),
     limits,
+    security: options.security,
     onBackgroundError: options.onBackgroundError ?? ((err) => backgroundLog().error({ err }, 'background work failed')),
     policy: {
       retryBaseMs: config.retryBaseMs,

@@ -64,7 +64,7 @@ export class CoordinatorServer {
       onChanges: (changes) => publishChanges(ctx, changes),
       onError: this.config.onBackgroundError,
     });
-    this.server = new FlorinServer({ limits: this.config.limits });
+    this.server = new FlorinServer({ limits: this.config.limits, security: this.config.security });
     this.server.addService(JOB_SERVICE, serviceDefinition(JOB_SERVICE), jobServiceHandlers(ctx));
     this.server.addService(WORK_SERVICE, withLeaseTasksEncoder(serviceDefinition(WORK_SERVICE)), workServiceHandlers(ctx));
   }

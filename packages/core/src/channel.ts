@@ -1,4 +1,6 @@
-import { credentials, type ChannelOptions, type Client, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { channelCredentials } from './security/credentials.js';
+import type { ClientSecurity } from './security/security-options.js';
+import { type ChannelOptions, type Client, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { serviceClient } from './proto.js';
 import type { Limits } from './limits.js';
 
@@ -15,15 +17,20 @@ export function channelOptions(limits: Pick<Limits, 'maxMessageBytes'>, extra: C
   };
 }
 
-/** The one place clients are created. `address` is host:port. */
+/**
+ * The one place clients are created. `address` is host:port. `security`
+ * (TLS, a bearer token) is optional: plaintext without it.
+ */
 export function createClient<T extends Client = Client>(
   serviceFullName: string,
   address: string,
   limits: Pick<Limits, 'maxMessageBytes'>,
   extra?: ChannelOptions,
+  security?: ClientSecurity,
 ): T {
   const Ctor: ServiceClientConstructor = serviceClient(serviceFullName);
-  return new Ctor(address, credentials.createInsecure(), channelOptions(limits, extra)) as unknown as T;
+  const made = channelCredentials(security);
+  return new Ctor(address, made.credentials, channelOptions(limits, { ...made.options, ...extra })) as unknown as T;
 }
 
 /** Resolves once the client's channel is connected, or rejects after `timeoutMs`. */

@@ -10,6 +10,8 @@ export type FlorinErrorCode =
   | 'UNAVAILABLE'
   | 'DEADLINE_EXCEEDED'
   | 'CANCELLED'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
   | 'INTERNAL';
 
 const CODE_TO_STATUS: Record<FlorinErrorCode, status> = {
@@ -21,6 +23,8 @@ const CODE_TO_STATUS: Record<FlorinErrorCode, status> = {
   UNAVAILABLE: status.UNAVAILABLE,
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
   CANCELLED: status.CANCELLED,
+  UNAUTHENTICATED: status.UNAUTHENTICATED,
+  PERMISSION_DENIED: status.PERMISSION_DENIED,
   INTERNAL: status.INTERNAL,
 };
 
@@ -51,19 +55,32 @@ export const invalidArgument = (message: string): FlorinError => new FlorinError
 export const notFound = (message: string): FlorinError => new FlorinError('NOT_FOUND', message);
 export const resourceExhausted = (message: string): FlorinError => new FlorinError('RESOURCE_EXHAUSTED', message);
 export const failedPrecondition = (message: string): FlorinError => new FlorinError('FAILED_PRECONDITION', message);
+export const unauthenticated = (message: string): FlorinError => new FlorinError('UNAUTHENTICATED', message);
+export const permissionDenied = (message: string): FlorinError => new FlorinError('PERMISSION_DENIED', message);
 export const unavailable = (message: string, cause?: unknown): FlorinError =>
   new FlorinError('UNAVAILABLE', message, { cause });
 
 /** Converts anything thrown into a gRPC ServiceError-shaped object for `callback(err)` / `call.destroy(err)`. */
 export function toServiceError(err: unknown): Partial<ServiceError> & { code: status; details: string } {
   if (err instanceof FlorinError) {
-    return { name: err.name, message: err.message, code: err.grpcStatus, details: err.message, metadata: new Metadata() };
+    const details = wellFormed(err.message);
+    return { name: err.name, message: details, code: err.grpcStatus, details, metadata: new Metadata() };
   }
   if (isServiceError(err)) {
     // An upstream gRPC error passed through faithfully.
-    return { name: 'Error', message: err.details, code: err.code, details: err.details, metadata: new Metadata() };
+    const details = wellFormed(err.details);
+    return { name: 'Error', message: details, code: err.code, details, metadata: new Metadata() };
   }
   return { name: 'Error', message: 'internal error', code: status.INTERNAL, details: 'internal error', metadata: new Metadata() };
+}
+
+/**
+ * A status message grpc-js can send: it percent-encodes details with
+ * encodeURI, which throws on a lone surrogate (a message echoing a hostile
+ * name crashed the process); those become U+FFFD.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** Converts a gRPC ServiceError received by a client into a FlorinError (keeps the status and message). */

@@ -6,7 +6,10 @@ export {
   resourceExhausted,
   failedPrecondition,
   unavailable,
+  unauthenticated,
+  permissionDenied,
   toServiceError,
+  wellFormed,
   fromServiceError,
   isServiceError,
   grpcStatusOf,
@@ -216,3 +219,13 @@ export { withTraceContext } from './tracing/client-context.js';
 export { FlorinCounter, FlorinHistogram } from './tracing/instruments.js';
 export { setSpanAttribute, setSpanAttributes, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
 export { createLogger, logLevel, setLogSink, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
+export { ROLES, type Role, isRole, type CallerIdentity } from './security/roles.js';
+export { ACCESS_POLICY, DATASET_WRITES, isOpenMethod, rolesFor } from './security/access-policy.js';
+export { CertificateSource, type CertificateSourceOptions, type PemSource } from './security/certificate-source.js';
+export { type TlsConfig, tlsConfigFromEnv, tlsConfigFromFiles } from './security/tls-config.js';
+export { type AuthConfig, type ServerSecurity, type ClientSecurity, DEFAULT_READ_ONLY_DATASETS } from './security/security-options.js';
+export { serverCredentials, channelCredentials, certificateSourceOf } from './security/credentials.js';
+export { TOKEN_ALGORITHM, type SigningKey, generateSigningKey, parseSigningKey, parseKeySet, KeySetSource } from './security/token-keys.js';
+export { TOKEN_ISSUER, TOKEN_AUDIENCE, ROLE_CLAIM, type IssueTokenOptions, issueToken, TokenRejected, TokenVerifier, type TokenVerifierOptions } from './security/tokens.js';
+export { authInterceptor, callerOf, AUTHORIZATION_METADATA_KEY, type AuthCounters } from './security/auth-interceptor.js';
+export { LocalCa, type IssuedCertificate, type CertificateRequest } from './security/local-ca.js';

@@ -1,6 +1,5 @@
 import {
   Server,
-  ServerCredentials,
   type ServiceDefinition,
   type UntypedServiceImplementation,
   type ServerOptions,
@@ -10,6 +9,9 @@ import { ReflectionService } from '@grpc/reflection';
 import { florinProtos } from './proto.js';
 import type { Limits } from './limits.js';
 import { tracedImplementation } from './tracing/traced-service.js';
+import type { ServerSecurity } from './security/security-options.js';
+import { serverCredentials } from './security/credentials.js';
+import { authInterceptor, type AuthCounters } from './security/auth-interceptor.js';
 
 /**
  * Lifecycle of every Florin server process: created -> serving -> leaving
@@ -23,6 +25,8 @@ export interface FlorinServerOptions {
   limits: Limits;
   /** Extra grpc-js server options (merged over Florin's defaults). */
   grpcOptions?: ServerOptions;
+  /** TLS and caller authentication; absent: plaintext and no caller checks. */
+  security?: ServerSecurity;
 }
 
 /**
@@ -38,8 +42,13 @@ export class FlorinServer {
   private closing: Promise<void> | undefined;
   private leaving: Promise<void> | undefined;
   private noticeTimer: { timer: NodeJS.Timeout; done: () => void } | undefined;
+  private readonly security: ServerSecurity | undefined;
+  /** The auth interceptor's verdicts (all zero without auth). */
+  readonly authCounters: AuthCounters = { allowed: 0, unauthenticated: 0, permissionDenied: 0 };
 
   constructor(options: FlorinServerOptions) {
+    this.security = options.security;
+    const auth = options.security?.auth;
     this.grpc = new Server({
       'grpc.max_receive_message_length': options.limits.maxMessageBytes,
       'grpc.max_send_message_length': options.limits.maxMessageBytes,
@@ -48,6 +57,7 @@ export class FlorinServer {
       'grpc.http2.max_frame_size': 1024 * 1024 - 1,
       'grpc.keepalive_permit_without_calls': 1,
       ...options.grpcOptions,
+      ...(auth ? { interceptors: [authInterceptor(auth, this.authCounters), ...(options.grpcOptions?.interceptors ?? [])] } : {}),
     });
     this.health.addToServer(this.grpc);
     new ReflectionService(florinProtos().definition).addToServer(this.grpc);
@@ -70,8 +80,9 @@ export class FlorinServer {
   async listen(host = '127.0.0.1', port = 0): Promise<number> {
     if (this.stateValue !== 'created') throw new Error(`cannot listen: server is ${this.stateValue}`);
     const address = hostPort(host, port);
+    const credentials = serverCredentials(this.security);
     this.portValue = await new Promise<number>((resolve, reject) =>
-      this.grpc.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+      this.grpc.bindAsync(address, credentials, (err, bound) => (err ? reject(err) : resolve(bound))),
     );
     this.stateValue = 'serving';
     this.setHealth('SERVING');

@@ -1,4 +1,4 @@
-import { checkHealth, FlorinError } from '@florin/core';
+import { checkHealth, FlorinError, type ClientSecurity } from '@florin/core';
 import { HeadClient, type HeadStats } from '@florin/client';
 import { FLORIN_ROLE, FLORIN_STARTED_MS, FLORIN_VERSION, type Discovery, type Member, type MembershipWatch } from '@florin/discovery';
 import type { MemberHealth, MemberView, MembersPage, HeadView } from './views.js';
@@ -29,6 +29,8 @@ export class ClusterView {
     discovery: Discovery,
     services: readonly ServiceRef[],
     private readonly now: () => number = Date.now,
+    /** TLS (and token) of the probes: the cluster's, when it is secure. */
+    private readonly security?: ClientSecurity,
   ) {
     this.watches = services.map((ref) => ({ ref, watch: discovery.watch(ref.service) }));
   }
@@ -104,7 +106,7 @@ export class ClusterView {
 
   private async probe(address: string): Promise<MemberHealth> {
     try {
-      return (await checkHealth(address, { timeoutMs: PROBE_TIMEOUT_MS })) === 'SERVING' ? 'serving' : 'not_serving';
+      return (await checkHealth(address, { timeoutMs: PROBE_TIMEOUT_MS, security: this.security })) === 'SERVING' ? 'serving' : 'not_serving';
     } catch (err) {
       return healthOfError(err);
     }
@@ -113,7 +115,7 @@ export class ClusterView {
   private async headView(member: Member): Promise<HeadView> {
     let client = this.headClients.get(member.address);
     if (!client) {
-      client = new HeadClient(member.address);
+      client = new HeadClient(member.address, { security: this.security });
       this.headClients.set(member.address, client);
     }
     const stats = await client.stats({ deadlineMs: PROBE_TIMEOUT_MS });

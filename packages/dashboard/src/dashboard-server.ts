@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createLogger, type Logger } from '@florin/core';
+import { createLogger, type ClientSecurity, type Logger } from '@florin/core';
 import { connect, type FlorinConnection } from '@florin/client';
 import type { Discovery } from '@florin/discovery';
 import { routeApi, type ApiContext } from './api-routes.js';
@@ -16,6 +16,8 @@ export interface DashboardOptions {
   /** Where the cluster's members are found (started or not); the dashboard does not close it unless `closeDiscovery`. */
   discovery: Discovery;
   closeDiscovery?: boolean;
+  /** TLS and the token of the dashboard's calls (a secure cluster's); default plaintext. */
+  security?: ClientSecurity;
   /** Discovery services holding head nodes (default ['heads']). */
   headServices?: readonly string[];
   /** Discovery service holding the shards (default 'shards'). */
@@ -58,12 +60,12 @@ export class DashboardServer {
   constructor(private readonly options: DashboardOptions) {
     const headServices = options.headServices ?? ['heads'];
     const coordinatorService = options.coordinatorService === undefined ? 'coordinator' : options.coordinatorService;
-    this.connection = connect({ discovery: options.discovery, headServices, coordinatorService, keepDiscovery: true });
+    this.connection = connect({ discovery: options.discovery, headServices, coordinatorService, keepDiscovery: true, security: options.security });
     this.cluster = new ClusterView(options.discovery, [
       ...(coordinatorService ? [{ service: coordinatorService, role: 'coordinator' }] : []),
       ...headServices.map((service) => ({ service, role: 'head' })),
       { service: options.shardService ?? 'shards', role: 'shard' },
-    ]);
+    ], Date.now, options.security);
     const jobs = this.connection.jobs;
     this.feed = jobs ? new JobFeed(jobs, (job) => this.streams.send('job', job), options.jobPollMs ?? 1_000, (err) => this.log.warn({ err: String(err) }, 'job feed poll failed')) : undefined;
     this.streams = new EventStreams((count) => this.feed?.followers(count));

@@ -98,7 +98,7 @@ export class HeadNode {
     this.planner = new ReadPlanner(upstream, this.index, this.cache, fetcher, this.statsValue, this.config);
     this.coalescer = new Coalescer(this.config.lingerMs, (tickets) => this.planner.flush(tickets));
     const membership = this.config.membership;
-    this.peers = membership ? new PeerSet(membership, this.config.limits, () => this.dropUnowned()) : undefined;
+    this.peers = membership ? new PeerSet(membership, this.config.limits, () => this.dropUnowned(), this.config.clientSecurity) : undefined;
     this.peerCalls = this.peers ? new PeerCalls(this.peers, this.statsValue, this.config.retry) : undefined;
   }
 

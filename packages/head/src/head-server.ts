@@ -1,4 +1,4 @@
-import { SERVICES, FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
+import { SERVICES, FlorinServer, hostPort, serviceDefinition, type ServerSecurity, type ServerState } from '@florin/core';
 import { ShardRouter, type ShardMembership } from '@florin/shard-client';
 import { HeadNode } from './head-node.js';
 import type { HeadOptions } from './options.js';
@@ -24,6 +24,8 @@ export interface HeadServerOptions extends HeadOptions {
   host?: string;
   /** Port to bind. Default 0: a free port, reported by start(). */
   port?: number;
+  /** TLS and caller authentication of this head's server; default none (plaintext). */
+  security?: ServerSecurity;
 }
 
 export const DEFAULT_HEAD_HOST = '127.0.0.1';
@@ -44,7 +46,7 @@ export class HeadServer {
   private addressValue: string | undefined;
 
   constructor(options: HeadServerOptions) {
-    const { upstream, shards, host, port, ...headOptions } = options;
+    const { upstream, shards, host, port, security, ...headOptions } = options;
     if (!upstream === !shards) throw new TypeError('HeadServer needs exactly one of upstream or shards');
     this.host = host ?? DEFAULT_HEAD_HOST;
     if (this.host.length === 0) throw new TypeError('host must not be empty');
@@ -52,9 +54,9 @@ export class HeadServer {
     if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65_535) {
       throw new TypeError(`port must be an integer in [0, 65535], got ${String(port)}`);
     }
-    this.ownedRouter = shards ? new ShardRouter(shards, { limits: headOptions.limits }) : undefined;
+    this.ownedRouter = shards ? new ShardRouter(shards, { limits: headOptions.limits, security: headOptions.clientSecurity }) : undefined;
     this.node = new HeadNode(upstream ?? this.ownedRouter!, headOptions);
-    this.server = new FlorinServer({ limits: this.node.config.limits });
+    this.server = new FlorinServer({ limits: this.node.config.limits, security });
     this.server.addService(HEAD_SERVICE, serviceDefinition(HEAD_SERVICE), {
       Read: readHandler(this.node),
       Write: writeHandler(this.node),

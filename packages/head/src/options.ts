@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { frequencyMs, resolveLimits, type Limits } from '@florin/core';
+import { frequencyMs, resolveLimits, type ClientSecurity, type Limits } from '@florin/core';
 import { StaticMembership, type HeadMember, type HeadMembership } from './membership.js';
 
 /** Retry policy for upstream reads: exponential backoff with jitter, UNAVAILABLE only, within the deadline. */
@@ -35,6 +35,8 @@ export interface HeadOptions {
   membership?: HeadMembership;
   /** Overrides of DEFAULT_LIMITS from @florin/core. The head enforces the same limits as a shard. */
   limits?: Partial<Limits>;
+  /** TLS and the head's own token for its calls to shards and peer heads; default none (plaintext). */
+  clientSecurity?: ClientSecurity;
   /** Aggregate reads (cache + coalescing). False sends every read straight upstream. Default true. */
   coalesce?: boolean;
   /** Byte bound of the chunk cache (lru-cache maxSize). Default 512 MiB. */
@@ -103,6 +105,7 @@ export interface HeadConfig {
   /** Undefined: a lone head that owns every key. */
   readonly membership: HeadMembership | undefined;
   readonly limits: Limits;
+  readonly clientSecurity: ClientSecurity | undefined;
   readonly coalesce: boolean;
   readonly cacheMaxBytes: number;
   readonly maxInflightBytes: number;
@@ -144,6 +147,7 @@ export function resolveHeadOptions(options: HeadOptions = {}): HeadConfig {
     nodeId,
     membership,
     limits: resolveLimits(options.limits),
+    clientSecurity: options.clientSecurity,
     coalesce: options.coalesce ?? d.coalesce,
     cacheMaxBytes: positiveInteger('cacheMaxBytes', options.cacheMaxBytes ?? d.cacheMaxBytes),
     maxInflightBytes: positiveInteger('maxInflightBytes', options.maxInflightBytes ?? d.maxInflightBytes),

@@ -5,6 +5,7 @@ import {
   DataServiceClient,
   unaryCall,
   type CallOptions,
+  type ClientSecurity,
   type DataServiceStub,
   type Limits,
   type WriteRequestMessage,
@@ -36,8 +37,9 @@ export class PeerClient extends DataServiceClient<DataServiceStub, PeerReadOptio
     readonly selfId: string,
     address: string,
     limits: Partial<Limits>,
+    security?: ClientSecurity,
   ) {
-    super('florin.v1.HeadService', 'peer head', address, { limits });
+    super('florin.v1.HeadService', 'peer head', address, { limits, security });
   }
 
   /** Forwards an already validated WriteRequest (some of its blocks) to the owner as is. */

@@ -1,4 +1,4 @@
-import { HeadRing, unavailable, type Limits } from '@florin/core';
+import { HeadRing, unavailable, type ClientSecurity, type Limits } from '@florin/core';
 import type { HeadMember, HeadMembership } from './membership.js';
 import { PeerClient } from './peer-client.js';
 
@@ -18,6 +18,7 @@ export class PeerSet {
     private readonly limits: Partial<Limits>,
     /** Runs after every membership change, once the new ring is in place. */
     private readonly onChange: () => void,
+    private readonly security?: ClientSecurity,
   ) {
     this.apply(membership.members());
     this.unsubscribe = membership.onChange((members) => {
@@ -83,6 +84,6 @@ export class PeerSet {
       client.close();
       this.clients.delete(id);
     }
-    for (const [id, address] of wanted) if (!this.clients.has(id)) this.clients.set(id, new PeerClient(self, address, this.limits));
+    for (const [id, address] of wanted) if (!this.clients.has(id)) this.clients.set(id, new PeerClient(self, address, this.limits, this.security));
   }
 }

@@ -1,4 +1,4 @@
-import { resolveLimits, type Limits } from '@florin/core';
+import { resolveLimits, type Limits, type ServerSecurity } from '@florin/core';
 import type { Store } from '@florin/store';
 
 export interface ShardServerOptions {
@@ -21,6 +21,8 @@ export interface ShardServerOptions {
    * writer; the store itself fences what slips past. Default: always the writer.
    */
   writer?: WriterCheck;
+  /** TLS and caller authentication; default none (plaintext). */
+  security?: ServerSecurity;
 }
 
 /** Refuses a write on a task that is not its partition's writer (FAILED_PRECONDITION, message naming "writer"). */
@@ -37,6 +39,7 @@ export interface ShardServerConfig {
   readonly host: string;
   readonly port: number;
   readonly writer: WriterCheck | undefined;
+  readonly security: ServerSecurity | undefined;
 }
 
 export const DEFAULT_SHARD_HOST = '127.0.0.1';
@@ -56,5 +59,5 @@ export function resolveShardConfig(options: ShardServerOptions): ShardServerConf
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`port must be an integer in [0, 65535], got ${String(port)}`);
   const host = options.host ?? DEFAULT_SHARD_HOST;
   if (host.length === 0) throw new TypeError('host must not be empty');
-  return { store, shardId, shardCount, limits: resolveLimits(options.limits), host, port, writer: options.writer };
+  return { store, shardId, shardCount, limits: resolveLimits(options.limits), host, port, writer: options.writer, security: options.security };
 }

@@ -36,7 +36,7 @@ export class ShardServer {
       stats: this.statsRecorder,
       writer: this.config.writer,
     };
-    this.server = new FlorinServer({ limits: this.config.limits });
+    this.server = new FlorinServer({ limits: this.config.limits, security: this.config.security });
     this.server.addService(SHARD_SERVICE, serviceDefinition(SHARD_SERVICE), {
       Read: readHandler(ctx),
       Write: writeHandler(ctx),

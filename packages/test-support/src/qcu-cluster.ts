@@ -21,6 +21,8 @@ export { JobsClient };
 export interface QcuCluster {
   readonly coordinator: RunningCoordinator;
   readonly heads: readonly string[];
+  /** The shards' addresses, in shard-id order. */
+  readonly shards: readonly string[];
   readonly jobs: JobsClient;
   readonly data: DataClient;
   /** Creates the dataset and writes the frames through the head nodes. */
@@ -59,6 +61,7 @@ export async function startQcuCluster(options: { shardCount?: number; coordinato
   return {
     coordinator,
     heads,
+    shards: addresses,
     jobs,
     data,
     async seed(info, frames) {

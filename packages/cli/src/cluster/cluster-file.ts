@@ -17,6 +17,8 @@ export interface ClusterFile {
   discovery?: Pick<DiscoveryFlags, 'discovery' | 'registryDir' | 'cloudmapNamespace' | 'cloudmapEndpoint' | 'cloudmapRegion'>;
   /** Where the processes push telemetry; statsUrl when `florin up --telemetry` runs the receiver (florin stats reads it). */
   telemetry?: { endpoint: string; statsUrl?: string };
+  /** A secure cluster's CA and token files (paths only: never a secret itself). Absent: plaintext. */
+  security?: { ca: string; serverName?: string; tokenFile: string; researcherTokenFile?: string };
   startedAt: string;
   pid: number;
 }

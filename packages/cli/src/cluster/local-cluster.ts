@@ -10,6 +10,9 @@ import { DEFAULT_NAMESPACE, discoveryArgs, localRegistryDirectory, type Discover
 import { assertNoLiveCluster, removeClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
 import { ensureMarket, ensureServerMarket, shardFile, type MarketOptions } from './seed-market.js';
 import { coordinatorStoreFor } from './server-store.js';
+import type { ClientSecurity } from '@florin/core';
+import { fileToken } from '../security-options.js';
+import { LOCAL_SERVER_NAME, ensureLocalSecurity, localRoleArgs, type LocalSecurityFiles } from './local-security.js';
 
 export interface LocalClusterOptions {
   /** Data directory: per-shard DuckDB files and cluster.json. */
@@ -55,6 +58,12 @@ export interface LocalClusterOptions {
    * endpoint `florin stats` reads), or { endpoint } names a collector (host:port). Default: off.
    */
   telemetry?: 'local' | { endpoint: string };
+  /**
+   * TLS with a local CA and tokens under the data directory (`florin up`'s
+   * default), or plaintext (what LocalCluster does unless asked). The cluster
+   * file names the CA and the admin token file (paths, never their contents).
+   */
+  secure?: boolean;
   log: (line: string) => void;
 }
 
@@ -81,6 +90,7 @@ export class LocalCluster {
   private coordinatorService: RoleService | undefined;
   private readonly qcuServices: RoleService[] = [];
   private info: ClusterFile | undefined;
+  private securityFiles: LocalSecurityFiles | undefined;
   private stopping: Promise<void> | undefined;
   private localTelemetry: LocalTelemetry | undefined;
   private telemetryInfo: ClusterFile['telemetry'];
@@ -100,6 +110,12 @@ export class LocalCluster {
       d.kind === 'local'
         ? { discovery: 'local', registryDir: localRegistryDirectory(this.options.dataDir), cloudmapNamespace: DEFAULT_NAMESPACE }
         : { discovery: 'cloudmap', cloudmapEndpoint: d.endpoint, cloudmapNamespace: d.namespace ?? DEFAULT_NAMESPACE, ...(d.region ? { cloudmapRegion: d.region } : {}) };
+  }
+
+  /** What a client of this cluster needs (the CA and the admin token); undefined for a plaintext cluster. */
+  get clientSecurity(): ClientSecurity | undefined {
+    const files = this.securityFiles;
+    return files ? { tls: { ca: { file: files.ca }, serverName: LOCAL_SERVER_NAME }, token: fileToken(files.tokens.admin) } : undefined;
   }
 
   get state(): LocalClusterState {
@@ -132,6 +148,8 @@ export class LocalCluster {
       else await ensureMarket(dataDir, shards, this.options.market, log);
       await this.prepareTelemetry();
       const found = discoveryArgs(this.discoveryFlags);
+      const files = this.options.secure ? await ensureLocalSecurity(dataDir, log) : undefined;
+      this.securityFiles = files;
       // Every process of the cluster shares this machine's cores: one DuckDB thread per shard beats
       // DuckDB's default of one per core, whose scheduler contends with the rest (measured: job 16 s -> 10 s).
       const duckdbThreads = Math.max(1, Math.floor(availableParallelism() / shards));
@@ -144,19 +162,19 @@ export class LocalCluster {
           const ids = tasks > 1 ? ['--node-id', `shard-${id}@{address}`] : [];
           const name = tasks > 1 ? `shard-${id}.${task}` : `shard-${id}`;
           this.shardSlots.push(tasks > 1 ? { id, task } : { id });
-          this.shardServices.push(this.role(name, ['shard', '--data', data, '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', ...ids, ...threads, ...found]));
+          this.shardServices.push(this.role(name, ['shard', '--data', data, '--shard-id', String(id), '--shard-count', String(shards), '--host', host, '--port', '0', ...ids, ...threads, ...found, ...localRoleArgs(files, 'shard')]));
         }
       }
       // Heads find the shards and each other through discovery; each keeps its id (and so its keys) across restarts.
       for (let i = 0; i < heads; i++) {
-        this.headServices.push(this.role(`head-${i}`, ['head', '--node-id', `head-${i}`, '--host', host, '--port', '0', ...found, ...this.options.headArgs]));
+        this.headServices.push(this.role(`head-${i}`, ['head', '--node-id', `head-${i}`, '--host', host, '--port', '0', ...found, ...localRoleArgs(files, 'head'), ...this.options.headArgs]));
       }
       if (this.options.qcus > 0) {
         const store = this.options.store ? coordinatorStoreFor(this.options.store) : `sqlite:${join(dataDir, 'coordinator.sqlite')}`;
-        this.coordinatorService = this.role('coordinator', ['coordinator', '--store', store, '--host', host, '--port', '0', ...found]);
+        this.coordinatorService = this.role('coordinator', ['coordinator', '--store', store, '--host', host, '--port', '0', ...found, ...localRoleArgs(files, 'coordinator')]);
         const units = this.options.units ? ['--units', this.options.units] : [];
         for (let i = 0; i < this.options.qcus; i++) {
-          this.qcuServices.push(this.role(`qcu-${i}`, ['qcu', '--id', `qcu-${i}`, '--drain-ms', '8000', ...units, ...found]));
+          this.qcuServices.push(this.role(`qcu-${i}`, ['qcu', '--id', `qcu-${i}`, '--drain-ms', '8000', ...units, ...found, ...localRoleArgs(files, 'qcu')]));
         }
       }
       const shardReady = await Promise.all(this.shardServices.map((s) => s.start()));
@@ -171,6 +189,7 @@ export class LocalCluster {
         qcus: qcus.map((q) => ({ id: q.id, pid: q.pid })),
         discovery: this.discoveryFlags,
         ...(this.telemetryInfo ? { telemetry: this.telemetryInfo } : {}),
+        ...(files ? { security: { ca: files.ca, serverName: LOCAL_SERVER_NAME, tokenFile: files.tokens.admin, researcherTokenFile: files.tokens.researcher } } : {}),
         startedAt: new Date().toISOString(),
         pid: process.pid,
       };

@@ -32,6 +32,7 @@ export interface ClusterFlags {
   /** --no-dashboard turns the web dashboard off. */
   dashboard: boolean;
   dashboardPort: number;
+  plaintext?: boolean;
 }
 
 /** Flags shared by `florin up` and `florin demo`. */
@@ -54,6 +55,7 @@ export function addClusterOptions(cmd: Command): Command {
     .option('--telemetry-endpoint <host:port>', 'point every process at this OTLP/gRPC collector instead')
     .option('--no-dashboard', 'do not start the web dashboard')
     .option('--dashboard-port <n>', 'port of the web dashboard on 127.0.0.1 (0 picks a free one)', nonNegativeInt('--dashboard-port'), 0)
+    .option('--plaintext', 'run the cluster without TLS and tokens (default: a local CA, certificates and tokens under --data-dir)')
     .option('--store <url>', 'run shards and the coordinator on this PostgreSQL database (postgres://...[?schema=name]), as on ECS; default: DuckDB files and SQLite in --data-dir');
 }
 
@@ -65,6 +67,7 @@ export function clusterOptionsFromFlags(flags: ClusterFlags, log: (line: string)
     heads: flags.heads,
     host: '127.0.0.1',
     market: { symbols: flags.symbols, years: flags.years, seed: flags.seed },
+    secure: flags.plaintext !== true,
     headArgs: flags.cacheMb ? ['--cache-mb', String(flags.cacheMb)] : [],
     qcus: flags.qcus,
     units: flags.units,

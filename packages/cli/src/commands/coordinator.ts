@@ -9,8 +9,9 @@ import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-o
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 import { runDashboard, type DashboardRun } from '../dashboard-runner.js';
+import { addSecurityOptions, roleSecurity, type SecurityFlags } from '../security-options.js';
 
-interface CoordinatorFlags extends DiscoveryFlags, DrainFlags {
+interface CoordinatorFlags extends DiscoveryFlags, DrainFlags, SecurityFlags {
   nodeId?: string;
   store: string;
   host: string;
@@ -22,7 +23,7 @@ interface CoordinatorFlags extends DiscoveryFlags, DrainFlags {
 }
 
 export function coordinatorCommand(): Command {
-  return addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('coordinator')))))
+  return addSecurityOptions(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('coordinator'))))), 'server')
     .description('serve the job service (SDK, CLI) and the work service (QCUs), with durable state')
     .option('--store <spec>', 'state: sqlite:<path> (embedded default), a .sqlite/.db path, or a postgres:// URL', 'sqlite:.florin/coordinator.sqlite')
     .option('--lease-ms <n>', 'default task lease (a QCU that dies is detected within it)', positiveInt('--lease-ms'))
@@ -31,6 +32,7 @@ export function coordinatorCommand(): Command {
     .addOption(new Option('--dashboard-port <n>', 'also serve the web dashboard on this port (off unless given; needs --discovery)').env('FLORIN_DASHBOARD_PORT').argParser(nonNegativeInt('--dashboard-port')))
     .addOption(new Option('--node-id <name>', 'id the coordinator registers with in discovery (default coordinator)').env('FLORIN_ID'))
     .action(async (flags: CoordinatorFlags & TelemetryFlags) => {
+      const security = roleSecurity('coordinator', flags);
       const found = await RoleDiscovery.start(flags);
       if (flags.dashboardPort !== undefined && !found) throw new Error('--dashboard-port needs --discovery: the dashboard finds the cluster through it');
       const telemetry = startRoleTelemetry(flags, 'coordinator', 'coordinator');
@@ -38,6 +40,7 @@ export function coordinatorCommand(): Command {
         store: flags.store,
         host: flags.host,
         port: flags.port,
+        security: security.server,
         ...(flags.leaseMs !== undefined ? { defaultLeaseMs: flags.leaseMs } : {}),
         ...(flags.maxAttempts !== undefined ? { defaultMaxAttempts: flags.maxAttempts } : {}),
       });

@@ -1,3 +1,4 @@
+import { addSecurityOptions } from '../security-options.js';
 import { Command, Option } from 'commander';
 import { connectData, type TargetFlags } from '../data-source.js';
 import { addClientDiscoveryOptions } from '../discovery-options.js';
@@ -16,7 +17,7 @@ interface GetFlags extends TargetFlags {
 }
 
 export function dataGetCommand(): Command {
-  return addClientDiscoveryOptions(new Command('get'))
+  return addSecurityOptions(addClientDiscoveryOptions(new Command('get')), 'client')
     .description('read series through the cluster and print them as a table or CSV')
     .requiredOption('--symbols <list>', 'comma-separated symbols, e.g. AAPL,MSFT', listArg)
     .requiredOption('--from <time>', 'range start (inclusive): YYYY-MM-DD, ISO-8601 or epoch ms', timeArg)

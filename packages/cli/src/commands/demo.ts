@@ -24,7 +24,7 @@ export function demoCommand(): Command {
       out(`\nFlorin local cluster (data in ${info.dataDir}):\n`);
       printCluster(info, out);
       const dashboard = await runClusterDashboard(cluster, { enabled: flags.dashboard, port: flags.dashboardPort, jobs: flags.qcus > 0 }, (line) => out(line + '\n'));
-      const connection = connect({ heads: info.heads.map((h) => ({ id: h.id, address: h.address })), coordinator: info.coordinator?.address });
+      const connection = connect({ heads: info.heads.map((h) => ({ id: h.id, address: h.address })), coordinator: info.coordinator?.address, security: cluster.clientSecurity });
       try {
         await readSeries(connection.data, flags, out);
         if (connection.jobs) await runBacktest(connection.jobs, flags, out);

@@ -9,8 +9,9 @@ import { announceReady, leaveCluster, stopOnSignals } from '../process-lifecycle
 import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-options.js';
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
+import { addSecurityOptions, roleSecurity, type SecurityFlags } from '../security-options.js';
 
-interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFlags {
+interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFlags, SecurityFlags {
   shards?: string[];
   nodeId?: string;
   id?: string;
@@ -27,7 +28,7 @@ interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFla
 
 export function headCommand(): Command {
   return addLimitOptions(
-    addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head')))))
+    addSecurityOptions(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head'))))), 'server')
       .description('serve the data service in front of the shards: coalesce overlapping reads, cache ranges, write through')
       .option('--shards <list>', 'shard addresses in shard-id order, comma-separated (without --discovery)', listArg)
       .addOption(new Option('--node-id <name>', "this head's stable id: hashed to decide the keys it owns, reported in stats (default head-<host>-<pid>)").env('FLORIN_ID'))
@@ -50,6 +51,7 @@ export function headCommand(): Command {
     if (flags.peers && !flags.peers.some((m) => m.id === nodeId)) {
       throw new Error(`--peers must list this head (${nodeId}) too, e.g. ${nodeId}=<host>:<port>`);
     }
+    const security = roleSecurity('head', flags);
     const found = await RoleDiscovery.start(flags);
     if (!found && !flags.shards) throw new Error('give --shards (addresses) or --discovery (to find them)');
     if (found && (flags.shards || flags.peers)) throw new Error('--discovery finds the shards and peer heads: leave out --shards and --peers');
@@ -69,6 +71,8 @@ export function headCommand(): Command {
       lingerMs: flags.lingerMs,
       freshnessMs: flags.freshnessMs,
       coalesce: flags.coalesce,
+      security: security.server,
+      clientSecurity: security.client,
     });
     observeHeadStats(telemetry.meter, () => server.node.stats(), { 'florin.head.id': server.node.config.nodeId });
     stopOnSignals(async (signal) => {

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { FlorinError, checkHealth } from '@florin/core';
 import { positiveInt } from '../options.js';
+import { addSecurityOptions, clientSecurity, type SecurityFlags } from '../security-options.js';
 
-interface HealthFlags {
+interface HealthFlags extends SecurityFlags {
   address?: string;
   service: string;
   timeoutMs: number;
@@ -22,14 +23,14 @@ function addressOf(flags: HealthFlags): string {
  * not be asked) otherwise. What the image's HEALTHCHECK and ECS run.
  */
 export function healthCommand(): Command {
-  return new Command('health')
+  return addSecurityOptions(new Command('health'), 'client')
     .description('check a Florin server with the standard gRPC health protocol (exit 0 when SERVING)')
     .option('--address <host:port>', 'server to ask (default 127.0.0.1:$FLORIN_PORT)')
     .option('--service <name>', "health service name ('' is the whole server)", '')
     .option('--timeout-ms <ms>', 'how long to wait for the answer', positiveInt('--timeout-ms'), 3_000)
     .action(async (flags: HealthFlags) => {
       const address = addressOf(flags);
-      const status = await checkHealth(address, { service: flags.service, timeoutMs: flags.timeoutMs });
+      const status = await checkHealth(address, { service: flags.service, timeoutMs: flags.timeoutMs, security: clientSecurity(flags) });
       process.stdout.write(`${address}: ${status}\n`);
       if (status !== 'SERVING') process.exitCode = 1;
     });

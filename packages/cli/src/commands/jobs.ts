@@ -1,3 +1,4 @@
+import { addSecurityOptions } from '../security-options.js';
 import { Command, Option } from 'commander';
 import type { JobState } from '@florin/client';
 import { listArg, positiveInt } from '../options.js';
@@ -9,7 +10,7 @@ import { followWithProgress } from './submit.js';
 const STATES: JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 function targetOptions(cmd: Command): Command {
-  return addClientDiscoveryOptions(cmd)
+  return addSecurityOptions(addClientDiscoveryOptions(cmd), 'client')
     .option('--coordinator <address>', 'coordinator host:port (default: the local cluster)')
     .option('--heads <list>', 'head-node addresses (default: the local cluster)', listArg)
     .option('--data-dir <dir>', 'data directory of the local cluster', '.florin')

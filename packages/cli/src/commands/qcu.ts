@@ -9,11 +9,12 @@ import { announceReady, stopOnSignals } from '../process-lifecycle.js';
 import { addDiscoveryOptions, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery } from '../role-discovery.js';
 import { memberAddress } from '@florin/discovery';
+import { addSecurityOptions, roleSecurity, type SecurityFlags } from '../security-options.js';
 
 /** The built-in example units (momentum with its backtest, mean reversion, volatility). */
 const EXAMPLE_UNITS_MODULE = fileURLToPath(import.meta.resolve('@florin/examples/units'));
 
-interface QcuFlags extends DiscoveryFlags {
+interface QcuFlags extends DiscoveryFlags, SecurityFlags {
   units?: string;
   coordinator?: string;
   heads?: string[];
@@ -31,7 +32,7 @@ function prefetchArg(value: string): number | 'auto' {
 }
 
 export function qcuCommand(): Command {
-  return addDiscoveryOptions(addTelemetryOptions(new Command('qcu')))
+  return addSecurityOptions(addDiscoveryOptions(addTelemetryOptions(new Command('qcu'))), 'client')
     .description('run a QCU worker: lease tasks of the given units, compute, publish results, complete')
     .option('--units <module>', 'ES module exporting units made with defineUnit() (default: the example units)')
     .option('--coordinator <address>', 'coordinator host:port (without --discovery)')
@@ -44,6 +45,7 @@ export function qcuCommand(): Command {
     .option('--drain-ms <n>', 'on SIGTERM, how long running tasks may take before they are handed back (default 110000; Fargate Spot gives 120 s)', positiveInt('--drain-ms'))
     .option('--id <name>', 'worker id (default qcu-<host>-<pid>-<random>)')
     .action(async (flags: QcuFlags & TelemetryFlags) => {
+      const security = roleSecurity('qcu', flags);
       const telemetry = startRoleTelemetry(flags, 'qcu', flags.id ?? `qcu-${process.pid}`);
       const found = await RoleDiscovery.start(flags);
       if (found && (flags.coordinator || flags.heads)) throw new Error('--discovery finds the coordinator and the heads: leave out --coordinator and --heads');
@@ -63,6 +65,7 @@ export function qcuCommand(): Command {
         leaseMs: flags.leaseMs,
         computeThreads: flags.computeThreads,
         drainDeadlineMs: flags.drainMs,
+        security: security.client,
       });
       observeQcu(telemetry.meter, () => worker.slots.read(), { 'florin.qcu.id': worker.workerId });
       stopOnSignals(async () => {

@@ -11,8 +11,9 @@ import { ShardWriter, addWriterLeaseOption, shardTaskId, type ShardWriterFlags }
 import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-options.js';
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
+import { addSecurityOptions, roleSecurity, type SecurityFlags } from '../security-options.js';
 
-interface ShardFlags extends LimitFlags, DiscoveryFlags, DrainFlags, ShardWriterFlags {
+interface ShardFlags extends LimitFlags, DiscoveryFlags, DrainFlags, ShardWriterFlags, SecurityFlags {
   nodeId?: string;
   data: string;
   shardId: number;
@@ -31,7 +32,7 @@ function storeSpec(data: string, duckdbThreads: number | undefined): StoreSpec {
 
 export function shardCommand(): Command {
   return addLimitOptions(
-    addWriterLeaseOption(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('shard'))))))
+    addSecurityOptions(addWriterLeaseOption(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('shard')))))), 'server')
       .description('serve one partition of the data over gRPC (single writer of its partition)')
       .requiredOption('--data <store>', 'DuckDB file (path or duckdb:<path>) or a postgres:// URL')
       .addOption(new Option('--shard-id <n>', 'this shard id (its partition), 0 <= id < shard count').env('FLORIN_PARTITION').argParser(nonNegativeInt('--shard-id')).makeOptionMandatory())
@@ -41,6 +42,7 @@ export function shardCommand(): Command {
       .option('--duckdb-threads <n>', "DuckDB worker threads (default: DuckDB's own, one per core)", positiveInt('--duckdb-threads')),
   ).action(async (flags: ShardFlags & TelemetryFlags) => {
     if (flags.shardId >= flags.shardCount) throw new Error(`--shard-id ${flags.shardId} must be below --shard-count ${flags.shardCount}`);
+    const security = roleSecurity('shard', flags);
     const found = await RoleDiscovery.start(flags);
     const telemetry = startRoleTelemetry(flags, 'shard', `shard-${flags.shardId}`);
     const store = openStore(storeSpec(flags.data, flags.duckdbThreads));
@@ -53,6 +55,7 @@ export function shardCommand(): Command {
       host: flags.host,
       port: flags.port,
       limits: limitsFromFlags(flags),
+      security: security.server,
     });
     observeShardStats(telemetry.meter, () => server.stats(), { 'florin.shard.id': flags.shardId });
     stopOnSignals(async (signal) => {

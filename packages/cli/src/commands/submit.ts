@@ -1,3 +1,4 @@
+import { addSecurityOptions } from '../security-options.js';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { JobHandle } from '@florin/client';
@@ -60,7 +61,7 @@ export async function followWithProgress(handle: JobHandle): Promise<Awaited<Ret
 }
 
 export function submitCommand(): Command {
-  return addClientDiscoveryOptions(new Command('submit'))
+  return addSecurityOptions(addClientDiscoveryOptions(new Command('submit')), 'client')
     .description('submit a job, show its progress, then print a summary')
     .requiredOption('--unit <name>', 'unit to run, e.g. momentum')
     .option('--unit-version <v>', 'unit version (default: the latest registered)')

@@ -14,6 +14,8 @@ export function printCluster(info: ClusterFile, write: (text: string) => void): 
   write(table.toString() + '\n');
   if (info.telemetry) write(`telemetry: every process pushes to ${info.telemetry.endpoint}${info.telemetry.statsUrl ? ' (the cluster\'s own receiver: `florin stats`)' : ''}\n`);
   const d = info.discovery;
+  if (info.security) write(`security: TLS with the local CA ${info.security.ca}; this CLI uses the admin token ${info.security.tokenFile}; for people: florin token issue --role researcher --ttl 8h\n`);
+  else write('security: none (--plaintext)\n');
   if (d) write(`discovery: ${d.discovery === 'local' ? `local registry ${d.registryDir}` : `Cloud Map ${d.cloudmapEndpoint} namespace ${d.cloudmapNamespace}`} (processes that die are restarted and found again)\n`);
 }
 

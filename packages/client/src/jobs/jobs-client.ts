@@ -1,5 +1,5 @@
 import type { Client } from '@grpc/grpc-js';
-import { SERVICES, failedPrecondition, invalidArgument, jobStateName, traceClientCall, type Limits } from '@florin/core';
+import { SERVICES, failedPrecondition, invalidArgument, jobStateName, traceClientCall, type ClientSecurity, type Limits } from '@florin/core';
 import type { AddressSource, CallOptions } from '@florin/core';
 import { watchJobEvents, type WatchMethod, type WatchOptions } from './job-event-stream.js';
 import { JobHandle, type JobOperations } from './job-handle.js';
@@ -27,6 +27,8 @@ export const JOB_SERVICE = SERVICES.job;
 export interface JobsClientOptions {
   /** Channel limits and the default deadline (defaultDeadlineMs). Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /** TLS and the bearer token; default none (plaintext). */
+  security?: ClientSecurity;
   /**
    * Resolves a whole-dataset universe (`symbols: 'all'`) into its symbols before
    * submit, e.g. from the data plane. Default: `data.listSymbols` when `data` is
@@ -82,7 +84,7 @@ export class JobsClient implements JobOperations {
 
   /** `address`: host:port, or an AddressSource (discovery) the client follows when the coordinator moves. */
   constructor(address: string | AddressSource, options: JobsClientOptions = {}) {
-    this.channel = new ServiceChannel<JobServiceStub>(JOB_SERVICE, 'JobsClient', address, options.limits);
+    this.channel = new ServiceChannel<JobServiceStub>(JOB_SERVICE, 'JobsClient', address, options.limits, options.security);
     const { data } = options;
     this.results = new JobResultsReader(data, this.channel.limits.maxSymbolsPerRequest);
     this.resolveUniverse = options.resolveUniverse ?? (data ? (dataset, callOptions) => data.listSymbols(dataset, callOptions) : undefined);

@@ -22,6 +22,7 @@ import type {
 } from '../wire.js';
 import { abortError, grpcCallOptions, type CallOptions, type UnaryMethod } from './call-options.js';
 import { ServiceChannel } from './service-channel.js';
+import type { ClientSecurity } from '../security/security-options.js';
 import { collectReadStream } from './read-stream.js';
 
 /** A batched range read: some symbols of one dataset over one half-open range. */
@@ -41,6 +42,8 @@ export interface WriteOptions extends CallOptions {
 export interface DataServiceClientOptions {
   /** Channel limits (maxMessageBytes) and the default deadline (defaultDeadlineMs). Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /** TLS and the bearer token; absent: plaintext. */
+  security?: ClientSecurity;
 }
 
 /** The methods every Florin data service (ShardService, HeadService) has, as a grpc-js stub. */
@@ -67,7 +70,7 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
 
   /** `label` names the client in errors, e.g. "ShardClient". */
   protected constructor(service: string, label: string, address: string, options: DataServiceClientOptions = {}) {
-    this.channel = new ServiceChannel<Stub>(service, label, address, options.limits);
+    this.channel = new ServiceChannel<Stub>(service, label, address, options.limits, options.security);
     this.service = service;
     this.address = address;
     this.limits = this.channel.limits;

@@ -5,6 +5,7 @@ import { resolveLimits, type Limits } from '../limits.js';
 import { unaryCall, type CallOptions, type UnaryMethod } from './call-options.js';
 import { fixedAddress, type AddressSource } from './address-source.js';
 import { stubMethodName, timeClientCall } from '../tracing/client-duration.js';
+import type { ClientSecurity } from '../security/security-options.js';
 
 /**
  * One channel to one service (made by core's createClient), with unary calls
@@ -28,6 +29,7 @@ export class ServiceChannel<Stub extends Client> {
     private readonly label: string,
     address: string | AddressSource,
     limits: Partial<Limits> | undefined,
+    private readonly security?: ClientSecurity,
   ) {
     this.limits = resolveLimits(limits);
     this.source = typeof address === 'string' ? fixedAddress(address) : address;
@@ -84,7 +86,7 @@ export class ServiceChannel<Stub extends Client> {
     if (next === undefined && this.currentStub) return;
     const previous = this.currentStub;
     this.currentAddress = next;
-    this.currentStub = next === undefined ? undefined : createClient<Stub>(this.service, next, this.limits);
+    this.currentStub = next === undefined ? undefined : createClient<Stub>(this.service, next, this.limits, undefined, this.security);
     previous?.close();
   }
 }

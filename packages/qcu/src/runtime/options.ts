@@ -1,7 +1,7 @@
 import { isArrayValue, createLogger, type Logger } from '@florin/core';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { AddressSource, Limits, MemberSource } from '@florin/core';
+import type { AddressSource, ClientSecurity, Limits, MemberSource } from '@florin/core';
 import type { UnitLogEntry, ProgressUpdate } from '../context.js';
 import type { Unit } from '../unit.js';
 import type { TaskTimings } from './task-timings.js';
@@ -45,6 +45,8 @@ export interface QcuWorkerOptions {
   startTimeoutMs?: number;
   /** Channel limits of the coordinator and head clients. */
   limits?: Partial<Limits>;
+  /** TLS and the QCU's token for its calls to the coordinator and the heads; default none (plaintext). */
+  security?: ClientSecurity;
   /** Where ctx.log lines go. Default: one JSON line on stderr. */
   onLog?: (entry: UnitLogEntry) => void;
   /** ctx.progress reports (the wire has no progress field; counts of tasks are the job's progress). Default: ignored. */
@@ -58,7 +60,8 @@ export interface QcuWorkerOptions {
   onTaskTimings?: (timings: TaskTimings) => void;
 }
 
-export interface QcuWorkerConfig extends Required<Omit<QcuWorkerOptions, 'limits' | 'computeThreads'>> {
+export interface QcuWorkerConfig extends Required<Omit<QcuWorkerOptions, 'limits' | 'computeThreads' | 'security'>> {
+  security: ClientSecurity | undefined;
   prefetch: number | 'auto';
   limits: Partial<Limits>;
   computeThreads: number | undefined;
@@ -116,6 +119,7 @@ export function resolveQcuWorkerOptions(options: QcuWorkerOptions): QcuWorkerCon
     workerId: options.workerId ?? `qcu-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     computeThreads: options.computeThreads,
     limits: options.limits ?? {},
+    security: options.security,
     onLog: options.onLog ?? ((entry) => unitLog().info({ jobId: entry.jobId, taskId: entry.taskId }, entry.message)),
     onProgress: options.onProgress ?? (() => undefined),
     onError: options.onError ?? ((err, during) => qcuLog().error({ err }, `${during} failed`)),

@@ -76,8 +76,8 @@ export class QcuWorker {
     this.config = resolveQcuWorkerOptions(options);
     const { config } = this;
     this.slots = new QcuSlotClock(config.concurrency);
-    this.work = new WorkClient(config.coordinator, { workerId: config.workerId, limits: config.limits });
-    this.data = new DataClient({ heads: config.heads, limits: config.limits });
+    this.work = new WorkClient(config.coordinator, { workerId: config.workerId, limits: config.limits, security: config.security });
+    this.data = new DataClient({ heads: config.heads, limits: config.limits, security: config.security });
     this.writes = new WriteCoalescer(this.data);
     this.pool = new KernelPool(config.computeThreads === undefined ? {} : { threads: config.computeThreads });
     this.heartbeat = new Heartbeat(this.work, this.leases, { leaseMs: config.leaseMs, intervalMs: config.heartbeatMs, onError: config.onError });

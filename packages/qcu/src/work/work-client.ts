@@ -1,5 +1,5 @@
 import type { Client } from '@grpc/grpc-js';
-import { SERVICES, invalidArgument, type Limits } from '@florin/core';
+import { SERVICES, invalidArgument, type ClientSecurity, type Limits } from '@florin/core';
 import type { AddressSource, CallOptions } from '@florin/core';
 import type {
   CompleteTasksRequestInput,
@@ -32,6 +32,8 @@ export interface WorkClientOptions {
   workerId: string;
   /** Channel limits and the default deadline (defaultDeadlineMs). Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /** TLS and the bearer token; default none (plaintext). */
+  security?: ClientSecurity;
 }
 
 export interface LeaseOptions extends CallOptions {
@@ -66,7 +68,7 @@ export class WorkClient {
   constructor(address: string | AddressSource, options: WorkClientOptions) {
     if (!options?.workerId) throw invalidArgument('WorkClient needs a workerId');
     this.workerId = options.workerId;
-    this.channel = new ServiceChannel<WorkServiceStub>(WORK_SERVICE, 'WorkClient', address, options.limits);
+    this.channel = new ServiceChannel<WorkServiceStub>(WORK_SERVICE, 'WorkClient', address, options.limits, options.security);
   }
 
   get address(): string {

@@ -1,0 +1,176 @@
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { generateSigningKey, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type ServerSecurity } from '@florin/core';
+import { HeadClient, JobsClient } from '@florin/client';
+import { DuckDbStore } from '@florin/store';
+import { ShardServer } from '@florin/shard';
+import { HeadServer } from '@florin/head';
+import { runCoordinator, type RunningCoordinator } from '@florin/coordinator';
+import { WorkClient } from '@florin/qcu';
+import { benchCommand, integerOption, positiveNumberOption } from './lib/bench-options.js';
+import { formatRate, printReport } from './lib/report.js';
+import { withTempDir } from './lib/temp-dir.js';
+
+interface Options {
+  json: boolean;
+  rounds: number;
+  seconds: number;
+  symbols: number;
+}
+
+const DAY = 86_400_000;
+const START = Date.UTC(2000, 0, 1);
+const BARS = 252; // one year of daily bars per read: a small call, where per-call costs show
+const FIELDS = ['close'];
+const UNIT = { name: 'bench', version: '1.0.0' };
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Runs `call` with `inflight` callers for `seconds`; calls per second. */
+async function rate(inflight: number, seconds: number, call: (i: number) => Promise<unknown>): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inflight }, async () => {
+      while (performance.now() < deadline) {
+        await call(done);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** One side of the comparison: a head over a shard, and a coordinator, plaintext or TLS + tokens. */
+interface Stack {
+  readonly name: string;
+  readonly head: HeadClient;
+  readonly work: WorkClient;
+  readonly jobs: JobsClient;
+  close(): Promise<void>;
+}
+
+async function stack(name: string, dir: string, store: DuckDbStore, server: ServerSecurity | undefined, client: (role: 'researcher' | 'qcu' | 'head') => ClientSecurity | undefined): Promise<Stack> {
+  const shard = new ShardServer({ store, shardId: 0, shardCount: 1, security: server });
+  const shardAddress = (await shard.start()).address;
+  const headServer = new HeadServer({ shards: [shardAddress], nodeId: 'head-0', security: server, clientSecurity: client('head') });
+  const headAddress = (await headServer.start()).address;
+  const coordinator: RunningCoordinator = await runCoordinator({ store: `sqlite:${join(dir, `${name}.sqlite`)}`, security: server, onBackgroundError: () => undefined });
+  const head = new HeadClient(headAddress, { security: client('researcher') });
+  const work = new WorkClient(coordinator.address, { workerId: `bench-${name}`, security: client('qcu') });
+  const jobs = new JobsClient(coordinator.address, { security: client('researcher') });
+  await work.registerUnits([{ ...UNIT, paramsSchema: { type: 'object', properties: {}, required: [], additionalProperties: false }, description: 'bench', output: { dataset: 'bench_out', fields: ['x'], frequency: '1d' } }]);
+  return {
+    name,
+    head,
+    work,
+    jobs,
+    async close() {
+      head.close();
+      work.close();
+      jobs.close();
+      await coordinator.close(100);
+      await headServer.close(100);
+      await shard.close(100);
+    },
+  };
+}
+
+/** Cache-hit reads of one symbol-year each. */
+function readRound(s: Stack, symbols: string[], inflight: number, seconds: number): Promise<number> {
+  return rate(inflight, seconds, (i) => s.head.read({ dataset: 'daily', symbols: [symbols[i % symbols.length]!], fields: FIELDS, range: { start: START, end: START + BARS * DAY } }));
+}
+
+/** Dispatch: lease one task, complete it, with `inflight` workers; tasks per second. */
+async function dispatchRound(s: Stack, inflight: number, seconds: number, symbols: number): Promise<number> {
+  await s.jobs.submit({ unit: UNIT.name, dataset: 'daily', symbols: Array.from({ length: symbols }, (_, k) => `T${k}`), startMs: START, endMs: START + DAY, taskSize: 1, maxAttempts: 1 });
+  return rate(inflight, seconds, async () => {
+    const [task] = await s.work.lease({ units: [UNIT], maxTasks: 1 });
+    if (task) await s.work.complete([{ taskId: task.taskId, attempt: task.attempt, ok: true, result: {} }]);
+  });
+}
+
+async function main(options: Options): Promise<void> {
+  await withTempDir('florin-bench-security-', async (dir) => {
+    const store = new DuckDbStore({ path: join(dir, 'shard-0.duckdb') });
+    await store.open();
+    await store.createDataset({ name: 'daily', fields: FIELDS, frequency: '1d' });
+    const symbols = Array.from({ length: options.symbols }, (_, k) => `S${k}`);
+    await store.write(
+      'daily',
+      symbols.map((symbol, k) => ({ symbol, fields: FIELDS, timestamps: Float64Array.from({ length: BARS }, (_, j) => START + j * DAY), columns: [Float64Array.from({ length: BARS }, (_, j) => 100 + k + j / 100)] })),
+    );
+    const ca = await LocalCa.create('bench CA');
+    const cert = await ca.issue({ commonName: 'bench' });
+    const key = await generateSigningKey();
+    await writeFile(join(dir, 'ca.pem'), ca.certPem);
+    const tls = { ca: { pem: ca.certPem }, cert: { pem: cert.certPem }, key: { pem: cert.keyPem }, serverName: 'localhost' };
+    const verifier = new TokenVerifier(KeySetSource.of([key.publicJwk]));
+    const tokens = {
+      researcher: await issueToken(key, { subject: 'bench', role: 'researcher', ttlMs: 3_600_000 }),
+      qcu: await issueToken(key, { subject: 'bench-qcu', role: 'qcu', ttlMs: 3_600_000 }),
+      head: await issueToken(key, { subject: 'bench-head', role: 'head', ttlMs: 3_600_000 }),
+    };
+    const plain = await stack('plaintext', dir, store, undefined, () => undefined);
+    const secure = await stack('tls', dir, store, { tls, auth: { tokens: verifier } }, (role) => ({ tls, token: tokens[role] }));
+    const rows: (string | number)[][] = [];
+    const result: Record<string, number> = {};
+    try {
+      for (const s of [plain, secure]) await readRound(s, symbols, 8, 0.5); // warm: every symbol cached, tokens verified once
+      for (const inflight of [32, 1]) {
+        const reads: Record<string, number[]> = { plaintext: [], tls: [] };
+        const dispatch: Record<string, number[]> = { plaintext: [], tls: [] };
+        for (let r = 0; r < options.rounds; r++) {
+          // Alternate which side goes first, so drift on a shared machine hits both.
+          const order = r % 2 === 0 ? [plain, secure] : [secure, plain];
+          for (const s of order) reads[s.name]!.push(await readRound(s, symbols, inflight, options.seconds));
+          for (const s of order) dispatch[s.name]!.push(await dispatchRound(s, inflight, options.seconds, 50_000));
+        }
+        const pct = (a: number, b: number): number => Math.round(((a - b) / a) * 1000) / 10;
+        const readPlain = median(reads['plaintext']!);
+        const readTls = median(reads['tls']!);
+        const dispPlain = median(dispatch['plaintext']!);
+        const dispTls = median(dispatch['tls']!);
+        rows.push([`cache-hit reads, ${inflight} in flight`, formatRate(readPlain), formatRate(readTls), `${pct(readPlain, readTls)}%`]);
+        rows.push([`dispatch (lease + complete), ${inflight} in flight`, formatRate(dispPlain), formatRate(dispTls), `${pct(dispPlain, dispTls)}%`]);
+        const suffix = inflight === 32 ? '' : `At${inflight}`;
+        result[`readOverheadPct${suffix}`] = pct(readPlain, readTls);
+        result[`dispatchOverheadPct${suffix}`] = pct(dispPlain, dispTls);
+        result[`readsPerSecPlaintext${suffix || 'At32'}`] = Math.round(readPlain);
+        result[`readsPerSecTls${suffix || 'At32'}`] = Math.round(readTls);
+        result[`tasksPerSecPlaintext${suffix || 'At32'}`] = Math.round(dispPlain);
+        result[`tasksPerSecTls${suffix || 'At32'}`] = Math.round(dispTls);
+      }
+      result['tokenVerifications'] = verifier.verified;
+    } finally {
+      await secure.close();
+      await plain.close();
+      await store.close();
+    }
+    printReport(
+      {
+        title: `TLS + bearer tokens (ES256, verdicts cached) vs plaintext, same run, medians of ${options.rounds} alternating rounds of ${options.seconds} s`,
+        head: ['workload', 'plaintext', 'TLS + token', 'overhead'],
+        rows,
+        notes: [
+          `token signature checks during the whole run: ${verifier.verified} (one per token; later calls hit the verdict cache)`,
+          'client and servers share this process and its cores; on a shared machine the figures are noisy',
+        ],
+        result,
+      },
+      options,
+    );
+  });
+}
+
+const program = benchCommand('bench:security', 'Cost of TLS + tokens on cache-hit reads and on dispatch, against plaintext in the same run, at 32 and 1 calls in flight')
+  .option('--rounds <n>', 'alternating rounds per configuration', integerOption('--rounds', 1, 50), 3)
+  .option('--seconds <s>', 'length of one round', positiveNumberOption('--seconds'), 2)
+  .option('--symbols <n>', 'symbols read (each one year of daily bars, cached)', integerOption('--symbols', 1, 10_000), 64)
+  .action((options: Options) => main(options));
+await program.parseAsync(process.argv);

@@ -1,0 +1,87 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateSigningKey, issueToken, LocalCa, parseSigningKey, type Role, type SigningKey } from '@florin/core';
+
+/** Paths (never contents) of a local cluster's CA, certificate, keys and tokens, all under <data dir>/security. */
+export interface LocalSecurityFiles {
+  dir: string;
+  ca: string;
+  caKey: string;
+  cert: string;
+  key: string;
+  signingKey: string;
+  jwks: string;
+  tokens: Record<Role, string>;
+}
+
+/** The name on the local cluster's server certificate. */
+export const LOCAL_SERVER_NAME = 'localhost';
+
+/** How long the tokens `florin up` mints for its own processes live. */
+export const LOCAL_TOKEN_TTL_MS = 7 * 24 * 3600_000;
+
+export function localSecurityFiles(dataDir: string): LocalSecurityFiles {
+  const dir = join(dataDir, 'security');
+  return {
+    dir,
+    ca: join(dir, 'ca.pem'),
+    caKey: join(dir, 'ca-key.pem'),
+    cert: join(dir, 'server.pem'),
+    key: join(dir, 'server-key.pem'),
+    signingKey: join(dir, 'signing-key.json'),
+    jwks: join(dir, 'jwks.json'),
+    tokens: { admin: join(dir, 'admin.jwt'), head: join(dir, 'head.jwt'), qcu: join(dir, 'qcu.jwt'), researcher: join(dir, 'researcher.jwt') },
+  };
+}
+
+/** Writes a file only its owner can read (0600), in a directory only its owner can enter (0700). */
+export async function writeSecret(path: string, text: string): Promise<void> {
+  await writeFile(path, text, { mode: 0o600 });
+  await chmod(path, 0o600);
+}
+
+/**
+ * Makes (or reuses) the local CA and the token signing key under the data
+ * directory, and mints a fresh server certificate (localhost, 127.0.0.1, ::1)
+ * and a token per role for this run. Every file is 0600 in a 0700 directory.
+ */
+export async function ensureLocalSecurity(dataDir: string, log: (line: string) => void): Promise<LocalSecurityFiles> {
+  const files = localSecurityFiles(dataDir);
+  await mkdir(files.dir, { recursive: true, mode: 0o700 });
+  await chmod(files.dir, 0o700);
+  let ca: LocalCa;
+  try {
+    ca = await LocalCa.load(await readFile(files.ca, 'utf8'), await readFile(files.caKey, 'utf8'));
+  } catch {
+    ca = await LocalCa.create('Florin local CA');
+    await writeSecret(files.caKey, ca.keyPem);
+    await writeSecret(files.ca, ca.certPem);
+    log(`made a local CA in ${files.dir}`);
+  }
+  const server = await ca.issue({ commonName: 'florin-local', days: 30 });
+  await writeSecret(files.key, server.keyPem);
+  await writeSecret(files.cert, server.certPem);
+  let signing: SigningKey;
+  try {
+    signing = parseSigningKey(await readFile(files.signingKey, 'utf8'), files.signingKey);
+  } catch {
+    signing = await generateSigningKey();
+    await writeSecret(files.signingKey, JSON.stringify(signing.privateJwk, null, 2) + '\n');
+  }
+  await writeSecret(files.jwks, JSON.stringify({ keys: [signing.publicJwk] }, null, 2) + '\n');
+  for (const role of Object.keys(files.tokens) as Role[]) {
+    const subject = role === 'admin' || role === 'researcher' ? `local-${role}` : `local-${role}s`;
+    await writeSecret(files.tokens[role], (await issueToken(signing, { subject, role, ttlMs: LOCAL_TOKEN_TTL_MS })) + '\n');
+  }
+  return files;
+}
+
+/** The security flags of each local role process. */
+export function localRoleArgs(files: LocalSecurityFiles | undefined, role: 'shard' | 'head' | 'coordinator' | 'qcu'): string[] {
+  if (!files) return ['--plaintext'];
+  // The local certificate names localhost; the processes dial 127.0.0.1.
+  const tls = ['--tls-ca', files.ca, '--tls-server-name', LOCAL_SERVER_NAME];
+  if (role === 'qcu') return [...tls, '--token-file', files.tokens.qcu];
+  const server = [...tls, '--tls-cert', files.cert, '--tls-key', files.key, '--jwks', files.jwks];
+  return role === 'head' ? [...server, '--token-file', files.tokens.head] : server;
+}

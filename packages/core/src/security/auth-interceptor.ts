@@ -1,0 +1,140 @@
+import { Metadata, ServerInterceptingCall, status, type ServerInterceptingCallInterface, type ServerInterceptor } from '@grpc/grpc-js';
+import type { PeerCertificate } from 'node:tls';
+import { ACCESS_POLICY, DATASET_WRITES, isOpenMethod, rolesFor } from './access-policy.js';
+import { isRole, type CallerIdentity } from './roles.js';
+import { DEFAULT_READ_ONLY_DATASETS, type AuthConfig } from './security-options.js';
+import { TokenRejected } from './tokens.js';
+import { wellFormed } from '../errors.js';
+
+/** Identities of calls in progress, keyed by the metadata object grpc-js hands to the handler. */
+const callers = new WeakMap<Metadata, CallerIdentity>();
+
+/** The verified caller of a call (from its handler's `call.metadata`); undefined when the server checks no identity. */
+export function callerOf(metadata: Metadata): CallerIdentity | undefined {
+  return callers.get(metadata);
+}
+
+export const AUTHORIZATION_METADATA_KEY = 'authorization';
+
+/** Counts of the interceptor's verdicts (for tests and stats). */
+export interface AuthCounters {
+  allowed: number;
+  unauthenticated: number;
+  permissionDenied: number;
+}
+
+/**
+ * The grpc-js server interceptor that authenticates every call (mTLS client
+ * certificate or bearer token, verdicts cached by the TokenVerifier) and
+ * authorizes it by the method's roles, answering UNAUTHENTICATED or
+ * PERMISSION_DENIED with a message naming what is missing. Health checks stay
+ * open. Writes into read-only (input) datasets are refused to all but admin
+ * (and head nodes forwarding an already checked write). The token is removed
+ * from the metadata the handler sees.
+ */
+export function authInterceptor(config: AuthConfig, counters?: AuthCounters): ServerInterceptor {
+  const policy = config.policy ?? ACCESS_POLICY;
+  const readOnly = new Set(config.readOnlyDatasets ?? DEFAULT_READ_ONLY_DATASETS);
+  const useCertificates = config.certificates ?? true;
+  return (methodDescriptor, call) => {
+    const path = methodDescriptor.path;
+    if (isOpenMethod(path)) return new ServerInterceptingCall(call);
+    const allowed = rolesFor(path, policy);
+    const checksDataset = DATASET_WRITES.has(path) && readOnly.size > 0;
+    let identity: CallerIdentity | undefined;
+    let refused = false;
+    const refuse = (code: status, details: string): void => {
+      if (refused) return;
+      refused = true;
+      if (counters) {
+        if (code === status.UNAUTHENTICATED) counters.unauthenticated++;
+        else counters.permissionDenied++;
+      }
+      call.sendStatus({ code, details: wellFormed(details), metadata: new Metadata() });
+    };
+    return new ServerInterceptingCall(call, {
+      start: (next) => {
+        next({
+          onReceiveMetadata: (metadata, passOn) => {
+            const admit = (who: CallerIdentity): void => {
+              if (!allowed.includes(who.role)) {
+                refuse(status.PERMISSION_DENIED, `${path} needs the role ${allowed.join(' or ')}; ${who.subject} has the role ${who.role}`);
+                return;
+              }
+              identity = who;
+              callers.set(metadata, who);
+              if (counters) counters.allowed++;
+              passOn(metadata);
+            };
+            const fromCertificate = useCertificates ? certificateIdentity(call) : undefined;
+            const header = metadata.get(AUTHORIZATION_METADATA_KEY)[0];
+            metadata.remove(AUTHORIZATION_METADATA_KEY);
+            if (fromCertificate) {
+              admit(fromCertificate);
+              return;
+            }
+            const token = typeof header === 'string' ? bearerToken(header) : undefined;
+            if (header !== undefined && token === undefined) {
+              refuse(status.UNAUTHENTICATED, 'the authorization metadata must be "Bearer <token>"');
+              return;
+            }
+            if (token === undefined || !config.tokens) {
+              refuse(
+                status.UNAUTHENTICATED,
+                `${path} needs an identity: send a bearer token (authorization: Bearer <jwt>; florin --token-file or FLORIN_TOKEN)${useCertificates ? ' or a client certificate naming a role' : ''}`,
+              );
+              return;
+            }
+            const verifier = config.tokens;
+            const hit = verifier.cached(token);
+            if (hit) {
+              if (hit.ok) admit(hit.identity);
+              else refuse(status.UNAUTHENTICATED, hit.reason);
+              return;
+            }
+            verifier.verify(token).then(admit, (err: unknown) =>
+              refuse(status.UNAUTHENTICATED, err instanceof TokenRejected ? err.message : 'the token could not be verified'),
+            );
+          },
+          onReceiveMessage: (message: unknown, passOn) => {
+            if (checksDataset && identity && identity.role !== 'admin' && identity.role !== 'head') {
+              const dataset = datasetOf(message);
+              if (dataset !== undefined && readOnly.has(dataset)) {
+                refuse(status.PERMISSION_DENIED, `dataset ${dataset} is read-only input data; only the admin role may write or create it (${identity.subject} has the role ${identity.role})`);
+                return;
+              }
+            }
+            if (!refused) passOn(message);
+          },
+        });
+      },
+    });
+  };
+}
+
+function bearerToken(header: string): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** The identity a verified client certificate carries: CN = subject, OU = role. */
+function certificateIdentity(call: ServerInterceptingCallInterface): CallerIdentity | undefined {
+  const peer: PeerCertificate | undefined = call.getAuthContext().sslPeerCertificate;
+  if (!peer?.subject) return undefined;
+  const ou: unknown = peer.subject.OU;
+  const role = Array.isArray(ou) ? ou.find(isRole) : ou;
+  const cn: unknown = peer.subject.CN;
+  if (!isRole(role) || typeof cn !== 'string') return undefined;
+  return { subject: cn, role, via: 'certificate', expiresAt: Date.parse(peer.valid_to) };
+}
+
+function datasetOf(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const dataset = (message as { dataset?: unknown }).dataset;
+  if (typeof dataset === 'string') return dataset;
+  if (typeof dataset === 'object' && dataset !== null) {
+    const name = (dataset as { name?: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  }
+  return undefined;
+}

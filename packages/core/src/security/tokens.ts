@@ -1,0 +1,155 @@
+import { createLocalJWKSet, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { isRole, type CallerIdentity, type Role } from './roles.js';
+import { TOKEN_ALGORITHM, type KeySetSource, type SigningKey } from './token-keys.js';
+
+export const TOKEN_ISSUER = 'florin';
+export const TOKEN_AUDIENCE = 'florin';
+/** The claim that carries the role. */
+export const ROLE_CLAIM = 'florin_role';
+
+export interface IssueTokenOptions {
+  subject: string;
+  role: Role;
+  /** Lifetime in ms. */
+  ttlMs: number;
+  /** Issue time (epoch ms); default now. */
+  nowMs?: number;
+}
+
+/** Signs a token (ES256, kid in the header, iss/aud florin, sub, role claim, iat, exp). */
+export async function issueToken(key: SigningKey, options: IssueTokenOptions): Promise<string> {
+  if (!Number.isFinite(options.ttlMs) || options.ttlMs <= 0) throw new Error(`token lifetime must be positive, got ${options.ttlMs} ms`);
+  const now = Math.floor((options.nowMs ?? Date.now()) / 1000);
+  const privateKey = await importJWK(key.privateJwk, TOKEN_ALGORITHM);
+  return new SignJWT({ [ROLE_CLAIM]: options.role })
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setSubject(options.subject)
+    .setIssuedAt(now)
+    .setExpirationTime(now + Math.max(1, Math.round(options.ttlMs / 1000)))
+    .sign(privateKey);
+}
+
+/** Why a token was refused; the message names what is missing and never echoes the token. */
+export class TokenRejected extends Error {
+  override readonly name = 'TokenRejected';
+}
+
+export interface TokenVerifierOptions {
+  /** Verdicts kept (LRU); default 10,000. */
+  maxCached?: number;
+  /** How long a refusal is remembered (bad tokens cost one verification per this period); default 30 s. */
+  rejectTtlMs?: number;
+  /** Clock tolerance in seconds for exp/iat; default 5. */
+  clockToleranceSec?: number;
+  now?: () => number;
+}
+
+type Verdict = { ok: true; identity: CallerIdentity } | { ok: false; reason: string };
+
+/**
+ * Verifies bearer tokens (ES256, key chosen by kid, expiry, issuer, audience,
+ * role claim) and keeps each verdict in a bounded LRU cache until the token
+ * expires, so a caller's calls after the first cost a map lookup, not a
+ * signature check.
+ */
+export class TokenVerifier {
+  private readonly cache: LRUCache<string, Verdict>;
+  private readonly pending = new Map<string, Promise<Verdict>>();
+  private readonly rejectTtlMs: number;
+  private readonly clockToleranceSec: number;
+  private readonly now: () => number;
+  private verifications = 0;
+
+  constructor(
+    private readonly keys: KeySetSource,
+    options: TokenVerifierOptions = {},
+  ) {
+    this.cache = new LRUCache<string, Verdict>({ max: options.maxCached ?? 10_000, ttlAutopurge: false });
+    this.rejectTtlMs = options.rejectTtlMs ?? 30_000;
+    this.clockToleranceSec = options.clockToleranceSec ?? 5;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Signature checks done so far (cache misses). */
+  get verified(): number {
+    return this.verifications;
+  }
+
+  /** The cached verdict, if any and still valid (sync: the hot path). */
+  cached(token: string): Verdict | undefined {
+    const verdict = this.cache.get(token);
+    if (verdict?.ok && verdict.identity.expiresAt <= this.now()) {
+      this.cache.delete(token);
+      return { ok: false, reason: 'the token has expired; get a new one (florin token issue)' };
+    }
+    return verdict;
+  }
+
+  /** Resolves the caller, or rejects with TokenRejected naming the problem. */
+  async verify(token: string): Promise<CallerIdentity> {
+    const verdict = this.cached(token) ?? (await this.check(token));
+    if (!verdict.ok) throw new TokenRejected(verdict.reason);
+    return verdict.identity;
+  }
+
+  private check(token: string): Promise<Verdict> {
+    let running = this.pending.get(token);
+    if (!running) {
+      running = this.verifyNow(token).finally(() => this.pending.delete(token));
+      this.pending.set(token, running);
+    }
+    return running;
+  }
+
+  private async verifyNow(token: string): Promise<Verdict> {
+    this.verifications++;
+    const verdict = await this.evaluate(token);
+    if (verdict.ok) {
+      const ttl = verdict.identity.expiresAt - this.now();
+      if (ttl > 0) this.cache.set(token, verdict, { ttl });
+    } else {
+      this.cache.set(token, verdict, { ttl: this.rejectTtlMs });
+    }
+    return verdict;
+  }
+
+  private async evaluate(token: string): Promise<Verdict> {
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      return { ok: false, reason: 'the bearer token is not a JWT' };
+    }
+    if (!kid) return { ok: false, reason: 'the token has no key id (kid)' };
+    let keySet = this.keys.current();
+    if (!keySet.keys.some((k) => k.kid === kid) && this.keys.reload()) keySet = this.keys.current();
+    if (!keySet.keys.some((k) => k.kid === kid)) return { ok: false, reason: `the token is signed by an unknown key (kid ${kid}); it is not among this server's trusted keys` };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(keySet), {
+        algorithms: [TOKEN_ALGORITHM],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: this.clockToleranceSec,
+        currentDate: new Date(this.now()),
+      }));
+    } catch (err) {
+      return { ok: false, reason: reasonOf(err) };
+    }
+    const role = payload[ROLE_CLAIM];
+    if (!isRole(role)) return { ok: false, reason: `the token carries no valid role (claim ${ROLE_CLAIM})` };
+    return { ok: true, identity: { subject: payload.sub!, role, via: 'token', expiresAt: payload.exp! * 1000 } };
+  }
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'the token has expired; get a new one (florin token issue)';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify';
+  if (err instanceof errors.JWTClaimValidationFailed) return `the token claim ${err.claim} is not valid (${err.reason})`;
+  if (err instanceof errors.JOSEAlgNotAllowed) return `the token must be signed with ${TOKEN_ALGORITHM}`;
+  return 'the token is malformed';
+}
