@@ -91,6 +91,7 @@ function report(options: JobBenchOptions, baseline: BaselineRun, florin: FlorinR
     ['coordinator round trips on the critical path', `${formatMs(p.coordinatorMs)} (submit->first ${p.submitToFirstTaskMs}, ->final ${p.toFinalMs}, final->done ${p.finalToDoneMs})`, ''],
     ['waiting in a QCU for a slot (summed)', formatMs(p.queuedMs), ''],
     ['points read | rows published', `${formatCount(p.pointsRead)} | ${formatCount(p.rowsPublished)}`, `| ${formatCount(baseline.rows)}`],
+    ['points the heads fetched from the shards', formatCount(p.upstreamPoints), ''],
     ['Sharpe', String(florin.result.sharpe), String(baseline.result.sharpe)],
   ];
   printReport(

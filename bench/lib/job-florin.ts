@@ -30,6 +30,8 @@ export interface FlorinPhases {
   readonly tasks: number;
   readonly pointsRead: number;
   readonly rowsPublished: number;
+  /** Points the heads fetched from the shards during the job, summed over heads (HeadStats.upstreamPoints). */
+  readonly upstreamPoints: number;
 }
 
 export interface FlorinRun {
@@ -84,6 +86,7 @@ export async function runFlorinJob(job: FlorinJob): Promise<FlorinRun> {
     const connection = connect({ heads: info.heads.map((h) => ({ id: h.id, address: h.address })), coordinator: info.coordinator!.address });
     try {
       const jobs = connection.jobs!;
+      await connection.data.stats(true);
       const startedAt = Date.now();
       const started = performance.now();
       const handle = await jobs.submit({ unit: 'momentum', dataset: job.dataset, symbols: 'all', startMs: job.range.start, endMs: job.range.end, taskSize: job.taskSize });
@@ -93,7 +96,8 @@ export async function runFlorinJob(job: FlorinJob): Promise<FlorinRun> {
       if (done.state !== 'succeeded') throw new Error(`the momentum job ended ${done.state}: ${done.error ?? ''}`);
       // The last timing lines may still be on their way through the pipes.
       const mine = await collected(timings, done.jobId, Math.ceil(done.symbolCount / job.taskSize) + 1);
-      return { ms, phases: phasesOf(mine, startedAt, doneAt), result: done.result as BacktestResult };
+      const upstreamPoints = (await connection.data.stats()).reduce((n, h) => n + Number(h.upstreamPoints), 0);
+      return { ms, phases: phasesOf(mine, startedAt, doneAt, upstreamPoints), result: done.result as BacktestResult };
     } finally {
       connection.close();
     }
@@ -111,7 +115,7 @@ async function collected(timings: TaskTimings[], jobId: string, expected: number
   throw new Error(`got the timings of ${timings.filter((t) => t.jobId === jobId).length} of ${expected} tasks from the QCUs`);
 }
 
-function phasesOf(timings: readonly TaskTimings[], submittedAt: number, doneAt: number): FlorinPhases {
+function phasesOf(timings: readonly TaskTimings[], submittedAt: number, doneAt: number, upstreamPoints: number): FlorinPhases {
   const regular = timings.filter((t) => !t.final);
   const final = timings.find((t) => t.final)!;
   const sum = (pick: (t: TaskTimings) => number): number => Math.round(regular.reduce((n, t) => n + pick(t), 0));
@@ -136,5 +140,6 @@ function phasesOf(timings: readonly TaskTimings[], submittedAt: number, doneAt: 
     tasks: regular.length,
     pointsRead: regular.reduce((n, t) => n + t.pointsRead, 0) + final.pointsRead,
     rowsPublished: regular.reduce((n, t) => n + t.rowsPublished, 0),
+    upstreamPoints,
   };
 }

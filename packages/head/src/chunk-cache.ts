@@ -2,8 +2,9 @@ import { LRUCache } from 'lru-cache';
 import type { ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
 
-/** A cached chunk: its rows before `validTo` (all of them when validTo is the chunk's end). */
+/** A cached chunk of one field of one series: its rows before `validTo` (all of them when validTo is the chunk's end). */
 export interface CachedChunk {
+  /** The field key (dataset, symbol, field; field-key.ts). */
   readonly seriesKey: string;
   readonly chunk: number;
   readonly data: ChunkData;

@@ -5,15 +5,15 @@ import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 const ENTRY_OVERHEAD_BYTES = 128;
 
 /**
- * One chunk of one series with every field of its dataset (catalog order),
- * stored contiguously: one Float64Array holds the timestamps followed by each
+ * One chunk of one series with some of its fields (the cache keeps one field
+ * per entry; see field-key.ts), stored contiguously: one Float64Array holds the timestamps followed by each
  * column, so the cache owns exactly the bytes it accounts for and a read is a
  * few subarray views.
  */
 export interface ChunkData {
   readonly rows: number;
   readonly timestamps: Float64Array;
-  /** One column per dataset field, in catalog order. */
+  /** One column per field the chunk holds (one for a cache entry). */
   readonly columns: readonly Float64Array[];
   /** Bytes this chunk costs in the cache. */
   readonly bytes: number;
@@ -35,7 +35,7 @@ export function packChunk(frame: SeriesFrame, from: number, to: number): ChunkDa
 }
 
 /**
- * Cuts a fetched frame (every dataset field, timestamps inside `span`) into
+ * Cuts a fetched frame (`fieldCount` fields, timestamps inside `span`) into
  * one ChunkData per chunk of `span`; chunks without rows are empty entries,
  * so an empty stretch of a series is remembered as fetched too.
  */
@@ -95,7 +95,7 @@ export function chunkPrefix(chunk: ChunkData, end: number): ChunkData {
 
 /**
  * A whole chunk from a cached settled part (rows before `validTo`) and a
- * delta read (every field, rows from some time at or before `validTo`): the
+ * delta read (the same fields, rows from some time at or before `validTo`): the
  * cached rows, then the delta's rows in [validTo, chunkEnd), in one contiguous chunk.
  */
 export function mergeDelta(base: ChunkData, validTo: number, chunkEnd: number, delta: SeriesFrame | undefined): ChunkData {

@@ -2,6 +2,7 @@ import { inChildSpan, rowBytes, seriesKey, type SeriesFrame } from '@florin/core
 import type { ChunkCache } from './chunk-cache.js';
 import { chunkPrefix, mergeDelta, splitIntoChunks, type ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
+import { fieldKey } from './field-key.js';
 import type { FetchGroup } from './fetch-group.js';
 import type { HeadStats } from './head-stats.js';
 import type { InflightBudget } from './inflight-budget.js';
@@ -11,8 +12,8 @@ import { isUpstreamFailure, remainingMs, upstreamError, type Upstream } from './
 
 /**
  * Runs FetchGroups: takes their estimated bytes from the in-flight budget,
- * reads every field of their symbols over their chunk span with one upstream
- * read (retried on UNAVAILABLE), cuts the answer into chunks, caches the
+ * reads the group's fields of its symbols over its chunk span with one upstream
+ * read (retried on UNAVAILABLE), cuts the answer into one chunk per field, caches the
  * final ones whose in-flight mark still belongs to the group, and settles the
  * group. Failures are never cached; the index forgets the group either way.
  */
@@ -26,10 +27,10 @@ export class ChunkFetcher {
     private readonly config: HeadConfig,
   ) {}
 
-  /** Estimated bytes of a group's answer: every bar of its span for every symbol and field. */
+  /** Estimated bytes of a group's answer: every bar of its span for every symbol and field it fetches. */
   estimateBytes(group: FetchGroup): number {
     const rows = group.grid.estimateRows(rangeOfGroup(group));
-    return rows * group.symbols.length * rowBytes(group.dataset.fields.length);
+    return rows * group.symbols.length * rowBytes(group.fields.length);
   }
 
   /** Starts the group's fetch in the background; its outcome is the group's promise. */
@@ -51,8 +52,11 @@ export class ChunkFetcher {
   /** Forgets the in-flight marks a group still holds (it failed, or everyone left). */
   forget(group: FetchGroup): void {
     for (const symbol of group.symbols) {
-      const key = seriesKey(group.dataset.name, symbol);
-      for (let c = group.span.first; c < group.span.end; c++) this.index.clearInflight(key, c, group);
+      const series = seriesKey(group.dataset.name, symbol);
+      for (const field of group.fields) {
+        const key = fieldKey(series, field);
+        for (let c = group.span.first; c < group.span.end; c++) this.index.clearInflight(key, c, group);
+      }
     }
   }
 
@@ -86,44 +90,49 @@ export class ChunkFetcher {
     const options = { signal: group.signal, deadlineMs: remainingMs(deadlineMs) };
     this.stats.add('upstreamRequests');
     const frames = await this.upstream.read(
-      { dataset: group.dataset.name, symbols: group.symbols, fields: group.dataset.fields, range },
+      { dataset: group.dataset.name, symbols: group.symbols, fields: group.fields, range },
       options,
     );
     let rows = 0;
     for (const f of frames) rows += f.timestamps.length;
-    this.stats.add('upstreamPoints', rows * group.dataset.fields.length);
+    this.stats.add('upstreamPoints', rows * group.fields.length);
     return frames;
   }
 
   /**
-   * Cuts the answer into chunks (for a delta fetch: cached settled part +
-   * delta), and caches what this group still owns: whole chunks older than
-   * `settledBefore`, and of the chunk reaching past it its rows before it.
+   * Cuts the answer into one single-field chunk per (symbol, field, chunk)
+   * (for a delta fetch: cached settled part + delta), and caches what this
+   * group still owns: whole chunks older than `settledBefore`, and of the
+   * chunk reaching past it its rows before it.
    */
   private keep(group: FetchGroup, frames: readonly SeriesFrame[], settledBefore: number): Map<string, ChunkData[]> {
     const bySymbol = new Map<string, SeriesFrame>();
     for (const f of frames) bySymbol.set(f.symbol, f);
-    const fieldCount = group.dataset.fields.length;
     const result = new Map<string, ChunkData[]>();
+    const { grid, span } = group;
     for (const symbol of group.symbols) {
-      const base = group.delta?.bases.get(symbol);
       const frame = bySymbol.get(symbol);
-      const { grid, span } = group;
-      const chunks = base
-        ? [
-            mergeDelta(base.data, base.validTo, grid.startOf(span.first + 1), frame),
-            ...(span.end - span.first > 1 ? splitIntoChunks(frame, grid, { first: span.first + 1, end: span.end }, fieldCount) : []),
-          ]
-        : splitIntoChunks(frame, grid, span, fieldCount);
-      result.set(symbol, chunks);
-      const key = seriesKey(group.dataset.name, symbol);
-      for (let i = 0; i < chunks.length; i++) {
-        const c = group.span.first + i;
-        // A write since the fetch began took the mark away: this data may be stale, so it is served, not kept.
-        if (!this.index.clearInflight(key, c, group)) continue;
-        const end = group.grid.startOf(c + 1);
-        if (end <= settledBefore) this.cache.set(key, c, chunks[i]!, end);
-        else if (settledBefore > group.grid.startOf(c)) this.cache.set(key, c, chunkPrefix(chunks[i]!, settledBefore), settledBefore);
+      const series = seriesKey(group.dataset.name, symbol);
+      for (let f = 0; f < group.fields.length; f++) {
+        const field = group.fields[f]!;
+        const key = fieldKey(series, field);
+        const column: SeriesFrame | undefined = frame && { symbol, fields: [field], timestamps: frame.timestamps, columns: [frame.columns[f]!] };
+        const base = group.delta?.bases.get(key);
+        const chunks = base
+          ? [
+              mergeDelta(base.data, base.validTo, grid.startOf(span.first + 1), column),
+              ...(span.end - span.first > 1 ? splitIntoChunks(column, grid, { first: span.first + 1, end: span.end }, 1) : []),
+            ]
+          : splitIntoChunks(column, grid, span, 1);
+        result.set(key, chunks);
+        for (let i = 0; i < chunks.length; i++) {
+          const c = span.first + i;
+          // A write since the fetch began took the mark away: this data may be stale, so it is served, not kept.
+          if (!this.index.clearInflight(key, c, group)) continue;
+          const end = grid.startOf(c + 1);
+          if (end <= settledBefore) this.cache.set(key, c, chunks[i]!, end);
+          else if (settledBefore > grid.startOf(c)) this.cache.set(key, c, chunkPrefix(chunks[i]!, settledBefore), settledBefore);
+        }
       }
     }
     return result;

@@ -2,10 +2,10 @@ import type { ChunkSpan } from './chunk-grid.js';
 import type { FetchGroup } from './fetch-group.js';
 
 /**
- * What the head node holds of one series key (dataset + symbol), on its chunk
- * grid: chunks loaded in the cache and chunks being fetched (with the fetch
- * that brings them). The cache stores whole-field chunks, so there is one
- * index per key, not per field.
+ * What the head node holds of one field key (dataset + symbol + field, see
+ * field-key.ts), on its chunk grid: chunks loaded in the cache and chunks
+ * being fetched (with the fetch that brings them). The cache stores one field
+ * per entry, so there is one index per field key.
  */
 export class ExtentIndex {
   readonly loaded = new Set<number>();
@@ -37,7 +37,7 @@ function inSpan(span: ChunkSpan, size: number, has: (c: number) => boolean, memb
   return out.sort((a, b) => a - b);
 }
 
-/** The ExtentIndex of every series key the head node knows, created on demand and dropped when empty. */
+/** The ExtentIndex of every field key the head node knows, created on demand and dropped when empty. */
 export class SeriesIndex {
   private readonly keys = new Map<string, ExtentIndex>();
 

@@ -3,14 +3,14 @@ import type { CachedChunk } from './chunk-cache.js';
 import type { ChunkData } from './chunk-data.js';
 import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 
-/** Chunks a fetch delivered: per symbol, one ChunkData per chunk of the span. */
+/** Chunks a fetch delivered: per field key (dataset, symbol, field), one single-field ChunkData per chunk of the span. */
 export type FetchResult = ReadonlyMap<string, readonly ChunkData[]>;
 
 export type FetchGroupState = 'pending' | 'fulfilled' | 'rejected';
 
 /**
  * A delta fetch: the group's first chunk (the one at the live edge) has its
- * settled part cached for each symbol (`bases`), so only [from, span end) is
+ * settled part cached for each symbol and field (`bases`, by field key), so only [from, span end) is
  * read upstream, `from` being the earliest settled end among them; any later
  * chunks of the span (the future) are read whole in the same call.
  */
@@ -21,7 +21,8 @@ export interface DeltaFetch {
 
 /**
  * One shared upstream fetch: the chunks [span.first, span.end) of several
- * symbols of one dataset on one shard, read by one upstream RPC. Readers
+ * symbols x several fields of one dataset on one shard, read by one upstream
+ * RPC (every pair of the product is one the planner found missing). Readers
  * attach as waiters; the fetch runs on the group's own AbortController, never
  * on a caller's signal, so a caller that leaves detaches only itself. When the
  * last waiter leaves before the fetch settles, the fetch is aborted and
@@ -41,6 +42,8 @@ export class FetchGroup {
     readonly grid: ChunkGrid,
     readonly shard: number,
     readonly symbols: readonly string[],
+    /** The fields fetched for every symbol (dataset catalog order). */
+    readonly fields: readonly string[],
     readonly span: ChunkSpan,
     private readonly onAbandoned: (group: FetchGroup) => void,
     /** Set for a delta fetch of the chunk at the live edge. */

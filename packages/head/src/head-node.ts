@@ -19,6 +19,7 @@ import { ChunkGrid, type ChunkSpan } from './chunk-grid.js';
 import { Coalescer } from './coalescer.js';
 import { DatasetCatalog } from './dataset-catalog.js';
 import { SeriesIndex } from './extent-index.js';
+import { fieldKey, seriesKeyOf } from './field-key.js';
 import type { FetchGroup } from './fetch-group.js';
 import { HeadStats, type HeadStatsSnapshot } from './head-stats.js';
 import { InflightBudget } from './inflight-budget.js';
@@ -53,6 +54,7 @@ export interface InflightFetch {
   readonly dataset: string;
   readonly shard: number;
   readonly symbols: readonly string[];
+  readonly fields: readonly string[];
   readonly range: TimeRange;
   readonly waiters: number;
 }
@@ -275,14 +277,17 @@ export class HeadNode {
   }
 
   /**
-   * Drops cached chunks of `dataset` (one symbol, or all), inside `range` or
-   * entirely. Returns how many were dropped. The next read fetches them again.
+   * Drops cached chunks of `dataset` (one symbol, or all; every field), inside `range` or
+   * entirely. Returns how many (chunk, field) entries were dropped. The next read fetches them again.
    */
   evict(dataset: string, symbol?: string, range?: TimeRange): number {
     const info = this.catalog.lookup(dataset);
     const span: ChunkSpan = range && info ? this.gridOf(info).spanOf(range) : { first: -Infinity, end: Infinity };
     const prefix = seriesKey(dataset, '');
-    const keys = symbol !== undefined ? [seriesKey(dataset, symbol)] : [...this.index.entries()].map(([k]) => k).filter((k) => k.startsWith(prefix));
+    const series = symbol !== undefined ? seriesKey(dataset, symbol) : undefined;
+    const keys = [...this.index.entries()]
+      .map(([k]) => k)
+      .filter((k) => (series !== undefined ? seriesKeyOf(k) === series : k.startsWith(prefix)));
     let dropped = 0;
     for (const key of keys) for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
     return dropped;
@@ -292,7 +297,7 @@ export class HeadNode {
   inflightFetches(): InflightFetch[] {
     const out: InflightFetch[] = [];
     for (const g of this.inflightGroups()) {
-      out.push({ dataset: g.dataset.name, shard: g.shard, symbols: g.symbols, range: g.grid.rangeOf(g.span), waiters: g.waiterCount });
+      out.push({ dataset: g.dataset.name, shard: g.shard, symbols: g.symbols, fields: g.fields, range: g.grid.rangeOf(g.span), waiters: g.waiterCount });
     }
     return out;
   }
@@ -324,7 +329,7 @@ export class HeadNode {
     if (!peers) return;
     const all: ChunkSpan = { first: -Infinity, end: Infinity };
     for (const [key] of [...this.index.entries()]) {
-      if (peers.owns(key)) continue;
+      if (peers.owns(seriesKeyOf(key))) continue;
       for (const c of this.index.loadedIn(key, all)) this.cache.delete(key, c);
       this.index.detachInflight(key, all);
     }
@@ -341,7 +346,8 @@ export class HeadNode {
     try {
       if (this.planner.arrive(ticket)) await this.coalescer.enqueue(ticket);
       await ticket.settle();
-      return assembleFromChunks(ticket);
+      // Undefined when the fields of a chunk disagree (a write landed between their fetches): the shards answer this one.
+      return assembleFromChunks(ticket) ?? (await this.readDirect(query, signal, deadlineAt));
     } finally {
       ticket.release();
     }
@@ -376,15 +382,21 @@ export class HeadNode {
     return assembleFromFrames(query, frames);
   }
 
-  /** Drops the cached chunks a written frame touches and detaches in-flight fetches of them. */
+  /**
+   * Drops the cached chunks a written frame touches, of every field of the
+   * dataset (a write adds rows to all of them), and detaches in-flight fetches of them.
+   */
   private invalidate(dataset: DatasetInfo, frame: SeriesFrame): void {
     const n = frame.timestamps.length;
     if (n === 0) return;
     const span = this.gridOf(dataset).spanOf({ start: frame.timestamps[0]!, end: frame.timestamps[n - 1]! + 1 });
-    const key = seriesKey(dataset.name, frame.symbol);
+    const series = seriesKey(dataset.name, frame.symbol);
     let dropped = 0;
-    for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
-    this.index.detachInflight(key, span);
+    for (const field of dataset.fields) {
+      const key = fieldKey(series, field);
+      for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
+      this.index.detachInflight(key, span);
+    }
     this.statsValue.add('invalidations', dropped);
   }
 

@@ -16,22 +16,47 @@ export interface HeadReadResult {
   readonly points: number;
 }
 
-/** Slices a settled ticket's chunks to the read's range and fields: views only, no copy. */
-export function assembleFromChunks(ticket: ReadTicket): HeadReadResult {
+/**
+ * Slices a settled ticket's chunks to the read's range and joins each
+ * symbol's fields chunk by chunk: views only, no copy. The fields of one chunk
+ * were cached or fetched separately, so their timestamps are compared (a
+ * memcmp); undefined when they differ (a write landed between two of the
+ * fetches), and the caller reads the query straight from the shards instead.
+ */
+export function assembleFromChunks(ticket: ReadTicket): HeadReadResult | undefined {
   const { query } = ticket;
-  const fieldIndexes = query.fields.map((f) => query.dataset.fields.indexOf(f));
+  const width = query.fields.length;
+  const single = [0];
   let rows = 0;
-  const series = query.symbols.map((symbol, row): SeriesPieces => {
+  const series: SeriesPieces[] = [];
+  for (let si = 0; si < query.symbols.length; si++) {
+    const symbol = query.symbols[si]!;
     const pieces: SeriesFrame[] = [];
     for (let offset = 0; offset < ticket.chunkCount; offset++) {
-      const piece = chunkSlice(ticket.data(row, offset), symbol, query.fields, fieldIndexes, query.range);
-      if (!piece) continue;
-      pieces.push(piece);
-      rows += piece.timestamps.length;
+      const first = chunkSlice(ticket.data(si * width, offset), symbol, query.fields, single, query.range);
+      const columns: Float64Array[] = first ? [first.columns[0]!] : [];
+      for (let f = 1; f < width; f++) {
+        const other = chunkSlice(ticket.data(si * width + f, offset), symbol, query.fields, single, query.range);
+        if (!first || !other) {
+          if (first || other) return undefined;
+          continue;
+        }
+        if (!sameTimestamps(first.timestamps, other.timestamps)) return undefined;
+        columns.push(other.columns[0]!);
+      }
+      if (!first) continue;
+      pieces.push({ symbol, fields: query.fields, timestamps: first.timestamps, columns });
+      rows += first.timestamps.length;
     }
-    return { symbol, pieces };
-  });
-  return { fields: query.fields, series, points: rows * query.fields.length };
+    series.push({ symbol, pieces });
+  }
+  return { fields: query.fields, series, points: rows * width };
+}
+
+function sameTimestamps(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** Wraps frames read straight from upstream (one per symbol, in request order). */

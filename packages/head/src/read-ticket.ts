@@ -2,13 +2,15 @@ import { FlorinError, seriesKey, untilAborted, type ReadQuery } from '@florin/co
 import type { ChunkData } from './chunk-data.js';
 import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 import type { FetchGroup } from './fetch-group.js';
+import { fieldKey } from './field-key.js';
 
 /** A slot is filled by cached data, waits on a fetch, or is still missing (undefined). */
 export type Slot = ChunkData | FetchGroup | undefined;
 
 /**
- * One client read on the aggregated path: for each requested symbol, one slot
- * per chunk of the read's span. Slots fill from the cache, or wait on the
+ * One client read on the aggregated path: one row per requested (symbol,
+ * field) pair (row = symbol index x field count + field index), one slot per
+ * chunk of the read's span. Slots fill from the cache, or wait on the
  * fetch that brings their chunk; the ticket is a waiter of each such fetch
  * until it finishes or leaves.
  */
@@ -26,8 +28,21 @@ export class ReadTicket {
     readonly signal: AbortSignal | undefined,
   ) {
     const width = span.end - span.first;
-    this.keys = query.symbols.map((s) => seriesKey(query.dataset.name, s));
-    this.slots = query.symbols.map(() => new Array<Slot>(width).fill(undefined));
+    this.keys = query.symbols.flatMap((s) => {
+      const series = seriesKey(query.dataset.name, s);
+      return query.fields.map((f) => fieldKey(series, f));
+    });
+    this.slots = this.keys.map(() => new Array<Slot>(width).fill(undefined));
+  }
+
+  /** Rows per symbol (the read's field count). */
+  get fieldCount(): number {
+    return this.query.fields.length;
+  }
+
+  /** The symbol of row `row`. */
+  symbolOf(row: number): string {
+    return this.query.symbols[Math.floor(row / this.query.fields.length)]!;
   }
 
   get chunkCount(): number {
@@ -47,15 +62,15 @@ export class ReadTicket {
   async settle(): Promise<void> {
     if (this.groups.size > 0) await untilAborted(Promise.all([...this.groups].map((g) => g.promise)), this.signal, abortReason);
     for (let row = 0; row < this.slots.length; row++) {
-      const symbol = this.query.symbols[row]!;
+      const key = this.keys[row]!;
       const slots = this.slots[row]!;
       for (let offset = 0; offset < slots.length; offset++) {
         const slot = slots[offset];
-        if (slot === undefined) throw new FlorinError('INTERNAL', `chunk ${offset} of ${symbol} was never planned`);
+        if (slot === undefined) throw new FlorinError('INTERNAL', `chunk ${offset} of ${this.symbolOf(row)} was never planned`);
         if (!isGroup(slot)) continue;
         const chunks = await slot.promise;
-        const data = chunks.get(symbol)?.[this.span.first + offset - slot.span.first];
-        if (!data) throw new FlorinError('INTERNAL', `fetch of ${symbol} did not deliver chunk ${this.span.first + offset}`);
+        const data = chunks.get(key)?.[this.span.first + offset - slot.span.first];
+        if (!data) throw new FlorinError('INTERNAL', `fetch of ${this.symbolOf(row)} did not deliver chunk ${this.span.first + offset}`);
         slots[offset] = data;
       }
     }

@@ -5,7 +5,8 @@ import { DAY_MS, Gate, OHLCV, marketFrame, prng, seed, startHeadCluster, until, 
 
 const daily = { name: 'daily', fields: [...OHLCV], frequency: '1d' };
 const minutes = { name: 'minutes', fields: ['price', 'size'], frequency: '1m' };
-const CACHE_BYTES = 40_000;
+// Entries are per field (timestamps + one column): a day of minutes is two entries of ~23 KB, a daily chunk ~5.8 KB per field.
+const CACHE_BYTES = 60_000;
 
 function expectBitEqual(actual: SeriesFrame[], expected: SeriesFrame[]): void {
   expect(actual).toHaveLength(expected.length);
@@ -28,7 +29,7 @@ describe('HeadService cache: eviction, live edge, writes', () => {
   };
 
   beforeAll(async () => {
-    // A cache of about three daily chunks, and a two-day live edge.
+    // A cache of about two all-field daily chunks (or one day of minutes, both fields), and a two-day live edge.
     cluster = await startHeadCluster({ shardCount: 2, head: { cacheMaxBytes: CACHE_BYTES, freshnessMs: 2 * DAY_MS } });
     await seed(cluster, daily, ['AMZN', 'IBM'].map((s, i) => marketFrame(s, daily.fields, utc(2005), utc(2026), DAY_MS, 40 + i)));
     const start = Math.floor(now / 60_000) * 60_000 - 6 * DAY_MS;

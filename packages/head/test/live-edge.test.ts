@@ -61,6 +61,28 @@ describe('HeadService live edge: the settled part of a growing chunk is cached, 
     expect(deltaRows).toBeLessThan(20);
   });
 
+  it('per field: close cached up to the settled end, then close + open costs the close delta and open whole, bit-exact', async () => {
+    const settled = clock - FRESHNESS_MS;
+    const span = grid.spanOf({ start: utc(2025), end: utc(2026) });
+    const whole = grid.rangeOf(span);
+    const query = (fields: string[]): SeriesQuery => ({ dataset: 'daily', symbols: ['NVDA'], fields, range: { start: utc(2025), end: utc(2026) } });
+    await check(query(['close']));
+    expect(cluster.upstream.reads.map((r) => r.fields)).toEqual([['close']]);
+
+    cluster.upstream.reads.length = 0;
+    const before = cluster.head.node.stats().upstreamPoints;
+    await check(query(['open', 'close']));
+    const reads = cluster.upstream.reads.map((r) => ({ fields: r.fields, range: r.range }));
+    reads.sort((a, b) => a.fields.join().localeCompare(b.fields.join()));
+    expect(reads).toEqual([
+      { fields: ['close'], range: { start: settled, end: whole.end } },
+      { fields: ['open'], range: whole },
+    ]);
+    const rowsOf = async (r: { start: number; end: number }): Promise<number> =>
+      (await cluster.direct({ dataset: 'daily', symbols: ['NVDA'], fields: ['open'], range: r }))[0]!.timestamps.length;
+    expect(cluster.head.node.stats().upstreamPoints - before).toBe((await rowsOf({ start: settled, end: whole.end })) + (await rowsOf(whole)));
+  });
+
   it('as the clock moves, the settled part grows and the delta starts from where the cache ends', async () => {
     await check(lastYear(['MSFT', 'NVDA']));
     const firstSettled = clock - FRESHNESS_MS;

@@ -71,7 +71,7 @@ describe('FetchGroup', () => {
   const grid = ChunkGrid.forFrequency('1d', 10);
   it('aborts only when the last waiter leaves an unsettled fetch, and tells the index at once', async () => {
     const abandoned: FetchGroup[] = [];
-    const g = new FetchGroup(info, grid, 0, ['S'], { first: 0, end: 1 }, (x) => abandoned.push(x));
+    const g = new FetchGroup(info, grid, 0, ['S'], info.fields, { first: 0, end: 1 }, (x) => abandoned.push(x));
     g.attach(Date.now() + 1000);
     g.attach(Date.now() + 5000);
     expect(g.deadlineMs).toBeGreaterThan(Date.now() + 4000);
@@ -83,7 +83,7 @@ describe('FetchGroup', () => {
     await expect(g.promise).rejects.toMatchObject({ code: 'CANCELLED' });
   });
   it('does not abort once settled', async () => {
-    const g = new FetchGroup(info, grid, 0, ['S'], { first: 0, end: 1 }, () => {
+    const g = new FetchGroup(info, grid, 0, ['S'], info.fields, { first: 0, end: 1 }, () => {
       throw new Error('must not be called');
     });
     g.attach(0);

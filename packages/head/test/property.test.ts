@@ -57,24 +57,27 @@ describe('HeadService aggregation, property-based (fast-check)', () => {
   });
   afterAll(() => cluster?.close());
 
-  /** Rows x fields in the chunks a set of reads touches, per symbol: the most the head should fetch. */
+  /** Rows x fields in the chunks a set of reads touches, per symbol and field asked: the most the head should fetch. */
   function touchedPoints(reads: readonly Req[]): number {
     const chunks = new Map<string, Set<number>>();
     for (const r of reads) {
       const { range } = toQuery(r);
+      const fields = r.fields.length > 0 ? r.fields : info.fields;
       for (const s of r.symbols) {
-        let set = chunks.get(s);
-        if (!set) chunks.set(s, (set = new Set()));
-        for (let c = Math.floor(range.start / SPAN); c < Math.ceil(range.end / SPAN); c++) set.add(c);
+        for (const f of fields) {
+          let set = chunks.get(`${s}\u0000${f}`);
+          if (!set) chunks.set(`${s}\u0000${f}`, (set = new Set()));
+          for (let c = Math.floor(range.start / SPAN); c < Math.ceil(range.end / SPAN); c++) set.add(c);
+        }
       }
     }
-    let rows = 0;
-    for (const [s, set] of chunks) {
-      const ts = data.get(s)?.timestamps;
+    let points = 0;
+    for (const [key, set] of chunks) {
+      const ts = data.get(key.split('\u0000')[0]!)?.timestamps;
       if (!ts) continue;
-      for (const c of set) rows += lowerBound(ts, (c + 1) * SPAN) - lowerBound(ts, c * SPAN);
+      for (const c of set) points += lowerBound(ts, (c + 1) * SPAN) - lowerBound(ts, c * SPAN);
     }
-    return rows * info.fields.length;
+    return points;
   }
 
   async function runBatches(
@@ -104,14 +107,16 @@ describe('HeadService aggregation, property-based (fast-check)', () => {
           await runBatches(h.read, batches, () => undefined);
           const stats = h.head.node.stats();
           expect(stats.upstreamPoints).toBeLessThanOrEqual(touchedPoints(batches.flatMap((b) => b.reads)));
-          // No chunk of a symbol was asked for twice.
+          // No chunk of a field of a symbol was asked for twice.
           const seen = new Map<string, { start: number; end: number }[]>();
           for (const r of cluster.upstream.reads) {
             for (const s of r.symbols) {
-              const list = seen.get(s) ?? [];
-              for (const other of list) expect(r.range.end <= other.start || r.range.start >= other.end).toBe(true);
-              list.push(r.range);
-              seen.set(s, list);
+              for (const f of r.fields) {
+                const list = seen.get(`${s}/${f}`) ?? [];
+                for (const other of list) expect(r.range.end <= other.start || r.range.start >= other.end).toBe(true);
+                list.push(r.range);
+                seen.set(`${s}/${f}`, list);
+              }
             }
           }
         } finally {
