@@ -152,8 +152,9 @@ describe('telemetry of a job through a real cluster', () => {
     expect(receiver.store.metricPoints('db.client.operation.duration', { attributes: { 'db.system.name': 'duckdb', 'db.operation.name': 'read' }, resource: { 'florin.role': 'shard' } }).reduce((n, p) => n + p.count, 0)).toBeGreaterThan(0);
     // RPC client durations too (a histogram point per call, no client span): the QCU's calls to the coordinator and heads, the head's to the shards.
     for (const [service, method, from] of [['florin.v1.WorkService', 'CompleteTasks', 'qcu'], ['florin.v1.HeadService', 'Read', 'qcu'], ['florin.v1.ShardService', 'Read', 'head'], ['florin.v1.JobService', 'Submit', 'client']] as const) {
-      const points = receiver.store.metricPoints('rpc.client.duration', { attributes: { 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': 0 }, resource: { 'florin.role': from } });
-      expect(points.reduce((n, p) => n + p.count, 0), `${from} -> ${service}/${method}`).toBeGreaterThan(0);
+      // Each process exports every 500 ms: the last calls (the final CompleteTasks) arrive with the next export.
+      const calls = (): number => receiver.store.metricPoints('rpc.client.duration', { attributes: { 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': 0 }, resource: { 'florin.role': from } }).reduce((n, p) => n + p.count, 0);
+      await until(() => calls() > 0, 20_000, `${from} -> ${service}/${method} in rpc.client.duration`);
     }
 
     // The units' ctx.log lines are kept with each task and come back through the coordinator.

@@ -23,7 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'florin-local-telemetry-'));
   dataDir = join(dir, 'cluster');
   const flags = ['--shards', '2', '--heads', '1', '--qcus', '1', '--units', TEST_UNITS, '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)];
-  up = await group.launch('florin up', ['up', '--data-dir', dataDir, ...flags, '--telemetry'], /Ctrl-C stops it/, 110_000);
+  up = await group.launch('florin up', ['up', '--data-dir', dataDir, '--plaintext', ...flags, '--telemetry'], /Ctrl-C stops it/, 110_000);
   const info = JSON.parse(await readFile(join(dataDir, 'cluster.json'), 'utf8')) as { shards: { pid: number }[]; heads: { pid: number }[]; coordinator: { pid: number }; qcus: { pid: number }[] };
   for (const p of [...info.shards, ...info.heads, info.coordinator, ...info.qcus]) group.adopt(p.pid);
 }, 120_000);

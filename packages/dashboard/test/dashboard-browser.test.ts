@@ -49,7 +49,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     dir = await mkdtemp(join(tmpdir(), 'florin-dashboard-'));
     await mkdir(SCREENSHOTS, { recursive: true });
     up = await startCli(
-      ['up', '--data-dir', dir, '--shards', '1', '--heads', '1', '--qcus', '1', '--units', TEST_UNITS, '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)],
+      ['up', '--data-dir', dir, '--plaintext', '--shards', '1', '--heads', '1', '--qcus', '1', '--units', TEST_UNITS, '--symbols', String(MARKET.symbols), '--years', String(MARKET.years), '--seed', String(MARKET.seed)],
       /^dashboard: http:\/\//,
       { timeoutMs: 150_000 },
     );

@@ -15,86 +15,8 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   return body;
 }
 
-export interface HeadView {
-  nodeId: string;
-  requests: number;
-  requestsPerSec: number | null;
-  readP50Ms: number;
-  readP99Ms: number;
-  hitRatio: number | null;
-  amplification: number | null;
-  cacheBytes: number;
-  cacheMaxBytes: number;
-  cacheEntries: number;
-  evictions: number;
-  peerReads: number;
-  upstreamFailures: number;
-}
-
-export interface MemberView {
-  id: string;
-  service: string;
-  role: string;
-  address: string;
-  version: string;
-  startedMs: number | null;
-  uptimeMs: number | null;
-  health: string;
-  head: HeadView | null;
-}
-
-export interface MembersPage {
-  total: number;
-  offset: number;
-  roles: Record<string, { members: number; healthy: number }>;
-  members: MemberView[];
-}
-
-export interface JobView {
-  jobId: string;
-  unit: string;
-  unitVersion: string;
-  dataset: string;
-  outputDataset: string;
-  state: string;
-  owner: string | null;
-  symbolCount: number;
-  tasksTotal: number;
-  tasksDone: number;
-  tasksRunning: number;
-  tasksFailed: number;
-  retries: number;
-  progress: number;
-  tasksPerSec: number | null;
-  etaMs: number | null;
-  hasFinal: boolean;
-  hasResult: boolean;
-  createdMs: number;
-  updatedMs: number;
-  finishedMs: number | null;
-  error: string | null;
-  errorStack: string | null;
-  failedTaskIndex: number | null;
-  failureLog: { timeMs: number; message: string }[] | null;
-  params: Record<string, unknown>;
-  startMs: number;
-  endMs: number;
-}
-
-export interface TaskView {
-  index: number;
-  state: string;
-  attempts: number;
-  failures: number;
-  expiries: number;
-  worker: string;
-  startedMs: number | null;
-  durationMs: number | null;
-  final: boolean;
-  symbols: string;
-  error: string | null;
-  errorStack: string | null;
-}
+// The shapes the server answers, written once in the server's views.ts (types only: nothing of the server is bundled).
+export type { HeadView, MemberView, MembersPage, JobView, TaskView } from '../../src/views.js';
 
 export interface TaskLog {
   index: number;
