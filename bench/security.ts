@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { generateSigningKey, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type ServerSecurity } from '@florin/core';
 import { HeadClient, JobsClient } from '@florin/client';
-import { DuckDbStore } from '@florin/store';
+import type { DuckDbStore } from '@florin/store';
 import { ShardServer } from '@florin/shard';
 import { HeadServer } from '@florin/head';
 import { runCoordinator, type RunningCoordinator } from '@florin/coordinator';
@@ -10,6 +10,7 @@ import { WorkClient } from '@florin/qcu';
 import { benchCommand, integerOption, positiveNumberOption } from './lib/bench-options.js';
 import { formatRate, printReport } from './lib/report.js';
 import { withTempDir } from './lib/temp-dir.js';
+import { DAY, START, dailyCloseStore } from './lib/daily-close-store.js';
 
 interface Options {
   json: boolean;
@@ -18,8 +19,6 @@ interface Options {
   symbols: number;
 }
 
-const DAY = 86_400_000;
-const START = Date.UTC(2000, 0, 1);
 const BARS = 252; // one year of daily bars per read: a small call, where per-call costs show
 const FIELDS = ['close'];
 const UNIT = { name: 'bench', version: '1.0.0' };
@@ -97,14 +96,7 @@ async function dispatchRound(s: Stack, inflight: number, seconds: number, symbol
 
 async function main(options: Options): Promise<void> {
   await withTempDir('florin-bench-security-', async (dir) => {
-    const store = new DuckDbStore({ path: join(dir, 'shard-0.duckdb') });
-    await store.open();
-    await store.createDataset({ name: 'daily', fields: FIELDS, frequency: '1d' });
-    const symbols = Array.from({ length: options.symbols }, (_, k) => `S${k}`);
-    await store.write(
-      'daily',
-      symbols.map((symbol, k) => ({ symbol, fields: FIELDS, timestamps: Float64Array.from({ length: BARS }, (_, j) => START + j * DAY), columns: [Float64Array.from({ length: BARS }, (_, j) => 100 + k + j / 100)] })),
-    );
+    const { store, symbols } = await dailyCloseStore(dir, options.symbols, BARS);
     const ca = await LocalCa.create('bench CA');
     const cert = await ca.issue({ commonName: 'bench' });
     const key = await generateSigningKey();

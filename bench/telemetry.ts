@@ -1,15 +1,14 @@
-import { join } from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { HeadClient } from '@florin/client';
-import { DuckDbStore } from '@florin/store';
 import { ShardServer } from '@florin/shard';
 import { HeadServer } from '@florin/head';
 import { OtlpReceiver, observeHeadStats, startTelemetry } from '@florin/telemetry';
 import { benchCommand, integerOption, positiveNumberOption } from './lib/bench-options.js';
 import { formatRate, printReport } from './lib/report.js';
 import { withTempDir } from './lib/temp-dir.js';
+import { DAY, START, dailyCloseStore } from './lib/daily-close-store.js';
 
 interface Options {
   json: boolean;
@@ -20,8 +19,6 @@ interface Options {
   collector: 'local' | 'separate';
 }
 
-const DAY = 86_400_000;
-const START = Date.UTC(2000, 0, 1);
 const BARS = 2_520; // ten years of daily bars per symbol
 const FIELDS = ['close'];
 
@@ -94,19 +91,7 @@ async function serveReceiver(): Promise<void> {
 
 async function main(options: Options): Promise<void> {
   await withTempDir('florin-bench-telemetry-', async (dir) => {
-    const store = new DuckDbStore({ path: join(dir, 'shard-0.duckdb') });
-    await store.open();
-    await store.createDataset({ name: 'daily', fields: FIELDS, frequency: '1d' });
-    const symbols = Array.from({ length: options.symbols }, (_, k) => `S${k}`);
-    await store.write(
-      'daily',
-      symbols.map((symbol, k) => ({
-        symbol,
-        fields: FIELDS,
-        timestamps: Float64Array.from({ length: BARS }, (_, j) => START + j * DAY),
-        columns: [Float64Array.from({ length: BARS }, (_, j) => 100 + k + j / 100)],
-      })),
-    );
+    const { store, symbols } = await dailyCloseStore(dir, options.symbols, BARS);
     const shard = new ShardServer({ store, shardId: 0, shardCount: 1 });
     const { address: shardAddress } = await shard.start();
     const head = new HeadServer({ shards: [shardAddress] });
