@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { readClusterFile, DEFAULT_DATA_DIR } from './cluster/cluster-file.js';
-import { KeySetSource, TokenVerifier, tlsConfigFromFiles, type ClientSecurity, type ServerSecurity, type TlsConfig } from '@florin/core';
+import { GrantVerifier, KeySetSource, TokenVerifier, parseSigningKey, tlsConfigFromFiles, type ClientSecurity, type ServerSecurity, type SigningKey, type TlsConfig } from '@florin/core';
 
 /** The security flags of every role command (and the client commands). */
 export interface SecurityFlags {
@@ -65,7 +65,8 @@ export function roleSecurity(role: string, flags: SecurityFlags, env: NodeJS.Pro
   if (role === 'qcu') return { server: undefined, client: { tls, ...(token ? { token } : {}) } };
   if (!jwks && !tls.mtls) throw new Error(`florin ${role}: a TLS server needs a way to authenticate callers: --jwks (token public keys) or --mtls`);
   return {
-    server: { tls, auth: { tokens: jwks ? new TokenVerifier(jwks) : undefined, certificates: tls.mtls === true } },
+    // The same JWKS verifies tokens (its token keys) and the coordinator's write grants (its keys marked florin_use "grant").
+    server: { tls, auth: { tokens: jwks ? new TokenVerifier(jwks) : undefined, grants: jwks ? new GrantVerifier(jwks) : undefined, certificates: tls.mtls === true } },
     client: { tls, ...(token ? { token } : {}) },
   };
 }
@@ -136,4 +137,15 @@ export async function commandSecurity(flags: SecurityFlags & { dataDir?: string 
 /** What an SDK client of a local cluster needs, from its cluster file (the CA and the admin token); undefined when it runs plaintext. */
 export function clusterSecurity(file: { security?: { ca: string; serverName?: string; tokenFile: string } }): ClientSecurity | undefined {
   return file.security ? clientSecurity({}, file.security, {}) : undefined;
+}
+
+/**
+ * The coordinator's write-grant signing key: --grant-key (a private JWK file,
+ * what `florin token keygen` writes), else FLORIN_GRANT_KEY_JSON (the JWK
+ * itself, e.g. an ECS secret). Undefined when neither is given.
+ */
+export function grantKeyOf(flags: { grantKey?: string }, env: NodeJS.ProcessEnv = process.env): SigningKey | undefined {
+  if (flags.grantKey) return parseSigningKey(readFileSync(flags.grantKey, 'utf8'), flags.grantKey);
+  const inline = env['FLORIN_GRANT_KEY_JSON'];
+  return inline ? parseSigningKey(inline, 'FLORIN_GRANT_KEY_JSON') : undefined;
 }

@@ -145,7 +145,7 @@ export class DataClient {
   async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
     await this.whenHeads(options);
     const counts = await this.routed(dataset, frames, (frame) => frame.symbol, options, false, (client, group, callOptions) =>
-      client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId }),
+      client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId, grants: options?.grants }),
     );
     return counts.reduce((a, b) => a + b, 0);
   }

@@ -1,4 +1,4 @@
-import { resolveLimits, type Limits, createLogger, type Logger, type ServerSecurity } from '@florin/core';
+import { resolveLimits, type Limits, createLogger, type Logger, type ServerSecurity, type SigningKey } from '@florin/core';
 import type { TaskPolicy } from './model.js';
 
 /** Options of a CoordinatorServer; every one has a documented default. */
@@ -49,11 +49,20 @@ export interface CoordinatorOptions {
   onBackgroundError?: (err: unknown) => void;
   /** TLS and caller authentication; default none (plaintext). */
   security?: ServerSecurity;
+  /**
+   * The key that signs write grants (each lease's right to write its job's
+   * output for its symbols). Only used when security.auth is set (a grant names
+   * the caller); without it no grants are issued and, with security on, heads
+   * and shards refuse QCU writes. Its public half goes into the JWKS of heads
+   * and shards, marked florin_use "grant" (core's grantPublicJwk).
+   */
+  grantKey?: SigningKey;
 }
 
-export interface CoordinatorConfig extends Omit<Required<CoordinatorOptions>, 'limits' | 'security'> {
+export interface CoordinatorConfig extends Omit<Required<CoordinatorOptions>, 'limits' | 'security' | 'grantKey'> {
   limits: Limits;
   security: ServerSecurity | undefined;
+  grantKey: SigningKey | undefined;
   policy: TaskPolicy;
 }
 
@@ -96,7 +105,7 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
     values[key] = value;
   }
   for (const key of Object.keys(options)) {
-    if (!(key in COORDINATOR_DEFAULTS) && key !== 'limits' && key !== 'onBackgroundError' && key !== 'security') throw new TypeError(`unknown coordinator option "${key}"`);
+    if (!(key in COORDINATOR_DEFAULTS) && key !== 'limits' && key !== 'onBackgroundError' && key !== 'security' && key !== 'grantKey') throw new TypeError(`unknown coordinator option "${key}"`);
   }
   const order = (low: NumericKey, high: NumericKey): void => {
     if (values[low] > values[high]) throw new TypeError(`coordinator option ${low} (${values[low]}) must not exceed ${high} (${values[high]})`);
@@ -116,6 +125,7 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
     ...(config as typeof COORDINATOR_DEFAULTS),
     limits,
     security: options.security,
+    grantKey: options.grantKey,
     onBackgroundError: options.onBackgroundError ?? ((err) => backgroundLog().error({ err }, 'background work failed')),
     policy: {
       retryBaseMs: config.retryBaseMs,

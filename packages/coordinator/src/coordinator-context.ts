@@ -4,6 +4,7 @@ import type { JobChangeFeed } from './job-change-feed.js';
 import type { ChangeSet, JobStore } from './store/job-store.js';
 import type { TaskReadySignal } from './task-ready-signal.js';
 import type { TaskActivity } from './task-activity.js';
+import type { LeaseGrants } from './lease-grants.js';
 import { coordinatorMetrics } from './coordinator-metrics.js';
 
 /** What every JobService / WorkService handler works with. */
@@ -16,6 +17,8 @@ export interface CoordinatorContext {
   readonly shutdown: AbortSignal;
   /** Lease times and unit progress of running tasks (memory only). */
   readonly activity: TaskActivity;
+  /** Signs the leases' write grants; undefined when the coordinator issues none (no auth or no grant key). */
+  readonly grants: LeaseGrants | undefined;
 }
 
 /** Wakes watchers of the changed jobs and, when tasks became leasable, the long polls. */

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { SERVICES, FlorinServer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
+import { SERVICES, FlorinServer, GrantIssuer, hostPort, serviceDefinition, type ServerState } from '@florin/core';
 import { withLeaseTasksEncoder } from './lease-tasks-encoder.js';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -9,6 +9,7 @@ import { LeaseSweeper } from './lease-sweeper.js';
 import type { JobStore } from './store/job-store.js';
 import { TaskReadySignal } from './task-ready-signal.js';
 import { TaskActivity } from './task-activity.js';
+import { LeaseGrants } from './lease-grants.js';
 import { workServiceHandlers } from './work-handlers.js';
 
 export const JOB_SERVICE = SERVICES.job;
@@ -56,6 +57,7 @@ export class CoordinatorServer {
       feed: new JobChangeFeed(),
       shutdown: this.shutdown.signal,
       activity: new TaskActivity(),
+      grants: this.config.grantKey && this.config.security?.auth ? new LeaseGrants(new GrantIssuer(this.config.grantKey), store) : undefined,
     };
     this.sweeper = new LeaseSweeper({
       store,

@@ -32,6 +32,8 @@ const LEASE_EXPIRES_MS = 14 << 3;
 const MAX_ATTEMPTS = 15 << 3;
 /** Field 30: a two-byte tag (varint of 242). */
 const TRACEPARENT = (30 << 3) | 2;
+/** Field 31: the write grant, a two-byte tag too. */
+const GRANT = (31 << 3) | 2;
 const UNIT_NAME = (1 << 3) | 2;
 const UNIT_VERSION = (2 << 3) | 2;
 const PART_INDEX = 1 << 3;
@@ -111,6 +113,7 @@ function taskSize(task: TaskMessage, utf8: Utf8Sizes): number {
     const bytes = utf8.of(task.traceparent);
     size += varintSize(TRACEPARENT) + varintSize(bytes) + bytes;
   }
+  size += wideStringField(GRANT, task.grant, utf8);
   return size;
 }
 
@@ -167,6 +170,23 @@ function writeTask(out: ProtoWriter, task: TaskMessage, utf8: Utf8Sizes): void {
     out.buf.write(task.traceparent, out.pos, 'utf8');
     out.pos += bytes;
   }
+  writeWideString(out, GRANT, task.grant, utf8);
+}
+
+/** Size of a string field whose tag takes more than one byte (fields 16 and up). */
+function wideStringField(tag: number, text: string, utf8: Utf8Sizes): number {
+  if (text === '') return 0;
+  const bytes = utf8.of(text);
+  return varintSize(tag) + varintSize(bytes) + bytes;
+}
+
+function writeWideString(out: ProtoWriter, tag: number, text: string, utf8: Utf8Sizes): void {
+  if (text === '') return;
+  const bytes = utf8.of(text);
+  out.varint(tag);
+  out.varint(bytes);
+  out.buf.write(text, out.pos, 'utf8');
+  out.pos += bytes;
 }
 
 /** Bytes of an int64 varint: a negative value is its 64-bit two's complement (10 bytes). */

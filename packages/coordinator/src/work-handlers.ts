@@ -1,4 +1,5 @@
 import {
+  callerOf,
   invalidArgument,
   unaryHandler,
   type UnaryCallContext,
@@ -55,6 +56,8 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
       if (tasks.length > 0) {
         for (const t of tasks) ctx.activity.leased(t.taskId, t.attempt, nowMs);
         coordinatorMetrics.leases.add(tasks.length);
+        const caller = callerOf(call.call.metadata);
+        if (ctx.grants && caller) await ctx.grants.grantLeased(caller.subject, tasks);
       }
       if (tasks.length > 0 || nowMs >= until) return { tasks };
       const next = (await ctx.store.nextReadyMs(units)) ?? Infinity;
@@ -67,7 +70,7 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
   }
 }
 
-async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage) {
+async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage, call: UnaryCallContext) {
   const workerId = validateWorkerId(req.workerId);
   const leases = validateLeases(req.leases);
   const leaseMs = resolveLeaseMs(req.leaseMs, ctx.config);
@@ -83,7 +86,10 @@ async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage) 
     progressed.add(id.jobId);
   }
   if (progressed.size > 0) ctx.feed.publish(progressed);
-  return { extended: result.extended, lost: result.lost.map((l) => ({ ...l, reason: lossReasonName(l.reason) })) };
+  const caller = callerOf(call.call.metadata);
+  const grants = ctx.grants && caller && result.extended.length > 0 ? await ctx.grants.renew(caller.subject, result.extended) : undefined;
+  const extended = grants ? result.extended.map((e, i) => ({ ...e, grant: grants[i]! })) : result.extended;
+  return { extended, lost: result.lost.map((l) => ({ ...l, reason: lossReasonName(l.reason) })) };
 }
 
 async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage) {
@@ -96,6 +102,7 @@ async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestM
     if (!id) return;
     const outcome = outcomes[i]!.ok ? 'success' : 'failure';
     coordinatorMetrics.outcomes.add(1, { 'florin.task.outcome': outcome });
+    ctx.grants?.finished(ack.taskId, ack.attempt);
     const ms = ctx.activity.finished(ack.taskId, ack.attempt, id.jobId, id.index, nowMs);
     if (ms !== undefined) coordinatorMetrics.taskDuration.record(ms / 1000, { 'florin.task.outcome': outcome });
   });
@@ -109,7 +116,7 @@ export function workServiceHandlers(ctx: CoordinatorContext): WorkServiceHandler
   return {
     RegisterUnits: unaryHandler((req: RegisterUnitsRequestMessage) => registerUnits(ctx, req), options),
     LeaseTasks: unaryHandler((req: LeaseTasksRequestMessage, call) => leaseTasks(ctx, req, call), options),
-    Heartbeat: unaryHandler((req: HeartbeatRequestMessage) => heartbeat(ctx, req), options),
+    Heartbeat: unaryHandler((req: HeartbeatRequestMessage, call) => heartbeat(ctx, req, call), options),
     CompleteTasks: unaryHandler((req: CompleteTasksRequestMessage) => completeTasks(ctx, req), options),
   };
 }

@@ -27,6 +27,7 @@ function task(overrides: Partial<TaskMessage> = {}): TaskMessage {
     leaseExpiresMs: 1_764_400_000_000,
     maxAttempts: 3,
     traceparent: '',
+    grant: '',
     ...overrides,
   };
 }
@@ -46,6 +47,8 @@ describe('LeaseTasksResponse encoder', () => {
           task({ taskId: 'job-1/7', index: 7, attempt: 2 ** 31, symbols: ['Ünïcødé', '日本', 'A', ''] }),
           // Field 30 (a two-byte tag): the submit's trace context.
           task({ taskId: 'job-1/10', index: 10, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }),
+          // Field 31 (a two-byte tag): the write grant, a JWT of any length.
+          task({ taskId: 'job-1/11', index: 11, grant: `eyJhbGciOiJFUzI1NiJ9.${'e'.repeat(5000)}.sig` }),
           // Negative int64 (ranges before 1970) and the largest safe integer.
           task({ taskId: 'job-1/8', index: 8, startMs: -2_208_988_800_000, endMs: -1, leaseExpiresMs: 2 ** 53 - 1 }),
           // Defaults everywhere: proto3 leaves them out, the decoder fills them in.
@@ -86,6 +89,7 @@ describe('LeaseTasksResponse encoder on random messages', () => {
     leaseExpiresMs: int64,
     maxAttempts: uint32,
     traceparent: text,
+    grant: text,
   });
 
   it('proto-loader decodes exactly the message, and reads it the same as what protobufjs itself encodes', () => {

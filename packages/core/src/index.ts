@@ -220,7 +220,7 @@ export { FlorinCounter, FlorinHistogram } from './tracing/instruments.js';
 export { setSpanAttribute, setSpanAttributes, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
 export { createLogger, logLevel, setLogSink, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
 export { ROLES, type Role, isRole, type CallerIdentity } from './security/roles.js';
-export { ACCESS_POLICY, DATASET_WRITES, isOpenMethod, rolesFor } from './security/access-policy.js';
+export { ACCESS_POLICY, DATASET_WRITES, GRANTED_WRITES, isOpenMethod, rolesFor } from './security/access-policy.js';
 export { CertificateSource, type CertificateSourceOptions, type PemSource } from './security/certificate-source.js';
 export { type TlsConfig, tlsConfigFromEnv, tlsConfigFromFiles } from './security/tls-config.js';
 export { type AuthConfig, type ServerSecurity, type ClientSecurity, DEFAULT_READ_ONLY_DATASETS } from './security/security-options.js';
@@ -228,4 +228,22 @@ export { serverCredentials, channelCredentials, certificateSourceOf } from './se
 export { TOKEN_ALGORITHM, type SigningKey, generateSigningKey, parseSigningKey, parseKeySet, KeySetSource } from './security/token-keys.js';
 export { TOKEN_ISSUER, TOKEN_AUDIENCE, ROLE_CLAIM, type IssueTokenOptions, issueToken, TokenRejected, TokenVerifier, type TokenVerifierOptions } from './security/tokens.js';
 export { authInterceptor, callerOf, AUTHORIZATION_METADATA_KEY, type AuthCounters } from './security/auth-interceptor.js';
+export {
+  GRANT_AUDIENCE,
+  GRANT_ISSUER,
+  GRANT_KEY_USE,
+  KEY_USE_MEMBER,
+  MAX_GRANTS_PER_WRITE,
+  type WriteGrant,
+  type GrantScope,
+  type WriteScope,
+  GrantIssuer,
+  GrantRejected,
+  GrantVerifier,
+  type GrantVerifierOptions,
+  checkWriteGrants,
+  grantPublicJwk,
+  isGrantKey,
+  keysFor,
+} from './security/write-grants.js';
 export { LocalCa, type IssuedCertificate, type CertificateRequest } from './security/local-ca.js';

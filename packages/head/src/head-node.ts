@@ -234,6 +234,8 @@ export class HeadNode {
         signal: options.signal,
         deadlineMs: remainingMs(deadlineAt),
         jobId: request.jobId || undefined,
+        // The shard checks the grants again (a head is trusted, but not relied on alone).
+        grants: request.grants,
       });
     } catch (err) {
       throw upstreamError(err);

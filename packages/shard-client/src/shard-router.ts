@@ -147,7 +147,7 @@ export class ShardRouter {
     const counts = await this.fanOut(
       groups,
       options,
-      (client, group, callOptions) => client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId }),
+      (client, group, callOptions) => client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId, grants: options?.grants }),
       false,
     );
     return counts.reduce((a, b) => a + b, 0);

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateSigningKey, issueToken, LocalCa, parseSigningKey, type Role, type SigningKey } from '@florin/core';
+import { generateSigningKey, grantPublicJwk, issueToken, LocalCa, parseSigningKey, type Role, type SigningKey } from '@florin/core';
 
 /** Paths (never contents) of a local cluster's CA, certificate, keys and tokens, all under <data dir>/security. */
 export interface LocalSecurityFiles {
@@ -10,6 +10,8 @@ export interface LocalSecurityFiles {
   cert: string;
   key: string;
   signingKey: string;
+  /** The coordinator's write-grant key (its public half is in jwks, marked florin_use "grant"). */
+  grantKey: string;
   jwks: string;
   tokens: Record<Role, string>;
 }
@@ -29,6 +31,7 @@ export function localSecurityFiles(dataDir: string): LocalSecurityFiles {
     cert: join(dir, 'server.pem'),
     key: join(dir, 'server-key.pem'),
     signingKey: join(dir, 'signing-key.json'),
+    grantKey: join(dir, 'grant-key.json'),
     jwks: join(dir, 'jwks.json'),
     tokens: { admin: join(dir, 'admin.jwt'), head: join(dir, 'head.jwt'), qcu: join(dir, 'qcu.jwt'), researcher: join(dir, 'researcher.jwt') },
   };
@@ -68,7 +71,14 @@ export async function ensureLocalSecurity(dataDir: string, log: (line: string) =
     signing = await generateSigningKey();
     await writeSecret(files.signingKey, JSON.stringify(signing.privateJwk, null, 2) + '\n');
   }
-  await writeSecret(files.jwks, JSON.stringify({ keys: [signing.publicJwk] }, null, 2) + '\n');
+  let grant: SigningKey;
+  try {
+    grant = parseSigningKey(await readFile(files.grantKey, 'utf8'), files.grantKey);
+  } catch {
+    grant = await generateSigningKey();
+    await writeSecret(files.grantKey, JSON.stringify(grant.privateJwk, null, 2) + '\n');
+  }
+  await writeSecret(files.jwks, JSON.stringify({ keys: [signing.publicJwk, grantPublicJwk(grant)] }, null, 2) + '\n');
   for (const role of Object.keys(files.tokens) as Role[]) {
     const subject = role === 'admin' || role === 'researcher' ? `local-${role}` : `local-${role}s`;
     await writeSecret(files.tokens[role], (await issueToken(signing, { subject, role, ttlMs: LOCAL_TOKEN_TTL_MS })) + '\n');
@@ -83,5 +93,6 @@ export function localRoleArgs(files: LocalSecurityFiles | undefined, role: 'shar
   const tls = ['--tls-ca', files.ca, '--tls-server-name', LOCAL_SERVER_NAME];
   if (role === 'qcu') return [...tls, '--token-file', files.tokens.qcu];
   const server = [...tls, '--tls-cert', files.cert, '--tls-key', files.key, '--jwks', files.jwks];
+  if (role === 'coordinator') return [...server, '--grant-key', files.grantKey];
   return role === 'head' ? [...server, '--token-file', files.tokens.head] : server;
 }

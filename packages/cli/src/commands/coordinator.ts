@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
+import type { SigningKey } from '@florin/core';
 import { observeCoordinator } from '@florin/telemetry';
 import { nonNegativeInt, positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
@@ -9,7 +10,7 @@ import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-o
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 import { runDashboard, type DashboardRun } from '../dashboard-runner.js';
-import { addSecurityOptions, roleSecurity, type SecurityFlags } from '../security-options.js';
+import { addSecurityOptions, grantKeyOf, roleSecurity, type SecurityFlags } from '../security-options.js';
 
 interface CoordinatorFlags extends DiscoveryFlags, DrainFlags, SecurityFlags {
   nodeId?: string;
@@ -20,6 +21,7 @@ interface CoordinatorFlags extends DiscoveryFlags, DrainFlags, SecurityFlags {
   maxAttempts?: number;
   drainMs: number;
   dashboardPort?: number;
+  grantKey?: string;
 }
 
 export function coordinatorCommand(): Command {
@@ -31,6 +33,9 @@ export function coordinatorCommand(): Command {
     .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 5_000)
     .addOption(new Option('--dashboard-port <n>', 'also serve the web dashboard on this port (off unless given; needs --discovery)').env('FLORIN_DASHBOARD_PORT').argParser(nonNegativeInt('--dashboard-port')))
     .addOption(new Option('--node-id <name>', 'id the coordinator registers with in discovery (default coordinator)').env('FLORIN_ID'))
+    .addOption(
+      new Option('--grant-key <file>', "private JWK that signs the leases' write grants (or FLORIN_GRANT_KEY_JSON); its public half goes into the heads' and shards' JWKS, marked florin_use \"grant\"").env('FLORIN_GRANT_KEY'),
+    )
     .action(async (flags: CoordinatorFlags & TelemetryFlags) => {
       const security = roleSecurity('coordinator', flags);
       const found = await RoleDiscovery.start(flags);
@@ -41,6 +46,7 @@ export function coordinatorCommand(): Command {
         host: flags.host,
         port: flags.port,
         security: security.server,
+        ...grantKeyOption(security.server !== undefined, grantKeyOf(flags)),
         ...(flags.leaseMs !== undefined ? { defaultLeaseMs: flags.leaseMs } : {}),
         ...(flags.maxAttempts !== undefined ? { defaultMaxAttempts: flags.maxAttempts } : {}),
       });
@@ -70,4 +76,14 @@ export function coordinatorCommand(): Command {
 
 function portOf(address: string): number {
   return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+/** The grant key, when the coordinator checks identities (a grant names its caller); with TLS but no key, QCU writes are refused, so say so. */
+function grantKeyOption(secure: boolean, key: SigningKey | undefined): { grantKey?: SigningKey } {
+  if (!secure) return {};
+  if (!key) {
+    process.stderr.write('florin coordinator: no --grant-key (FLORIN_GRANT_KEY, FLORIN_GRANT_KEY_JSON): leases carry no write grants, so heads and shards refuse every QCU write\n');
+    return {};
+  }
+  return { grantKey: key };
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { generateSigningKey, issueToken, parseKeySet, parseSigningKey, ROLES, type Role } from '@florin/core';
+import { generateSigningKey, grantPublicJwk, issueToken, parseKeySet, parseSigningKey, ROLES, type Role } from '@florin/core';
 import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
 import { localSecurityFiles, writeSecret } from '../cluster/local-security.js';
 
@@ -19,6 +19,7 @@ export function parseTtl(text: string): number {
 interface KeygenFlags {
   out?: string;
   dataDir: string;
+  grant?: boolean;
 }
 
 interface IssueFlags {
@@ -41,20 +42,23 @@ export function tokenCommand(): Command {
     .description('make a new token signing key (ES256) and add its public half to the JWKS servers verify with')
     .option('--out <dir>', 'directory for signing-key.json and jwks.json (default <data-dir>/security)')
     .option('--data-dir <dir>', 'data directory of the local cluster', DEFAULT_DATA_DIR)
+    .option('--grant', "make the coordinator's write-grant key instead (grant-key.json; its public half is marked florin_use \"grant\" in the JWKS)")
     .action(async (flags: KeygenFlags) => {
       const dir = flags.out ?? localSecurityFiles(flags.dataDir).dir;
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const key = await generateSigningKey();
+      const publicJwk = flags.grant ? grantPublicJwk(key) : key.publicJwk;
+      const file = flags.grant ? 'grant-key.json' : 'signing-key.json';
       const jwksPath = join(dir, 'jwks.json');
-      let keys = [key.publicJwk];
+      let keys = [publicJwk];
       try {
-        keys = [...parseKeySet(await readFile(jwksPath, 'utf8'), jwksPath).keys.filter((k) => k.kid !== key.kid), key.publicJwk];
+        keys = [...parseKeySet(await readFile(jwksPath, 'utf8'), jwksPath).keys.filter((k) => k.kid !== key.kid), publicJwk];
       } catch {
         // No JWKS yet: it holds only the new key.
       }
-      await writeSecret(join(dir, 'signing-key.json'), JSON.stringify(key.privateJwk, null, 2) + '\n');
+      await writeSecret(join(dir, file), JSON.stringify(key.privateJwk, null, 2) + '\n');
       await writeSecret(jwksPath, JSON.stringify({ keys }, null, 2) + '\n');
-      process.stdout.write(`new signing key ${key.kid} in ${join(dir, 'signing-key.json')}; ${jwksPath} now holds ${keys.length} key(s): ${keys.map((k) => k.kid).join(', ')}\n`);
+      process.stdout.write(`new ${flags.grant ? 'grant' : 'signing'} key ${key.kid} in ${join(dir, file)}; ${jwksPath} now holds ${keys.length} key(s): ${keys.map((k) => k.kid).join(', ')}\n`);
     });
   const issue = new Command('issue')
     .description('mint a token (JWT, ES256) for a role; printed on stdout, never logged')

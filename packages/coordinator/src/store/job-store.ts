@@ -51,6 +51,13 @@ export interface LeaseRequest {
   policy: TaskPolicy;
 }
 
+/** What a task's write grant covers. */
+export interface TaskWriteScope {
+  jobId: string;
+  dataset: string;
+  symbols: readonly string[];
+}
+
 export interface HeartbeatResult {
   extended: (LeaseRef & { leaseExpiresMs: number })[];
   lost: (LeaseRef & { reason: LeaseLossReason })[];
@@ -105,6 +112,8 @@ export interface JobStore {
   leaseTasks(request: LeaseRequest): Promise<{ tasks: LeasedTask[]; changes: ChangeSet }>;
   /** Extends leases this worker still holds; reports the others as lost with the reason. */
   heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number): Promise<HeartbeatResult>;
+  /** What each task may write (its job's output dataset and its symbols; a final task: the universe), by task id; unknown tasks are left out. */
+  writeScopes(taskIds: readonly string[]): Promise<Map<string, TaskWriteScope>>;
   /**
    * Records outcomes in one transaction. Only an outcome for the task's current
    * attempt, held by this worker, changes anything. Applies retries with

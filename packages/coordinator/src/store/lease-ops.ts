@@ -138,6 +138,7 @@ export async function leaseTasksTx(ctx: TxContext, req: LeaseRequest): Promise<{
       leaseExpiresMs,
       maxAttempts: Number(job.max_attempts),
       traceparent: job.traceparent,
+      grant: '',
     });
   }
   return { tasks, changes: { ...changes, jobIds: [...new Set([...changes.jobIds, ...jobIds])] } };

@@ -1,11 +1,12 @@
 import { parseTaskId, type TaskRecord, type JobRecord, type LeaseRef, type NewJob, type TaskOutcome, type TaskPolicy, type UnitDefinition } from '../model.js';
 import { completeTasksTx } from './completion.js';
-import type { ChangeSet, HeartbeatResult, JobStore, LeaseRequest, ListJobsFilter, ListTasksFilter, QueueStats } from './job-store.js';
+import type { ChangeSet, HeartbeatResult, JobStore, TaskWriteScope, LeaseRequest, ListJobsFilter, ListTasksFilter, QueueStats } from './job-store.js';
 import { selectTasks } from './task-rows.js';
 import { loadJobs, type TxContext } from './job-rows.js';
 import { queueStatsOf, taskLogsOf } from './task-logs.js';
 import { cancelJobTx, insertJob, selectJobs } from './job-writes.js';
 import { heartbeatTx, leaseTasksTx, nextReadyMsOf, requeueExpiredTx } from './lease-ops.js';
+import { writeScopesOf } from './write-scopes.js';
 import { schemaStatements } from './schema.js';
 import { migrateSchema } from './schema-migrations.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
@@ -86,6 +87,10 @@ export class SqlJobStore implements JobStore {
     }
     const result = located.length > 0 ? await this.tx((ctx) => heartbeatTx(ctx, workerId, located, leaseMs, nowMs)) : { extended: [], lost: [] };
     return { extended: result.extended, lost: [...result.lost, ...unknown] };
+  }
+
+  writeScopes(taskIds: readonly string[]): Promise<Map<string, TaskWriteScope>> {
+    return this.read((ex) => writeScopesOf(ex, taskIds));
   }
 
   completeTasks(workerId: string, outcomes: readonly TaskOutcome[], nowMs: number, policy: TaskPolicy) {

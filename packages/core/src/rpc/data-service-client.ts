@@ -37,6 +37,8 @@ export interface SeriesQuery {
 export interface WriteOptions extends CallOptions {
   /** The job that produced these rows, recorded with the write. */
   jobId?: string;
+  /** Write grants covering the rows (a QCU's leases'; required from the qcu role when security is on). */
+  grants?: readonly string[];
 }
 
 export interface DataServiceClientOptions {
@@ -118,7 +120,7 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
         `write of about ${bytes} bytes exceeds maxMessageBytes (${this.limits.maxMessageBytes}); split it into smaller writes`,
       );
     }
-    const request: WriteRequestMessage = { dataset, fields: [...fields], blocks, jobId: options?.jobId ?? '' };
+    const request: WriteRequestMessage = { dataset, fields: [...fields], blocks, jobId: options?.jobId ?? '', grants: [...(options?.grants ?? [])] };
     const response = await this.unary(this.stub.Write, request, options);
     return response.rowsWritten;
   }

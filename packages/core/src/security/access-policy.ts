@@ -65,3 +65,6 @@ export const DATASET_WRITES: ReadonlySet<string> = new Set([
   `/${SERVICES.shard}/Write`,
   `/${SERVICES.shard}/CreateDataset`,
 ]);
+
+/** Methods whose rows a qcu may write only under write grants (WriteRequest.grants). */
+export const GRANTED_WRITES: ReadonlySet<string> = new Set([`/${SERVICES.head}/Write`, `/${SERVICES.shard}/Write`]);

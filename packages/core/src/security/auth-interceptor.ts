@@ -1,6 +1,7 @@
 import { Metadata, ServerInterceptingCall, status, type ServerInterceptingCallInterface, type ServerInterceptor } from '@grpc/grpc-js';
 import type { PeerCertificate } from 'node:tls';
-import { ACCESS_POLICY, DATASET_WRITES, isOpenMethod, rolesFor } from './access-policy.js';
+import { ACCESS_POLICY, DATASET_WRITES, GRANTED_WRITES, isOpenMethod, rolesFor } from './access-policy.js';
+import { checkWriteGrants } from './write-grants.js';
 import { isRole, type CallerIdentity } from './roles.js';
 import { DEFAULT_READ_ONLY_DATASETS, type AuthConfig } from './security-options.js';
 import { TokenRejected } from './tokens.js';
@@ -29,8 +30,10 @@ export interface AuthCounters {
  * authorizes it by the method's roles, answering UNAUTHENTICATED or
  * PERMISSION_DENIED with a message naming what is missing. Health checks stay
  * open. Writes into read-only (input) datasets are refused to all but admin
- * (and head nodes forwarding an already checked write). The token is removed
- * from the metadata the handler sees.
+ * (and head nodes forwarding an already checked write). A write by a qcu must
+ * carry write grants covering its dataset and every symbol (a head's forwarded
+ * write is checked against the grants it carries). The token is removed from
+ * the metadata the handler sees.
  */
 export function authInterceptor(config: AuthConfig, counters?: AuthCounters): ServerInterceptor {
   const policy = config.policy ?? ACCESS_POLICY;
@@ -41,7 +44,10 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
     if (isOpenMethod(path)) return new ServerInterceptingCall(call);
     const allowed = rolesFor(path, policy);
     const checksDataset = DATASET_WRITES.has(path) && readOnly.size > 0;
+    const checksGrants = GRANTED_WRITES.has(path);
     let identity: CallerIdentity | undefined;
+    /** Resolves once the caller is admitted (a message can arrive while its token is still being verified). */
+    const waiting: ((who: CallerIdentity) => void)[] = [];
     let refused = false;
     const refuse = (code: status, details: string): void => {
       if (refused) return;
@@ -51,6 +57,29 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
         else counters.permissionDenied++;
       }
       call.sendStatus({ code, details: wellFormed(details), metadata: new Metadata() });
+    };
+    /** The refusal of `message` from `who`, if any (sync when every verdict is cached). */
+    const messageRefusal = (who: CallerIdentity, message: unknown): string | undefined | Promise<string | undefined> => {
+      if (who.role === 'admin') return undefined;
+      if (checksDataset && who.role !== 'head') {
+        const dataset = datasetOf(message);
+        if (dataset !== undefined && readOnly.has(dataset)) {
+          return `dataset ${dataset} is read-only input data; only the admin role may write or create it (${who.subject} has the role ${who.role})`;
+        }
+      }
+      if (!checksGrants) return undefined;
+      const write = message as { dataset?: unknown; grants?: unknown; blocks?: unknown };
+      const grants = Array.isArray(write.grants) ? (write.grants as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+      const dataset = typeof write.dataset === 'string' ? write.dataset : '';
+      // A head forwards the grants of the write it received (checked there); without any it writes on behalf of admin or itself.
+      if (who.role === 'head' && grants.length === 0) return undefined;
+      if (grants.length === 0) {
+        return `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
+      }
+      if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not write ${dataset}`;
+      const blocks = Array.isArray(write.blocks) ? (write.blocks as { symbol?: unknown }[]) : [];
+      const symbols = new Set(blocks.map((b) => (typeof b?.symbol === 'string' ? b.symbol : '')));
+      return checkWriteGrants(config.grants, who.role === 'head' ? undefined : who.subject, { dataset, symbols, grants });
     };
     return new ServerInterceptingCall(call, {
       start: (next) => {
@@ -65,6 +94,7 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
               callers.set(metadata, who);
               if (counters) counters.allowed++;
               passOn(metadata);
+              for (const judge of waiting.splice(0)) judge(who);
             };
             const fromCertificate = useCertificates ? certificateIdentity(call) : undefined;
             const header = metadata.get(AUTHORIZATION_METADATA_KEY)[0];
@@ -97,14 +127,18 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
             );
           },
           onReceiveMessage: (message: unknown, passOn) => {
-            if (checksDataset && identity && identity.role !== 'admin' && identity.role !== 'head') {
-              const dataset = datasetOf(message);
-              if (dataset !== undefined && readOnly.has(dataset)) {
-                refuse(status.PERMISSION_DENIED, `dataset ${dataset} is read-only input data; only the admin role may write or create it (${identity.subject} has the role ${identity.role})`);
-                return;
-              }
-            }
-            if (!refused) passOn(message);
+            if (refused) return;
+            const judge = (who: CallerIdentity): void => {
+              const verdict = messageRefusal(who, message);
+              const settle = (refusal: string | undefined): void => {
+                if (refusal !== undefined) refuse(status.PERMISSION_DENIED, refusal);
+                else if (!refused) passOn(message);
+              };
+              if (verdict instanceof Promise) verdict.then(settle, () => refuse(status.PERMISSION_DENIED, 'the write grants could not be checked'));
+              else settle(verdict);
+            };
+            if (identity) judge(identity);
+            else waiting.push(judge);
           },
         });
       },

@@ -1,5 +1,6 @@
 import type { TlsConfig } from './tls-config.js';
 import type { TokenVerifier } from './tokens.js';
+import type { GrantVerifier } from './write-grants.js';
 import type { Role } from './roles.js';
 
 /** How a server authenticates callers. */
@@ -13,6 +14,8 @@ export interface AuthConfig {
   certificates?: boolean;
   /** Method path -> roles allowed; default ACCESS_POLICY. */
   policy?: Readonly<Record<string, readonly Role[]>>;
+  /** Verifies write grants (a qcu's writes must carry them); absent: every qcu write is refused. */
+  grants?: GrantVerifier;
   /** Datasets only admin may write or create (input data); default ['bars']. */
   readOnlyDatasets?: readonly string[];
 }

@@ -2,6 +2,7 @@ import { createLocalJWKSet, decodeProtectedHeader, errors, importJWK, jwtVerify,
 import { LRUCache } from 'lru-cache';
 import { isRole, type CallerIdentity, type Role } from './roles.js';
 import { TOKEN_ALGORITHM, type KeySetSource, type SigningKey } from './token-keys.js';
+import { keysFor } from './write-grants.js';
 
 export const TOKEN_ISSUER = 'florin';
 export const TOKEN_AUDIENCE = 'florin';
@@ -124,8 +125,9 @@ export class TokenVerifier {
       return { ok: false, reason: 'the bearer token is not a JWT' };
     }
     if (!kid) return { ok: false, reason: 'the token has no key id (kid)' };
-    let keySet = this.keys.current();
-    if (!keySet.keys.some((k) => k.kid === kid) && this.keys.reload()) keySet = this.keys.current();
+    // Grant keys (the coordinator's) never verify a bearer token.
+    let keySet = keysFor(this.keys.current(), 'token');
+    if (!keySet.keys.some((k) => k.kid === kid) && this.keys.reload()) keySet = keysFor(this.keys.current(), 'token');
     if (!keySet.keys.some((k) => k.kid === kid)) return { ok: false, reason: `the token is signed by an unknown key (kid ${kid}); it is not among this server's trusted keys` };
     let payload: JWTPayload;
     try {

@@ -64,7 +64,7 @@ export class Heartbeat {
       const sentAt = Date.now();
       try {
         const answer = await this.work.heartbeat(refs, { leaseMs: this.options.leaseMs, deadlineMs: this.options.intervalMs });
-        for (const e of answer.extended) this.leases.extend(e, sentAt + this.options.leaseMs);
+        for (const e of answer.extended) this.leases.extend(e, sentAt + this.options.leaseMs, e.grant);
         for (const l of answer.lost) this.leases.lose(l, lossError(l.reason));
       } catch (err) {
         if (!this.stopped) this.options.onError(err, `Heartbeat of ${refs.length} leases`);

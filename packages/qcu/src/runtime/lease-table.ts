@@ -12,6 +12,8 @@ export interface HeldLease extends LeaseRef {
   readonly abort: TaskAbort;
   /** The unit's last ctx.progress, sent with each heartbeat. */
   progress?: { fraction: number; message: string };
+  /** The current write grant of the lease ('' when the coordinator issues none); heartbeats renew it. */
+  grant: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export class LeaseTable {
     return this.leases.size;
   }
 
-  add(task: LeaseRef & { jobId: string; leaseExpiresMs: number }): HeldLease {
+  add(task: LeaseRef & { jobId: string; leaseExpiresMs: number; grant?: string }): HeldLease {
     const lease: HeldLease = {
       taskId: task.taskId,
       attempt: task.attempt,
@@ -34,6 +36,7 @@ export class LeaseTable {
       expiresMs: task.leaseExpiresMs,
       phase: 'running',
       abort: new TaskAbort(),
+      grant: task.grant ?? '',
     };
     this.leases.set(task.taskId, lease);
     return lease;
@@ -56,9 +59,12 @@ export class LeaseTable {
     );
   }
 
-  extend(ref: LeaseRef, expiresMs: number): void {
+  /** Extends the lease; a renewed write grant replaces the old one. */
+  extend(ref: LeaseRef, expiresMs: number, grant = ''): void {
     const lease = this.get(ref);
-    if (lease) lease.expiresMs = expiresMs;
+    if (!lease) return;
+    lease.expiresMs = expiresMs;
+    if (grant !== '') lease.grant = grant;
   }
 
   /** Drops the lease and aborts its task with `reason`. */

@@ -240,6 +240,7 @@ export class QcuWorker {
         () =>
           runLeasedTask(this.deps, task, lease.abort, {
             leasedAt,
+            grant: () => lease.grant,
             onLog: (entry) => log.add(entry),
             onProgress: (update) => {
               const last = lease.progress ?? { fraction: 0, message: '' };

@@ -8,12 +8,14 @@ export class PermanentTaskError extends Error {
   override readonly name = 'PermanentTaskError';
 }
 
-const PERMANENT_CODES = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'ALREADY_EXISTS', 'FAILED_PRECONDITION']);
+// PERMISSION_DENIED: a write outside the lease's grant (another dataset, another job's output, a symbol not leased) fails again.
+const PERMANENT_CODES = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'ALREADY_EXISTS', 'FAILED_PRECONDITION', 'PERMISSION_DENIED']);
 
 /**
  * Whether a unit's error is worth another attempt. Permanent: a
  * PermanentTaskError, or a FlorinError for bad input (INVALID_ARGUMENT,
- * NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION). Everything else (a plain
+ * NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION) or a write refused by the
+ * lease's grant (PERMISSION_DENIED). Everything else (a plain
  * Error from unit code, UNAVAILABLE, DEADLINE_EXCEEDED, ...) is retried.
  */
 export function isRetryable(err: unknown): boolean {

@@ -31,6 +31,8 @@ export interface TaskRunnerDeps {
 export interface TaskHooks {
   /** Epoch ms when the task was leased, for its timings. Default: when it started. */
   leasedAt?: number;
+  /** The lease's current write grant (renewed by heartbeats), sent with every write. Default: the one leased with the task. */
+  grant?: () => string;
   onLog?(entry: UnitLogEntry): void;
   onProgress?(update: ProgressUpdate): void;
 }
@@ -69,7 +71,8 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, ab
     const writes: Pick<DataPort, 'write'> = {
       write: async (dataset, fields, frames, options) => {
         await deps.outputs.ensure(output.dataset, output, abort.signal);
-        return deps.writes.write(dataset, fields, frames, options);
+        const grant = hooks.grant ? hooks.grant() : (leased.grant ?? '');
+        return deps.writes.write(dataset, fields, frames, grant ? { ...options, grants: [grant] } : options);
       },
     };
     const publisher = new Publisher(writes, leased.jobId, {

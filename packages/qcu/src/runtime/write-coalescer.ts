@@ -11,12 +11,14 @@ export interface WriteCoalescerOptions {
 }
 
 /** Errors a single caller's rows can cause: a merged write that fails with one is retried caller by caller. */
-const DATA_ERRORS = new Set(['INVALID_ARGUMENT', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'NOT_FOUND', 'ALREADY_EXISTS']);
+const DATA_ERRORS = new Set(['INVALID_ARGUMENT', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED']);
 
 /** One caller's write, waiting to go out (possibly merged with others). */
 interface Contribution {
   readonly frames: readonly SeriesFrame[];
   readonly rows: number;
+  /** The write grants of the caller's lease (sent with every write that carries its rows). */
+  readonly grants: readonly string[];
   settled: boolean;
   readonly settle: (err: unknown, rows?: number) => void;
 }
@@ -87,6 +89,7 @@ export class WriteCoalescer implements Pick<DataPort, 'write'> {
       const contribution: Contribution = {
         frames,
         rows: frames.reduce((n, f) => n + f.timestamps.length, 0),
+        grants: options.grants ?? [],
         settled: false,
         settle: (err, rows) => {
           if (contribution.settled) return;
@@ -148,7 +151,7 @@ export class WriteCoalescer implements Pick<DataPort, 'write'> {
     const live = batch.contributions.filter((c) => !c.settled);
     if (live.length === 0) return;
     try {
-      await this.writeOf(lane, live.flatMap((c) => c.frames));
+      await this.writeOf(lane, live.flatMap((c) => c.frames), grantsOf(live));
       for (const c of live) c.settle(undefined, c.rows);
     } catch (err) {
       const isolate = live.length > 1 && err instanceof FlorinError && DATA_ERRORS.has(err.code) && !this.stopped.signal.aborted;
@@ -158,7 +161,7 @@ export class WriteCoalescer implements Pick<DataPort, 'write'> {
       }
       for (const c of live) {
         if (c.settled) continue;
-        await this.writeOf(lane, c.frames).then(
+        await this.writeOf(lane, c.frames, c.grants).then(
           () => c.settle(undefined, c.rows),
           (e: unknown) => c.settle(e),
         );
@@ -166,9 +169,16 @@ export class WriteCoalescer implements Pick<DataPort, 'write'> {
     }
   }
 
-  private writeOf(lane: Lane, frames: readonly SeriesFrame[]): Promise<number> {
-    return this.port.write(lane.dataset, lane.fields, frames, { jobId: lane.jobId || undefined, signal: this.stopped.signal });
+  private writeOf(lane: Lane, frames: readonly SeriesFrame[], grants: readonly string[]): Promise<number> {
+    return this.port.write(lane.dataset, lane.fields, frames, { jobId: lane.jobId || undefined, signal: this.stopped.signal, ...(grants.length > 0 ? { grants } : {}) });
   }
+}
+
+/** The distinct grants of merged contributions (tasks of one job leased together share theirs). */
+function grantsOf(contributions: readonly Contribution[]): string[] {
+  const grants = new Set<string>();
+  for (const c of contributions) for (const g of c.grants) grants.add(g);
+  return [...grants];
 }
 
 function positive(value: number, name: string): number {

@@ -120,7 +120,7 @@ export class WorkClient {
     };
     const response = await this.channel.unary(this.channel.stub.Heartbeat, request, options);
     return {
-      extended: response.extended.map((e) => ({ taskId: e.taskId, attempt: e.attempt, leaseExpiresMs: e.leaseExpiresMs })),
+      extended: response.extended.map((e) => ({ taskId: e.taskId, attempt: e.attempt, leaseExpiresMs: e.leaseExpiresMs, grant: e.grant })),
       lost: response.lost.map((l) => ({ taskId: l.taskId, attempt: l.attempt, reason: lossReasonOf(l.reason) ?? 'lease_lost' })),
     };
   }

@@ -107,5 +107,6 @@ export function taskFromMessage(m: TaskMessage): LeasedTask {
     leaseExpiresMs: m.leaseExpiresMs,
     maxAttempts: m.maxAttempts,
     traceparent: m.traceparent,
+    grant: m.grant,
   };
 }

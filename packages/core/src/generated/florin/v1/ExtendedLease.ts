@@ -6,10 +6,12 @@ export interface ExtendedLeaseInput {
   'taskId'?: (string);
   'attempt'?: (number);
   'leaseExpiresMs'?: (number | string | Long);
+  'grant'?: (string);
 }
 
 export interface ExtendedLeaseOutput {
   'taskId': (string);
   'attempt': (number);
   'leaseExpiresMs': (number);
+  'grant': (string);
 }

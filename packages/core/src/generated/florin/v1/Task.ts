@@ -21,6 +21,7 @@ export interface TaskInput {
   'leaseExpiresMs'?: (number | string | Long);
   'maxAttempts'?: (number);
   'traceparent'?: (string);
+  'grant'?: (string);
 }
 
 export interface TaskOutput {
@@ -40,4 +41,5 @@ export interface TaskOutput {
   'leaseExpiresMs': (number);
   'maxAttempts': (number);
   'traceparent': (string);
+  'grant': (string);
 }

@@ -7,6 +7,7 @@ export interface WriteRequestInput {
   'fields'?: (string)[];
   'blocks'?: (_florin_v1_SeriesBlockInput)[];
   'jobId'?: (string);
+  'grants'?: (string)[];
 }
 
 export interface WriteRequestOutput {
@@ -14,4 +15,5 @@ export interface WriteRequestOutput {
   'fields': (string)[];
   'blocks': (_florin_v1_SeriesBlockOutput)[];
   'jobId': (string);
+  'grants': (string)[];
 }
