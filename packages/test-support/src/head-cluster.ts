@@ -80,7 +80,7 @@ export function headWrite(client: HeadStub, dataset: string, frames: readonly Se
     last: true,
   }));
   return new Promise((resolve, reject) =>
-    client.Write({ dataset, fields: [...fields], blocks, jobId: '' }, { deadline: Date.now() + 30_000 }, (err, res) =>
+    client.Write({ dataset, fields: [...fields], blocks, jobId: '', grants: [] }, { deadline: Date.now() + 30_000 }, (err, res) =>
       err ? reject(fromServiceError(err)) : resolve(res!.rowsWritten),
     ),
   );
