@@ -246,4 +246,5 @@ export {
   isGrantKey,
   keysFor,
 } from './security/write-grants.js';
+export { callerLimitInterceptor, withRequestSizes, type CallerLimits, type CallerLimitCounters } from './security/caller-limits.js';
 export { LocalCa, type IssuedCertificate, type CertificateRequest } from './security/local-ca.js';

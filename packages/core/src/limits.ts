@@ -10,6 +10,14 @@ export interface Limits {
   chunkBytes: number;
   /** Deadline applied to a call that arrives without one, in ms. */
   defaultDeadlineMs: number;
+  /**
+   * Most calls one caller (token subject or mTLS identity; the peer address
+   * without authentication) may have in progress on one server; more get
+   * RESOURCE_EXHAUSTED. Heads calling shards are not limited.
+   */
+  maxCallerCalls: number;
+  /** Most bytes of request messages one caller may have in progress on one server; more get RESOURCE_EXHAUSTED. */
+  maxCallerBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -18,6 +26,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxMessageBytes: 64 * 1024 * 1024,
   chunkBytes: 1024 * 1024,
   defaultDeadlineMs: 60_000,
+  maxCallerCalls: 1_000,
+  maxCallerBytes: 256 * 1024 * 1024,
 });
 
 /** Resolves partial limits over the defaults and rejects invalid values with a precise message. */

@@ -12,6 +12,7 @@ import { tracedImplementation } from './tracing/traced-service.js';
 import type { ServerSecurity } from './security/security-options.js';
 import { serverCredentials } from './security/credentials.js';
 import { authInterceptor, type AuthCounters } from './security/auth-interceptor.js';
+import { callerLimitInterceptor, withRequestSizes, type CallerLimitCounters } from './security/caller-limits.js';
 
 /**
  * Lifecycle of every Florin server process: created -> serving -> leaving
@@ -45,6 +46,8 @@ export class FlorinServer {
   private readonly security: ServerSecurity | undefined;
   /** The auth interceptor's verdicts (all zero without auth). */
   readonly authCounters: AuthCounters = { allowed: 0, unauthenticated: 0, permissionDenied: 0 };
+  /** Calls refused by the per-caller limits. */
+  readonly callerLimitCounters: CallerLimitCounters = { refusedCalls: 0, refusedBytes: 0 };
 
   constructor(options: FlorinServerOptions) {
     this.security = options.security;
@@ -57,7 +60,12 @@ export class FlorinServer {
       'grpc.http2.max_frame_size': 1024 * 1024 - 1,
       'grpc.keepalive_permit_without_calls': 1,
       ...options.grpcOptions,
-      ...(auth ? { interceptors: [authInterceptor(auth, this.authCounters), ...(options.grpcOptions?.interceptors ?? [])] } : {}),
+      // Auth first (incoming events reach the first interceptor first), so the limits see the verified caller.
+      interceptors: [
+        ...(auth ? [authInterceptor(auth, this.authCounters)] : []),
+        callerLimitInterceptor({ maxCalls: options.limits.maxCallerCalls, maxBytes: options.limits.maxCallerBytes }, this.callerLimitCounters),
+        ...(options.grpcOptions?.interceptors ?? []),
+      ],
     });
     this.health.addToServer(this.grpc);
     new ReflectionService(florinProtos().definition).addToServer(this.grpc);
@@ -72,7 +80,7 @@ export class FlorinServer {
   }
 
   addService(fullName: string, definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
-    this.grpc.addService(definition, tracedImplementation(definition, implementation));
+    this.grpc.addService(withRequestSizes(definition), tracedImplementation(definition, implementation));
     this.serviceNames.push(fullName);
   }
 

@@ -10,9 +10,10 @@ import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-o
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 import { runDashboard, type DashboardRun } from '../dashboard-runner.js';
+import { addCallerLimitOptions, callerLimitsFromFlags, type CallerLimitFlags } from '../limit-options.js';
 import { addSecurityOptions, grantKeyOf, roleSecurity, type SecurityFlags } from '../security-options.js';
 
-interface CoordinatorFlags extends DiscoveryFlags, DrainFlags, SecurityFlags {
+interface CoordinatorFlags extends DiscoveryFlags, DrainFlags, SecurityFlags, CallerLimitFlags {
   nodeId?: string;
   store: string;
   host: string;
@@ -25,7 +26,7 @@ interface CoordinatorFlags extends DiscoveryFlags, DrainFlags, SecurityFlags {
 }
 
 export function coordinatorCommand(): Command {
-  return addSecurityOptions(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('coordinator'))))), 'server')
+  return addCallerLimitOptions(addSecurityOptions(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('coordinator'))))), 'server'))
     .description('serve the job service (SDK, CLI) and the work service (QCUs), with durable state')
     .option('--store <spec>', 'state: sqlite:<path> (embedded default), a .sqlite/.db path, or a postgres:// URL', 'sqlite:.florin/coordinator.sqlite')
     .option('--lease-ms <n>', 'default task lease (a QCU that dies is detected within it)', positiveInt('--lease-ms'))
@@ -46,6 +47,7 @@ export function coordinatorCommand(): Command {
         host: flags.host,
         port: flags.port,
         security: security.server,
+        limits: callerLimitsFromFlags(flags),
         ...grantKeyOption(security.server !== undefined, grantKeyOf(flags)),
         ...(flags.leaseMs !== undefined ? { defaultLeaseMs: flags.leaseMs } : {}),
         ...(flags.maxAttempts !== undefined ? { defaultMaxAttempts: flags.maxAttempts } : {}),
