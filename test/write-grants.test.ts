@@ -188,7 +188,7 @@ describe('write grants: raw grpc-js clients', () => {
     try {
       await work.registerUnits([{ name: 'raw-unit', version: '1.0.0', output: { dataset: 'granted_out', fields: ['value'], frequency: '1d' } }]);
       await jobs.submit({ unit: 'raw-unit', dataset: 'bars', symbols: ['AAA', 'BBB'], startMs: RANGE.start, endMs: RANGE.end, taskSize: 2 });
-      [task] = await work.lease({ units: [{ name: 'raw-unit', version: '1.0.0' }], maxTasks: 1, leaseMs: 600_000 });
+      [task] = (await work.lease({ units: [{ name: 'raw-unit', version: '1.0.0' }], maxTasks: 1, leaseMs: 600_000 })) as [LeasedTask];
     } finally {
       work.close();
       jobs.close();

@@ -74,6 +74,7 @@ describe('generated wire types', () => {
       leaseExpiresMs: 0,
       maxAttempts: 0,
       traceparent: '',
+      grant: '',
     };
     const method = serviceDefinition(SERVICES.work).LeaseTasks as unknown as MethodDefinition<object, LeaseTasksResponseMessage>;
     expect(method.responseDeserialize(Buffer.from([0x0a, 0x00])).tasks).toEqual([task]);

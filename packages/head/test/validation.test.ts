@@ -72,7 +72,7 @@ describe('HeadService input validation', () => {
     });
     const write = (request: Partial<WriteRequestMessage>): Promise<unknown> =>
       new Promise((resolve, reject) =>
-        cluster.client.Write({ dataset: 'daily', fields: [...info.fields], blocks: [block()], jobId: '', ...request }, { deadline: Date.now() + 10_000 }, (err, res) =>
+        cluster.client.Write({ dataset: 'daily', fields: [...info.fields], blocks: [block()], jobId: '', grants: [], ...request }, { deadline: Date.now() + 10_000 }, (err, res) =>
           err ? reject(err) : resolve(res),
         ),
       );

@@ -151,7 +151,7 @@ describe('shard input validation', () => {
     const rawWrite = (blocks: WriteRequestMessage['blocks']): Promise<FlorinError> =>
       failure(
         new Promise((resolve, reject) =>
-          raw.Write({ dataset: DATASET.name, fields: DATASET.fields, blocks, jobId: '' }, {}, (err) => (err ? reject(fromServiceError(err)) : resolve(undefined))),
+          raw.Write({ dataset: DATASET.name, fields: DATASET.fields, blocks, jobId: '', grants: [] }, {}, (err) => (err ? reject(fromServiceError(err)) : resolve(undefined))),
         ),
       );
     try {

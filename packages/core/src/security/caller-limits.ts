@@ -103,7 +103,7 @@ export function callerLimitInterceptor(limits: CallerLimits, counters?: CallerLi
             key = k;
             passOn(metadata);
           },
-          onReceiveMessage: (message, passOn) => {
+          onReceiveMessage: (message: unknown, passOn) => {
             if (refused) return;
             if (key === undefined) {
               passOn(message);

@@ -202,7 +202,7 @@ export class GrantVerifier {
     if (typeof job !== 'string' || typeof ds !== 'string' || !Array.isArray(sym) || !sym.every((s) => typeof s === 'string')) {
       return { ok: false, reason: 'a write grant lacks its job, dataset or symbols' };
     }
-    return { ok: true, grant: { subject: payload.sub!, jobId: job, dataset: ds, symbols: new Set(sym as string[]), expiresAt: payload.exp! * 1000 } };
+    return { ok: true, grant: { subject: payload.sub!, jobId: job, dataset: ds, symbols: new Set(sym), expiresAt: payload.exp! * 1000 } };
   }
 }
 
