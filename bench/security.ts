@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { generateSigningKey, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type ServerSecurity } from '@florin/core';
+import { generateSigningKey, GrantVerifier, grantPublicJwk, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type ServerSecurity, type SigningKey } from '@florin/core';
 import { HeadClient, JobsClient } from '@florin/client';
 import type { DuckDbStore } from '@florin/store';
 import { ShardServer } from '@florin/shard';
@@ -54,12 +54,20 @@ interface Stack {
   close(): Promise<void>;
 }
 
-async function stack(name: string, dir: string, store: DuckDbStore, server: ServerSecurity | undefined, client: (role: 'researcher' | 'qcu' | 'head') => ClientSecurity | undefined): Promise<Stack> {
+async function stack(
+  name: string,
+  dir: string,
+  store: DuckDbStore,
+  server: ServerSecurity | undefined,
+  client: (role: 'researcher' | 'qcu' | 'head') => ClientSecurity | undefined,
+  grantKey?: SigningKey,
+): Promise<Stack> {
   const shard = new ShardServer({ store, shardId: 0, shardCount: 1, security: server });
   const shardAddress = (await shard.start()).address;
   const headServer = new HeadServer({ shards: [shardAddress], nodeId: 'head-0', security: server, clientSecurity: client('head') });
   const headAddress = (await headServer.start()).address;
-  const coordinator: RunningCoordinator = await runCoordinator({ store: `sqlite:${join(dir, `${name}.sqlite`)}`, security: server, onBackgroundError: () => undefined });
+  // The secure coordinator signs a write grant per job per lease, as `florin up` runs it.
+  const coordinator: RunningCoordinator = await runCoordinator({ store: `sqlite:${join(dir, `${name}.sqlite`)}`, security: server, onBackgroundError: () => undefined, ...(grantKey ? { grantKey } : {}) });
   const head = new HeadClient(headAddress, { security: client('researcher') });
   const work = new WorkClient(coordinator.address, { workerId: `bench-${name}`, security: client('qcu') });
   const jobs = new JobsClient(coordinator.address, { security: client('researcher') });
@@ -102,14 +110,16 @@ async function main(options: Options): Promise<void> {
     const key = await generateSigningKey();
     await writeFile(join(dir, 'ca.pem'), ca.certPem);
     const tls = { ca: { pem: ca.certPem }, cert: { pem: cert.certPem }, key: { pem: cert.keyPem }, serverName: 'localhost' };
-    const verifier = new TokenVerifier(KeySetSource.of([key.publicJwk]));
+    const grantKey = await generateSigningKey();
+    const keys = KeySetSource.of([key.publicJwk, grantPublicJwk(grantKey)]);
+    const verifier = new TokenVerifier(keys);
     const tokens = {
       researcher: await issueToken(key, { subject: 'bench', role: 'researcher', ttlMs: 3_600_000 }),
       qcu: await issueToken(key, { subject: 'bench-qcu', role: 'qcu', ttlMs: 3_600_000 }),
       head: await issueToken(key, { subject: 'bench-head', role: 'head', ttlMs: 3_600_000 }),
     };
     const plain = await stack('plaintext', dir, store, undefined, () => undefined);
-    const secure = await stack('tls', dir, store, { tls, auth: { tokens: verifier } }, (role) => ({ tls, token: tokens[role] }));
+    const secure = await stack('tls', dir, store, { tls, auth: { tokens: verifier, grants: new GrantVerifier(keys) } }, (role) => ({ tls, token: tokens[role] }), grantKey);
     const rows: (string | number)[][] = [];
     const result: Record<string, number> = {};
     try {
