@@ -1,4 +1,4 @@
-import { invalidArgument, type TimeRange } from '@florin/core';
+import { invalidArgument, type ClientSecurity, type TimeRange } from '@florin/core';
 import { readClusterFile } from '../cluster/cluster-file.js';
 import { connectLoadTarget, type LoadAddresses, type LoadMode } from './load-target.js';
 import { assertLoopback } from './loopback.js';
@@ -47,12 +47,12 @@ export async function resolveLoadAddresses(flags: LoadTargetFlags): Promise<Load
  * caching). Otherwise: the sample market recorded in <data-dir>/market.json
  * (every symbol, field and trading day, generated from its parameters).
  */
-export async function resolveLoadUniverse(flags: LoadTargetFlags, mode: LoadMode, addresses: LoadAddresses): Promise<LoadUniverse> {
+export async function resolveLoadUniverse(flags: LoadTargetFlags, mode: LoadMode, addresses: LoadAddresses, security?: ClientSecurity): Promise<LoadUniverse> {
   if ((flags.from === undefined) !== (flags.to === undefined)) throw invalidArgument('give both --from and --to, or neither');
   const range: TimeRange | undefined = flags.from !== undefined ? { start: flags.from, end: flags.to! } : undefined;
   if (range && !(range.end > range.start)) throw invalidArgument('--to must be after --from');
   if (flags.universe) {
-    const probe = connectLoadTarget(mode === 'direct' ? 'direct' : 'no-coalesce', addresses);
+    const probe = connectLoadTarget(mode === 'direct' ? 'direct' : 'no-coalesce', addresses, security);
     try {
       return await probeUniverse(probe, { dataset: flags.dataset ?? 'bars', symbols: flags.universe, fields: flags.fields, range }, flags.deadlineMs);
     } finally {
