@@ -12,5 +12,5 @@ export function withLoadGenerator(units: readonly Unit[], loadGenerator: boolean
   if (units.some((u) => u.name === LOAD_GENERATOR_UNIT)) {
     throw invalidArgument(`the units module defines ${LOAD_GENERATOR_UNIT}, the built-in load generator's name: rename that unit, or run the QCU with --no-load-generator`);
   }
-  return [...units, loadGeneratorUnit as unknown as Unit];
+  return [...units, loadGeneratorUnit];
 }
