@@ -116,7 +116,8 @@ describe('florin loadtest --fleet on a plaintext cluster', () => {
     expect({ points: single.pointsServed, distinct: single.distinctPoints }).toEqual({ points: json.pointsServed, distinct: json.distinctPoints });
 
     // The job's result is the merged report, for any client of the coordinator.
-    const show = await runCli(['jobs', 'show', json.fleet.jobId, '--data-dir', dataDir, '--json'], { timeoutMs: 30_000 });
+    // Addresses from the cluster file: `jobs show` does not wait for discovery to list the coordinator.
+    const show = await runCli(['jobs', 'show', json.fleet.jobId, '--coordinator', info.coordinator.address, '--heads', info.heads.map((h) => h.address).join(','), '--json'], { timeoutMs: 30_000 });
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toContain(`"requests":90`);
   });

@@ -33,7 +33,8 @@ export async function resolveLoadAddresses(flags: LoadTargetFlags): Promise<Load
     return discoverLoadAddresses(flags as LoadDiscoveryFlags);
   }
   if (flags.targetCluster !== undefined) throw invalidArgument('--target-cluster goes with --discovery: the cluster it names is the one discovery finds');
-  if (flags.heads) assertLoopback(flags.heads, '--heads');
+  // --heads takes host:port or id=host:port: the address is what must be on loopback.
+  if (flags.heads) assertLoopback(flags.heads.map((h) => h.slice(h.indexOf('=') + 1)), '--heads');
   if (flags.shards) assertLoopback(flags.shards, '--shards');
   if (flags.heads || flags.shards) return { heads: flags.heads, shards: flags.shards };
   const cluster = await readClusterFile(flags.dataDir);

@@ -1,4 +1,5 @@
-import { failedPrecondition, invalidArgument } from '@florin/core';
+import { randomUUID } from 'node:crypto';
+import { FlorinError, failedPrecondition, invalidArgument } from '@florin/core';
 import type { Job, JobHandle, JobsClient } from '@florin/client';
 import { LOAD_TEST_DEFAULTS } from '../load-options.js';
 import type { LoadTestResult } from '../load-result.js';
@@ -61,7 +62,7 @@ export async function runFleetLoadTest(options: FleetLoadTestOptions): Promise<L
   const workload = new LoadWorkload(universe, { symbolsPerRequest: options.symbolsPerRequest, minWindowBars: options.minWindowBars, seed: options.seed });
   await checkUniverse(options.heads, universe, options.deadlineMs);
   const before = await options.heads.stats(false);
-  const handle = await options.jobs.submit({
+  const handle = await submitWithRetry(options.jobs, {
     unit: LOAD_GENERATOR_UNIT,
     dataset: universe.dataset,
     symbols: universe.symbols.slice(0, generators),
@@ -81,6 +82,7 @@ export async function runFleetLoadTest(options: FleetLoadTestOptions): Promise<L
       minWindowBars: options.minWindowBars,
       deadlineMs: options.deadlineMs,
     },
+    idempotencyKey: `florin-loadtest-${randomUUID()}`,
   });
   options.onSubmitted?.(handle.job);
   const job = options.follow ? await options.follow(handle) : await handle.wait();
@@ -118,4 +120,24 @@ export async function runFleetLoadTest(options: FleetLoadTestOptions): Promise<L
     sampled: [],
     fleet: { jobId: job.jobId, generators: summary.generators, clientsPerGenerator: options.clients, summary },
   };
+}
+
+/** How long a submit is retried while the coordinator is unreachable (e.g. discovery has not listed it yet). */
+const SUBMIT_RETRY_MS = 15_000;
+
+/**
+ * Submits, retrying UNAVAILABLE for a while: right after start, discovery may
+ * not list the coordinator yet. The idempotency key makes a retry of a submit
+ * that did arrive return the same job, never a second one.
+ */
+async function submitWithRetry(jobs: JobsClient, submission: Parameters<JobsClient['submit']>[0]): Promise<JobHandle> {
+  const until = Date.now() + SUBMIT_RETRY_MS;
+  for (let wait = 100; ; wait = Math.min(1_000, wait * 2)) {
+    try {
+      return await jobs.submit(submission);
+    } catch (err) {
+      if (!(err instanceof FlorinError && err.code === 'UNAVAILABLE') || Date.now() + wait > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
