@@ -26,8 +26,14 @@ describe('the fleet load test merge', () => {
     const a = new LatencyRecorder();
     const b = new LatencyRecorder();
     const all = new LatencyRecorder();
-    for (let ms = 1; ms <= 100; ms++) (a.record(ms), all.record(ms));
-    for (let ms = 101; ms <= 1000; ms += 3) (b.record(ms), all.record(ms));
+    for (let ms = 1; ms <= 100; ms++) {
+      a.record(ms);
+      all.record(ms);
+    }
+    for (let ms = 101; ms <= 1000; ms += 3) {
+      b.record(ms);
+      all.record(ms);
+    }
     const merged = new LatencyRecorder();
     merged.add(a.encode());
     merged.add(b.encode());
