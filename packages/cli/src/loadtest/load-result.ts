@@ -2,6 +2,7 @@ import type { SeriesFrame } from '@florin/core';
 import type { SeriesQuery } from '@florin/client';
 import type { LatencySummary } from './latency.js';
 import type { HeadTotals, LoadMode } from './load-target.js';
+import type { FleetRun } from './fleet/run-fleet-load-test.js';
 
 /** One kept request and its answer, for verifyAnswers. */
 export interface SampledAnswer {
@@ -44,6 +45,8 @@ export interface LoadTestResult {
   /** Bytes the heads had cached when the run began (a warm cache lowers upstream traffic). */
   readonly cacheBytesAtStart: number | undefined;
   readonly sampled: readonly SampledAnswer[];
+  /** Set when the load ran as a job on the QCU fleet (florin loadtest --fleet). */
+  readonly fleet?: FleetRun;
 }
 
 /** The result as one flat JSON-able object (without the sampled answers). */
@@ -81,5 +84,17 @@ export function loadTestJson(r: LoadTestResult): Record<string, unknown> {
     evictions: r.heads?.evictions ?? null,
     cacheBytesAtStart: r.cacheBytesAtStart ?? null,
     errorMessages: r.errorMessages,
+    ...(r.fleet
+      ? {
+          fleet: {
+            jobId: r.fleet.jobId,
+            generators: r.fleet.generators,
+            clientsPerGenerator: r.fleet.clientsPerGenerator,
+            headRequests: r.heads?.requests ?? null,
+            headPointsServed: r.heads?.pointsServed ?? null,
+            parts: r.fleet.summary.parts.map((p) => ({ ...p, elapsedMs: round(p.elapsedMs), p50Ms: round(p.p50Ms), p99Ms: round(p.p99Ms) })),
+          },
+        }
+      : {}),
   };
 }

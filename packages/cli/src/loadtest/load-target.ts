@@ -1,4 +1,4 @@
-import { invalidArgument, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { invalidArgument, type ClientSecurity, type DatasetInfo, type SeriesFrame } from '@florin/core';
 import { DataClient, type HeadStats, type SeriesQuery } from '@florin/client';
 import { ShardRouter } from '@florin/shard-client';
 import { headTargets } from '../data-source.js';
@@ -55,13 +55,17 @@ export interface LoadTarget {
   close(): void;
 }
 
-/** Connects for `mode`, after checking every address it will use is on loopback. */
-export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses): LoadTarget {
+/**
+ * Connects for `mode`, after checking every address it will use is on
+ * loopback; `security` is the TLS trust and token of a secure cluster
+ * (undefined: plaintext).
+ */
+export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses, security?: ClientSecurity): LoadTarget {
   if (mode === 'direct') {
     const shards = addresses.shards ?? [];
     if (shards.length === 0) throw invalidArgument('direct mode reads straight from the shards: give their addresses (--shards), or run it against a local cluster');
     if (addresses.cluster === undefined) assertLoopback(shards, 'shard address');
-    const router = new ShardRouter(shards);
+    const router = new ShardRouter(shards, { security });
     return {
       mode,
       description: `shards ${shards.join(', ')} (direct)`,
@@ -75,7 +79,7 @@ export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses): Loa
   if (heads.length === 0) throw invalidArgument(`${mode} mode reads through the head nodes: give their addresses (--heads), or run it against a local cluster with head nodes`);
   const members = headTargets(heads);
   if (addresses.cluster === undefined) assertLoopback(members.map((m) => (typeof m === 'string' ? m : m.address)), 'head address');
-  const data = new DataClient({ heads: members });
+  const data = new DataClient({ heads: members, security });
   const coalesce = mode === 'heads';
   return {
     mode,
@@ -84,6 +88,24 @@ export function connectLoadTarget(mode: LoadMode, addresses: LoadAddresses): Loa
     listDatasets: (deadlineMs) => data.listDatasets({ deadlineMs }),
     stats: async (reset) => sumStats(await data.stats(reset)),
     close: () => data.close(),
+  };
+}
+
+/** The counters `after` minus those of `before` (the cache-size gauge as of `after`). */
+export function headTotalsSince(before: HeadTotals, after: HeadTotals): HeadTotals {
+  const d = (pick: (t: HeadTotals) => number): number => pick(after) - pick(before);
+  return {
+    heads: after.heads,
+    requests: d((t) => t.requests),
+    pointsServed: d((t) => t.pointsServed),
+    upstreamRequests: d((t) => t.upstreamRequests),
+    upstreamPoints: d((t) => t.upstreamPoints),
+    joins: d((t) => t.joins),
+    cacheHits: d((t) => t.cacheHits),
+    cachePartialHits: d((t) => t.cachePartialHits),
+    cacheMisses: d((t) => t.cacheMisses),
+    evictions: d((t) => t.evictions),
+    cacheBytes: after.cacheBytes,
   };
 }
 

@@ -13,10 +13,10 @@ function rate(perSec: number): string {
 
 /** The metrics of one or more runs (one column each), as a readable table. */
 export function loadTestTable(results: readonly LoadTestResult[]): string {
-  const table = new Table({ head: ['', ...results.map((r) => r.mode)], style: { head: [], border: [] } });
+  const table = new Table({ head: ['', ...results.map((r) => (r.fleet ? `fleet (${r.mode})` : r.mode))], style: { head: [], border: [] } });
   const row = (label: string, cell: (r: LoadTestResult) => string): void => void table.push([label, ...results.map(cell)]);
   row('requests (errors)', (r) => `${count(r.requests)} (${r.errors})`);
-  row('clients x symbols/request', (r) => `${r.clients} x ${r.symbolsPerRequest}`);
+  row('clients x symbols/request', (r) => (r.fleet ? `${r.fleet.generators} generators x ${r.fleet.clientsPerGenerator} x ${r.symbolsPerRequest}` : `${r.clients} x ${r.symbolsPerRequest}`));
   row('elapsed', (r) => `${(r.elapsedMs / 1000).toFixed(2)} s`);
   row('requests/s', (r) => rate(r.requestsPerSec));
   row('points/s', (r) => rate(r.pointsPerSec));
@@ -40,6 +40,13 @@ export function loadTestNotes(result: LoadTestResult): string[] {
       ? 'amplification = points the shards answered / distinct (symbol, time) points x fields answered'
       : "amplification = the heads' upstreamPoints / distinct (symbol, time) points x fields answered; hit ratio = hits / (hits + partial + misses) per key",
   ];
+  if (result.fleet) {
+    notes.push(
+      `fleet: job ${result.fleet.jobId}, ${result.fleet.generators} load generators (tasks); requests, points and errors are their sums, latency percentiles ` +
+        "those of their merged histograms, elapsed from the first generator's start to the last one's end (the QCUs' clocks); " +
+        "hit ratio and amplification from the heads' counters after minus before the job",
+    );
+  }
   if (result.cacheBytesAtStart !== undefined && result.cacheBytesAtStart > 0) {
     notes.push(
       `the head caches held ${(result.cacheBytesAtStart / 1024 / 1024).toFixed(1)} MiB when the run began: ` +

@@ -1,13 +1,10 @@
-import { FlorinError, frequencyMs, invalidArgument, notFound, type SeriesFrame } from '@florin/core';
-import { DistinctPoints } from './distinct-points.js';
+import { frequencyMs, invalidArgument, notFound } from '@florin/core';
+import { driveRequests } from './drive.js';
 import { LatencyRecorder } from './latency.js';
-import { resolveLoadTestOptions, type LoadTestConfig, type LoadTestOptions } from './load-options.js';
-import type { LoadTestResult, SampledAnswer } from './load-result.js';
+import { resolveLoadTestOptions, type LoadTestOptions } from './load-options.js';
+import type { LoadTestResult } from './load-result.js';
 import { connectLoadTarget, type LoadTarget } from './load-target.js';
 import { LoadWorkload, type LoadUniverse } from './workload.js';
-
-/** Distinct error messages a result keeps. */
-const MAX_ERROR_MESSAGES = 5;
 
 /**
  * Runs one load test: `clients` simulated QCU clients, each with one request
@@ -24,12 +21,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     minWindowBars: config.minWindowBars,
     seed: config.seed,
   });
-  const target = connectLoadTarget(config.mode, config.addresses);
+  const target = connectLoadTarget(config.mode, config.addresses, config.security);
   const latency = new LatencyRecorder();
   try {
     await checkUniverse(target, config.universe, config.deadlineMs);
     const before = await target.stats(true);
-    const run = await drive(config, workload, target, latency);
+    const run = await driveRequests({ ...config, first: 0, stride: 1 }, workload, (query, deadlineMs) => target.read(query, deadlineMs), latency);
     const heads = await target.stats(false);
     const seconds = run.elapsedMs / 1000;
     const upstreamPoints = heads ? heads.upstreamPoints : run.pointsServed;
@@ -65,59 +62,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   }
 }
 
-interface RunTally {
-  done: number;
-  errors: number;
-  pointsServed: number;
-  elapsedMs: number;
-  readonly errorMessages: Set<string>;
-  readonly distinct: DistinctPoints;
-  readonly sampled: SampledAnswer[];
-}
-
-async function drive(config: LoadTestConfig, workload: LoadWorkload, target: LoadTarget, latency: LatencyRecorder): Promise<RunTally> {
-  const tally: RunTally = {
-    done: 0,
-    errors: 0,
-    pointsServed: 0,
-    elapsedMs: 0,
-    errorMessages: new Set(),
-    distinct: new DistinctPoints(config.universe),
-    sampled: [],
-  };
-  const limitMs = config.seconds === undefined ? undefined : config.seconds * 1000;
-  const total = Number.isFinite(config.requests) ? config.requests : undefined;
-  const started = performance.now();
-  let next = 0;
-  const client = async (): Promise<void> => {
-    for (;;) {
-      if (limitMs !== undefined && performance.now() - started >= limitMs) return;
-      const i = next++;
-      if (i >= config.requests) return;
-      const query = workload.query(i);
-      const t0 = performance.now();
-      try {
-        const frames = await target.read(query, config.deadlineMs);
-        latency.record(performance.now() - t0);
-        tally.pointsServed += pointsOf(frames);
-        tally.distinct.add(frames);
-        if (config.sampleEvery !== undefined && i % config.sampleEvery === 0) tally.sampled.push({ index: i, query, frames });
-      } catch (err) {
-        tally.errors++;
-        if (tally.errorMessages.size < MAX_ERROR_MESSAGES) tally.errorMessages.add(describe(err));
-      }
-      tally.done++;
-      config.onProgress?.({ done: tally.done, total, errors: tally.errors, elapsedMs: performance.now() - started, limitMs });
-    }
-  };
-  await Promise.all(Array.from({ length: config.clients }, client));
-  tally.elapsedMs = performance.now() - started;
-  tally.sampled.sort((a, b) => a.index - b.index);
-  return tally;
-}
-
 /** Checks the cluster has the universe's dataset and fields, at the bar width the universe assumes. */
-async function checkUniverse(target: LoadTarget, universe: LoadUniverse, deadlineMs: number): Promise<void> {
+export async function checkUniverse(target: LoadTarget, universe: LoadUniverse, deadlineMs: number): Promise<void> {
   const datasets = await target.listDatasets(deadlineMs);
   const info = datasets.find((d) => d.name === universe.dataset);
   if (!info) {
@@ -128,15 +74,4 @@ async function checkUniverse(target: LoadTarget, universe: LoadUniverse, deadlin
   if (frequencyMs(info.frequency) !== universe.barMs) {
     throw invalidArgument(`dataset ${info.name} has ${info.frequency} bars, but the workload assumes ${universe.barMs} ms bars`);
   }
-}
-
-function pointsOf(frames: readonly SeriesFrame[]): number {
-  let n = 0;
-  for (const f of frames) n += f.timestamps.length * f.columns.length;
-  return n;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof FlorinError) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
 }
