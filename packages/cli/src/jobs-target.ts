@@ -1,4 +1,4 @@
-import { connect, type FlorinConnection, type JobsClient } from '@florin/client';
+import { connect, JobsClient, type FlorinConnection } from '@florin/client';
 import { DEFAULT_DATA_DIR, readClusterFile } from './cluster/cluster-file.js';
 import { clusterDiscovery, headTargets } from './data-source.js';
 import type { ClientDiscoveryFlags } from './discovery-options.js';
@@ -33,4 +33,17 @@ export async function connectJobs(flags: JobsTargetFlags): Promise<{ connection:
   }
   const connection = connect({ heads: headTargets(heads), coordinator, security });
   return { connection, jobs: connection.jobs! };
+}
+
+/**
+ * The job service alone (`florin jobs`: list, show, watch, cancel, logs need
+ * no head node): an explicit --coordinator is dialled directly, else as connectJobs.
+ */
+export async function connectJobService(flags: JobsTargetFlags): Promise<{ jobs: JobsClient; close: () => void }> {
+  if (flags.coordinator && !flags.heads) {
+    const jobs = new JobsClient(flags.coordinator, { security: await commandSecurity(flags) });
+    return { jobs, close: () => jobs.close() };
+  }
+  const { connection, jobs } = await connectJobs(flags);
+  return { jobs, close: () => connection.close() };
 }

@@ -17,6 +17,7 @@ export function jobMessage(job: JobRecord): JobMessage {
     createdMs: job.createdMs,
     updatedMs: job.updatedMs,
     finishedMs: job.finishedMs,
+    owner: job.owner,
     failureLog: job.failureLog.map((l) => ({ ...l })),
   };
 }

@@ -4,6 +4,7 @@ import type { CoordinatorContext } from './coordinator-context.js';
 import { requireJob } from './job-lookup.js';
 import { isTerminalJob, type JobRecord } from './model.js';
 import { jobMessage } from './job-messages.js';
+import { jobCaller, requireJobAccess } from './job-owner.js';
 
 /** What makes two snapshots different events (not the clock). */
 function fingerprint(job: JobRecord, tasks: readonly TaskProgressMessage[]): string {
@@ -61,6 +62,7 @@ class JobWatch {
     })();
     try {
       const job = await requireJob(this.ctx, this.call.request.jobId);
+      requireJobAccess(jobCaller(this.call.metadata), job, 'watch');
       this.send(job, true);
     } catch (err) {
       return this.finish(err);

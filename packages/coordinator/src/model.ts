@@ -53,6 +53,8 @@ export interface JobRecord {
   finishedMs: number;
   /** W3C trace context of the submit ('' when it was not traced): every task's span continues it. */
   traceparent: string;
+  /** Who submitted it (the caller's token sub or certificate CN); '' when the cluster checks no identity. */
+  owner: string;
   /** The failed task's last log lines (failed jobs only). */
   failureLog: TaskLogLine[];
   /** The job's position in submit order (List pages by it); set when read from a store. */
@@ -82,6 +84,8 @@ export interface NewJob {
   specHash: string;
   hasFinal: boolean;
   nowMs: number;
+  /** The submitting caller's identity ('' without security). */
+  owner: string;
 }
 
 /**

@@ -50,7 +50,7 @@ export function newJob(overrides: Partial<ResolvedJobSpec> & { hasFinal?: boolea
     maxAttempts: 3,
     ...spec,
   };
-  return { jobId: `job-test-${++jobCounter}`, spec: full, specHash: `hash-${jobCounter}`, hasFinal: hasFinal ?? false, nowMs: nowMs ?? T0, traceparent: '' };
+  return { jobId: `job-test-${++jobCounter}`, spec: full, specHash: `hash-${jobCounter}`, hasFinal: hasFinal ?? false, nowMs: nowMs ?? T0, traceparent: '', owner: '' };
 }
 
 const ok = (taskId: string, attempt: number, result: unknown = { n: 1 }): TaskOutcome => ({
@@ -355,6 +355,18 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
       expect((await store.listJobs({ limit: 10, states: ['cancelled'] })).map((j) => j.jobId)).toEqual([a.jobId]);
       expect((await store.listJobs({ limit: 10, unit: FINAL_UNIT.name })).map((j) => j.jobId)).toEqual([b2.jobId]);
       expect(await store.listJobs({ limit: 1 })).toHaveLength(1);
+    });
+
+    it('records each job\'s owner and lists by owner', async () => {
+      const alice = (await store.createJob({ ...newJob(), owner: 'alice' })).job;
+      const bob = (await store.createJob({ ...newJob(), owner: 'bob' })).job;
+      const alice2 = (await store.createJob({ ...newJob(), owner: 'alice' })).job;
+      expect([alice.owner, bob.owner]).toEqual(['alice', 'bob']);
+      expect((await store.getJob(bob.jobId))?.owner).toBe('bob');
+      expect((await store.listJobs({ limit: 10, owner: 'alice' })).map((j) => j.jobId)).toEqual([alice2.jobId, alice.jobId]);
+      expect((await store.listJobs({ limit: 10, owner: 'bob', updatedSinceMs: 1 })).map((j) => [j.jobId, j.owner])).toEqual([[bob.jobId, 'bob']]);
+      expect(await store.listJobs({ limit: 10, owner: 'carol' })).toEqual([]);
+      expect((await store.listJobs({ limit: 10 })).map((j) => j.owner)).toEqual(['alice', 'bob', 'alice']);
     });
 
     it('keeps every acknowledged change across a reopen (a restart on the same database)', async () => {

@@ -26,6 +26,7 @@ describe('generated wire types', () => {
       createdMs: 0,
       updatedMs: 0,
       finishedMs: 0,
+      owner: '',
       failureLog: [],
     };
     expect(decodedEmpty(SERVICES.job, 'Get')).toEqual(job);

@@ -2,7 +2,7 @@ import { addSecurityOptions } from '../security-options.js';
 import { Command, Option } from 'commander';
 import type { JobState } from '@florin/client';
 import { listArg, positiveInt } from '../options.js';
-import { connectJobs, type JobsTargetFlags } from '../jobs-target.js';
+import { connectJobService, type JobsTargetFlags } from '../jobs-target.js';
 import { addClientDiscoveryOptions } from '../discovery-options.js';
 import { jobSummary, jobsTable, taskLogsText } from '../output/job-view.js';
 import { followWithProgress } from './submit.js';
@@ -19,12 +19,12 @@ function targetOptions(cmd: Command): Command {
 
 type Flags = JobsTargetFlags & { json?: boolean };
 
-async function withJobs(flags: Flags, body: (jobs: Awaited<ReturnType<typeof connectJobs>>['jobs']) => Promise<void>): Promise<void> {
-  const { connection, jobs } = await connectJobs(flags);
+async function withJobs(flags: Flags, body: (jobs: Awaited<ReturnType<typeof connectJobService>>['jobs']) => Promise<void>): Promise<void> {
+  const { jobs, close } = await connectJobService(flags);
   try {
     await body(jobs);
   } finally {
-    connection.close();
+    close();
   }
 }
 
@@ -33,9 +33,10 @@ export function jobsCommand(): Command {
     .addOption(new Option('--state <state>', 'only jobs in this state').choices(STATES))
     .option('--unit <name>', 'only jobs of this unit')
     .option('--limit <n>', 'most jobs listed', positiveInt('--limit'), 50)
-    .action(async (flags: Flags & { state?: JobState; unit?: string; limit: number }) =>
+    .option('--owner <subject>', "only this owner's jobs (admin; a researcher always sees only their own)")
+    .action(async (flags: Flags & { state?: JobState; unit?: string; limit: number; owner?: string }) =>
       withJobs(flags, async (jobs) => {
-        const found = await jobs.list({ states: flags.state ? [flags.state] : undefined, unit: flags.unit, limit: flags.limit });
+        const found = await jobs.list({ states: flags.state ? [flags.state] : undefined, unit: flags.unit, limit: flags.limit, owner: flags.owner });
         process.stdout.write((flags.json ? JSON.stringify(found) : found.length ? jobsTable(found) : 'no jobs') + '\n');
       }),
     );

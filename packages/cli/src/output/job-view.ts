@@ -10,9 +10,9 @@ function duration(job: Job): string {
 
 /** One line per job, for `florin jobs list`. */
 export function jobsTable(jobs: readonly Job[]): string {
-  const table = new Table({ head: ['job', 'unit', 'state', 'tasks done/total', 'failed', 'retries', 'symbols', 'created', 'took'], style: { head: [], border: [] }, chars: COMPACT });
+  const table = new Table({ head: ['job', 'owner', 'unit', 'state', 'tasks done/total', 'failed', 'retries', 'symbols', 'created', 'took'], style: { head: [], border: [] }, chars: COMPACT });
   for (const j of jobs) {
-    table.push([j.jobId, `${j.unit}@${j.unitVersion}`, j.state, `${j.progress.tasksSucceeded}/${j.progress.tasksTotal}`, j.progress.tasksFailed, j.progress.retries, j.symbolCount, formatMs(j.createdMs), duration(j)].map(String));
+    table.push([j.jobId, j.owner || '-', `${j.unit}@${j.unitVersion}`, j.state, `${j.progress.tasksSucceeded}/${j.progress.tasksTotal}`, j.progress.tasksFailed, j.progress.retries, j.symbolCount, formatMs(j.createdMs), duration(j)].map(String));
   }
   return table.toString();
 }
@@ -23,6 +23,7 @@ export function jobSummary(job: Job): string {
   const rows: [string, string][] = [
     ['job', job.jobId],
     ['unit', `${job.unit}@${job.unitVersion}`],
+    ['owner', job.owner || '- (no identity checks)'],
     ['state', job.state],
     ['universe', `${job.symbolCount} symbols of ${job.dataset}, ${formatMs(job.startMs).slice(0, 10)} to ${formatMs(job.endMs).slice(0, 10)}`],
     ['params', JSON.stringify(job.params)],

@@ -39,7 +39,7 @@ export type JobProgress = JobProgressMessage;
  */
 export interface Job
   extends Pick<JobSpecMessage, 'unit' | 'dataset' | 'startMs' | 'endMs' | 'taskSize' | 'idempotencyKey' | 'maxAttempts'>,
-    Pick<JobMessage, 'jobId' | 'symbolCount' | 'hasFinal' | 'resultJson' | 'createdMs' | 'updatedMs'> {
+    Pick<JobMessage, 'jobId' | 'symbolCount' | 'hasFinal' | 'resultJson' | 'createdMs' | 'updatedMs' | 'owner'> {
   /** The pinned version. */
   unitVersion: string;
   /** Empty in list() answers (symbolCount is always set). */
@@ -127,6 +127,7 @@ export function jobFromMessage(m: JobMessage | null): Job {
     resultJson: m.resultJson,
     createdMs: m.createdMs,
     updatedMs: m.updatedMs,
+    owner: m.owner,
   };
   if (m.error) {
     job.error = m.error;

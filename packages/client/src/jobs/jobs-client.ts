@@ -52,6 +52,8 @@ export interface ListJobsOptions extends CallOptions {
   pageToken?: string;
   /** Only jobs whose state changed (or that were submitted) at or after this time, epoch ms. */
   updatedSinceMs?: number;
+  /** Only jobs of this owner (an admin's filter; a researcher always sees only their own jobs). */
+  owner?: string;
 }
 
 export interface ListTasksOptions extends CallOptions {
@@ -140,6 +142,7 @@ export class JobsClient implements JobOperations {
       limit: options.limit ?? 0,
       pageToken: options.pageToken ?? '',
       updatedSinceMs: options.updatedSinceMs ?? 0,
+      owner: options.owner ?? '',
     };
     const response = await this.channel.unary(this.channel.stub.List, request, options);
     return { jobs: response.jobs.map(jobFromMessage), nextPageToken: response.nextPageToken };

@@ -40,6 +40,7 @@ export interface JobRow {
   finished_ms: number;
   traceparent: string;
   failure_log_json: string;
+  owner: string;
 }
 
 export interface TaskRow {
@@ -66,7 +67,7 @@ export interface TaskRow {
 
 const JOB_COLUMNS_NO_SYMBOLS = `seq, job_id, idempotency_key, spec_hash, unit, unit_version, has_final, dataset, symbol_count, start_ms,
   end_ms, task_size, params_json, output_dataset, max_attempts, state, result_json, error, error_stack, failed_task_index,
-  created_ms, updated_ms, finished_ms, traceparent, failure_log_json`;
+  created_ms, updated_ms, finished_ms, traceparent, failure_log_json, owner`;
 
 export function jobColumns(withSymbols: boolean): string {
   return withSymbols ? `${JOB_COLUMNS_NO_SYMBOLS}, symbols` : `${JOB_COLUMNS_NO_SYMBOLS}, '[]' AS symbols`;
@@ -105,6 +106,7 @@ export function jobFromRow(row: JobRow, progress: JobProgress): JobRecord {
     updatedMs: Number(row.updated_ms),
     finishedMs: Number(row.finished_ms),
     traceparent: row.traceparent,
+    owner: row.owner,
     failureLog: parseLog(row.failure_log_json),
     seq: Number(row.seq),
   };

@@ -32,6 +32,8 @@ export interface ListJobsFilter {
   beforeSeq?: number;
   /** Only jobs whose updated_ms is at least this; answered oldest change first. */
   updatedSinceMs?: number;
+  /** Only jobs of this owner. */
+  owner?: string;
 }
 
 export interface ListTasksFilter {

@@ -20,13 +20,13 @@ export async function insertJob(ctx: TxContext, job: NewJob): Promise<{ job: Job
   }
   const inserted = await ctx.tx.run(
     `INSERT INTO coord_jobs (job_id, idempotency_key, spec_hash, unit, unit_version, has_final, dataset, symbols, symbol_count,
-       start_ms, end_ms, task_size, params_json, output_dataset, max_attempts, state, created_ms, updated_ms, traceparent)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
+       start_ms, end_ms, task_size, params_json, output_dataset, max_attempts, state, created_ms, updated_ms, traceparent, owner)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
      ON CONFLICT DO NOTHING`,
     [
       job.jobId, key, job.specHash, spec.unit, spec.unitVersion, job.hasFinal ? 1 : 0, spec.dataset, JSON.stringify(spec.symbols),
       spec.symbols.length, spec.startMs, spec.endMs, spec.taskSize, spec.paramsJson, spec.outputDataset, spec.maxAttempts,
-      job.nowMs, job.nowMs, job.traceparent,
+      job.nowMs, job.nowMs, job.traceparent, job.owner,
     ],
   );
   if (inserted === 0) {
@@ -92,6 +92,10 @@ export async function selectJobs(ex: SqlExecutor, filter: ListJobsFilter): Promi
   if (filter.unit) {
     where.push('unit = ?');
     params.push(filter.unit);
+  }
+  if (filter.owner !== undefined) {
+    where.push('owner = ?');
+    params.push(filter.owner);
   }
   if (filter.updatedSinceMs !== undefined && filter.updatedSinceMs > 0) {
     where.push('updated_ms >= ?');

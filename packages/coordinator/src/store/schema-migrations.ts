@@ -16,9 +16,17 @@ const ADDED_COLUMNS: readonly { table: string; column: string; definition: strin
   { table: 'coord_tasks', column: 'log_json', definition: "TEXT NOT NULL DEFAULT '[]'" },
   // When a task's current attempt was leased (the dashboard's task durations).
   { table: 'coord_tasks', column: 'started_ms', definition: 'BIGINT NOT NULL DEFAULT 0' },
+  // Who submitted the job (security: a researcher sees and cancels only their own jobs).
+  { table: 'coord_jobs', column: 'owner', definition: "TEXT NOT NULL DEFAULT ''" },
 ];
 
-/** Adds the missing columns of ADDED_COLUMNS; runs in the transaction that creates the tables. */
+/** Indexes over added columns: created after the columns exist (an older store gets them here too). */
+const ADDED_INDEXES: readonly string[] = [
+  // A researcher's List (and the dashboard's job list) shows only the caller's jobs.
+  `CREATE INDEX IF NOT EXISTS coord_jobs_owner ON coord_jobs (owner, seq)`,
+];
+
+/** Adds the missing columns of ADDED_COLUMNS (and their indexes); runs in the transaction that creates the tables. */
 export async function migrateSchema(tx: SqlExecutor, dialect: SqlDialect): Promise<void> {
   const tables = [...new Set(ADDED_COLUMNS.map((c) => c.table))];
   for (const table of tables) {
@@ -28,6 +36,7 @@ export async function migrateSchema(tx: SqlExecutor, dialect: SqlDialect): Promi
       await tx.run(`ALTER TABLE ${table} ADD COLUMN ${added.column} ${added.definition}`);
     }
   }
+  for (const ddl of ADDED_INDEXES) await tx.run(ddl);
 }
 
 async function columnsOf(tx: SqlExecutor, dialect: SqlDialect, table: string): Promise<string[]> {

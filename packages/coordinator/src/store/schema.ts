@@ -52,7 +52,8 @@ export function schemaStatements(dialect: SqlDialect): string[] {
       updated_ms BIGINT NOT NULL,
       finished_ms BIGINT NOT NULL DEFAULT 0,
       traceparent TEXT NOT NULL DEFAULT '',
-      failure_log_json TEXT NOT NULL DEFAULT '[]'
+      failure_log_json TEXT NOT NULL DEFAULT '[]',
+      owner TEXT NOT NULL DEFAULT ''
     )`,
     `CREATE INDEX IF NOT EXISTS coord_jobs_state ON coord_jobs (state, seq)`,
     `CREATE INDEX IF NOT EXISTS coord_jobs_unit ON coord_jobs (unit, seq)`,

@@ -20,6 +20,7 @@ export interface JobInput {
   'createdMs'?: (number | string | Long);
   'updatedMs'?: (number | string | Long);
   'finishedMs'?: (number | string | Long);
+  'owner'?: (string);
   'failureLog'?: (_florin_v1_TaskLogLineInput)[];
 }
 
@@ -37,5 +38,6 @@ export interface JobOutput {
   'createdMs': (number);
   'updatedMs': (number);
   'finishedMs': (number);
+  'owner': (string);
   'failureLog': (_florin_v1_TaskLogLineOutput)[];
 }

@@ -9,6 +9,7 @@ export interface ListJobsRequestInput {
   'limit'?: (number);
   'pageToken'?: (string);
   'updatedSinceMs'?: (number | string | Long);
+  'owner'?: (string);
 }
 
 export interface ListJobsRequestOutput {
@@ -17,4 +18,5 @@ export interface ListJobsRequestOutput {
   'limit': (number);
   'pageToken': (string);
   'updatedSinceMs': (number);
+  'owner': (string);
 }
