@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { invalidArgument, notFound, FlorinError } from '@florin/core';
+import { invalidArgument, notFound, FlorinError, type CallerIdentity } from '@florin/core';
 import type { DataClient, JobsClient, JobState, TaskState } from '@florin/client';
 import type { ClusterView } from './cluster-view.js';
 import type { DataView } from './data-view.js';
@@ -12,6 +12,8 @@ export interface ApiContext {
   data: DataView;
   dataClient: DataClient;
   jobs: JobsClient | undefined;
+  /** The logged-in caller whose token the calls carry (undefined without logins). */
+  viewer: CallerIdentity | undefined;
   /** Serves GET /api/events (the live stream). */
   events(req: IncomingMessage, res: ServerResponse): void;
 }
@@ -64,10 +66,10 @@ async function routeJobs(
       ...(state ? { states: [state as JobState] } : {}),
       ...(url.searchParams.get('unit') ? { unit: url.searchParams.get('unit')! } : {}),
     });
-    return sendJson(res, 200, { jobs: page.jobs.map((j) => jobView(j, now)), nextPageToken: page.nextPageToken });
+    return sendJson(res, 200, { jobs: page.jobs.map((j) => jobView(j, now, ctx.viewer)), nextPageToken: page.nextPageToken });
   }
   if (!id) throw notFound('no job id');
-  if (method === 'GET' && depth === 2) return sendJson(res, 200, jobView(await jobs.get(id), now));
+  if (method === 'GET' && depth === 2) return sendJson(res, 200, jobView(await jobs.get(id), now, ctx.viewer));
   if (method === 'GET' && sub === 'tasks' && depth === 3) {
     const state = url.searchParams.get('state');
     if (state && !TASK_STATES.includes(state)) throw invalidArgument(`state must be one of ${TASK_STATES.join(', ')}, got ${JSON.stringify(state)}`);
@@ -85,7 +87,7 @@ async function routeJobs(
   if (method === 'GET' && sub === 'logs' && depth === 3) return sendJson(res, 200, { tasks: await jobs.logs(id) });
   if (method === 'POST' && sub === 'cancel' && depth === 3) {
     await drainBody(req);
-    return sendJson(res, 200, jobView(await jobs.cancel(id), now));
+    return sendJson(res, 200, jobView(await jobs.cancel(id), now, ctx.viewer));
   }
   throw notFound(`no dashboard API ${method} ${url.pathname}`);
 }

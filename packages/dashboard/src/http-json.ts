@@ -4,6 +4,8 @@ import { FlorinError, invalidArgument } from '@florin/core';
 /** HTTP status for each FlorinError code the dashboard's APIs pass on. */
 const HTTP_STATUS: Readonly<Record<string, number>> = {
   INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   FAILED_PRECONDITION: 409,
@@ -52,4 +54,16 @@ export async function drainBody(req: IncomingMessage): Promise<void> {
     size += (chunk as Buffer).length;
     if (size > 1024) throw invalidArgument('request body too large; this endpoint takes none');
   }
+}
+
+/** A request body as text; INVALID_ARGUMENT when it exceeds `maxBytes`. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw invalidArgument(`request body too large (over ${maxBytes} bytes)`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,4 +1,5 @@
 import type { Job, JobsClient } from '@florin/client';
+import type { CallerIdentity } from '@florin/core';
 import { jobView } from './job-views.js';
 import type { JobView } from './views.js';
 
@@ -34,6 +35,8 @@ export class JobFeed {
     private readonly emit: (job: JobView) => void,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
+    /** Whose calls these are (the session's caller; undefined without logins): decides mayCancel. */
+    private readonly viewer?: CallerIdentity,
   ) {}
 
   /** Starts or stops polling with the number of followers. */
@@ -65,7 +68,7 @@ export class JobFeed {
         // Only what changed goes out (a thousand running jobs that did not move cost nothing on the wire).
         if (this.seen.get(job.jobId) === key) continue;
         this.seen.set(job.jobId, key);
-        this.emit(jobView(job, now));
+        this.emit(jobView(job, now, this.viewer));
       }
       if (this.seen.size > 20_000) this.seen.clear();
     } catch (err) {

@@ -1,10 +1,15 @@
 import type { Job, Task } from '@florin/client';
+import type { CallerIdentity } from '@florin/core';
 import type { JobView, TaskView } from './views.js';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** A job as the page shows it: progress, rate and ETA derived from its task counts and times. */
-export function jobView(job: Job, nowMs: number): JobView {
+/**
+ * A job as the page shows it: progress, rate and ETA derived from its task
+ * counts and times; `viewer` (undefined without logins) decides whether it is
+ * offered for cancel, by the API's rule: own jobs, or any for admin.
+ */
+export function jobView(job: Job, nowMs: number, viewer?: CallerIdentity): JobView {
   const p = job.progress;
   const done = p.tasksSucceeded + p.tasksFailed + p.tasksCancelled;
   const terminal = TERMINAL.has(job.state);
@@ -19,7 +24,8 @@ export function jobView(job: Job, nowMs: number): JobView {
     dataset: job.dataset,
     outputDataset: job.outputDataset,
     state: job.state,
-    owner: null,
+    owner: job.owner || null,
+    mayCancel: !terminal && (viewer === undefined || viewer.role === 'admin' || viewer.subject === job.owner),
     symbolCount: job.symbolCount,
     tasksTotal: p.tasksTotal,
     tasksDone: done,

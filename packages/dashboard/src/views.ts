@@ -50,6 +50,8 @@ export interface JobView {
   state: string;
   /** Who submitted the job: not known until the API has identities (the security issue). */
   owner: string | null;
+  /** Whether the viewer may cancel it now (unfinished, and their own job or they are admin; anyone's without logins). */
+  mayCancel: boolean;
   symbolCount: number;
   tasksTotal: number;
   tasksDone: number;

@@ -112,6 +112,11 @@ export class LocalCluster {
         : { discovery: 'cloudmap', cloudmapEndpoint: d.endpoint, cloudmapNamespace: d.namespace ?? DEFAULT_NAMESPACE, ...(d.region ? { cloudmapRegion: d.region } : {}) };
   }
 
+  /** Paths of the local CA, keys and tokens; undefined for a plaintext cluster. */
+  get security(): LocalSecurityFiles | undefined {
+    return this.securityFiles;
+  }
+
   /** What a client of this cluster needs (the CA and the admin token); undefined for a plaintext cluster. */
   get clientSecurity(): ClientSecurity | undefined {
     const files = this.securityFiles;

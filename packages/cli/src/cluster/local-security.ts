@@ -96,3 +96,12 @@ export function localRoleArgs(files: LocalSecurityFiles | undefined, role: 'shar
   if (role === 'coordinator') return [...server, '--grant-key', files.grantKey];
   return role === 'head' ? [...server, '--token-file', files.tokens.head] : server;
 }
+
+/** How long the admin token behind `florin up`'s dashboard login link lives (the browser's session ends with it). */
+export const DASHBOARD_LOGIN_TTL_MS = 12 * 3600_000;
+
+/** Mints a token with the local cluster's signing key (the dashboard's login link: admin, for a working day). */
+export async function mintLocalToken(files: LocalSecurityFiles, role: Role, subject: string, ttlMs: number): Promise<string> {
+  const signing = parseSigningKey(await readFile(files.signingKey, 'utf8'), files.signingKey);
+  return issueToken(signing, { subject, role, ttlMs });
+}

@@ -80,7 +80,8 @@ export function jobPage(root: HTMLElement, [jobId]: string[]): Page {
         ...fact('finished', fmtTime(job.finishedMs)),
       ),
     );
-    const cancellable = job.state === 'queued' || job.state === 'running';
+    // Offered only where the caller may cancel (their own job, or any for admin); the API checks again.
+    const cancellable = job.mayCancel;
     actions.replaceChildren(
       cancellable ? h('button', { id: 'cancel-job', class: 'danger', onclick: () => void cancel() }, 'Cancel job') : '',
       job.hasResult ? h('a', { id: 'open-result', class: 'button', href: `#/results/${encodeURIComponent(job.jobId)}` }, 'Open result') : '',
