@@ -132,6 +132,35 @@ export interface PriceTable {
   readonly rds: Readonly<Record<string, number>>;
 }
 
+/**
+ * TLS and tokens of the role tasks: every secret comes from AWS Secrets
+ * Manager by ARN (a secret string holding PEM or JSON), injected into the task
+ * definitions as ECS secrets. Plaintext only when the config asks for it.
+ */
+export type SecurityConfig = PlaintextSecurity | SecretsSecurity;
+
+export interface PlaintextSecurity {
+  readonly plaintext: true;
+}
+
+export interface SecretsSecurity {
+  readonly plaintext: false;
+  /** PEM of the CA (or CA bundle, during a CA change) that signs the servers' certificates: FLORIN_TLS_CA_PEM. */
+  readonly caSecretArn: string;
+  /** PEM certificate chain of the servers (shards, heads, coordinator): FLORIN_TLS_CERT_PEM. */
+  readonly serverCertSecretArn: string;
+  /** PEM private key of that certificate: FLORIN_TLS_KEY_PEM. */
+  readonly serverKeySecretArn: string;
+  /** JWKS (the public keys that verify tokens, several during a rotation): FLORIN_JWKS_JSON. */
+  readonly jwksSecretArn: string;
+  /** The head tasks' own token (role head): FLORIN_TOKEN of the heads. */
+  readonly headTokenSecretArn: string;
+  /** The QCU tasks' own token (role qcu): FLORIN_TOKEN of the QCUs. */
+  readonly qcuTokenSecretArn: string;
+  /** The name on the server certificate (discovery hands out IPs): FLORIN_TLS_SERVER_NAME. */
+  readonly serverName: string;
+}
+
 export interface DeployConfig {
   /** Prefix of stack names, cluster-independent resource names and log groups. */
   readonly name: string;
@@ -148,6 +177,7 @@ export interface DeployConfig {
   readonly qcuPools: readonly QcuPoolConfig[];
   readonly telemetry: TelemetryConfig;
   readonly logRetentionDays: number;
+  readonly security: SecurityConfig;
   /** A stack is split before it would hold more resources than this (CloudFormation refuses more than 500). */
   readonly maxResourcesPerStack: number;
   readonly prices: PriceTable;

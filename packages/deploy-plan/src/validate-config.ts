@@ -7,6 +7,7 @@ import type {
   InstancePrice,
   PriceTable,
   QcuPoolConfig,
+  SecurityConfig,
   TaskSize,
 } from './config.js';
 import { CAPACITY_NAMES } from './config.js';
@@ -19,7 +20,7 @@ const CIDR = { pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, allowed: 'an IPv4 CI
 const DNS_NAME = { pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, allowed: 'a DNS name such as florin.local' };
 const PORT = { min: 1, max: 65535 };
 
-const TOP = ['name', 'env', 'image', 'vpc', 'clusters', 'namespace', 'store', 'heads', 'shards', 'coordinator', 'qcuPools', 'telemetry', 'logRetentionDays', 'maxResourcesPerStack', 'prices'];
+const TOP = ['name', 'env', 'image', 'vpc', 'clusters', 'namespace', 'store', 'heads', 'shards', 'coordinator', 'qcuPools', 'telemetry', 'logRetentionDays', 'security', 'maxResourcesPerStack', 'prices'];
 /** CloudWatch Logs accepts only these retention periods. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -94,12 +95,13 @@ export function validateConfig(input: unknown): DeployConfig {
   const logRetentionDays = r.int('logRetentionDays', { default: 30 });
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) r.problem('logRetentionDays', `${logRetentionDays} is not a CloudWatch Logs retention; choose one of ${LOG_RETENTION_DAYS.join(', ')}`);
   const maxResourcesPerStack = r.int('maxResourcesPerStack', { min: 100, max: 500, default: 450 });
+  const security = readSecurity(r);
 
   if (namespace.kind === 'existing' && namespace.type === 'http') {
     r.problem('namespace.existing.type', '"http" namespaces have no DNS, but the tasks reach the OpenTelemetry collector by its DNS name; use a private DNS namespace ("dns")');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { name, ...(env ? { env } : {}), image, vpc, clusters, namespace, store, heads, shards, coordinator, qcuPools, telemetry, logRetentionDays, maxResourcesPerStack, prices };
+  return { name, ...(env ? { env } : {}), image, vpc, clusters, namespace, store, heads, shards, coordinator, qcuPools, telemetry, logRetentionDays, security, maxResourcesPerStack, prices };
 }
 
 function fargateSize(r: ConfigReader, defaults: TaskSize): TaskSize {
@@ -238,4 +240,31 @@ function readPrices(r: ConfigReader): PriceTable {
     };
   }
   return { currency: 'USD', region: p.string('region', REGION), fargate: { onDemand: card('onDemand'), spot: card('spot') }, managedInstances, rds: p.amounts('rds') };
+}
+
+const SECRET_ARNS = ['caSecretArn', 'serverCertSecretArn', 'serverKeySecretArn', 'jwksSecretArn', 'headTokenSecretArn', 'qcuTokenSecretArn'] as const;
+
+/** `security`: the Secrets Manager ARNs of the CA, server certificate and key, JWKS and service tokens, or {"plaintext": true}. */
+function readSecurity(r: ConfigReader): SecurityConfig {
+  const s = r.object('security', ['plaintext', ...SECRET_ARNS, 'serverName'], false);
+  if (!s) {
+    r.problem('security', `required: the Secrets Manager ARNs of the TLS and token material (${SECRET_ARNS.join(', ')}, serverName), or {"plaintext": true} to run without TLS (docs/security.md)`);
+    return { plaintext: true };
+  }
+  const plaintext = s.bool('plaintext', false);
+  if (plaintext) {
+    for (const key of [...SECRET_ARNS, 'serverName']) if (s.has(key)) s.problem(key, 'contradicts "plaintext": true; give the secrets or plaintext, not both');
+    return { plaintext: true };
+  }
+  const arn = (key: (typeof SECRET_ARNS)[number]): string => s.string(key, { pattern: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, allowed: 'a Secrets Manager secret ARN' });
+  return {
+    plaintext: false,
+    caSecretArn: arn('caSecretArn'),
+    serverCertSecretArn: arn('serverCertSecretArn'),
+    serverKeySecretArn: arn('serverKeySecretArn'),
+    jwksSecretArn: arn('jwksSecretArn'),
+    headTokenSecretArn: arn('headTokenSecretArn'),
+    qcuTokenSecretArn: arn('qcuTokenSecretArn'),
+    serverName: s.string('serverName', { pattern: /^[A-Za-z0-9.-]{1,253}$/, allowed: 'a DNS name' }),
+  };
 }

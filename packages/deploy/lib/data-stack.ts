@@ -9,6 +9,7 @@ import { discoveryNames, shardServiceName, type DeployConfig } from '@florin/dep
 import type { BaseStack } from './base-stack.js';
 import { executionRole, florinTask } from './florin-task.js';
 import { roleEnvironment } from './role-environment.js';
+import { roleSecrets } from './role-secrets.js';
 import { florinTaskRole } from './task-roles.js';
 
 /**
@@ -68,7 +69,7 @@ export class DataStack extends Stack {
         // Each task its own id ({address} becomes the address it registers): tasksPerShard tasks serve the
         // partition, and during a deployment an old and a new task overlap; one of them writes, by the writer lease.
         environment: { ...roleEnvironment(config, 'shard', discoveryNames.shards), FLORIN_ID: `${name}@{address}`, FLORIN_PARTITION: String(i) },
-        secrets: pg,
+        secrets: { ...pg, ...roleSecrets(config, 'shard') },
         port: config.shards.port,
         logGroup: base.logGroup('shard'),
         streamPrefix: name,
@@ -103,7 +104,7 @@ export class DataStack extends Stack {
       size: config.coordinator,
       command: ['coordinator', '--store', 'postgres://', '--host', '0.0.0.0', '--port', String(config.coordinator.port), '--drain-ms', '30000'],
       environment: { ...roleEnvironment(config, 'coordinator', discoveryNames.coordinator), FLORIN_ID: 'coordinator' },
-      secrets: pg,
+      secrets: { ...pg, ...roleSecrets(config, 'coordinator') },
       port: config.coordinator.port,
       logGroup: base.logGroup('coordinator'),
       streamPrefix: 'coordinator',

@@ -6,6 +6,7 @@ import { discoveryNames, headId, type DeployConfig } from '@florin/deploy-plan';
 import type { BaseStack } from './base-stack.js';
 import { executionRole, florinTask } from './florin-task.js';
 import { roleEnvironment } from './role-environment.js';
+import { roleSecrets } from './role-secrets.js';
 import { florinTaskRole } from './task-roles.js';
 
 /**
@@ -32,6 +33,7 @@ export class HeadsStack extends Stack {
         size: config.heads,
         command: ['head', '--id', name, '--host', '0.0.0.0', '--port', String(config.heads.port), '--cache-mb', String(config.heads.cacheMiB), '--drain-ms', '60000'],
         environment: { ...roleEnvironment(config, 'head', discoveryName), FLORIN_ID: name },
+        secrets: roleSecrets(config, 'head'),
         port: config.heads.port,
         logGroup: base.logGroup('head'),
         streamPrefix: name,

@@ -7,6 +7,7 @@ import { qcuServiceName, type DeployConfig, type QcuPoolConfig } from '@florin/d
 import type { BaseStack } from './base-stack.js';
 import { executionRole, florinTask } from './florin-task.js';
 import { roleEnvironment } from './role-environment.js';
+import { roleSecrets } from './role-secrets.js';
 import { florinTaskRole } from './task-roles.js';
 
 /**
@@ -29,6 +30,7 @@ export class QcuStack extends Stack {
         gpus: pool.gpus,
         command: ['qcu', '--concurrency', String(pool.concurrency), '--drain-ms', '110000'],
         environment: { ...roleEnvironment(config, 'qcu'), FLORIN_QCU_POOL: pool.name },
+        secrets: roleSecrets(config, 'qcu'),
         logGroup: base.logGroup('qcu'),
         streamPrefix: name,
         executionRole: execution,

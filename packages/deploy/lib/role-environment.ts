@@ -13,12 +13,12 @@ export function roleEnvironment(config: DeployConfig, role: string, registersIn?
     OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
     OTEL_SERVICE_NAME: `florin-${role}`,
     OTEL_RESOURCE_ATTRIBUTES: `service.namespace=${config.name}`,
-    // Role processes refuse to serve without TLS unless plaintext is asked for. These stacks do not inject
-    // certificates and token keys yet, so the hops inside the VPC run plaintext, explicitly. For TLS, set
-    // FLORIN_TLS_CA_PEM / FLORIN_TLS_CERT_PEM / FLORIN_TLS_KEY_PEM, FLORIN_JWKS_JSON and FLORIN_TOKEN from
-    // Secrets Manager (ecs.Secret) instead, and drop this (see docs/security.md).
-    FLORIN_PLAINTEXT: '1',
   };
+  // Role processes refuse to serve without TLS unless plaintext is asked for: only a config saying
+  // "security": {"plaintext": true} gets it. Otherwise the TLS and token material comes in as ECS secrets
+  // (roleSecrets), and the certificate's name is set here (discovery hands out IPs).
+  if (config.security.plaintext) env.FLORIN_PLAINTEXT = '1';
+  else env.FLORIN_TLS_SERVER_NAME = config.security.serverName;
   if (config.namespace.kind === 'existing' && config.namespace.ownerAccount !== undefined) {
     env.FLORIN_CLOUDMAP_OWNER_ACCOUNT = config.namespace.ownerAccount;
   }
