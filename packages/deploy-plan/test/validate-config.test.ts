@@ -65,7 +65,7 @@ describe('validateConfig', () => {
         qcuPools: [{ name: 'default', cluster: 'a', capacity: 'EC2', maxTasks: 1, minTasks: 2 }],
       }),
     ).toEqual([
-      'colour: unknown field; allowed fields here: name, env, image, vpc, clusters, namespace, store, heads, shards, coordinator, qcuPools, telemetry, logRetentionDays, maxResourcesPerStack, prices',
+      'colour: unknown field; allowed fields here: name, env, image, vpc, clusters, namespace, store, heads, shards, coordinator, qcuPools, telemetry, logRetentionDays, security, maxResourcesPerStack, prices',
       'name: "Florin Prod" is not allowed; expected lower-case letters, digits and "-", starting with a letter, at most 24 characters',
       'vpc: give exactly one of "create" (a new VPC) or "existing" (an existing VPC by id)',
       'vpc.existing.availabilityZones: expected an array of at least 1 string(s) (availability zone names such as us-east-1a), got nothing',
