@@ -66,9 +66,20 @@ export function coordinatorCommand(): Command {
       const id = flags.nodeId ?? 'coordinator';
       if (found) await found.register({ service: found.serviceFor('coordinator'), id, address: advertisedAddress(flags, flags.host, portOf(coordinator.address)), attributes: roleAttributes.coordinator(id) });
       if (found && flags.dashboardPort !== undefined) {
+        if (security.client?.tls && !security.server?.auth?.tokens) throw new Error('--dashboard-port on a TLS cluster needs --jwks (FLORIN_JWKS_JSON): people log in to the dashboard with tokens');
         dashboard = await runDashboard(
           found.discovery,
-          { host: flags.host, port: flags.dashboardPort, headServices: flags.headServices, coordinatorService: flags.coordinatorService, shardService: flags.shardService, shared: true },
+          {
+            host: flags.host,
+            port: flags.dashboardPort,
+            headServices: flags.headServices,
+            coordinatorService: flags.coordinatorService,
+            shardService: flags.shardService,
+            shared: true,
+            // A secure cluster's dashboard needs logins, verified with the coordinator's own token keys.
+            security: security.client,
+            ...(security.client?.tls && security.server?.auth?.tokens ? { auth: { tokens: security.server.auth.tokens } } : {}),
+          },
           (line) => void process.stderr.write(line + '\n'),
         );
       }
