@@ -41,6 +41,9 @@ export function coordinatorCommand(): Command {
       const security = roleSecurity('coordinator', flags);
       const found = await RoleDiscovery.start(flags);
       if (flags.dashboardPort !== undefined && !found) throw new Error('--dashboard-port needs --discovery: the dashboard finds the cluster through it');
+      if (flags.dashboardPort !== undefined && security.client?.tls && !security.server?.auth?.tokens) {
+        throw new Error('--dashboard-port on a TLS cluster needs --jwks (FLORIN_JWKS_JSON): people log in to the dashboard with tokens');
+      }
       const telemetry = startRoleTelemetry(flags, 'coordinator', 'coordinator');
       const coordinator = await runCoordinator({
         store: flags.store,
@@ -66,7 +69,6 @@ export function coordinatorCommand(): Command {
       const id = flags.nodeId ?? 'coordinator';
       if (found) await found.register({ service: found.serviceFor('coordinator'), id, address: advertisedAddress(flags, flags.host, portOf(coordinator.address)), attributes: roleAttributes.coordinator(id) });
       if (found && flags.dashboardPort !== undefined) {
-        if (security.client?.tls && !security.server?.auth?.tokens) throw new Error('--dashboard-port on a TLS cluster needs --jwks (FLORIN_JWKS_JSON): people log in to the dashboard with tokens');
         dashboard = await runDashboard(
           found.discovery,
           {
