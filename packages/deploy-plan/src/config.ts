@@ -153,6 +153,8 @@ export interface SecretsSecurity {
   readonly serverKeySecretArn: string;
   /** JWKS (the public keys that verify tokens, several during a rotation): FLORIN_JWKS_JSON. */
   readonly jwksSecretArn: string;
+  /** The coordinator's write-grant signing key (private JWK; its public half in the JWKS, florin_use "grant"): FLORIN_GRANT_KEY_JSON. */
+  readonly grantKeySecretArn: string;
   /** The head tasks' own token (role head): FLORIN_TOKEN of the heads. */
   readonly headTokenSecretArn: string;
   /** The QCU tasks' own token (role qcu): FLORIN_TOKEN of the QCUs. */

@@ -242,7 +242,7 @@ function readPrices(r: ConfigReader): PriceTable {
   return { currency: 'USD', region: p.string('region', REGION), fargate: { onDemand: card('onDemand'), spot: card('spot') }, managedInstances, rds: p.amounts('rds') };
 }
 
-const SECRET_ARNS = ['caSecretArn', 'serverCertSecretArn', 'serverKeySecretArn', 'jwksSecretArn', 'headTokenSecretArn', 'qcuTokenSecretArn'] as const;
+const SECRET_ARNS = ['caSecretArn', 'serverCertSecretArn', 'serverKeySecretArn', 'jwksSecretArn', 'grantKeySecretArn', 'headTokenSecretArn', 'qcuTokenSecretArn'] as const;
 
 /** `security`: the Secrets Manager ARNs of the CA, server certificate and key, JWKS and service tokens, or {"plaintext": true}. */
 function readSecurity(r: ConfigReader): SecurityConfig {
@@ -263,6 +263,7 @@ function readSecurity(r: ConfigReader): SecurityConfig {
     serverCertSecretArn: arn('serverCertSecretArn'),
     serverKeySecretArn: arn('serverKeySecretArn'),
     jwksSecretArn: arn('jwksSecretArn'),
+    grantKeySecretArn: arn('grantKeySecretArn'),
     headTokenSecretArn: arn('headTokenSecretArn'),
     qcuTokenSecretArn: arn('qcuTokenSecretArn'),
     serverName: s.string('serverName', { pattern: /^[A-Za-z0-9.-]{1,253}$/, allowed: 'a DNS name' }),

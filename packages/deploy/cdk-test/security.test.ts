@@ -54,7 +54,9 @@ describe('TLS and token secrets in the task definitions', () => {
     const server = { FLORIN_TLS_CA_PEM: s.caSecretArn, FLORIN_TLS_CERT_PEM: s.serverCertSecretArn, FLORIN_TLS_KEY_PEM: s.serverKeySecretArn, FLORIN_JWKS_JSON: s.jwksSecretArn };
     expect(secrets(data.get('shard')!)).toMatchObject(server);
     expect(secrets(data.get('shard')!)).not.toHaveProperty('FLORIN_TOKEN');
-    expect(secrets(data.get('coordinator')!)).toMatchObject(server);
+    expect(secrets(data.get('coordinator')!)).toEqual({ ...secrets(data.get('coordinator')!), ...server, FLORIN_GRANT_KEY_JSON: s.grantKeySecretArn });
+    expect(secrets(data.get('shard')!)).not.toHaveProperty('FLORIN_GRANT_KEY_JSON');
+    expect(secrets(heads.get('head')!)).not.toHaveProperty('FLORIN_GRANT_KEY_JSON');
     expect(secrets(data.get('coordinator')!)).not.toHaveProperty('FLORIN_TOKEN');
     expect(secrets(heads.get('head')!)).toEqual({ ...server, FLORIN_TOKEN: s.headTokenSecretArn });
     expect(secrets(qcus.get('qcu')!)).toEqual({ FLORIN_TLS_CA_PEM: s.caSecretArn, FLORIN_TOKEN: s.qcuTokenSecretArn });
@@ -80,7 +82,7 @@ describe('TLS and token secrets in the task definitions', () => {
     const florinArns = new Set(Object.values(s).filter((v): v is string => typeof v === 'string' && v.startsWith('arn:')));
     const data = secretStatements(synth, stackNames.data(config)).filter((st) => [st.Resource].flat().some((r) => typeof r === 'string' && florinArns.has(r)));
     expect(data.flatMap((st) => [st.Action].flat())).toEqual(data.map(() => 'secretsmanager:GetSecretValue'));
-    expect(new Set(data.flatMap((st) => [st.Resource].flat()))).toEqual(new Set([s.caSecretArn, s.serverCertSecretArn, s.serverKeySecretArn, s.jwksSecretArn]));
+    expect(new Set(data.flatMap((st) => [st.Resource].flat()))).toEqual(new Set([s.caSecretArn, s.serverCertSecretArn, s.serverKeySecretArn, s.jwksSecretArn, s.grantKeySecretArn]));
   });
 
   it('runs plaintext only when the config says so, and then injects no TLS secrets', () => {

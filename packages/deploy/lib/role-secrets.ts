@@ -24,8 +24,8 @@ class GetValueSecret extends ecs.Secret {
 /**
  * The ECS secrets of a role's container when the config has a `security`
  * section with secrets: every server gets the CA, its certificate and key and
- * the JWKS that verifies callers; heads and QCUs also their own token (head,
- * qcu); QCUs serve nothing, so they get only the CA and their token. Empty for
+ * the JWKS that verifies callers; the coordinator its write-grant signing key;
+ * heads and QCUs their own token (head, qcu); QCUs serve nothing, so they get only the CA and their token. Empty for
  * a plaintext config.
  */
 export function roleSecrets(config: DeployConfig, role: SecuredRole): Record<string, ecs.Secret> {
@@ -37,6 +37,7 @@ export function roleSecrets(config: DeployConfig, role: SecuredRole): Record<str
     secrets.FLORIN_TLS_KEY_PEM = new GetValueSecret(s.serverKeySecretArn);
     secrets.FLORIN_JWKS_JSON = new GetValueSecret(s.jwksSecretArn);
   }
+  if (role === 'coordinator') secrets.FLORIN_GRANT_KEY_JSON = new GetValueSecret(s.grantKeySecretArn);
   if (role === 'head') secrets.FLORIN_TOKEN = new GetValueSecret(s.headTokenSecretArn);
   if (role === 'qcu') secrets.FLORIN_TOKEN = new GetValueSecret(s.qcuTokenSecretArn);
   return secrets;
