@@ -20,6 +20,7 @@ interface JobBenchOptions {
   qcus: number;
   taskSize: number;
   marketDir?: string;
+  profile?: string;
 }
 
 const program = benchCommand(
@@ -35,6 +36,7 @@ const program = benchCommand(
   .option('--heads <n>', 'head-node processes', integerOption('--heads', 1, 16), 2)
   .option('--qcus <n>', 'QCU processes', integerOption('--qcus', 1, 64), 4)
   .option('--task-size <n>', 'symbols per task (the demo uses 25)', integerOption('--task-size', 1, 5000), 25)
+  .option('--profile <dir>', 'CPU profile of every role process (node --cpu-prof) into <dir>, and window.json (the job, Submit to done, on the monotonic clock): read them with bench/dist/profile-top.js --window <dir>/window.json <dir>/<role>*.cpuprofile')
   .option('--market-dir <dir>', 'where the generated market is kept between runs (default: <tmp>/florin-bench-job/<symbols>x<years>-<seed>-<shards>)');
 
 runBench(async () => {
@@ -67,7 +69,7 @@ runBench(async () => {
     for (let id = 0; id < options.shards; id++) await copyFile(shardFile(marketDir, id), shardFile(dir, id));
     await copyFile(join(marketDir, 'market.json'), join(dir, 'market.json'));
     if (!existsSync(join(dir, 'market.json'))) throw new Error('market.json did not copy');
-    return runFlorinJob({ dataDir: dir, market, dataset, range, taskSize: options.taskSize, shards: options.shards, heads: options.heads, qcus: options.qcus });
+    return runFlorinJob({ dataDir: dir, market, dataset, range, taskSize: options.taskSize, shards: options.shards, heads: options.heads, qcus: options.qcus, ...(options.profile ? { profileDir: options.profile } : {}) });
   });
   progress(`florin: ${formatMs(florin.ms)} ms`);
   report(options, baseline, florin);
@@ -76,6 +78,18 @@ runBench(async () => {
     throw new Error(`the Sharpe ratios differ: florin ${String(sharpe)} vs baseline ${String(baseline.result.sharpe)}`);
   }
 });
+
+/** Total CPU ms and its split by role kind (shard, head, coordinator, qcu), e.g. `9,120 (shard 2,400, head 3,100, ...)`. */
+function cpuSummary(cpuMs: Readonly<Record<string, number>>): string {
+  const byKind = new Map<string, number>();
+  for (const [name, ms] of Object.entries(cpuMs)) {
+    const kind = name.replace(/-\d+$/, '');
+    byKind.set(kind, (byKind.get(kind) ?? 0) + ms);
+  }
+  if (byKind.size === 0) return 'n/a (no /proc)';
+  const total = [...byKind.values()].reduce((a, b) => a + b, 0);
+  return `${formatMs(total)} (${[...byKind].map(([k, ms]) => `${k} ${formatMs(ms)}`).join(', ')})`;
+}
 
 function report(options: JobBenchOptions, baseline: BaselineRun, florin: FlorinRun): void {
   const ratio = florin.ms / baseline.ms;
@@ -92,6 +106,7 @@ function report(options: JobBenchOptions, baseline: BaselineRun, florin: FlorinR
     ['waiting in a QCU for a slot (summed)', formatMs(p.queuedMs), ''],
     ['points read | rows published', `${formatCount(p.pointsRead)} | ${formatCount(p.rowsPublished)}`, `| ${formatCount(baseline.rows)}`],
     ['points the heads fetched from the shards', formatCount(p.upstreamPoints), ''],
+    ['CPU used by the processes (user + system)', cpuSummary(p.cpuMs), ''],
     ['Sharpe', String(florin.result.sharpe), String(baseline.result.sharpe)],
   ];
   printReport(

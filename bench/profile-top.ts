@@ -12,8 +12,16 @@ interface CallFrame {
 
 interface CpuProfile {
   nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
+  /** µs on the machine's monotonic clock (CLOCK_MONOTONIC on Linux: the clock of process.hrtime in every process). */
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+/** A stretch of the monotonic clock, in µs. */
+interface SampleWindow {
+  readonly fromUs: number;
+  readonly toUs: number;
 }
 
 interface SelfTime {
@@ -24,14 +32,16 @@ interface SelfTime {
 
 const program = benchCommand('profile-top', 'Top self-time functions and areas (grpc-js, protobufjs, DuckDB, node internals, ...) of V8 .cpuprofile files, summed over all files.')
   .argument('<files...>', '.cpuprofile files (from node --cpu-prof or a benchmark\'s --profile)')
-  .option('--top <n>', 'functions to list', integerOption('--top', 1), 15);
+  .option('--top <n>', 'functions to list', integerOption('--top', 1), 15)
+  .option('--window <file>', 'count only the samples inside the window a benchmark wrote ({ fromUs, toUs } on the monotonic clock, e.g. bench:job --profile writes window.json)');
 
 runBench(async () => {
   program.parse();
-  const { json, top } = program.opts<{ json: boolean; top: number }>();
+  const { json, top, window: windowFile } = program.opts<{ json: boolean; top: number; window?: string }>();
+  const window = windowFile ? (JSON.parse(readFileSync(windowFile, 'utf8')) as SampleWindow) : undefined;
   const functions = new Map<string, SelfTime>();
   let totalUs = 0;
-  for (const file of program.args) totalUs += addSelfTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, functions);
+  for (const file of program.args) totalUs += addSelfTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, functions, window);
   const ranked = [...functions.values()].sort((a, b) => b.us - a.us);
   const areas = new Map<string, number>();
   for (const f of ranked) areas.set(f.area, (areas.get(f.area) ?? 0) + f.us);
@@ -60,7 +70,7 @@ runBench(async () => {
  * profile's total sampled time in µs. Native frames (no script) are named
  * after their nearest JavaScript caller, which says what they were doing.
  */
-function addSelfTimes(profile: CpuProfile, into: Map<string, SelfTime>): number {
+function addSelfTimes(profile: CpuProfile, into: Map<string, SelfTime>, window?: SampleWindow): number {
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const parentOf = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
@@ -73,10 +83,13 @@ function addSelfTimes(profile: CpuProfile, into: Map<string, SelfTime>): number 
     return `${frame.functionName || '(anonymous)'} [native]${caller === undefined ? '' : ` <- ${nameOf(caller)}`}`;
   };
   let total = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
     const us = profile.timeDeltas[i + 1] ?? 0; // a sample lasts until the next one
     const frame = byId.get(id);
     if (!frame || us <= 0) return;
+    if (window && (at < window.fromUs || at > window.toUs)) return;
     const name = nameOf(id);
     const entry = into.get(name) ?? { name, area: areaOf(frame.functionName, frame.url), us: 0 };
     entry.us += us;

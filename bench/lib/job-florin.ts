@@ -1,9 +1,12 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from '@florin/client';
 import { LocalCluster } from '@florin/cli';
 import type { TimeRange } from '@florin/core';
 import type { TaskTimings } from '@florin/qcu';
 import type { BacktestResult } from '@florin/examples';
 import { progress } from './bench-options.js';
+import { cpuBetween, cpuSnapshot } from './process-cpu.js';
 
 /** Where Florin's wall time went, from the QCUs' task timings and the submit/finish times seen here. */
 export interface FlorinPhases {
@@ -32,6 +35,8 @@ export interface FlorinPhases {
   readonly rowsPublished: number;
   /** Points the heads fetched from the shards during the job, summed over heads (HeadStats.upstreamPoints). */
   readonly upstreamPoints: number;
+  /** CPU time (user + system, every thread) each role process used from Submit to done (Linux /proc; empty elsewhere). */
+  readonly cpuMs: Readonly<Record<string, number>>;
 }
 
 export interface FlorinRun {
@@ -50,6 +55,8 @@ export interface FlorinJob {
   readonly shards: number;
   readonly heads: number;
   readonly qcus: number;
+  /** Profiles every role process (node --cpu-prof) into this directory, and writes window.json there (the job's Submit -> done on the monotonic clock, µs). */
+  readonly profileDir?: string;
 }
 
 /**
@@ -60,6 +67,7 @@ export interface FlorinJob {
  */
 export async function runFlorinJob(job: FlorinJob): Promise<FlorinRun> {
   const timings: TaskTimings[] = [];
+  if (job.profileDir) mkdirSync(job.profileDir, { recursive: true });
   const previousLevel = process.env['FLORIN_LOG_LEVEL'];
   process.env['FLORIN_LOG_LEVEL'] = 'debug';
   const cluster = new LocalCluster({
@@ -70,6 +78,7 @@ export async function runFlorinJob(job: FlorinJob): Promise<FlorinRun> {
     market: job.market,
     headArgs: [],
     qcus: job.qcus,
+    ...(job.profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', job.profileDir] } : {}),
     log: (line) => {
       const at = line.indexOf('{');
       if (at >= 0 && line.includes('"task timings"')) {
@@ -81,6 +90,14 @@ export async function runFlorinJob(job: FlorinJob): Promise<FlorinRun> {
   });
   try {
     const info = await cluster.start();
+    const pids: Record<string, number> = Object.fromEntries([
+      ...info.shards.map((s) => [`shard-${s.id}`, s.pid]),
+      ...info.heads.map((h) => [h.id, h.pid]),
+      ...(info.coordinator ? [['coordinator', info.coordinator.pid]] : []),
+      ...info.qcus.map((q) => [q.id, q.pid]),
+    ]);
+    // Which profile is whose: node names them CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile.
+    if (job.profileDir) writeFileSync(join(job.profileDir, 'roles.json'), JSON.stringify(pids));
     if (previousLevel === undefined) delete process.env['FLORIN_LOG_LEVEL'];
     else process.env['FLORIN_LOG_LEVEL'] = previousLevel;
     const connection = connect({ heads: info.heads.map((h) => ({ id: h.id, address: h.address })), coordinator: info.coordinator!.address });
@@ -88,22 +105,31 @@ export async function runFlorinJob(job: FlorinJob): Promise<FlorinRun> {
       const jobs = connection.jobs!;
       await connection.data.stats(true);
       const startedAt = Date.now();
+      const fromUs = monotonicUs();
+      const cpuBefore = cpuSnapshot(pids);
       const started = performance.now();
       const handle = await jobs.submit({ unit: 'momentum', dataset: job.dataset, symbols: 'all', startMs: job.range.start, endMs: job.range.end, taskSize: job.taskSize });
       const done = await handle.wait();
       const ms = performance.now() - started;
+      const cpuMs = cpuBetween(cpuBefore, cpuSnapshot(pids));
       const doneAt = Date.now();
+      if (job.profileDir) writeFileSync(join(job.profileDir, 'window.json'), JSON.stringify({ fromUs, toUs: monotonicUs() }));
       if (done.state !== 'succeeded') throw new Error(`the momentum job ended ${done.state}: ${done.error ?? ''}`);
       // The last timing lines may still be on their way through the pipes.
       const mine = await collected(timings, done.jobId, Math.ceil(done.symbolCount / job.taskSize) + 1);
       const upstreamPoints = (await connection.data.stats()).reduce((n, h) => n + Number(h.upstreamPoints), 0);
-      return { ms, phases: phasesOf(mine, startedAt, doneAt, upstreamPoints), result: done.result as BacktestResult };
+      return { ms, phases: { ...phasesOf(mine, startedAt, doneAt, upstreamPoints), cpuMs }, result: done.result as BacktestResult };
     } finally {
       connection.close();
     }
   } finally {
     await cluster.stop();
   }
+}
+
+/** µs on the monotonic clock V8's profiles use for their sample times (CLOCK_MONOTONIC on Linux). */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 async function collected(timings: TaskTimings[], jobId: string, expected: number): Promise<TaskTimings[]> {
@@ -115,7 +141,7 @@ async function collected(timings: TaskTimings[], jobId: string, expected: number
   throw new Error(`got the timings of ${timings.filter((t) => t.jobId === jobId).length} of ${expected} tasks from the QCUs`);
 }
 
-function phasesOf(timings: readonly TaskTimings[], submittedAt: number, doneAt: number, upstreamPoints: number): FlorinPhases {
+function phasesOf(timings: readonly TaskTimings[], submittedAt: number, doneAt: number, upstreamPoints: number): Omit<FlorinPhases, 'cpuMs'> {
   const regular = timings.filter((t) => !t.final);
   const final = timings.find((t) => t.final)!;
   const sum = (pick: (t: TaskTimings) => number): number => Math.round(regular.reduce((n, t) => n + pick(t), 0));

@@ -64,6 +64,8 @@ export interface LocalClusterOptions {
    * file names the CA and the admin token file (paths, never their contents).
    */
   secure?: boolean;
+  /** Node flags of every role process, e.g. `['--cpu-prof', '--cpu-prof-dir', dir]` to profile each (written when it exits). Default none. */
+  nodeArgs?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -248,7 +250,7 @@ export class LocalCluster {
   private role(name: string, args: readonly string[]): RoleService {
     const endpoint = this.telemetryInfo?.endpoint;
     const withTelemetry = endpoint ? [...args, '--telemetry', '--telemetry-endpoint', endpoint] : args;
-    const service = new RoleService(name, () => withTelemetry, { log: this.options.log, ...this.options.restart });
+    const service = new RoleService(name, () => withTelemetry, { log: this.options.log, ...this.options.restart, ...(this.options.nodeArgs ? { nodeArgs: this.options.nodeArgs } : {}) });
     service.onReplaced((ready) => void this.recordReplacement(name, ready));
     return service;
   }

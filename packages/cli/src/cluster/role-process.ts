@@ -20,10 +20,10 @@ export class RoleProcess {
   private readonly exited: Promise<number | null>;
   private stopping: Promise<number | null> | undefined;
 
-  constructor(name: string, args: readonly string[], log: (line: string) => void) {
+  constructor(name: string, args: readonly string[], log: (line: string) => void, nodeArgs: readonly string[] = []) {
     this.name = name;
     // The AWS SDK's Node-version notice is printed once by `florin up` itself, not once per child.
-    this.child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    this.child = spawn(process.execPath, [...nodeArgs, CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     this.exited = new Promise((resolve) =>
       this.child.once('exit', (code) => {
         this.stateValue = 'exited';

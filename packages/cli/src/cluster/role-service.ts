@@ -11,6 +11,8 @@ export interface RoleServiceOptions {
   maxBackoffMs?: number;
   /** A task that stayed up this long resets the backoff. Default 30 s. */
   stableMs?: number;
+  /** Node flags of the role's process (e.g. `--cpu-prof --cpu-prof-dir <dir>`). Default none. */
+  nodeArgs?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -70,7 +72,7 @@ export class RoleService {
   /** Starts the first task and resolves with its ready line; a first task that fails to start rejects. */
   async start(): Promise<ReadyLine> {
     if (this.stateValue !== 'created') throw new Error(`cannot start ${this.name}: it is ${this.stateValue}`);
-    const proc = new RoleProcess(this.name, this.args(), this.options.log);
+    const proc = new RoleProcess(this.name, this.args(), this.options.log, this.options.nodeArgs);
     this.process = proc;
     this.readyLine = await proc.ready();
     this.stateValue = 'running';
@@ -92,7 +94,7 @@ export class RoleService {
       } catch {
         return;
       }
-      const next = new RoleProcess(this.name, this.args(), this.options.log);
+      const next = new RoleProcess(this.name, this.args(), this.options.log, this.options.nodeArgs);
       this.process = next;
       try {
         this.readyLine = await next.ready();
