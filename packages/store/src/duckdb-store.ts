@@ -6,6 +6,7 @@ import { conflictError, DatasetCatalog, fromCatalogRow, sameDataset, toCatalogRo
 import { resolveDuckDbStoreConfig, MEMORY_PATH, type DuckDbStoreConfig, type DuckDbStoreOptions } from './duckdb-options.js';
 import { readSeries } from './duckdb-read.js';
 import * as sql from './duckdb-sql.js';
+import { appendNewRows } from './duckdb-appender.js';
 import { DuckDbStager } from './duckdb-stager.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
@@ -109,12 +110,18 @@ export class DuckDbStore implements Store {
     const batch = prepareWrite(await this.catalog.require(dataset), frames);
     if (batch.rowCount === 0) return 0;
     return this.onWriter(async ({ connection, stager }) => {
+      const upsert = sql.upsertFromStaging(batch);
+      // This connection is the file's only writer and runs one write at a time, so what the probe finds holds until the commit.
+      const stored = await connection.runAndReadAll(upsert.probe);
+      if (stored.currentRowCount === 0) {
+        // All new rows (results being published): appended as they are, without staging, joining and sorting them.
+        await transaction(connection, () => appendNewRows(connection, batch));
+        return batch.rowCount;
+      }
       try {
         await stager.stage(batch);
-        const upsert = sql.upsertFromStaging(batch);
         await transaction(connection, async () => {
-          const stored = await connection.runAndReadAll(upsert.probe);
-          if (stored.currentRowCount > 0) await connection.run(upsert.remove);
+          await connection.run(upsert.remove);
           await connection.run(upsert.insert);
         });
       } finally {
