@@ -90,12 +90,13 @@ export async function runFlorinJob(job: FlorinJob): Promise<FlorinRun> {
   });
   try {
     const info = await cluster.start();
-    const pids: Record<string, number> = Object.fromEntries([
-      ...info.shards.map((s) => [`shard-${s.id}`, s.pid]),
-      ...info.heads.map((h) => [h.id, h.pid]),
-      ...(info.coordinator ? [['coordinator', info.coordinator.pid]] : []),
-      ...info.qcus.map((q) => [q.id, q.pid]),
-    ]);
+    const named: [string, number][] = [
+      ...info.shards.map((s): [string, number] => [`shard-${s.id}`, s.pid]),
+      ...info.heads.map((h): [string, number] => [h.id, h.pid]),
+      ...(info.coordinator ? [['coordinator', info.coordinator.pid] as [string, number]] : []),
+      ...info.qcus.map((q): [string, number] => [q.id, q.pid]),
+    ];
+    const pids: Record<string, number> = Object.fromEntries(named);
     // Which profile is whose: node names them CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile.
     if (job.profileDir) writeFileSync(join(job.profileDir, 'roles.json'), JSON.stringify(pids));
     if (previousLevel === undefined) delete process.env['FLORIN_LOG_LEVEL'];

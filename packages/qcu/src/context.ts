@@ -1,7 +1,6 @@
 import { format } from 'node:util';
 import { invalidArgument, type SeriesFrame } from '@florin/core';
-import type { CallOptions } from '@florin/core';
-import type { DataPort, UnitData } from './data-port.js';
+import type { DataPort, DataReadOptions, UnitData } from './data-port.js';
 import type { Kernel } from './pool/kernel.js';
 import type { KernelPool } from './pool/kernel-pool.js';
 import type { Publisher, PublishFrame } from './publisher.js';
@@ -56,8 +55,13 @@ export interface TaskContext<P> extends UnitContext<P> {
 
 export interface FinalContext<P> extends UnitContext<P> {
   readonly job: JobInfo<P>;
-  /** Reads the output dataset for the job's whole universe and range: everything its tasks published. */
-  readOutput(options?: { fields?: readonly string[] } & CallOptions): Promise<SeriesFrame[]>;
+  /**
+   * Reads the output dataset for the job's whole universe and range: everything its tasks published.
+   * The heads answer it from the shards without caching it (`coalesce: false` unless given): the rows
+   * were just written, so no head holds them, and the final step reads them once; caching them would
+   * cost a copy of every chunk and evict the inputs the next job reads.
+   */
+  readOutput(options?: { fields?: readonly string[] } & DataReadOptions): Promise<SeriesFrame[]>;
 }
 
 /** What the runtime wires into a context. */
@@ -84,7 +88,7 @@ export function createFinalContext<P>(deps: ContextDeps<P>, job: JobInfo<P>): Fi
   const base = baseContext(deps);
   const readOutput: FinalContext<P>['readOutput'] = (options = {}) => {
     const { fields, ...call } = options;
-    return base.data.read({ dataset: deps.output.dataset, symbols: job.symbols, fields: fields ?? deps.output.fields, range: job.range }, call);
+    return base.data.read({ dataset: deps.output.dataset, symbols: job.symbols, fields: fields ?? deps.output.fields, range: job.range }, { coalesce: false, ...call });
   };
   return Object.defineProperties(base, { job: { value: job, enumerable: true }, readOutput: { value: readOutput, enumerable: true } }) as FinalContext<P>;
 }

@@ -7,11 +7,17 @@ import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/core';
  * is the implementation the QCU runtime uses.
  */
 export interface DataPort {
-  read(query: SeriesQuery, options?: CallOptions): Promise<SeriesFrame[]>;
+  read(query: SeriesQuery, options?: DataReadOptions): Promise<SeriesFrame[]>;
   write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number>;
+}
+
+/** Options of a read through the heads. */
+export interface DataReadOptions extends CallOptions {
+  /** false: the heads answer from the shards without caching what they read (a read made once). Default true. */
+  coalesce?: boolean;
 }
 
 /** The read side, as a unit sees it through `ctx.data` (the task's AbortSignal is applied by default). */
 export interface UnitData {
-  read(query: SeriesQuery, options?: CallOptions): Promise<SeriesFrame[]>;
+  read(query: SeriesQuery, options?: DataReadOptions): Promise<SeriesFrame[]>;
 }

@@ -4,7 +4,7 @@ export { type ParamsSchema, type ParamSchema, type ParamsJsonSchema, validatePar
 export { type Task, type JobInfo } from './task.js';
 export { type Unit, type UnitDefinition, type UnitOutput, type UnitDescriptor, defineUnit, isUnit, unitDescriptor } from './unit.js';
 export { type UnitContext, type TaskContext, type FinalContext, type ProgressUpdate, type UnitLogEntry } from './context.js';
-export { type DataPort, type UnitData } from './data-port.js';
+export { type DataPort, type DataReadOptions, type UnitData } from './data-port.js';
 export { Publisher, type PublisherOptions, type PublishFrame } from './publisher.js';
 export { readHistory, type HistoryQuery } from './history.js';
 export { type Kernel, type KernelFn, defineKernel } from './pool/kernel.js';

@@ -77,4 +77,24 @@ describe('task timings', () => {
     expect(final[0]!.computeMs).toBe(0);
     expect(final[0]!.startedAt).toBeGreaterThanOrEqual(Math.max(...regular.map((t) => t.endedAt)));
   });
+
+  it("leaves no copy of the output in the heads' caches: the final step's readOutput goes straight to the shards", async () => {
+    await cluster.worker({ units: [doubler] });
+    const symbols = ['S000', 'S001', 'S002', 'S003'];
+    const handle = await cluster.jobs.submit({ unit: 'doubler', dataset: 'prices', symbols, startMs: range.start, endMs: range.end, taskSize: 2 });
+    const job = await handle.wait();
+    expect(job.state).toBe('succeeded');
+    const total = symbols.reduce((n, s) => n + rowsIn(s), 0);
+    expect(job.result).toBe(total);
+    const upstream = async (): Promise<number> => (await cluster.data.stats()).reduce((n, h) => n + Number(h.upstreamPoints), 0);
+    // A researcher's read of the output afterwards misses (every point comes from the shards), then hits.
+    const before = await upstream();
+    const read = (): Promise<number> =>
+      cluster.data.read({ dataset: 'doubled', symbols, fields: ['x'], range }).then((frames) => frames.reduce((n, f) => n + f.timestamps.length, 0));
+    expect(await read()).toBe(total);
+    const afterMiss = await upstream();
+    expect(afterMiss - before).toBe(total);
+    expect(await read()).toBe(total);
+    expect(await upstream()).toBe(afterMiss);
+  });
 });
