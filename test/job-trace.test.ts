@@ -113,15 +113,18 @@ describe('telemetry of a job through a real cluster', () => {
     // The first read of these symbols missed: a chunk fetch under it, then the shard's Read, then its store query.
     const fetches = spans.filter((s) => s.name === 'florin.head.fetch');
     expect(fetches.length).toBeGreaterThanOrEqual(1);
-    // Each fetch serves a task's read (task 0 reads the market; the final step reads what task 0 published).
-    for (const f of fetches) expect(tasks.filter((t) => ancestry(f).includes(t))).toHaveLength(1);
-    expect(fetches.some((f) => ancestry(f).includes(task0))).toBe(true);
+    // Each fetch serves task 0's read of the market; the final step reads what task 0 published
+    // uncached (readOutput: coalesce off), so its shard Reads hang straight off its HeadService/Read.
+    for (const f of fetches) expect(tasks.filter((t) => ancestry(f).includes(t))).toEqual([task0]);
+    const finalTask = tasks.find((t) => t.attributes['florin.task.index'] === 1)!;
     const shardReads = spans.filter((s) => role(s) === 'shard' && s.name === 'florin.v1.ShardService/Read');
-    expect(shardReads.length).toBeGreaterThanOrEqual(1);
+    expect(shardReads.length).toBeGreaterThanOrEqual(2);
     for (const s of shardReads) {
-      expect(parentOf(s)!.name).toBe('florin.head.fetch');
+      const viaFinal = ancestry(s).includes(finalTask);
+      expect(parentOf(s)!.name).toBe(viaFinal ? 'florin.v1.HeadService/Read' : 'florin.head.fetch');
       expect(s.resource['florin.role']).toBe('shard');
     }
+    expect(shardReads.some((s) => ancestry(s).includes(finalTask))).toBe(true);
     const storeReads = spans.filter((s) => s.name === 'store.read');
     for (const s of storeReads) expect(parentOf(s)!.name).toBe('florin.v1.ShardService/Read');
     // Every span of the trace hangs off the client's submit.
