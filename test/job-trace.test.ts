@@ -77,7 +77,13 @@ describe('telemetry of a job through a real cluster', () => {
     const traceId = submit[0]!.traceId;
     const trace = (): ReceivedSpan[] => receiver.store.spans({ traceId });
     const has = (pred: (s: ReceivedSpan) => boolean): boolean => trace().some(pred);
-    await until(() => has((s) => s.name === 'store.read') && has((s) => role(s) === 'qcu' && s.name === 'florin.qcu.task momentum-paced' && s.attributes['florin.task.index'] === 1), 20_000);
+    // The final step's uncached read: a shard Read right under a head Read (each process exports on its own schedule).
+    const uncachedShardRead = (s: ReceivedSpan): boolean =>
+      s.name === 'florin.v1.ShardService/Read' && has((p) => p.spanId === s.parentSpanId && p.name === 'florin.v1.HeadService/Read');
+    await until(
+      () => has((s) => s.name === 'store.read') && has((s) => role(s) === 'qcu' && s.name === 'florin.qcu.task momentum-paced' && s.attributes['florin.task.index'] === 1) && has(uncachedShardRead),
+      20_000,
+    );
     const spans = trace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const parentOf = (s: ReceivedSpan): ReceivedSpan | undefined => byId.get(s.parentSpanId);
