@@ -8,6 +8,8 @@ import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { DropCountingSpanProcessor } from './drop-counting.js';
+import { florinSampler } from './sampling.js';
+import { SampledSpanContextManager } from './sampled-context-manager.js';
 import { florinResource, resourceDetectors } from './resource.js';
 import { logLineEmitter } from './log-bridge.js';
 import { setLogSink } from '@florin/core';
@@ -58,6 +60,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     resource: florinResource(config),
     resourceDetectors: resourceDetectors(config),
     autoDetectResources: true,
+    sampler: florinSampler(config.traceSampleRatio),
+    contextManager: new SampledSpanContextManager(),
     spanProcessors: [spans],
     metricReaders: [metricReader],
     logRecordProcessors: [logProcessor],

@@ -1,5 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { context, metrics, propagation, trace, SpanKind, ROOT_CONTEXT, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, metrics, propagation, trace, SpanKind, ROOT_CONTEXT, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { FlorinError, grpcStatusOf, isServiceError } from '../errors.js';
 import { metadataGetter } from './metadata-carrier.js';
 
@@ -52,40 +52,78 @@ export function splitPath(path: string): [service: string, method: string] {
   return [path.slice(path.startsWith('/') ? 1 : 0, slash), path.slice(slash + 1)];
 }
 
+/** What traceServerCall needs of a method path, made once per path (no per-call strings or attribute objects). */
+interface MethodNames {
+  readonly spanName: string;
+  readonly startAttributes: Attributes;
+  /** rpc.server.duration attributes, one object per status code seen. */
+  readonly durationAttributes: Map<number, Attributes>;
+  readonly service: string;
+  readonly method: string;
+}
+
+const methodNames = new Map<string, MethodNames>();
+/** Paths are a server's own methods (grpc-js answers unknown ones itself), so the map stays small; bounded anyway. */
+const MAX_METHOD_NAMES = 1_024;
+
+function namesOf(path: string): MethodNames {
+  let names = methodNames.get(path);
+  if (!names) {
+    const [service, method] = splitPath(path);
+    names = {
+      spanName: `${service}/${method}`,
+      startAttributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method, 'florin.role': ROLE_OF_SERVICE[service] ?? service },
+      durationAttributes: new Map(),
+      service,
+      method,
+    };
+    if (methodNames.size < MAX_METHOD_NAMES) methodNames.set(path, names);
+  }
+  return names;
+}
+
+function durationAttributes(names: MethodNames, code: number): Attributes {
+  let attributes = names.durationAttributes.get(code);
+  if (!attributes) {
+    attributes = { 'rpc.system': 'grpc', 'rpc.service': names.service, 'rpc.method': names.method, 'rpc.grpc.status_code': code };
+    names.durationAttributes.set(code, attributes);
+  }
+  return attributes;
+}
+
 /**
  * Serves one server call inside a SERVER span that continues the caller's trace (W3C
  * traceparent in the call's metadata): rpc.system=grpc, rpc.service, rpc.method and
- * rpc.grpc.status_code, and one rpc.server.duration point per call. `body` resolves when the
- * call is answered (0 = OK) or rejects with what fails it (its status is recorded and the
- * rejection passes through). Without an OpenTelemetry SDK every call here is a no-op.
+ * rpc.grpc.status_code, and one rpc.server.duration point per call (every call, sampled or not).
+ * `body` resolves when the call is answered (0 = OK) or rejects with what fails it (its status is
+ * recorded and the rejection passes through). Without an OpenTelemetry SDK every call here is a no-op.
+ *
+ * The sampler decides at the span's start (parent-based: a traced caller's flag is followed,
+ * untraced calls root a trace at the configured ratio). An unsampled span is not recording: `body`
+ * then runs without entering a new context (no AsyncLocalStorage run, no attributes): its child
+ * spans are skipped and nothing is propagated downstream, so the cost of an unsampled call is the
+ * sampler's decision and the duration histogram.
  */
 export async function traceServerCall<T>(path: string, metadata: Metadata, body: (span: Span) => Promise<T>): Promise<T> {
-  const [service, method] = splitPath(path);
+  const names = namesOf(path);
   const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
-  const span = florinTracer().startSpan(
-    `${service}/${method}`,
-    {
-      kind: SpanKind.SERVER,
-      attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method, 'florin.role': ROLE_OF_SERVICE[service] ?? service },
-    },
-    parent,
-  );
+  const span = florinTracer().startSpan(names.spanName, { kind: SpanKind.SERVER, attributes: names.startAttributes }, parent);
+  const recording = span.isRecording();
   const started = performance.now();
   let code = 0;
   try {
-    return await context.with(trace.setSpan(parent, span), body, undefined, span);
+    if (recording) return await context.with(trace.setSpan(parent, span), body, undefined, span);
+    // Unsampled: no new context, unless the caller's context holds a span (it must not leak into this call).
+    return await (context.active() === ROOT_CONTEXT ? body(span) : context.with(ROOT_CONTEXT, body, undefined, span));
   } catch (err) {
     code = grpcStatusCodeOf(err);
     throw err;
   } finally {
-    span.setAttribute('rpc.grpc.status_code', code);
-    if (code !== 0) span.setStatus({ code: 2 });
+    if (recording) {
+      span.setAttribute('rpc.grpc.status_code', code);
+      if (code !== 0) span.setStatus({ code: 2 });
+    }
     span.end();
-    durationHistogram().record(performance.now() - started, {
-      'rpc.system': 'grpc',
-      'rpc.service': service,
-      'rpc.method': method,
-      'rpc.grpc.status_code': code,
-    });
+    durationHistogram().record(performance.now() - started, durationAttributes(names, code));
   }
 }
