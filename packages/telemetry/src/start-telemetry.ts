@@ -12,7 +12,8 @@ import { florinSampler } from './sampling.js';
 import { SampledSpanContextManager } from './sampled-context-manager.js';
 import { florinResource, resourceDetectors } from './resource.js';
 import { logLineEmitter } from './log-bridge.js';
-import { setLogSink } from '@florin/core';
+import { serverDurations, setLogSink, setServerRootSampleRatio } from '@florin/core';
+import { RpcDurationProducer } from './rpc-duration-producer.js';
 
 /** The scope of the instruments this package makes. */
 export const FLORIN_METER = '@florin/telemetry';
@@ -46,7 +47,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const url = config.endpoint;
   const exporterOptions = { ...(url !== undefined ? { url } : {}), timeoutMillis: config.exportTimeoutMs };
   const spans = new DropCountingSpanProcessor(new OTLPTraceExporter(exporterOptions), config);
+  const resource = florinResource(config);
   const metricReader = new PeriodicExportingMetricReader({
+    metricProducers: [new RpcDurationProducer(serverDurations, resource)],
     exporter: new OTLPMetricExporter(exporterOptions),
     exportIntervalMillis: config.metricIntervalMs,
     exportTimeoutMillis: Math.min(config.exportTimeoutMs, config.metricIntervalMs),
@@ -57,10 +60,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     exportTimeoutMillis: config.exportTimeoutMs,
   });
   const sdk = new NodeSDK({
-    resource: florinResource(config),
+    resource,
     resourceDetectors: resourceDetectors(config),
     autoDetectResources: true,
-    sampler: florinSampler(config.traceSampleRatio),
+    sampler: florinSampler(),
     contextManager: new SampledSpanContextManager(),
     spanProcessors: [spans],
     metricReaders: [metricReader],
@@ -68,6 +71,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     instrumentations: [],
   });
   sdk.start();
+  serverDurations.setRecording(true);
+  setServerRootSampleRatio(config.traceSampleRatio);
 
   // Every line core's logger writes (pino JSON) is exported over OTLP too, with the active span's ids.
   setLogSink(logLineEmitter(logs.getLogger('@florin/core')));
@@ -88,6 +93,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     shutdown: () => {
       stopping ??= (async () => {
         setLogSink(undefined);
+        setServerRootSampleRatio(1);
         try {
           await sdk.shutdown();
         } catch {
@@ -99,6 +105,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
           propagation.disable();
           context.disable();
           diag.disable();
+          serverDurations.setRecording(false);
           if (running === handle) running = undefined;
         }
       })();

@@ -1,5 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { context, metrics, propagation, trace, SpanKind, ROOT_CONTEXT, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, propagation, trace, SpanKind, ROOT_CONTEXT, INVALID_SPAN_CONTEXT, type Attributes, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { sampleServerRoot, serverDurations, type DurationSeries } from './rpc-durations.js';
 import { FlorinError, grpcStatusOf, isServiceError } from '../errors.js';
 import { metadataGetter } from './metadata-carrier.js';
 
@@ -12,23 +13,6 @@ export function florinTracer(): Tracer {
   const provider = trace.getTracerProvider();
   if (tracerCache?.provider !== provider) tracerCache = { provider, tracer: provider.getTracer(TELEMETRY_SCOPE) };
   return tracerCache.tracer;
-}
-
-/**
- * `rpc.server.duration` (ms) of the OpenTelemetry RPC semantic conventions, from whichever
- * MeterProvider is global now: made again when the SDK is (re)started, a no-op before.
- */
-let durationCache: { provider: MeterProvider; histogram: Histogram } | undefined;
-function durationHistogram(): Histogram {
-  const provider = metrics.getMeterProvider();
-  if (durationCache?.provider !== provider) {
-    const histogram = provider.getMeter(TELEMETRY_SCOPE).createHistogram('rpc.server.duration', {
-      description: 'Measures the duration of inbound RPC.',
-      unit: 'ms',
-    });
-    durationCache = { provider, histogram };
-  }
-  return durationCache.histogram;
 }
 
 /** The gRPC status code a handler's failure becomes (as toServiceError maps it). */
@@ -56,8 +40,8 @@ export function splitPath(path: string): [service: string, method: string] {
 interface MethodNames {
   readonly spanName: string;
   readonly startAttributes: Attributes;
-  /** rpc.server.duration attributes, one object per status code seen. */
-  readonly durationAttributes: Map<number, Attributes>;
+  /** rpc.server.duration series, one per status code seen. */
+  readonly durations: Map<number, DurationSeries>;
   readonly service: string;
   readonly method: string;
 }
@@ -73,7 +57,7 @@ function namesOf(path: string): MethodNames {
     names = {
       spanName: `${service}/${method}`,
       startAttributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method, 'florin.role': ROLE_OF_SERVICE[service] ?? service },
-      durationAttributes: new Map(),
+      durations: new Map(),
       service,
       method,
     };
@@ -82,13 +66,13 @@ function namesOf(path: string): MethodNames {
   return names;
 }
 
-function durationAttributes(names: MethodNames, code: number): Attributes {
-  let attributes = names.durationAttributes.get(code);
-  if (!attributes) {
-    attributes = { 'rpc.system': 'grpc', 'rpc.service': names.service, 'rpc.method': names.method, 'rpc.grpc.status_code': code };
-    names.durationAttributes.set(code, attributes);
+function durationSeries(names: MethodNames, code: number): DurationSeries {
+  let series = names.durations.get(code);
+  if (!series) {
+    series = serverDurations.series({ 'rpc.system': 'grpc', 'rpc.service': names.service, 'rpc.method': names.method, 'rpc.grpc.status_code': code });
+    names.durations.set(code, series);
   }
-  return attributes;
+  return series;
 }
 
 /**
@@ -106,10 +90,12 @@ function durationAttributes(names: MethodNames, code: number): Attributes {
  */
 export async function traceServerCall<T>(path: string, metadata: Metadata, body: (span: Span) => Promise<T>): Promise<T> {
   const names = namesOf(path);
+  const started = performance.now();
+  // An untraced call that the root ratio does not pick makes no span at all (the common case of a read).
+  if (metadata.get(TRACEPARENT).length === 0 && !sampleServerRoot()) return untraced(names, started, body);
   const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
   const span = florinTracer().startSpan(names.spanName, { kind: SpanKind.SERVER, attributes: names.startAttributes }, parent);
   const recording = span.isRecording();
-  const started = performance.now();
   let code = 0;
   try {
     if (recording) return await context.with(trace.setSpan(parent, span), body, undefined, span);
@@ -124,6 +110,23 @@ export async function traceServerCall<T>(path: string, metadata: Metadata, body:
       if (code !== 0) span.setStatus({ code: 2 });
     }
     span.end();
-    durationHistogram().record(performance.now() - started, durationAttributes(names, code));
+    serverDurations.record(durationSeries(names, code), performance.now() - started);
   }
 }
+
+const TRACEPARENT = 'traceparent';
+
+async function untraced<T>(names: MethodNames, started: number, body: (span: Span) => Promise<T>): Promise<T> {
+  let code = 0;
+  try {
+    return await (context.active() === ROOT_CONTEXT ? body(INVALID_SPAN) : context.with(ROOT_CONTEXT, body, undefined, INVALID_SPAN));
+  } catch (err) {
+    code = grpcStatusCodeOf(err);
+    throw err;
+  } finally {
+    serverDurations.record(durationSeries(names, code), performance.now() - started);
+  }
+}
+
+/** The span an untraced call's body gets: not recording, so every use of it is a no-op. */
+const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
