@@ -175,7 +175,7 @@ async function main(options: Options): Promise<void> {
           notes: [
             `throughput overhead: ${overheadPct.toFixed(2)}% of the medians, ${pairedOverheadPct.toFixed(2)}% median of the per-round pairs (target < 3%); head CPU per read +${cpuOverheadPct.toFixed(2)}%; ${spans} Read spans reached the receiver.`,
             'On: a SERVER span per sampled Read (untraced reads root a trace at the sample ratio; a caller\'s sampled flag is followed), rpc.server.duration + head stats instruments, batch export over OTLP/gRPC (with --collector local the receiver decoding is counted against "on").',
-            `load average at the end: ${load} (the machine is shared; throughput is noisy, CPU per read much less so)`,
+            `load average at the end: ${load} (the machine is shared: throughput and, less so, CPU per read are noisy; read the paired and CPU figures of several runs)`,
           ],
           result: {
             onPointsPerSec,

@@ -21,7 +21,7 @@ export interface TelemetryOptions {
   /**
    * Share (0..1) of untraced server calls that root a sampled trace; calls from a traced caller follow
    * its sampled flag, and other roots (a job submit) are always sampled. Default: FLORIN_TRACE_SAMPLE_RATIO,
-   * else OTEL_TRACES_SAMPLER_ARG when OTEL_TRACES_SAMPLER=parentbased_traceidratio, else 0.01.
+   * else OTEL_TRACES_SAMPLER_ARG when OTEL_TRACES_SAMPLER=parentbased_traceidratio, else 0.001.
    */
   traceSampleRatio?: number;
   /** Environment to read (tests). Default: process.env. */

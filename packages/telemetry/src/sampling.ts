@@ -3,9 +3,9 @@ import { AlwaysOnSampler, ParentBasedSampler, type Sampler } from '@opentelemetr
 /**
  * The share of untraced server calls (a read from a client that sends no traceparent) that root a
  * sampled trace, unless configured (FLORIN_TRACE_SAMPLE_RATIO). Chosen with bench:telemetry: see
- * docs/telemetry.md ("Sampling"); a head serving 10,000 reads/s still roots ~100 traces a second.
+ * docs/telemetry.md ("Sampling"); a head serving 10,000 reads/s still roots ~10 traces a second, and every job is traced whole.
  */
-export const DEFAULT_TRACE_SAMPLE_RATIO = 0.01;
+export const DEFAULT_TRACE_SAMPLE_RATIO = 0.001;
 
 /**
  * Head-based, parent-based sampling: a span with a parent follows the parent's sampled flag (so one

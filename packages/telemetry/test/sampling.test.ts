@@ -30,10 +30,10 @@ async function start(ratio: number): Promise<OtlpReceiver> {
 describe('trace sampling', () => {
   it('reads the ratio from the option, FLORIN_TRACE_SAMPLE_RATIO or the standard OTEL_TRACES_SAMPLER_ARG, and refuses nonsense', () => {
     const ratio = (env: NodeJS.ProcessEnv, option?: number): number => resolveTelemetryConfig({ role: 'head', instanceId: 'h0', env, ...(option !== undefined ? { traceSampleRatio: option } : {}) }).traceSampleRatio;
-    expect(ratio({})).toBe(0.01);
+    expect(ratio({})).toBe(0.001);
     expect(ratio({ FLORIN_TRACE_SAMPLE_RATIO: '0.25' })).toBe(0.25);
     expect(ratio({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' })).toBe(0.5);
-    expect(ratio({ OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: '0.5' })).toBe(0.01);
+    expect(ratio({ OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: '0.5' })).toBe(0.001);
     expect(ratio({ FLORIN_TRACE_SAMPLE_RATIO: '0.25' }, 1)).toBe(1);
     expect(() => ratio({ FLORIN_TRACE_SAMPLE_RATIO: '2' })).toThrow(/FLORIN_TRACE_SAMPLE_RATIO must be a number from 0 to 1, got "2"/);
     expect(() => ratio({ FLORIN_TRACE_SAMPLE_RATIO: 'all' })).toThrow(/FLORIN_TRACE_SAMPLE_RATIO/);
