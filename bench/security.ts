@@ -10,6 +10,8 @@ import { WorkClient } from '@florin/qcu';
 import { benchCommand, integerOption, positiveNumberOption } from './lib/bench-options.js';
 import { formatRate, printReport } from './lib/report.js';
 import { withTempDir } from './lib/temp-dir.js';
+import { CpuProfiler } from './lib/cpu-profile.js';
+import { loadavg } from 'node:os';
 import { DAY, START, dailyCloseStore } from './lib/daily-close-store.js';
 
 interface Options {
@@ -17,6 +19,8 @@ interface Options {
   rounds: number;
   seconds: number;
   symbols: number;
+  profile?: string;
+  inflight: number[];
 }
 
 const BARS = 252; // one year of daily bars per read: a small call, where per-call costs show
@@ -29,10 +33,17 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Runs `call` with `inflight` callers for `seconds`; calls per second. */
-async function rate(inflight: number, seconds: number, call: (i: number) => Promise<unknown>): Promise<number> {
+/** One round: calls per second, and CPU (user + system) of this process, client and servers, per call. */
+interface Rate {
+  perSec: number;
+  cpuUsPerCall: number;
+}
+
+/** Runs `call` with `inflight` callers for `seconds`. */
+async function rate(inflight: number, seconds: number, call: (i: number) => Promise<unknown>): Promise<Rate> {
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: inflight }, async () => {
@@ -42,7 +53,8 @@ async function rate(inflight: number, seconds: number, call: (i: number) => Prom
       }
     }),
   );
-  return done / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return { perSec: done / ((performance.now() - started) / 1000), cpuUsPerCall: (used.user + used.system) / Math.max(1, done) };
 }
 
 /** One side of the comparison: a head over a shard, and a coordinator, plaintext or TLS + tokens. */
@@ -89,12 +101,12 @@ async function stack(
 }
 
 /** Cache-hit reads of one symbol-year each. */
-function readRound(s: Stack, symbols: string[], inflight: number, seconds: number): Promise<number> {
+function readRound(s: Stack, symbols: string[], inflight: number, seconds: number): Promise<Rate> {
   return rate(inflight, seconds, (i) => s.head.read({ dataset: 'daily', symbols: [symbols[i % symbols.length]!], fields: FIELDS, range: { start: START, end: START + BARS * DAY } }));
 }
 
 /** Dispatch: lease one task, complete it, with `inflight` workers; tasks per second. */
-async function dispatchRound(s: Stack, inflight: number, seconds: number, symbols: number): Promise<number> {
+async function dispatchRound(s: Stack, inflight: number, seconds: number, symbols: number): Promise<Rate> {
   await s.jobs.submit({ unit: UNIT.name, dataset: 'daily', symbols: Array.from({ length: symbols }, (_, k) => `T${k}`), startMs: START, endMs: START + DAY, taskSize: 1, maxAttempts: 1 });
   return rate(inflight, seconds, async () => {
     const [task] = await s.work.lease({ units: [UNIT], maxTasks: 1 });
@@ -120,36 +132,48 @@ async function main(options: Options): Promise<void> {
     };
     const plain = await stack('plaintext', dir, store, undefined, () => undefined);
     const secure = await stack('tls', dir, store, { tls, auth: { tokens: verifier, grants: new GrantVerifier(keys) } }, (role) => ({ tls, token: tokens[role] }), grantKey);
+    const profiler = new CpuProfiler(options.profile);
     const rows: (string | number)[][] = [];
     const result: Record<string, number> = {};
     try {
       for (const s of [plain, secure]) await readRound(s, symbols, 8, 0.5); // warm: every symbol cached, tokens verified once
-      for (const inflight of [32, 1]) {
-        const reads: Record<string, number[]> = { plaintext: [], tls: [] };
-        const dispatch: Record<string, number[]> = { plaintext: [], tls: [] };
+      for (const inflight of options.inflight) {
+        const reads: Record<string, Rate[]> = { plaintext: [], tls: [] };
+        const dispatch: Record<string, Rate[]> = { plaintext: [], tls: [] };
         for (let r = 0; r < options.rounds; r++) {
           // Alternate which side goes first, so drift on a shared machine hits both.
           const order = r % 2 === 0 ? [plain, secure] : [secure, plain];
-          for (const s of order) reads[s.name]!.push(await readRound(s, symbols, inflight, options.seconds));
-          for (const s of order) dispatch[s.name]!.push(await dispatchRound(s, inflight, options.seconds, 50_000));
+          for (const s of order) reads[s.name]!.push(await profiler.profile(`read-${s.name}-${inflight}-${r}`, () => readRound(s, symbols, inflight, options.seconds)));
+          for (const s of order) dispatch[s.name]!.push(await profiler.profile(`dispatch-${s.name}-${inflight}-${r}`, () => dispatchRound(s, inflight, options.seconds, 50_000)));
         }
         const pct = (a: number, b: number): number => Math.round(((a - b) / a) * 1000) / 10;
-        const readPlain = median(reads['plaintext']!);
-        const readTls = median(reads['tls']!);
-        const dispPlain = median(dispatch['plaintext']!);
-        const dispTls = median(dispatch['tls']!);
-        rows.push([`cache-hit reads, ${inflight} in flight`, formatRate(readPlain), formatRate(readTls), `${pct(readPlain, readTls)}%`]);
-        rows.push([`dispatch (lease + complete), ${inflight} in flight`, formatRate(dispPlain), formatRate(dispTls), `${pct(dispPlain, dispTls)}%`]);
+        const cpuPct = (plain: number, tls: number): number => Math.round(((tls - plain) / plain) * 1000) / 10;
+        const rates = (xs: Rate[]): number => median(xs.map((x) => x.perSec));
+        const cpus = (xs: Rate[]): number => median(xs.map((x) => x.cpuUsPerCall));
+        const readPlain = rates(reads['plaintext']!);
+        const readTls = rates(reads['tls']!);
+        const dispPlain = rates(dispatch['plaintext']!);
+        const dispTls = rates(dispatch['tls']!);
+        const readCpuPlain = cpus(reads['plaintext']!);
+        const readCpuTls = cpus(reads['tls']!);
+        const dispCpuPlain = cpus(dispatch['plaintext']!);
+        const dispCpuTls = cpus(dispatch['tls']!);
+        rows.push([`cache-hit reads, ${inflight} in flight`, formatRate(readPlain), formatRate(readTls), `${pct(readPlain, readTls)}%`, readCpuPlain.toFixed(0), readCpuTls.toFixed(0), `+${cpuPct(readCpuPlain, readCpuTls)}%`]);
+        rows.push([`dispatch (lease + complete), ${inflight} in flight`, formatRate(dispPlain), formatRate(dispTls), `${pct(dispPlain, dispTls)}%`, dispCpuPlain.toFixed(0), dispCpuTls.toFixed(0), `+${cpuPct(dispCpuPlain, dispCpuTls)}%`]);
         const suffix = inflight === 32 ? '' : `At${inflight}`;
         result[`readOverheadPct${suffix}`] = pct(readPlain, readTls);
         result[`dispatchOverheadPct${suffix}`] = pct(dispPlain, dispTls);
+        result[`readCpuOverheadPct${suffix}`] = cpuPct(readCpuPlain, readCpuTls);
+        result[`dispatchCpuOverheadPct${suffix}`] = cpuPct(dispCpuPlain, dispCpuTls);
         result[`readsPerSecPlaintext${suffix || 'At32'}`] = Math.round(readPlain);
         result[`readsPerSecTls${suffix || 'At32'}`] = Math.round(readTls);
         result[`tasksPerSecPlaintext${suffix || 'At32'}`] = Math.round(dispPlain);
         result[`tasksPerSecTls${suffix || 'At32'}`] = Math.round(dispTls);
       }
       result['tokenVerifications'] = verifier.verified;
+      result['loadAverage'] = loadavg()[0]!;
     } finally {
+      profiler.close();
       await secure.close();
       await plain.close();
       await store.close();
@@ -157,11 +181,12 @@ async function main(options: Options): Promise<void> {
     printReport(
       {
         title: `TLS + bearer tokens (ES256, verdicts cached) vs plaintext, same run, medians of ${options.rounds} alternating rounds of ${options.seconds} s`,
-        head: ['workload', 'plaintext', 'TLS + token', 'overhead'],
+        head: ['workload', 'plaintext', 'TLS + token', 'overhead', 'CPU us/call plaintext', 'CPU us/call TLS + token', 'CPU overhead'],
         rows,
         notes: [
           `token signature checks during the whole run: ${verifier.verified} (one per token; later calls hit the verdict cache)`,
-          'client and servers share this process and its cores; on a shared machine the figures are noisy',
+          'client and servers share this process and its cores; on a shared machine the figures are noisy. CPU per call is this process\'s (client and servers) CPU time over the calls made: less sensitive to other load than calls/s',
+          `load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
         ],
         result,
       },
@@ -174,5 +199,7 @@ const program = benchCommand('bench:security', 'Cost of TLS + tokens on cache-hi
   .option('--rounds <n>', 'alternating rounds per configuration', integerOption('--rounds', 1, 50), 3)
   .option('--seconds <s>', 'length of one round', positiveNumberOption('--seconds'), 2)
   .option('--symbols <n>', 'symbols read (each one year of daily bars, cached)', integerOption('--symbols', 1, 10_000), 64)
+  .option('--inflight <list>', 'calls in flight, comma-separated', (v: string) => v.split(',').map((x) => integerOption('--inflight', 1, 1024)(x)), [32, 1])
+  .option('--profile <dir>', 'write a V8 CPU profile of each round to <dir> (read them with bench/dist/profile-top.js)')
   .action((options: Options) => main(options));
 await program.parseAsync(process.argv);

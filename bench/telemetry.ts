@@ -4,10 +4,12 @@ import { Option } from 'commander';
 import { HeadClient } from '@florin/client';
 import { ShardServer } from '@florin/shard';
 import { HeadServer } from '@florin/head';
-import { OtlpReceiver, observeHeadStats, startTelemetry } from '@florin/telemetry';
-import { benchCommand, integerOption, positiveNumberOption } from './lib/bench-options.js';
+import { DEFAULT_TRACE_SAMPLE_RATIO, OtlpReceiver, observeHeadStats, startTelemetry } from '@florin/telemetry';
+import { benchCommand, integerOption, positiveNumberOption, ratioOption } from './lib/bench-options.js';
 import { formatRate, printReport } from './lib/report.js';
 import { withTempDir } from './lib/temp-dir.js';
+import { CpuProfiler } from './lib/cpu-profile.js';
+import { loadavg } from 'node:os';
 import { DAY, START, dailyCloseStore } from './lib/daily-close-store.js';
 
 interface Options {
@@ -17,6 +19,8 @@ interface Options {
   inflight: number;
   symbols: number;
   collector: 'local' | 'separate';
+  profile?: string;
+  sampleRatio: number;
 }
 
 const BARS = 2_520; // ten years of daily bars per symbol
@@ -28,21 +32,29 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Reads cache-hit series through the head for `seconds` with `inflight` reads in flight; points per second. */
-async function round(client: HeadClient, symbols: string[], options: Options): Promise<number> {
+/** One round's result from the load client: points per second and reads done. */
+interface RoundResult {
+  pointsPerSec: number;
+  reads: number;
+}
+
+/** Reads cache-hit series through the head for `seconds` with `inflight` reads in flight. */
+async function round(client: HeadClient, symbols: string[], options: Options): Promise<RoundResult> {
   const deadline = performance.now() + options.seconds * 1000;
   let points = 0;
+  let reads = 0;
   let i = 0;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
       const symbol = symbols[i++ % symbols.length]!;
       const frames = await client.read({ dataset: 'daily', symbols: [symbol], fields: FIELDS, range: { start: START, end: START + BARS * DAY } });
       points += frames[0]!.timestamps.length * FIELDS.length;
+      reads++;
     }
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: options.inflight }, worker));
-  return points / ((performance.now() - started) / 1000);
+  return { pointsPerSec: points / ((performance.now() - started) / 1000), reads };
 }
 
 /** An OtlpReceiver in a child process (this file with --serve-receiver): its endpoint and its span count. */
@@ -61,13 +73,13 @@ async function separateReceiver(): Promise<{ endpoint: string; spans: () => Prom
 }
 
 /** The load: a HeadClient in a child process (as researchers' clients are), running one round per message. */
-async function loadClient(address: string, symbols: string[]): Promise<{ round: (options: Options) => Promise<number>; close: () => void }> {
+async function loadClient(address: string, symbols: string[]): Promise<{ round: (options: Options) => Promise<RoundResult>; close: () => void }> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--load-client', address, symbols.join(',')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise((resolve) => child.once('message', resolve));
   return {
     round: (options) =>
-      new Promise<number>((resolve) => {
-        child.once('message', (m) => resolve(Number(m)));
+      new Promise<RoundResult>((resolve) => {
+        child.once('message', (m) => resolve(m as RoundResult));
         child.send({ seconds: options.seconds, inflight: options.inflight });
       }),
     close: () => child.kill(),
@@ -77,7 +89,7 @@ async function loadClient(address: string, symbols: string[]): Promise<{ round: 
 async function serveLoad(address: string, symbols: string[]): Promise<void> {
   const client = new HeadClient(address);
   process.on('message', (m: { seconds: number; inflight: number }) => {
-    void round(client, symbols, { ...m } as Options).then((pps) => process.send!(pps));
+    void round(client, symbols, { ...m } as Options).then((result) => process.send!(result));
   });
   process.send!('ready');
 }
@@ -87,6 +99,20 @@ async function serveReceiver(): Promise<void> {
   await receiver.listen();
   process.on('message', () => process.send!(receiver.store.spans({ name: 'florin.v1.HeadService/Read' }).length));
   process.send!(receiver.endpoint);
+}
+
+interface Measured {
+  pointsPerSec: number;
+  /** CPU (user + system) of this process, the head's and the shard's, per read. */
+  cpuUsPerRead: number;
+}
+
+/** One round with this process's CPU time counted. */
+async function measured(client: { round: (options: Options) => Promise<RoundResult> }, options: Options): Promise<Measured> {
+  const before = process.cpuUsage();
+  const { pointsPerSec, reads } = await client.round(options);
+  const cpu = process.cpuUsage(before);
+  return { pointsPerSec, cpuUsPerRead: (cpu.user + cpu.system) / Math.max(1, reads) };
 }
 
 async function main(options: Options): Promise<void> {
@@ -105,40 +131,67 @@ async function main(options: Options): Promise<void> {
     try {
       // Warm the cache (every later read is a hit) and the JIT.
       await client.round({ ...options, seconds: 1 });
-      const off: number[] = [];
-      const on: number[] = [];
+      const profiler = new CpuProfiler(options.profile);
+      const off: Measured[] = [];
+      const on: Measured[] = [];
       for (let r = 0; r < options.rounds; r++) {
         // Alternate which goes first so drift (thermal, other load) hits both alike.
         for (const mode of r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
           if (mode === 'off') {
-            off.push(await client.round(options));
+            off.push(await profiler.profile(`off-${r}`, () => measured(client, options)));
           } else {
-            const telemetry = startTelemetry({ role: 'head', instanceId: 'bench', endpoint, enabled: true, metricIntervalMs: 1_000, env: {} });
+            const telemetry = startTelemetry({ role: 'head', instanceId: 'bench', endpoint, enabled: true, metricIntervalMs: 1_000, traceSampleRatio: options.sampleRatio, env: {} });
             observeHeadStats(telemetry.meter, () => head.node.stats());
-            on.push(await client.round(options));
+            on.push(await profiler.profile(`on-${r}`, () => measured(client, options)));
             await telemetry.shutdown();
           }
         }
       }
-      const offPointsPerSec = median(off);
-      const onPointsPerSec = median(on);
+      profiler.close();
+      const offPointsPerSec = median(off.map((m) => m.pointsPerSec));
+      const onPointsPerSec = median(on.map((m) => m.pointsPerSec));
       const overheadPct = ((offPointsPerSec - onPointsPerSec) / offPointsPerSec) * 100;
       // Each round's on against its own off (run back to back): drift from other load on the machine cancels within a pair.
-      const pairedOverheadPct = median(off.map((o, r) => ((o - on[r]!) / o) * 100));
+      const pairedOverheadPct = median(off.map((o, r) => ((o.pointsPerSec - on[r]!.pointsPerSec) / o.pointsPerSec) * 100));
+      // CPU the head's process spent per read: what telemetry costs the head, whatever else competes for the cores.
+      const offCpuUsPerRead = median(off.map((m) => m.cpuUsPerRead));
+      const onCpuUsPerRead = median(on.map((m) => m.cpuUsPerRead));
+      const cpuOverheadPct = ((onCpuUsPerRead - offCpuUsPerRead) / offCpuUsPerRead) * 100;
       const spans = child ? await child.spans() : receiver.store.spans({ name: 'florin.v1.HeadService/Read' }).length;
+      const load = loadavg().map((l) => l.toFixed(2)).join(' ');
       printReport(
         {
           title: `Head node cache-hit reads from a client in another process, telemetry on vs off in the head's process (${options.rounds} alternating rounds of ${options.seconds} s, ${options.inflight} reads in flight, ${BARS} points per read)`,
-          head: ['telemetry', 'median points/s', 'rounds (points/s)'],
+          head: ['telemetry', 'median points/s', 'head CPU us/read', 'rounds (points/s)'],
           rows: [
-            ['off', formatRate(offPointsPerSec), off.map(formatRate).join(', ')],
-            [`on (OTLP to a receiver ${options.collector === 'separate' ? 'in a child process' : 'in this process'})`, formatRate(onPointsPerSec), on.map(formatRate).join(', ')],
+            ['off', formatRate(offPointsPerSec), offCpuUsPerRead.toFixed(1), off.map((m) => formatRate(m.pointsPerSec)).join(', ')],
+            [
+              `on, root sample ratio ${options.sampleRatio} (OTLP to a receiver ${options.collector === 'separate' ? 'in a child process' : 'in this process'})`,
+              formatRate(onPointsPerSec),
+              onCpuUsPerRead.toFixed(1),
+              on.map((m) => formatRate(m.pointsPerSec)).join(', '),
+            ],
           ],
           notes: [
-            `overhead: ${overheadPct.toFixed(2)}% of the medians, ${pairedOverheadPct.toFixed(2)}% median of the per-round pairs (target < 3%); ${spans} Read spans reached the receiver.`,
-            'On: one SERVER span per Read + rpc.server.duration + head stats instruments, batch export over OTLP/gRPC (with --collector local the receiver decoding is counted against "on").',
+            `throughput overhead: ${overheadPct.toFixed(2)}% of the medians, ${pairedOverheadPct.toFixed(2)}% median of the per-round pairs (target < 3%); head CPU per read +${cpuOverheadPct.toFixed(2)}%; ${spans} Read spans reached the receiver.`,
+            'On: a SERVER span per sampled Read (untraced reads root a trace at the sample ratio; a caller\'s sampled flag is followed), rpc.server.duration + head stats instruments, batch export over OTLP/gRPC (with --collector local the receiver decoding is counted against "on").',
+            `load average at the end: ${load} (the machine is shared: throughput and, less so, CPU per read are noisy; read the paired and CPU figures of several runs)`,
           ],
-          result: { onPointsPerSec, offPointsPerSec, overheadPct, pairedOverheadPct, rounds: options.rounds, seconds: options.seconds, inflight: options.inflight, spansReceived: spans },
+          result: {
+            onPointsPerSec,
+            offPointsPerSec,
+            overheadPct,
+            pairedOverheadPct,
+            offCpuUsPerRead,
+            onCpuUsPerRead,
+            cpuOverheadPct,
+            sampleRatio: options.sampleRatio,
+            rounds: options.rounds,
+            seconds: options.seconds,
+            inflight: options.inflight,
+            spansReceived: spans,
+            loadAverage: loadavg()[0],
+          },
         },
         { json: options.json },
       );
@@ -158,7 +211,9 @@ const program = benchCommand('bench:telemetry', "Head node cache-hit read throug
   .option('--seconds <s>', 'seconds per round', positiveNumberOption('--seconds'), 2)
   .option('--inflight <n>', 'reads in flight', integerOption('--inflight', 1, 1024), 16)
   .addOption(new Option('--collector <where>', 'the OTLP receiver runs in this process or a child process').choices(['local', 'separate']).default('separate'))
-  .option('--symbols <n>', 'symbols (each read is one whole cached series)', integerOption('--symbols', 1, 10_000), 50);
+  .option('--symbols <n>', 'symbols (each read is one whole cached series)', integerOption('--symbols', 1, 10_000), 50)
+  .option('--sample-ratio <r>', 'telemetry on: share of untraced reads that root a sampled trace (FLORIN_TRACE_SAMPLE_RATIO)', ratioOption('--sample-ratio'), DEFAULT_TRACE_SAMPLE_RATIO)
+  .option('--profile <dir>', 'write a V8 CPU profile of each round of the head\'s process to <dir> (read them with bench/dist/profile-top.js)');
 if (process.argv.includes('--serve-receiver')) {
   await serveReceiver();
 } else if (process.argv[2] === '--load-client') {

@@ -53,3 +53,14 @@ export function runBench(main: () => Promise<void>): void {
     process.exitCode = 1;
   });
 }
+
+/** A commander argument parser accepting numbers in [0, 1]. */
+export function ratioOption(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+      throw new InvalidArgumentError(`${flag} must be a number in [0, 1], got ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+}

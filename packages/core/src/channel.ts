@@ -30,7 +30,8 @@ export function createClient<T extends Client = Client>(
 ): T {
   const Ctor: ServiceClientConstructor = serviceClient(serviceFullName);
   const made = channelCredentials(security);
-  return new Ctor(address, made.credentials, channelOptions(limits, { ...made.options, ...extra })) as unknown as T;
+  const options = channelOptions(limits, { ...made.options, ...extra });
+  return new Ctor(address, made.credentials, made.interceptors.length > 0 ? { ...options, interceptors: made.interceptors } : options) as unknown as T;
 }
 
 /** Resolves once the client's channel is connected, or rejects after `timeoutMs`. */

@@ -217,6 +217,7 @@ export { metadataGetter, metadataSetter } from './tracing/metadata-carrier.js';
 export { TELEMETRY_SCOPE, traceServerCall, grpcStatusCodeOf, splitPath } from './tracing/server-call.js';
 export { withTraceContext } from './tracing/client-context.js';
 export { FlorinCounter, FlorinHistogram } from './tracing/instruments.js';
+export { RPC_DURATION_BOUNDS, RpcDurationTable, type DurationSeries, serverDurations, setServerRootSampleRatio, sampleServerRoot } from './tracing/rpc-durations.js';
 export { setSpanAttribute, setSpanAttributes, inChildSpan, traceLogFields, activeTraceparent, traceClientCall, inSpanFromTraceparent } from './tracing/spans.js';
 export { createLogger, logLevel, setLogSink, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
 export { ROLES, type Role, isRole, type CallerIdentity } from './security/roles.js';

@@ -61,8 +61,9 @@ export class FlorinServer {
       'grpc.keepalive_permit_without_calls': 1,
       ...options.grpcOptions,
       // Auth first (incoming events reach the first interceptor first), so the limits see the verified caller.
+      // Client certificates are identities only where they are asked for (mTLS): otherwise the per-call lookup is skipped.
       interceptors: [
-        ...(auth ? [authInterceptor(auth, this.authCounters)] : []),
+        ...(auth ? [authInterceptor({ ...auth, certificates: auth.certificates ?? options.security?.tls?.mtls === true }, this.authCounters)] : []),
         callerLimitInterceptor({ maxCalls: options.limits.maxCallerCalls, maxBytes: options.limits.maxCallerBytes }, this.callerLimitCounters),
         ...(options.grpcOptions?.interceptors ?? []),
       ],

@@ -1,3 +1,5 @@
+import { DEFAULT_TRACE_SAMPLE_RATIO } from './sampling.js';
+
 /** Florin's own telemetry options; the standard OTEL_* variables fill in the rest. */
 export interface TelemetryOptions {
   /** The process's Florin role (shard, head, coordinator, qcu, client, cluster): resource attribute florin.role. */
@@ -16,6 +18,12 @@ export interface TelemetryOptions {
   maxQueueSize?: number;
   /** How long one export may take before it is abandoned. Default: OTEL_EXPORTER_OTLP_TIMEOUT, else 5 s. */
   exportTimeoutMs?: number;
+  /**
+   * Share (0..1) of untraced server calls that root a sampled trace; calls from a traced caller follow
+   * its sampled flag, and other roots (a job submit) are always sampled. Default: FLORIN_TRACE_SAMPLE_RATIO,
+   * else OTEL_TRACES_SAMPLER_ARG when OTEL_TRACES_SAMPLER=parentbased_traceidratio, else 0.001.
+   */
+  traceSampleRatio?: number;
   /** Environment to read (tests). Default: process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -33,6 +41,8 @@ export interface TelemetryConfig {
   readonly maxExportBatchSize: number;
   readonly scheduledDelayMs: number;
   readonly exportTimeoutMs: number;
+  /** Share of untraced server calls that root a sampled trace (see TelemetryOptions.traceSampleRatio). */
+  readonly traceSampleRatio: number;
   /** Whether the AWS ECS resource detector runs (only on ECS: ECS_CONTAINER_METADATA_URI_V4 is set). */
   readonly onEcs: boolean;
 }
@@ -47,6 +57,19 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function ratio(name: string, raw: string | number | undefined): number | undefined {
+  if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new RangeError(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return value;
+}
+
+/** The root sample ratio: the option, FLORIN_TRACE_SAMPLE_RATIO, the standard OTEL_TRACES_SAMPLER(_ARG), else the default. */
+function traceSampleRatio(options: TelemetryOptions, env: NodeJS.ProcessEnv): number {
+  const standard = (env.OTEL_TRACES_SAMPLER ?? '').trim().toLowerCase() === 'parentbased_traceidratio' ? ratio('OTEL_TRACES_SAMPLER_ARG', env.OTEL_TRACES_SAMPLER_ARG) : undefined;
+  return ratio('traceSampleRatio', options.traceSampleRatio) ?? ratio('FLORIN_TRACE_SAMPLE_RATIO', env.FLORIN_TRACE_SAMPLE_RATIO) ?? standard ?? DEFAULT_TRACE_SAMPLE_RATIO;
 }
 
 /** "collector:4317" -> "http://collector:4317"; URLs with a scheme pass through. */
@@ -75,6 +98,7 @@ export function resolveTelemetryConfig(options: TelemetryOptions): TelemetryConf
     maxExportBatchSize: positiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512),
     scheduledDelayMs: positiveInt('OTEL_BSP_SCHEDULE_DELAY', env.OTEL_BSP_SCHEDULE_DELAY, 1_000),
     exportTimeoutMs: options.exportTimeoutMs ?? positiveInt('OTEL_EXPORTER_OTLP_TIMEOUT', env.OTEL_EXPORTER_OTLP_TIMEOUT, 5_000),
+    traceSampleRatio: traceSampleRatio(options, env),
     onEcs: (env.ECS_CONTAINER_METADATA_URI_V4 ?? '') !== '',
   };
 }

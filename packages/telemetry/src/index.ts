@@ -1,5 +1,7 @@
 export { type TelemetryOptions, type TelemetryConfig, TELEMETRY_ON, FLORIN_VERSION, resolveTelemetryConfig, endpointUrl } from './config.js';
 export { type Telemetry, FLORIN_METER, startTelemetry } from './start-telemetry.js';
+export { DEFAULT_TRACE_SAMPLE_RATIO, florinSampler } from './sampling.js';
+export { SampledSpanContextManager } from './sampled-context-manager.js';
 export { type DropCounter, DropCountingSpanProcessor } from './drop-counting.js';
 export { florinResource, resourceDetectors } from './resource.js';
 export { ResetTolerantTotal } from './monotonic.js';

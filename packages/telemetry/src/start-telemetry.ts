@@ -8,9 +8,12 @@ import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { DropCountingSpanProcessor } from './drop-counting.js';
+import { florinSampler } from './sampling.js';
+import { SampledSpanContextManager } from './sampled-context-manager.js';
 import { florinResource, resourceDetectors } from './resource.js';
 import { logLineEmitter } from './log-bridge.js';
-import { setLogSink } from '@florin/core';
+import { serverDurations, setLogSink, setServerRootSampleRatio } from '@florin/core';
+import { RpcDurationProducer } from './rpc-duration-producer.js';
 
 /** The scope of the instruments this package makes. */
 export const FLORIN_METER = '@florin/telemetry';
@@ -44,7 +47,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const url = config.endpoint;
   const exporterOptions = { ...(url !== undefined ? { url } : {}), timeoutMillis: config.exportTimeoutMs };
   const spans = new DropCountingSpanProcessor(new OTLPTraceExporter(exporterOptions), config);
+  const resource = florinResource(config);
   const metricReader = new PeriodicExportingMetricReader({
+    metricProducers: [new RpcDurationProducer(serverDurations, resource)],
     exporter: new OTLPMetricExporter(exporterOptions),
     exportIntervalMillis: config.metricIntervalMs,
     exportTimeoutMillis: Math.min(config.exportTimeoutMs, config.metricIntervalMs),
@@ -55,15 +60,19 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     exportTimeoutMillis: config.exportTimeoutMs,
   });
   const sdk = new NodeSDK({
-    resource: florinResource(config),
+    resource,
     resourceDetectors: resourceDetectors(config),
     autoDetectResources: true,
+    sampler: florinSampler(),
+    contextManager: new SampledSpanContextManager(),
     spanProcessors: [spans],
     metricReaders: [metricReader],
     logRecordProcessors: [logProcessor],
     instrumentations: [],
   });
   sdk.start();
+  serverDurations.setRecording(true);
+  setServerRootSampleRatio(config.traceSampleRatio);
 
   // Every line core's logger writes (pino JSON) is exported over OTLP too, with the active span's ids.
   setLogSink(logLineEmitter(logs.getLogger('@florin/core')));
@@ -84,6 +93,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     shutdown: () => {
       stopping ??= (async () => {
         setLogSink(undefined);
+        setServerRootSampleRatio(1);
         try {
           await sdk.shutdown();
         } catch {
@@ -95,6 +105,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
           propagation.disable();
           context.disable();
           diag.disable();
+          serverDurations.setRecording(false);
           if (running === handle) running = undefined;
         }
       })();

@@ -47,7 +47,7 @@ describe('a collector that never answers', () => {
     await readAll(5); // warm: the cache holds every query now
     const off = await readAll(ROUNDS);
 
-    telemetry = startTelemetry({ role: 'head', instanceId: 'h0', endpoint: `127.0.0.1:${(hung.address() as { port: number }).port}`, enabled: true, maxQueueSize: 64, exportTimeoutMs: 300, env: {} });
+    telemetry = startTelemetry({ role: 'head', instanceId: 'h0', endpoint: `127.0.0.1:${(hung.address() as { port: number }).port}`, enabled: true, maxQueueSize: 64, exportTimeoutMs: 300, traceSampleRatio: 1, env: {} });
     const on = await readAll(ROUNDS);
     // 200 reads (cache hits: one head span each) while every export hangs until its timeout.
     expect(on, `with the collector hung: ${on.toFixed(0)} ms, off: ${off.toFixed(0)} ms`).toBeLessThan(off * 2 + 500);

@@ -46,7 +46,7 @@ describe('export to a local OTLP receiver', () => {
   it('delivers spans (continuing the caller trace), rpc.server.duration and logs with resource attributes', async () => {
     receiver = new OtlpReceiver();
     await receiver.listen();
-    telemetry = startTelemetry({ role: 'head', instanceId: 'head-7', endpoint: receiver.endpoint, enabled: true, metricIntervalMs: 200, env: {} });
+    telemetry = startTelemetry({ role: 'head', instanceId: 'head-7', endpoint: receiver.endpoint, enabled: true, metricIntervalMs: 200, traceSampleRatio: 1, env: {} });
     const incoming = new Metadata();
     incoming.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     let outgoing: Metadata | undefined;
@@ -113,7 +113,7 @@ describe('collector unreachable', () => {
     const off = await time(5_000);
 
     const port = await closedPort();
-    telemetry = startTelemetry({ role: 'head', instanceId: 'h0', endpoint: `127.0.0.1:${port}`, enabled: true, maxQueueSize: 100, exportTimeoutMs: 500, env: {} });
+    telemetry = startTelemetry({ role: 'head', instanceId: 'h0', endpoint: `127.0.0.1:${port}`, enabled: true, maxQueueSize: 100, exportTimeoutMs: 500, traceSampleRatio: 1, env: {} });
     const on = await time(5_000);
     // A span per call costs microseconds; a collector that is down adds nothing on top.
     // The bound catches calls waiting on export (50 batches x a 500 ms timeout would be 25 s), not CPU jitter:
