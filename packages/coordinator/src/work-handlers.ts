@@ -16,6 +16,7 @@ import { validateUnitDefinition } from './unit-definition.js';
 import { unitMessage } from './job-messages.js';
 import { MAX_LEASE_TASKS, leaseProgress, resolveLeaseMs, validateLeases, validateOutcomes, validateUnitRefs, validateWorkerId } from './work-request.js';
 import { coordinatorMetrics } from './coordinator-metrics.js';
+import type { Wake } from './task-ready-signal.js';
 import { parseTaskId } from './model.js';
 
 /** A long poll answers this long before the caller's deadline, so the answer arrives in time. */
@@ -34,7 +35,9 @@ async function registerUnits(ctx: CoordinatorContext, req: RegisterUnitsRequestM
 /**
  * Leases ready tasks; when there are none, waits (up to wait_ms, the call's
  * deadline, or shutdown) for a wake-up, the next due retry or lease expiry, or
- * the poll interval, and tries again.
+ * the poll interval, and tries again. A wake-up is not lost: one that came
+ * while the store was queried makes the wait return at once, and a poll that
+ * ends (cancelled, shutdown) holding an unused wake-up passes it on.
  */
 async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage, call: UnaryCallContext) {
   const workerId = validateWorkerId(req.workerId);
@@ -47,10 +50,18 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
   const onCancel = (): void => stop.abort();
   call.signal.addEventListener('abort', onCancel, { once: true });
   ctx.shutdown.addEventListener('abort', onCancel, { once: true });
+  const waiter = { units, maxTasks: req.maxTasks };
+  /** The wake-up this poll holds and has not yet used for a query. */
+  let wake: Wake | undefined;
   try {
     for (;;) {
-      if (stop.signal.aborted || ctx.shutdown.aborted) return { tasks: [] };
+      if (stop.signal.aborted || ctx.shutdown.aborted) {
+        ctx.ready.pass(wake);
+        return { tasks: [] };
+      }
+      const epoch = ctx.ready.epoch;
       const nowMs = Date.now();
+      wake = undefined;
       const { tasks, changes } = await ctx.store.leaseTasks({ workerId, units, maxTasks: req.maxTasks, leaseMs, nowMs, policy: ctx.config.policy });
       publishChanges(ctx, changes);
       if (tasks.length > 0) {
@@ -62,7 +73,7 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
       if (tasks.length > 0 || nowMs >= until) return { tasks };
       const next = (await ctx.store.nextReadyMs(units)) ?? Infinity;
       const wakeAt = Math.min(until, next, Date.now() + ctx.config.leasePollMs);
-      await ctx.ready.wait(Math.max(1, wakeAt - Date.now()), stop.signal);
+      wake = await ctx.ready.wait(waiter, Math.max(1, wakeAt - Date.now()), epoch, stop.signal);
     }
   } finally {
     call.signal.removeEventListener('abort', onCancel);
