@@ -9,6 +9,7 @@ import {
   type HeartbeatRequestMessage,
   type LeaseTasksRequestMessage,
   type RegisterUnitsRequestMessage,
+  type TaskOutcomeMessage,
 } from '@florin/core';
 import { heartbeatIntervalMs } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -38,6 +39,8 @@ async function registerUnits(ctx: CoordinatorContext, req: RegisterUnitsRequestM
  * the poll interval, and tries again. A wake-up is not lost: one that came
  * while the store was queried makes the wait return at once, and a poll that
  * ends (cancelled, shutdown) holding an unused wake-up passes it on.
+ * Outcomes the request carries are recorded first (as CompleteTasks does);
+ * such a request does not wait.
  */
 async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage, call: UnaryCallContext) {
   const workerId = validateWorkerId(req.workerId);
@@ -45,7 +48,9 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
   const leaseMs = resolveLeaseMs(req.leaseMs, ctx.config);
   const units = validateUnitRefs(req.units);
   if (req.waitMs > ctx.config.maxWaitMs) throw invalidArgument(`wait_ms ${req.waitMs} is above ${ctx.config.maxWaitMs} (maxWaitMs)`);
-  const until = Math.min(Date.now() + req.waitMs, call.deadlineAt - DEADLINE_MARGIN_MS);
+  // Outcomes carried on the lease are recorded (durably) first; then the lease answers at once, so their acks come back promptly.
+  const acks = req.outcomes.length > 0 ? await recordOutcomes(ctx, workerId, req.outcomes) : [];
+  const until = acks.length > 0 ? Date.now() : Math.min(Date.now() + req.waitMs, call.deadlineAt - DEADLINE_MARGIN_MS);
   const stop = new AbortController();
   const onCancel = (): void => stop.abort();
   call.signal.addEventListener('abort', onCancel, { once: true });
@@ -57,7 +62,7 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
     for (;;) {
       if (stop.signal.aborted || ctx.shutdown.aborted) {
         ctx.ready.pass(wake);
-        return { tasks: [] };
+        return { tasks: [], acks };
       }
       const epoch = ctx.ready.epoch;
       const nowMs = Date.now();
@@ -70,7 +75,7 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
         const caller = callerOf(call.call.metadata);
         if (ctx.grants && caller) await ctx.grants.grantLeased(caller.subject, tasks);
       }
-      if (tasks.length > 0 || nowMs >= until) return { tasks };
+      if (tasks.length > 0 || nowMs >= until) return { tasks, acks };
       const next = (await ctx.store.nextReadyMs(units)) ?? Infinity;
       const wakeAt = Math.min(until, next, Date.now() + ctx.config.leasePollMs);
       wake = await ctx.ready.wait(waiter, Math.max(1, wakeAt - Date.now()), epoch, stop.signal);
@@ -103,9 +108,9 @@ async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage, 
   return { extended, lost: result.lost.map((l) => ({ ...l, reason: lossReasonName(l.reason) })) };
 }
 
-async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage) {
-  const workerId = validateWorkerId(req.workerId);
-  const outcomes = validateOutcomes(req.outcomes, ctx.config);
+/** Records outcomes (CompleteTasks, or those a LeaseTasks carries) in one durable transaction; one ack per outcome, in order. */
+async function recordOutcomes(ctx: CoordinatorContext, workerId: string, messages: readonly TaskOutcomeMessage[]) {
+  const outcomes = validateOutcomes(messages, ctx.config);
   const nowMs = Date.now();
   const { acks, changes } = await ctx.store.completeTasks(workerId, outcomes, nowMs, ctx.config.policy);
   acks.forEach((ack, i) => {
@@ -118,7 +123,11 @@ async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestM
     if (ms !== undefined) coordinatorMetrics.taskDuration.record(ms / 1000, { 'florin.task.outcome': outcome });
   });
   publishChanges(ctx, changes);
-  return { acks: acks.map((a) => ({ ...a, reason: lossReasonName(a.reason) })) };
+  return acks.map((a) => ({ ...a, reason: lossReasonName(a.reason) }));
+}
+
+async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage) {
+  return { acks: await recordOutcomes(ctx, validateWorkerId(req.workerId), req.outcomes) };
 }
 
 /** The florin.v1.WorkService implementation. */
