@@ -65,10 +65,9 @@ export class SqliteDriver implements SqlDriver {
     savepoint: Database.Statement;
     release: Database.Statement;
     rollbackTo: Database.Statement;
-    /** PRAGMA synchronous for durable groups (the configured setting) and for non-durable ones (NORMAL). */
-    durable: Database.Statement;
-    lazy: Database.Statement;
   };
+  /** PRAGMA synchronous for durable groups (the configured setting) and for non-durable ones (NORMAL). Run with exec: SQLite applies a pragma when it compiles it, so a prepared one would apply once. */
+  private readonly synchronousSql: { durable: string; lazy: string };
   /** The synchronous setting the connection has now (it changes only between groups). */
   private durableNow = true;
   private flushing: Promise<void> | undefined;
@@ -91,9 +90,8 @@ export class SqliteDriver implements SqlDriver {
       savepoint: this.db.prepare('SAVEPOINT florin_tx'),
       release: this.db.prepare('RELEASE florin_tx'),
       rollbackTo: this.db.prepare('ROLLBACK TO florin_tx'),
-      durable: this.db.prepare(`PRAGMA synchronous = ${synchronous}`),
-      lazy: this.db.prepare('PRAGMA synchronous = NORMAL'),
     };
+    this.synchronousSql = { durable: `PRAGMA synchronous = ${synchronous}`, lazy: 'PRAGMA synchronous = NORMAL' };
     this.executor = {
       all: async <R extends object>(sql: string, params: readonly SqlValue[] = []) => this.statement(sql).all(...params) as R[],
       run: async (sql: string, params: readonly SqlValue[] = []) => this.statement(sql).run(...params).changes,
@@ -153,7 +151,7 @@ export class SqliteDriver implements SqlDriver {
     const durable = this.pending[0]!.durable;
     try {
       if (durable !== this.durableNow) {
-        (durable ? this.control.durable : this.control.lazy).run();
+        this.db.exec(durable ? this.synchronousSql.durable : this.synchronousSql.lazy);
         this.durableNow = durable;
       }
       this.control.begin.run();
