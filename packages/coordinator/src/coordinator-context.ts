@@ -24,7 +24,7 @@ export interface CoordinatorContext {
 /** Wakes watchers of the changed jobs and, when tasks became leasable, the long polls. */
 export function publishChanges(ctx: CoordinatorContext, changes: ChangeSet): void {
   if (changes.jobIds.length > 0) ctx.feed.publish(changes.jobIds);
-  if (changes.tasksReady) ctx.ready.notify();
+  if (changes.tasksReady) ctx.ready.notify(changes.readyTasks);
   if (changes.retries) coordinatorMetrics.retries.add(changes.retries);
   for (const state of changes.ended ?? []) coordinatorMetrics.jobsEnded.add(1, { 'florin.job.state': state });
 }

@@ -40,6 +40,7 @@ export class CoordinatorServer {
   private starting: Promise<{ address: string; port: number }> | undefined;
   private closing: Promise<void> | undefined;
   private addressValue: string | undefined;
+  private readonly ready = new TaskReadySignal();
 
   constructor(options: CoordinatorServerOptions) {
     const { store, host, port, ...rest } = options;
@@ -53,7 +54,7 @@ export class CoordinatorServer {
     const ctx: CoordinatorContext = {
       store,
       config: this.config,
-      ready: new TaskReadySignal(),
+      ready: this.ready,
       feed: new JobChangeFeed(),
       shutdown: this.shutdown.signal,
       activity: new TaskActivity(),
@@ -73,6 +74,11 @@ export class CoordinatorServer {
 
   get state(): ServerState {
     return this.server.state;
+  }
+
+  /** LeaseTasks long polls waiting for tasks now. */
+  get longPolls(): number {
+    return this.ready.waiting;
   }
 
   /** host:port once serving. */

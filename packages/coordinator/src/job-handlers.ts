@@ -24,7 +24,7 @@ import {
 import { newJobId, publishChanges, type CoordinatorContext } from './coordinator-context.js';
 import { requireJob } from './job-lookup.js';
 import { checkJobSpec, requireUnit, resolveJobSpec } from './job-spec.js';
-import type { JobState } from './model.js';
+import { unitRefKey, type JobState } from './model.js';
 import { jobMessage } from './job-messages.js';
 import { jobCaller, listOwner, ownerFor, requireJobAccess, seesAllJobs, type JobCaller } from './job-owner.js';
 import { watchHandler } from './job-watch.js';
@@ -53,7 +53,8 @@ async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage,
       `idempotency key ${JSON.stringify(spec.idempotencyKey)} already names job ${job.jobId}, submitted with a different spec; use a new key for a different job`,
     );
   }
-  if (created) publishChanges(ctx, { jobIds: [job.jobId], tasksReady: true });
+  // Wakes only as many long polls of the unit as the tasks need.
+  if (created) publishChanges(ctx, { jobIds: [job.jobId], tasksReady: true, readyTasks: { unitRef: unitRefKey(job.spec.unit, job.spec.unitVersion), count: job.progress.tasksQueued } });
   return { job: jobMessage(job), created };
 }
 

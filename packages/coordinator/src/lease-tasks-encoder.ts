@@ -1,8 +1,9 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { ProtoWriter, varintSize, type LeaseTasksResponseMessage, type TaskMessage, type UnitRefMessage } from '@florin/core';
+import { LEASE_LOSS_REASONS, ProtoWriter, lossReasonName, varintSize, type LeaseTasksResponseMessage, type TaskMessage, type UnitRefMessage } from '@florin/core';
 
 /**
- * A hand-written encoder of florin.v1.LeaseTasksResponse (jobs.proto), the
+ * A hand-written encoder of florin.v1.LeaseTasksResponse (jobs.proto): its
+ * tasks and the acks of the outcomes the request carried. The
  * coordinator's largest answer (up to 1,000 tasks). The tasks of one answer
  * mostly share their job's strings (job id, unit, dataset, params, output
  * dataset): their UTF-8 sizes are measured once per answer, and the whole
@@ -15,6 +16,11 @@ import { ProtoWriter, varintSize, type LeaseTasksResponseMessage, type TaskMessa
 
 // Tags: (field number << 3) | wire type (0 varint, 2 length-delimited).
 const RESPONSE_TASKS = (1 << 3) | 2;
+const RESPONSE_ACKS = (2 << 3) | 2;
+const ACK_TASK_ID = (1 << 3) | 2;
+const ACK_ATTEMPT = 2 << 3;
+const ACK_ACCEPTED = 3 << 3;
+const ACK_REASON = 4 << 3;
 const TASK_ID = (1 << 3) | 2;
 const JOB_ID = (2 << 3) | 2;
 const INDEX = 3 << 3;
@@ -53,16 +59,43 @@ class Utf8Sizes {
   }
 }
 
+/** LeaseLossReason wire numbers by name (jobs.proto: UNSPECIFIED = 0, then LEASE_LOSS_REASONS in order). */
+const REASON_NUMBERS = new Map<string, number>(LEASE_LOSS_REASONS.map((reason, i) => [lossReasonName(reason), i + 1]));
+
+type OutcomeAckOut = LeaseTasksResponseMessage['acks'][number];
+
+function reasonNumber(reason: OutcomeAckOut['reason'] | number): number {
+  return typeof reason === 'number' ? reason : (REASON_NUMBERS.get(reason) ?? 0);
+}
+
+function ackSize(ack: OutcomeAckOut, utf8: Utf8Sizes): number {
+  return stringField(ack.taskId, utf8) + uintField(ack.attempt) + (ack.accepted ? 2 : 0) + uintField(reasonNumber(ack.reason));
+}
+
 export function encodeLeaseTasksResponse(message: LeaseTasksResponseMessage): Buffer {
   const utf8 = new Utf8Sizes();
   const taskSizes = message.tasks.map((task) => taskSize(task, utf8));
+  const acks = message.acks ?? [];
+  const ackSizes = acks.map((ack) => ackSize(ack, utf8));
   let total = 0;
   for (const size of taskSizes) total += 1 + varintSize(size) + size;
+  for (const size of ackSizes) total += 1 + varintSize(size) + size;
   const out = new ProtoWriter(Buffer.allocUnsafe(total));
   message.tasks.forEach((task, i) => {
     out.byte(RESPONSE_TASKS);
     out.varint(taskSizes[i]!);
     writeTask(out, task, utf8);
+  });
+  acks.forEach((ack, i) => {
+    out.byte(RESPONSE_ACKS);
+    out.varint(ackSizes[i]!);
+    writeString(out, ACK_TASK_ID, ack.taskId, utf8);
+    writeUint(out, ACK_ATTEMPT, ack.attempt);
+    if (ack.accepted) {
+      out.byte(ACK_ACCEPTED);
+      out.byte(1);
+    }
+    writeUint(out, ACK_REASON, reasonNumber(ack.reason));
   });
   if (out.pos !== total) throw new Error(`LeaseTasksResponse took ${out.pos} bytes, expected ${total}`);
   return out.buf;

@@ -9,6 +9,7 @@ import {
   type HeartbeatRequestMessage,
   type LeaseTasksRequestMessage,
   type RegisterUnitsRequestMessage,
+  type TaskOutcomeMessage,
 } from '@florin/core';
 import { heartbeatIntervalMs } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -16,6 +17,7 @@ import { validateUnitDefinition } from './unit-definition.js';
 import { unitMessage } from './job-messages.js';
 import { MAX_LEASE_TASKS, leaseProgress, resolveLeaseMs, validateLeases, validateOutcomes, validateUnitRefs, validateWorkerId } from './work-request.js';
 import { coordinatorMetrics } from './coordinator-metrics.js';
+import type { Wake } from './task-ready-signal.js';
 import { parseTaskId } from './model.js';
 
 /** A long poll answers this long before the caller's deadline, so the answer arrives in time. */
@@ -34,7 +36,11 @@ async function registerUnits(ctx: CoordinatorContext, req: RegisterUnitsRequestM
 /**
  * Leases ready tasks; when there are none, waits (up to wait_ms, the call's
  * deadline, or shutdown) for a wake-up, the next due retry or lease expiry, or
- * the poll interval, and tries again.
+ * the poll interval, and tries again. A wake-up is not lost: one that came
+ * while the store was queried makes the wait return at once, and a poll that
+ * ends (cancelled, shutdown) holding an unused wake-up passes it on.
+ * Outcomes the request carries are recorded first (as CompleteTasks does);
+ * such a request does not wait.
  */
 async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage, call: UnaryCallContext) {
   const workerId = validateWorkerId(req.workerId);
@@ -42,15 +48,25 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
   const leaseMs = resolveLeaseMs(req.leaseMs, ctx.config);
   const units = validateUnitRefs(req.units);
   if (req.waitMs > ctx.config.maxWaitMs) throw invalidArgument(`wait_ms ${req.waitMs} is above ${ctx.config.maxWaitMs} (maxWaitMs)`);
-  const until = Math.min(Date.now() + req.waitMs, call.deadlineAt - DEADLINE_MARGIN_MS);
+  // Outcomes carried on the lease are recorded (durably) first; then the lease answers at once, so their acks come back promptly.
+  const acks = req.outcomes.length > 0 ? await recordOutcomes(ctx, workerId, req.outcomes) : [];
+  const until = acks.length > 0 ? Date.now() : Math.min(Date.now() + req.waitMs, call.deadlineAt - DEADLINE_MARGIN_MS);
   const stop = new AbortController();
   const onCancel = (): void => stop.abort();
   call.signal.addEventListener('abort', onCancel, { once: true });
   ctx.shutdown.addEventListener('abort', onCancel, { once: true });
+  const waiter = { units, maxTasks: req.maxTasks };
+  /** The wake-up this poll holds and has not yet used for a query. */
+  let wake: Wake | undefined;
   try {
     for (;;) {
-      if (stop.signal.aborted || ctx.shutdown.aborted) return { tasks: [] };
+      if (stop.signal.aborted || ctx.shutdown.aborted) {
+        ctx.ready.pass(wake);
+        return { tasks: [], acks };
+      }
+      const epoch = ctx.ready.epoch;
       const nowMs = Date.now();
+      wake = undefined;
       const { tasks, changes } = await ctx.store.leaseTasks({ workerId, units, maxTasks: req.maxTasks, leaseMs, nowMs, policy: ctx.config.policy });
       publishChanges(ctx, changes);
       if (tasks.length > 0) {
@@ -59,10 +75,10 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
         const caller = callerOf(call.call.metadata);
         if (ctx.grants && caller) await ctx.grants.grantLeased(caller.subject, tasks);
       }
-      if (tasks.length > 0 || nowMs >= until) return { tasks };
+      if (tasks.length > 0 || nowMs >= until) return { tasks, acks };
       const next = (await ctx.store.nextReadyMs(units)) ?? Infinity;
       const wakeAt = Math.min(until, next, Date.now() + ctx.config.leasePollMs);
-      await ctx.ready.wait(Math.max(1, wakeAt - Date.now()), stop.signal);
+      wake = await ctx.ready.wait(waiter, Math.max(1, wakeAt - Date.now()), epoch, stop.signal);
     }
   } finally {
     call.signal.removeEventListener('abort', onCancel);
@@ -92,9 +108,9 @@ async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage, 
   return { extended, lost: result.lost.map((l) => ({ ...l, reason: lossReasonName(l.reason) })) };
 }
 
-async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage) {
-  const workerId = validateWorkerId(req.workerId);
-  const outcomes = validateOutcomes(req.outcomes, ctx.config);
+/** Records outcomes (CompleteTasks, or those a LeaseTasks carries) in one durable transaction; one ack per outcome, in order. */
+async function recordOutcomes(ctx: CoordinatorContext, workerId: string, messages: readonly TaskOutcomeMessage[]) {
+  const outcomes = validateOutcomes(messages, ctx.config);
   const nowMs = Date.now();
   const { acks, changes } = await ctx.store.completeTasks(workerId, outcomes, nowMs, ctx.config.policy);
   acks.forEach((ack, i) => {
@@ -107,7 +123,11 @@ async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestM
     if (ms !== undefined) coordinatorMetrics.taskDuration.record(ms / 1000, { 'florin.task.outcome': outcome });
   });
   publishChanges(ctx, changes);
-  return { acks: acks.map((a) => ({ ...a, reason: lossReasonName(a.reason) })) };
+  return acks.map((a) => ({ ...a, reason: lossReasonName(a.reason) }));
+}
+
+async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage) {
+  return { acks: await recordOutcomes(ctx, validateWorkerId(req.workerId), req.outcomes) };
 }
 
 /** The florin.v1.WorkService implementation. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { serviceDefinition, type LeaseTasksResponseMessage, type TaskMessage } from '@florin/core';
+import { LEASE_LOSS_REASONS, lossReasonName, serviceDefinition, type LeaseTasksResponseMessage, type TaskMessage } from '@florin/core';
 import { encodeLeaseTasksResponse, withLeaseTasksEncoder } from '../src/lease-tasks-encoder.js';
 
 const method = serviceDefinition('florin.v1.WorkService').LeaseTasks as unknown as MethodDefinition<object, LeaseTasksResponseMessage>;
@@ -40,8 +40,18 @@ describe('LeaseTasksResponse encoder', () => {
 
   it('decodes (proto-loader) to exactly the message it encoded', () => {
     const cases: LeaseTasksResponseMessage[] = [
-      { tasks: [] },
-      { tasks: [task()] },
+      { tasks: [], acks: [] },
+      { tasks: [task()], acks: [] },
+      // Acks of the outcomes the lease carried: every reason, accepted or not, and with tasks.
+      {
+        tasks: [task()],
+        acks: [
+          { taskId: 'job-1/0', attempt: 1, accepted: true, reason: 'LEASE_LOSS_REASON_UNSPECIFIED' },
+          ...LEASE_LOSS_REASONS.map((r, i) => ({ taskId: `job-1/${i}`, attempt: i + 2, accepted: i % 2 === 0, reason: lossReasonName(r) })),
+          { taskId: '', attempt: 0, accepted: false, reason: 'LEASE_LOSS_REASON_UNSPECIFIED' },
+        ],
+      },
+      { tasks: [], acks: [{ taskId: 'Ünïcødé/3', attempt: 2 ** 31, accepted: true, reason: 'LEASE_LOSS_REASON_ALREADY_COMPLETED' }] },
       {
         tasks: [
           task({ taskId: 'job-1/7', index: 7, attempt: 2 ** 31, symbols: ['Ünïcødé', '日本', 'A', ''] }),
@@ -55,14 +65,15 @@ describe('LeaseTasksResponse encoder', () => {
           task({ taskId: 'job-1/9', index: 0, attempt: 0, unit: { name: '', version: '' }, dataset: '', symbols: [], startMs: 0, endMs: 0, paramsJson: '', outputDataset: '', leaseExpiresMs: 0, maxAttempts: 0 }),
           task({ taskId: 'job-2/3', jobId: 'job-2', index: 3, final: true, symbols: ['A', 'B', 'C'], parts: [{ index: 0, resultJson: '{"n":1}' }, { index: 1, resultJson: '' }, { index: 2, resultJson: '"é"'.repeat(100) }] }),
         ],
+        acks: [],
       },
-      { tasks: Array.from({ length: 300 }, (_, i) => task({ taskId: `job-3/${i}`, jobId: 'job-3', index: i, symbols: [`S${i}`], paramsJson: 'x'.repeat(200) })) },
+      { tasks: Array.from({ length: 300 }, (_, i) => task({ taskId: `job-3/${i}`, jobId: 'job-3', index: i, symbols: [`S${i}`], paramsJson: 'x'.repeat(200) })), acks: [] },
     ];
     for (const message of cases) expect(decode(encodeLeaseTasksResponse(message))).toEqual(message);
   });
 
   it('refuses an int64 field that is not a safe integer', () => {
-    expect(() => encodeLeaseTasksResponse({ tasks: [task({ startMs: 2 ** 60 })] })).toThrow(/not a safe integer/);
+    expect(() => encodeLeaseTasksResponse({ tasks: [task({ startMs: 2 ** 60 })], acks: [] })).toThrow(/not a safe integer/);
   });
 });
 
@@ -91,11 +102,17 @@ describe('LeaseTasksResponse encoder on random messages', () => {
     traceparent: text,
     grant: text,
   });
+  const randomAck = fc.record({
+    taskId: text,
+    attempt: uint32,
+    accepted: fc.boolean(),
+    reason: fc.constantFrom(lossReasonName(undefined), ...LEASE_LOSS_REASONS.map(lossReasonName)),
+  });
 
   it('proto-loader decodes exactly the message, and reads it the same as what protobufjs itself encodes', () => {
     fc.assert(
-      fc.property(fc.array(randomTask, { maxLength: 6 }), (tasks) => {
-        const message: LeaseTasksResponseMessage = { tasks };
+      fc.property(fc.array(randomTask, { maxLength: 6 }), fc.array(randomAck, { maxLength: 6 }), (tasks, acks) => {
+        const message: LeaseTasksResponseMessage = { tasks, acks };
         const ours = encodeLeaseTasksResponse(message);
         expect(decode(ours)).toEqual(message);
         // protobufjs writes fields set to their defaults too, so the bytes may differ; their meaning may not.

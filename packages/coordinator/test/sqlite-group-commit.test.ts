@@ -55,6 +55,36 @@ describe('SqliteDriver group commit', () => {
     await expect(driver.all('SELECT 1')).rejects.toThrow(/is closed/);
   });
 
+  it('groups non-durable transactions apart, committed without fsync (synchronous NORMAL), and durable ones with it', async () => {
+    const path = join(dir, 'lazy.sqlite');
+    const driver = new SqliteDriver(path);
+    driver.exec('CREATE TABLE l (id INTEGER PRIMARY KEY, sync INTEGER NOT NULL)');
+    // Queued in one turn: lazy, lazy, durable, lazy, durable. The first group takes the two lazy ones and stops at the
+    // durable one; the second (durable) group takes the rest, lazy ones included.
+    const kinds = [false, false, true, false, true];
+    const syncs = await Promise.all(
+      kinds.map((durable, id) =>
+        driver.transaction(
+          async (tx) => {
+            const [row] = await tx.all<{ synchronous: number }>('PRAGMA synchronous');
+            await tx.run('INSERT INTO l (id, sync) VALUES (?, ?)', [id, row!.synchronous]);
+            return row!.synchronous;
+          },
+          { durable },
+        ),
+      ),
+    );
+    // PRAGMA synchronous: 1 = NORMAL (no fsync at commit in WAL mode), 2 = FULL.
+    expect(syncs).toEqual([1, 1, 2, 2, 2]);
+    expect(driver.commitStats).toEqual({ transactions: 5, groups: 2, lazyGroups: 1 });
+    // A later durable transaction alone runs with FULL again.
+    expect(await driver.transaction(async (tx) => (await tx.all<{ synchronous: number }>('PRAGMA synchronous'))[0]!.synchronous)).toBe(2);
+    const reader = new Database(path, { readonly: true });
+    expect(reader.prepare('SELECT id, sync FROM l ORDER BY id').all()).toEqual(syncs.map((sync, id) => ({ id, sync })));
+    reader.close();
+    await driver.close();
+  });
+
   it('a constraint error in one transaction does not fail the group', async () => {
     const driver = new SqliteDriver(join(dir, 'constraint.sqlite'));
     driver.exec('CREATE TABLE u (k TEXT PRIMARY KEY)');

@@ -56,7 +56,7 @@ describe('generated wire types', () => {
       cacheMaxBytes: 0,
     };
     expect(decodedEmpty(SERVICES.head, 'GetStats')).toEqual(stats);
-    const leased: LeaseTasksResponseMessage = { tasks: [] };
+    const leased: LeaseTasksResponseMessage = { tasks: [], acks: [] };
     expect(decodedEmpty(SERVICES.work, 'LeaseTasks')).toEqual(leased);
     const task: TaskMessage = {
       taskId: '',

@@ -65,12 +65,20 @@ export interface HeartbeatResult {
   lost: (LeaseRef & { reason: LeaseLossReason })[];
 }
 
+/** Tasks of one unit (unitRefKey(name, version)) that became leasable: `count` of them. */
+export interface ReadyTasks {
+  readonly unitRef: string;
+  readonly count: number;
+}
+
 /** What a mutation touched, so the server can wake watchers and long polls. */
 export interface ChangeSet {
   /** Jobs whose state or progress changed. */
   jobIds: string[];
   /** True when tasks became (or will become) leasable: requeues, retries, a new final task. */
   tasksReady: boolean;
+  /** With tasksReady: which tasks, when known (a submit); otherwise every long poll is woken. */
+  readyTasks?: ReadyTasks;
   /** Tasks requeued for another attempt (retryable failures, expired leases); for metrics. */
   retries?: number;
   /** Terminal states jobs reached; for metrics. */

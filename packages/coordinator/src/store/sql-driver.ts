@@ -10,6 +10,17 @@ export interface SqlExecutor {
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
+export interface TransactionOptions {
+  /**
+   * false: the commit need not be on disk when the promise resolves; it gets
+   * there with the next durable commit (SQLite: no fsync of its own;
+   * PostgreSQL: synchronous_commit off). For changes a crash may undo
+   * safely, such as lease grants (a lost grant only requeues the task).
+   * Default true.
+   */
+  durable?: boolean;
+}
+
 /**
  * A database connection (or pool) that runs serialized transactions. The SQL
  * used by SqlJobStore is the subset both dialects share; where they differ
@@ -23,7 +34,7 @@ export interface SqlDriver extends SqlExecutor {
    * throws. `fn` may be run again when the database reports a serialization
    * failure or deadlock, so it must only touch the database through `tx`.
    */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -9,8 +9,23 @@ import { heartbeatTx, leaseTasksTx, nextReadyMsOf, requeueExpiredTx } from './le
 import { writeScopesOf } from './write-scopes.js';
 import { schemaStatements } from './schema.js';
 import { migrateSchema } from './schema-migrations.js';
-import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import type { SqlDriver, SqlExecutor, TransactionOptions } from './sql-driver.js';
 import { selectUnit, upsertUnits } from './unit-rows.js';
+
+/**
+ * Lease grants and heartbeat extensions commit without waiting for the disk
+ * (SQLite: no fsync of their own; PostgreSQL: synchronous_commit off); they
+ * reach it with the next durable commit (a submit, an outcome, a cancel).
+ * Safe because a grant a power loss undoes only puts the task back in the
+ * queue with its previous attempt number: the worker holding the lost grant
+ * is fenced out (its heartbeat and outcome no longer match the task's
+ * attempt and owner, unless it leases the same attempt again, in which case
+ * its outcome is the one of a complete run), and the task runs again: the
+ * at-least-once contract every task already has. A lost extension only
+ * lets a lease expire sooner. Submits, outcomes and cancels stay durable
+ * before they are answered.
+ */
+const LEASES_ARE_LAZY: TransactionOptions = { durable: false };
 
 /**
  * The JobStore over any SqlDriver: the job-system rules (leases, fencing by
@@ -73,8 +88,9 @@ export class SqlJobStore implements JobStore {
     return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false, ...(changed ? { ended: ['cancelled' as const] } : {}) } };
   }
 
+  /** Not durable on its own (see LEASES_ARE_LAZY). */
   leaseTasks(request: LeaseRequest) {
-    return this.tx((ctx) => leaseTasksTx(ctx, request));
+    return this.tx((ctx) => leaseTasksTx(ctx, request), LEASES_ARE_LAZY);
   }
 
   async heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number): Promise<HeartbeatResult> {
@@ -85,7 +101,7 @@ export class SqlJobStore implements JobStore {
       if (id) located.push({ ...l, ...id });
       else unknown.push({ taskId: l.taskId, attempt: l.attempt, reason: 'unknown_task' });
     }
-    const result = located.length > 0 ? await this.tx((ctx) => heartbeatTx(ctx, workerId, located, leaseMs, nowMs)) : { extended: [], lost: [] };
+    const result = located.length > 0 ? await this.tx((ctx) => heartbeatTx(ctx, workerId, located, leaseMs, nowMs), LEASES_ARE_LAZY) : { extended: [], lost: [] };
     return { extended: result.extended, lost: [...result.lost, ...unknown] };
   }
 
@@ -102,7 +118,7 @@ export class SqlJobStore implements JobStore {
   }
 
   nextReadyMs(units: readonly { name: string; version: string }[]): Promise<number | undefined> {
-    return nextReadyMsOf(this.driver, units);
+    return this.read((ex) => nextReadyMsOf(ex, units));
   }
 
   taskLogs(jobId: string) {
@@ -118,13 +134,13 @@ export class SqlJobStore implements JobStore {
     return this.closing;
   }
 
-  private tx<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+  private tx<T>(fn: (ctx: TxContext) => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (this.closing) return Promise.reject(new Error(`job store ${this.location} is closed`));
-    return this.driver.transaction((tx) => fn({ tx, dialect: this.driver.dialect }));
+    return this.driver.transaction((tx) => fn({ tx, dialect: this.driver.dialect }), options);
   }
 
-  /** Multi-statement reads run in a transaction too, so they see one consistent state. */
+  /** Multi-statement reads run in a transaction too, so they see one consistent state (nothing to make durable). */
   private read<T>(fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.tx((ctx) => fn(ctx.tx));
+    return this.tx((ctx) => fn(ctx.tx), { durable: false });
   }
 }

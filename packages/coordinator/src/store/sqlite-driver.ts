@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
+import type { SqlDriver, SqlExecutor, SqlValue, TransactionOptions } from './sql-driver.js';
 
 /**
  * Durability of a commit (PRAGMA synchronous in WAL mode):
@@ -23,6 +23,7 @@ const MAX_GROUP = 512;
 
 interface PendingTransaction {
   fn: (tx: SqlExecutor) => Promise<unknown>;
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -42,6 +43,14 @@ interface PendingTransaction {
  * Transactions never interleave. Plain statements (all, run) are
  * one-statement transactions of the same queue. Meant for one coordinator
  * process per database file.
+ *
+ * Non-durable transactions (`{ durable: false }`, e.g. lease grants) are
+ * grouped apart when they head the queue: their group commits with
+ * synchronous=NORMAL (no fsync; SQLite only lets the setting change between
+ * transactions) and takes no durable transaction, so nothing waits for a
+ * disk flush it did not ask for. Their WAL frames reach the disk with the
+ * next durable commit's fsync (the WAL is appended in order). A durable
+ * group takes non-durable transactions queued behind it too.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
@@ -49,17 +58,30 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly pending: PendingTransaction[] = [];
   private readonly executor: SqlExecutor;
-  private readonly control: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement; savepoint: Database.Statement; release: Database.Statement; rollbackTo: Database.Statement };
+  private readonly control: {
+    begin: Database.Statement;
+    commit: Database.Statement;
+    rollback: Database.Statement;
+    savepoint: Database.Statement;
+    release: Database.Statement;
+    rollbackTo: Database.Statement;
+  };
+  /** PRAGMA synchronous for durable groups (the configured setting) and for non-durable ones (NORMAL). Run with exec: SQLite applies a pragma when it compiles it, so a prepared one would apply once. */
+  private readonly synchronousSql: { durable: string; lazy: string };
+  /** The synchronous setting the connection has now (it changes only between groups). */
+  private durableNow = true;
   private flushing: Promise<void> | undefined;
   private closed = false;
   private groupCount = 0;
   private transactionCount = 0;
+  private lazyGroupCount = 0;
 
   constructor(readonly location: string, options: SqliteDriverOptions = {}) {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
     this.db = new Database(location, { timeout: options.busyTimeoutMs ?? 5_000 });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    const synchronous = options.synchronous ?? 'FULL';
+    this.db.pragma(`synchronous = ${synchronous}`);
     this.db.pragma('foreign_keys = ON');
     this.control = {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
@@ -69,15 +91,16 @@ export class SqliteDriver implements SqlDriver {
       release: this.db.prepare('RELEASE florin_tx'),
       rollbackTo: this.db.prepare('ROLLBACK TO florin_tx'),
     };
+    this.synchronousSql = { durable: `PRAGMA synchronous = ${synchronous}`, lazy: 'PRAGMA synchronous = NORMAL' };
     this.executor = {
       all: async <R extends object>(sql: string, params: readonly SqlValue[] = []) => this.statement(sql).all(...params) as R[],
       run: async (sql: string, params: readonly SqlValue[] = []) => this.statement(sql).run(...params).changes,
     };
   }
 
-  /** Transactions committed, and the groups (commits) they took: their ratio is the fsyncs saved. */
-  get commitStats(): { transactions: number; groups: number } {
-    return { transactions: this.transactionCount, groups: this.groupCount };
+  /** Transactions committed, and the groups (commits) they took: their ratio is the fsyncs saved; lazyGroups of the groups committed without fsync (non-durable). */
+  get commitStats(): { transactions: number; groups: number; lazyGroups: number } {
+    return { transactions: this.transactionCount, groups: this.groupCount, lazyGroups: this.lazyGroupCount };
   }
 
   /** Runs DDL at open time (outside the queue; the driver is not yet shared). */
@@ -93,10 +116,10 @@ export class SqliteDriver implements SqlDriver {
     return this.transaction((tx) => tx.run(sql, params));
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error(`job store ${this.location} is closed`));
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ fn, durable: options.durable ?? true, resolve: resolve as (value: unknown) => void, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -125,9 +148,14 @@ export class SqliteDriver implements SqlDriver {
   private async runGroup(): Promise<void> {
     const answers: (() => void)[] = [];
     const group: PendingTransaction[] = [];
+    const durable = this.pending[0]!.durable;
     try {
+      if (durable !== this.durableNow) {
+        this.db.exec(durable ? this.synchronousSql.durable : this.synchronousSql.lazy);
+        this.durableNow = durable;
+      }
       this.control.begin.run();
-      while (this.pending.length > 0 && group.length < MAX_GROUP) {
+      while (this.pending.length > 0 && group.length < MAX_GROUP && (durable || !this.pending[0]!.durable)) {
         const p = this.pending.shift()!;
         group.push(p);
         this.control.savepoint.run();
@@ -151,6 +179,7 @@ export class SqliteDriver implements SqlDriver {
       return;
     }
     this.groupCount++;
+    if (!durable) this.lazyGroupCount++;
     this.transactionCount += group.length;
     for (const answer of answers) answer();
   }

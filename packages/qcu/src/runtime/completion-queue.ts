@@ -10,9 +10,21 @@ interface Pending {
   resolve: (ack: OutcomeAck | undefined) => void;
 }
 
+/** Outcomes taken out of the queue to go on a LeaseTasks call (see CompletionQueue.take). */
+export interface CarriedOutcomes {
+  readonly outcomes: readonly TaskOutcome[];
+  /** The coordinator's acks, one per outcome in order. */
+  settle(acks: readonly OutcomeAck[]): void;
+  /** The call failed or was not understood: back to the front of the queue, sent by CompleteTasks. */
+  putBack(): void;
+}
+
 /**
  * Sends task outcomes in batches: outcomes that arrive while a CompleteTasks
- * call is in flight go together in the next one. A call that fails with a
+ * call is in flight go together in the next one. The worker's lease loop may
+ * take the queued outcomes to carry them on its next LeaseTasks call instead
+ * (`take`); while `deferToLease()` says such a call is about to go out, the
+ * queue holds its own send for it. A call that fails with a
  * transient status (UNAVAILABLE, DEADLINE_EXCEEDED, ...) is retried with
  * backoff; the leases stay heartbeated meanwhile. Other failures drop the
  * batch (reported to onError) and resolve its outcomes as undefined.
@@ -23,6 +35,8 @@ export class CompletionQueue {
   private sending: Promise<void> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** Outcomes at the front of the queue that a CompleteTasks call is sending now. */
+  private inFlight = 0;
 
   constructor(
     private readonly work: Pick<WorkPort, 'complete'>,
@@ -30,7 +44,32 @@ export class CompletionQueue {
     private readonly onError: (err: unknown, during: string) => void,
     /** Duration of each successful CompleteTasks call, in ms (a coordinator round trip). */
     private readonly onRoundTrip: (ms: number) => void = () => undefined,
+    /** True while a LeaseTasks call that will take the queued outcomes is about to go out. */
+    private readonly deferToLease: () => boolean = () => false,
   ) {}
+
+  /** Outcomes queued and not being sent, up to one batch, for a LeaseTasks call to carry; undefined when there are none. */
+  take(): CarriedOutcomes | undefined {
+    if (this.stopped || this.queue.length <= this.inFlight) return undefined;
+    const taken = this.queue.splice(this.inFlight, MAX_BATCH);
+    return {
+      outcomes: taken.map((p) => p.outcome),
+      settle: (acks) => taken.forEach((p, i) => p.resolve(acks[i])),
+      putBack: () => {
+        if (this.stopped) {
+          for (const p of taken) p.resolve(undefined);
+          return;
+        }
+        this.queue.splice(this.inFlight, 0, ...taken);
+        this.kick();
+      },
+    };
+  }
+
+  /** Starts sending what is queued (after a deferral to a lease that did not go out). */
+  kick(): void {
+    if (this.queue.length > 0 && !this.stopped) this.sending ??= this.drainQueue();
+  }
 
   /** Resolves the coordinator's ack, or undefined when the outcome could not be delivered. */
   add(outcome: TaskOutcome): Promise<OutcomeAck | undefined> {
@@ -43,7 +82,11 @@ export class CompletionQueue {
 
   /** Resolves once everything queued has been sent (or given up by stop()). */
   async flushed(): Promise<void> {
-    while (this.sending) await this.sending;
+    this.kick();
+    while (this.sending) {
+      await this.sending;
+      this.kick();
+    }
   }
 
   /** Stops retrying; pending outcomes resolve undefined. Idempotent. */
@@ -57,17 +100,19 @@ export class CompletionQueue {
     await new Promise<void>((r) => setImmediate(r)); // let outcomes finishing in this turn join the batch
     const retries = new Backoff(RETRY_BACKOFF);
     for (;;) {
-      if (this.queue.length === 0 || this.stopped) {
+      // A lease about to go out carries them (it kicks the queue again if it does not).
+      if (this.queue.length === 0 || this.stopped || this.deferToLease()) {
         this.sending = undefined;
         return;
       }
       const batch = this.queue.slice(0, MAX_BATCH);
+      this.inFlight = batch.length;
       try {
         const sentAt = performance.now();
         const acks = await this.work.complete(
           batch.map((p) => p.outcome),
           { deadlineMs: this.deadlineMs },
-        );
+        ).finally(() => (this.inFlight = 0));
         this.onRoundTrip(performance.now() - sentAt);
         this.queue.splice(0, batch.length);
         batch.forEach((p, i) => p.resolve(acks[i]));

@@ -30,7 +30,7 @@ export class PrefetchGauge {
     this.runMs = average(this.runMs, Math.max(MIN_RUN_MS, ms));
   }
 
-  /** A call to the coordinator that never waits (CompleteTasks) took this long. */
+  /** A call to the coordinator that never waits (CompleteTasks, a LeaseTasks carrying outcomes) took this long. */
   roundTrip(ms: number): void {
     this.roundTripMs = average(this.roundTripMs, ms);
   }

@@ -68,6 +68,10 @@ export class QcuWorker {
   private leaseLoop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private slotFreed: (() => void) | undefined;
+  /** The lease loop was woken by freed slots and is about to lease: the outcomes just queued ride on that call. */
+  private leaseImminent = false;
+  /** False once the coordinator answered outcomes on a lease without acks (it predates them): CompleteTasks only. */
+  private carryOutcomes = true;
   private readonly counts = { leased: 0, succeeded: 0, failed: 0, aborted: 0 };
   /** Busy and idle slot time (florin.qcu.slot.time). */
   readonly slots: QcuSlotClock;
@@ -82,7 +86,13 @@ export class QcuWorker {
     this.pool = new KernelPool(config.computeThreads === undefined ? {} : { threads: config.computeThreads });
     this.heartbeat = new Heartbeat(this.work, this.leases, { leaseMs: config.leaseMs, intervalMs: config.heartbeatMs, onError: config.onError });
     this.gauge = new PrefetchGauge(config.prefetch, config.concurrency, Math.max(config.batchSize, config.concurrency));
-    this.completions = new CompletionQueue(this.work, config.leaseMs, config.onError, (ms) => this.gauge.roundTrip(ms));
+    this.completions = new CompletionQueue(
+      this.work,
+      config.leaseMs,
+      config.onError,
+      (ms) => this.gauge.roundTrip(ms),
+      () => this.leaseImminent,
+    );
     this.deps = {
       units: new Map(config.units.map((u) => [`${u.name}@${u.version}`, u])),
       data: this.data,
@@ -185,23 +195,38 @@ export class QcuWorker {
       const free = capacity - this.running.size - this.waiting.length;
       // While tasks are still waiting here, lease only once half the capacity is free: fewer, fuller LeaseTasks calls.
       if (free <= 0 || (this.waiting.length > 0 && free < Math.ceil(capacity / 2))) {
+        this.noLeaseYet();
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        this.leaseImminent = true;
         // Tasks finishing in this turn free their slots too before the next lease is sized.
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
+      // Outcomes waiting to be sent go on this call (recorded before the lease; the call then does not long-poll).
+      const carried = this.carryOutcomes ? this.completions.take() : undefined;
+      this.leaseImminent = false;
       const sentAt = Date.now();
+      const sentAtPerf = performance.now();
       let tasks: LeasedTask[];
       try {
-        tasks = await this.work.lease({
-          units,
-          maxTasks: Math.min(this.config.batchSize, free),
-          leaseMs: this.config.leaseMs,
-          waitMs: this.config.pollWaitMs,
-          signal: this.stopLeasing.signal,
-        });
+        const options = { units, maxTasks: Math.min(this.config.batchSize, free), leaseMs: this.config.leaseMs, waitMs: this.config.pollWaitMs, signal: this.stopLeasing.signal };
+        if (carried) {
+          const answer = await this.work.leaseCarrying(options, carried.outcomes);
+          // Such a call does not long-poll: a round trip, like CompleteTasks, for the prefetch gauge.
+          if (answer.acks) this.gauge.roundTrip(performance.now() - sentAtPerf);
+          tasks = answer.tasks;
+          if (answer.acks) carried.settle(answer.acks);
+          else {
+            this.carryOutcomes = false;
+            carried.putBack();
+          }
+        } else {
+          tasks = await this.work.lease(options);
+        }
         retries.reset();
       } catch (err) {
+        // CompleteTasks sends them (and drops them if the coordinator refuses them for good).
+        carried?.putBack();
         if (this.stateValue !== 'running') return;
         const backoff = retries.next();
         this.config.onError(err, `LeaseTasks (retrying in ${backoff} ms)`);
@@ -213,6 +238,14 @@ export class QcuWorker {
       for (const task of tasks) this.waiting.push({ task, lease: this.leases.add({ ...task, leaseExpiresMs: sentAt + this.config.leaseMs }), leasedAt });
       this.startWaiting();
     }
+    this.noLeaseYet();
+  }
+
+  /** The lease the queued outcomes were held for is not going out now: CompleteTasks sends them. */
+  private noLeaseYet(): void {
+    if (!this.leaseImminent) return;
+    this.leaseImminent = false;
+    this.completions.kick();
   }
 
   /** Starts waiting tasks while slots are free; skips those whose lease was lost (cancelled job, expiry) meanwhile. */

@@ -5,6 +5,7 @@ import type {
   CompleteTasksRequestInput,
   TaskOutcomeInput,
   CompleteTasksResponseMessage,
+  OutcomeAckMessage,
   HeartbeatRequestInput,
   HeartbeatResponseMessage,
   LeaseTasksRequestInput,
@@ -104,11 +105,22 @@ export class WorkClient {
 
   /** Leases up to maxTasks tasks (FIFO by job, then task); [] when none came within waitMs. */
   async lease(options: LeaseOptions): Promise<LeasedTask[]> {
+    return (await this.leaseCarrying(options, [])).tasks;
+  }
+
+  /**
+   * Reports `outcomes` and leases in one call: the outcomes are recorded
+   * first (durably, as by complete()) and the call does not long-poll.
+   * `acks` is one per outcome, in order; undefined when the coordinator
+   * predates outcomes on LeaseTasks (it ignored them: send them with complete()).
+   */
+  async leaseCarrying(options: LeaseOptions, outcomes: readonly TaskOutcome[]): Promise<{ tasks: LeasedTask[]; acks: OutcomeAck[] | undefined }> {
     const waitMs = options.waitMs ?? 0;
-    const request = { workerId: this.workerId, maxTasks: options.maxTasks, leaseMs: options.leaseMs ?? 0, units: [...options.units], waitMs };
+    const request = { workerId: this.workerId, maxTasks: options.maxTasks, leaseMs: options.leaseMs ?? 0, units: [...options.units], waitMs, outcomes: outcomes.map(outcomeMessage) };
     const callOptions: CallOptions = { deadlineMs: options.deadlineMs ?? waitMs + LEASE_DEADLINE_MARGIN_MS, signal: options.signal };
     const response = await this.channel.unary(this.channel.stub.LeaseTasks, request, callOptions);
-    return response.tasks.map(taskFromMessage);
+    const acks = response.acks.length === outcomes.length && outcomes.length > 0 ? response.acks.map(ackFromMessage) : undefined;
+    return { tasks: response.tasks.map(taskFromMessage), acks };
   }
 
   /** Extends the leases this worker still holds; `lost` lists the tasks to abort. */
@@ -129,12 +141,7 @@ export class WorkClient {
   async complete(outcomes: readonly TaskOutcome[], options?: CallOptions): Promise<OutcomeAck[]> {
     const request = { workerId: this.workerId, outcomes: outcomes.map(outcomeMessage) };
     const response = await this.channel.unary(this.channel.stub.CompleteTasks, request, options);
-    return response.acks.map((a) => {
-      const ack: OutcomeAck = { taskId: a.taskId, attempt: a.attempt, accepted: a.accepted };
-      const reason = lossReasonOf(a.reason);
-      if (reason) ack.reason = reason;
-      return ack;
-    });
+    return response.acks.map(ackFromMessage);
   }
 
   /**
@@ -150,6 +157,13 @@ export class WorkClient {
   close(): void {
     this.channel.close();
   }
+}
+
+function ackFromMessage(a: OutcomeAckMessage): OutcomeAck {
+  const ack: OutcomeAck = { taskId: a.taskId, attempt: a.attempt, accepted: a.accepted };
+  const reason = lossReasonOf(a.reason);
+  if (reason) ack.reason = reason;
+  return ack;
 }
 
 function outcomeMessage(o: TaskOutcome): TaskOutcomeInput {

@@ -1,6 +1,7 @@
 // Original file: proto/florin/v1/jobs.proto
 
 import type { UnitRefInput as _florin_v1_UnitRefInput, UnitRefOutput as _florin_v1_UnitRefOutput } from '../../florin/v1/UnitRef.js';
+import type { TaskOutcomeInput as _florin_v1_TaskOutcomeInput, TaskOutcomeOutput as _florin_v1_TaskOutcomeOutput } from '../../florin/v1/TaskOutcome.js';
 
 export interface LeaseTasksRequestInput {
   'workerId'?: (string);
@@ -8,6 +9,7 @@ export interface LeaseTasksRequestInput {
   'leaseMs'?: (number);
   'units'?: (_florin_v1_UnitRefInput)[];
   'waitMs'?: (number);
+  'outcomes'?: (_florin_v1_TaskOutcomeInput)[];
 }
 
 export interface LeaseTasksRequestOutput {
@@ -16,4 +18,5 @@ export interface LeaseTasksRequestOutput {
   'leaseMs': (number);
   'units': (_florin_v1_UnitRefOutput)[];
   'waitMs': (number);
+  'outcomes': (_florin_v1_TaskOutcomeOutput)[];
 }
