@@ -53,8 +53,8 @@ const program = benchCommand(
   .option('--years <n>', 'years of daily bars in the sample market', integerOption('--years', 1, 100), 10)
   .option('--shards <n>', 'shard processes', integerOption('--shards', 1, 16), 2)
   .option('--heads <n>', 'head-node processes', integerOption('--heads', 1, 16), 2)
-  .option('--think-ms <n>', "a client's mean pause between reads (its compute)", integerOption('--think-ms', 0), 200)
-  .option('--max-symbols <n>', 'most symbols of one read', integerOption('--max-symbols', 1), 25)
+  .option('--think-ms <n>', "a client's mean pause between reads (its compute)", integerOption('--think-ms', 0), 1_000)
+  .option('--max-symbols <n>', 'most symbols of one read', integerOption('--max-symbols', 1), 10)
   .option('--sample-seconds <s>', 'seconds between RSS samples', positiveNumberOption('--sample-seconds'), 5)
   .option('--verify-every <n>', 'every n-th read is checked bit for bit against the market', integerOption('--verify-every', 1), 25)
   .option('--seed <n>', 'seed of the clients\' queries', integerOption('--seed', 0), 7);
