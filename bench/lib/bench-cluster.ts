@@ -11,6 +11,8 @@ export interface BenchCluster {
   readonly kind: 'processes' | 'in-process';
   readonly heads: readonly string[];
   readonly shards: readonly string[];
+  /** Process ids of the heads, in `heads` order (this process's for an in-process cluster). */
+  readonly headPids: readonly number[];
   /** Idempotent. */
   stop(): Promise<void>;
 }
@@ -20,6 +22,8 @@ export interface BenchClusterOptions {
   readonly shards: number;
   readonly heads: number;
   readonly market: Required<Pick<MarketOptions, 'symbols' | 'years' | 'seed'>>;
+  /** Extra `florin head` flags of a process cluster, e.g. ['--cache-mb', '64']. */
+  readonly headArgs?: readonly string[];
 }
 
 /** The cluster `florin up` runs (LocalCluster): one process per shard and per head, over per-shard DuckDB files in `dir`. */
@@ -30,13 +34,13 @@ export async function startProcessCluster(options: BenchClusterOptions): Promise
     heads: options.heads,
     host: '127.0.0.1',
     market: options.market,
-    headArgs: [],
+    headArgs: [...(options.headArgs ?? [])],
     qcus: 0,
     log: progress,
   });
   try {
     const info = await cluster.start();
-    return { kind: 'processes', heads: info.heads.map((h) => `${h.id}=${h.address}`), shards: info.shards.map((s) => s.address), stop: () => cluster.stop() };
+    return { kind: 'processes', heads: info.heads.map((h) => `${h.id}=${h.address}`), headPids: info.heads.map((h) => h.pid), shards: info.shards.map((s) => s.address), stop: () => cluster.stop() };
   } catch (err) {
     await cluster.stop();
     throw err;
@@ -85,7 +89,7 @@ export async function startInProcessCluster(options: BenchClusterOptions, market
       heads.push(head);
       await head.start();
     }
-    return { kind: 'in-process', heads: heads.map((h) => h.address!), shards: shardAddresses, stop };
+    return { kind: 'in-process', heads: heads.map((h) => h.address!), headPids: heads.map(() => process.pid), shards: shardAddresses, stop };
   } catch (err) {
     await stop();
     throw err;

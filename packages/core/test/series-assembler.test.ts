@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlorinError, encodeBlock, framesBitEqual, sliceRows, type SeriesFrame } from '@florin/core';
+import { FlorinError, GRPC_FRAME_HEADER_BYTES, decodeReadChunk, encodeBlock, encodeReadChunk, framesBitEqual, sliceRows, type SeriesFrame } from '@florin/core';
 import { SeriesAssembler } from '@florin/core';
 
 const FIELDS = ['bid', 'ask'];
@@ -63,4 +63,30 @@ describe('SeriesAssembler', () => {
     expect(cut.code).toBe('UNAVAILABLE');
     expect(cut.message).toContain('ended before A was fully answered');
   });
+
+  it('shareMessages: symbols answered in one block each are views of the one received message, bit-exact; by default only a symbol filling its message is', () => {
+    const frames = [frame('A', 400), frame('B', 37), frame('C', 1_000)];
+    const message = encodeReadChunk({ fields: FIELDS, blocks: frames.map((f) => ({ symbol: f.symbol, pieces: [f], last: true, totalRows: f.timestamps.length })) });
+    // As a gRPC receiver holds it: 5 bytes into an 8-byte aligned buffer.
+    const framed = Buffer.from(new ArrayBuffer(message.byteLength + GRPC_FRAME_HEADER_BYTES));
+    framed.set(message, GRPC_FRAME_HEADER_BYTES);
+    const chunk = decodeReadChunk(framed.subarray(GRPC_FRAME_HEADER_BYTES));
+    const symbols = frames.map((f) => f.symbol);
+
+    const shared = new SeriesAssembler(symbols, { shareMessages: true });
+    shared.add(chunk.fields, chunk.blocks);
+    const got = shared.finish(FIELDS);
+    got.forEach((f, i) => {
+      expect(framesBitEqual(f, frames[i]!)).toBe(true);
+      for (const a of [f.timestamps, ...f.columns]) expect(a.buffer).toBe(framed.buffer);
+    });
+
+    const own = new SeriesAssembler(symbols);
+    own.add(chunk.fields, chunk.blocks);
+    const copied = own.finish(FIELDS);
+    copied.forEach((f, i) => expect(framesBitEqual(f, frames[i]!)).toBe(true));
+    // C is 1,000 of the 1,437 rows: more than half of the message, so it is used in place; A and B are copied out.
+    expect(copied.map((f) => f.timestamps.buffer === framed.buffer)).toEqual([false, false, true]);
+  });
 });
+

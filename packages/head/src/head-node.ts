@@ -73,6 +73,8 @@ export class HeadNode {
   private readonly index = new SeriesIndex();
   private readonly cache: ChunkCache;
   private readonly budget: InflightBudget;
+  /** Bytes of answers serialized and queued for callers (answer-writer.ts). */
+  readonly answerBudget: InflightBudget;
   private readonly statsValue: HeadStats;
   private readonly planner: ReadPlanner;
   private readonly coalescer: Coalescer;
@@ -89,6 +91,7 @@ export class HeadNode {
     this.catalog = new DatasetCatalog(upstream);
     this.cache = new ChunkCache(this.config.cacheMaxBytes, this.index);
     this.budget = new InflightBudget(this.config.maxInflightBytes);
+    this.answerBudget = new InflightBudget(this.config.maxAnswerBytes);
     this.statsValue = new HeadStats(this.config.nodeId, {
       cacheBytes: () => this.cache.bytes,
       cacheMaxBytes: () => this.config.cacheMaxBytes,
@@ -317,6 +320,7 @@ export class HeadNode {
     const closing = new FlorinError('UNAVAILABLE', 'head node is closing');
     for (const g of this.inflightGroups()) g.abort(closing);
     this.budget.close();
+    this.answerBudget.close();
     this.cache.clear();
     this.peers?.close();
   }

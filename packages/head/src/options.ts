@@ -47,6 +47,12 @@ export interface HeadOptions {
    */
   maxInflightBytes?: number;
   /**
+   * Bound on the bytes of read answers serialized and queued for their
+   * callers but not yet handed to the connection (slow or many readers).
+   * Past it, answer messages wait in a FIFO queue. Default 64 MiB.
+   */
+  maxAnswerBytes?: number;
+  /**
    * How long a read with missing chunks waits for other reads to join its
    * upstream fetch, in ms. 0 means one event-loop turn (setImmediate). Default 2.
    */
@@ -93,6 +99,7 @@ export const DEFAULT_HEAD_OPTIONS = Object.freeze({
   coalesce: true,
   cacheMaxBytes: 512 * 1024 * 1024,
   maxInflightBytes: 256 * 1024 * 1024,
+  maxAnswerBytes: 64 * 1024 * 1024,
   lingerMs: 2,
   freshnessMs: 10 * 60_000,
   defaultChunkBars: 1024,
@@ -109,6 +116,7 @@ export interface HeadConfig {
   readonly coalesce: boolean;
   readonly cacheMaxBytes: number;
   readonly maxInflightBytes: number;
+  readonly maxAnswerBytes: number;
   readonly lingerMs: number;
   readonly freshnessMs: number;
   readonly chunkBars: Readonly<Record<string, number>>;
@@ -151,6 +159,7 @@ export function resolveHeadOptions(options: HeadOptions = {}): HeadConfig {
     coalesce: options.coalesce ?? d.coalesce,
     cacheMaxBytes: positiveInteger('cacheMaxBytes', options.cacheMaxBytes ?? d.cacheMaxBytes),
     maxInflightBytes: positiveInteger('maxInflightBytes', options.maxInflightBytes ?? d.maxInflightBytes),
+    maxAnswerBytes: positiveInteger('maxAnswerBytes', options.maxAnswerBytes ?? d.maxAnswerBytes),
     lingerMs: nonNegative('lingerMs', options.lingerMs ?? d.lingerMs),
     freshnessMs: nonNegative('freshnessMs', options.freshnessMs ?? d.freshnessMs),
     chunkBars,

@@ -1,5 +1,6 @@
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js';
-import { COALESCE_METADATA_KEY, COALESCE_OFF, serveStream, writeOrWait, type OutgoingReadChunk, type ReadRequestMessage } from '@florin/core';
+import { COALESCE_METADATA_KEY, COALESCE_OFF, serveStream, type OutgoingReadChunk, type ReadRequestMessage } from '@florin/core';
+import { writeAnswer } from './answer-writer.js';
 import type { HeadNode } from './head-node.js';
 import { peerOf } from './peer-client.js';
 import { readChunks } from './read-chunks.js';
@@ -12,8 +13,8 @@ type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
  * HeadService.Read: answer the read through the HeadNode (cache, coalescing,
  * or straight upstream when the caller sent `florin-coalesce: off`; keys
  * another head owns are asked of it unless `florin-peer` says a head sent this), then
- * stream size-bounded chunks, honouring backpressure, cancellation and the
- * call's deadline. A cancelled caller detaches only itself from shared fetches.
+ * stream size-bounded chunks under the head's answer budget, honouring
+ * backpressure, cancellation and the call's deadline. A cancelled caller detaches only itself from shared fetches.
  */
 export function readHandler(node: HeadNode): handleServerStreamingCall<ReadRequestMessage, OutgoingReadChunk> {
   return (call) => {
@@ -25,6 +26,6 @@ function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
   return serveStream(call, node.config.limits.defaultDeadlineMs, async (signal, deadlineAt) => {
     const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === COALESCE_OFF);
     const result = await node.read(call.request, { signal, deadlineAt, coalesce, fromPeer: peerOf(call.metadata) });
-    for (const chunk of readChunks(result, node.config.limits.chunkBytes)) await writeOrWait(call, chunk, signal);
+    await writeAnswer(call, readChunks(result, node.config.limits.chunkBytes), node.answerBudget, signal, deadlineAt);
   });
 }

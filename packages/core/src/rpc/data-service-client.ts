@@ -82,7 +82,10 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
   /**
    * Reads `symbols` over `range`: one frame per distinct requested symbol, in
    * request order (an empty frame when it has no rows in range), columns in
-   * the order of `fields`.
+   * the order of `fields`. A symbol answered in one message is a view of that
+   * message, which the frames of the other symbols it carries share (no copy;
+   * see SeriesAssembler's `shareMessages`): copy a frame that you keep long
+   * without the rest of the answer.
    */
   async read(query: SeriesQuery, options?: ReadOptions): Promise<SeriesFrame[]> {
     this.assertOpen();
@@ -98,7 +101,7 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
       endMs: query.range.end,
     };
     const call = this.stub.Read(request, withTraceContext(this.readMetadata(options))!, grpcCallOptions(options, this.limits.defaultDeadlineMs));
-    return timeClientCall(this.service, 'Read', collectReadStream(call, symbols, fields, signal));
+    return timeClientCall(this.service, 'Read', collectReadStream(call, symbols, fields, signal, true));
   }
 
   /**

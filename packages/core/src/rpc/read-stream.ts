@@ -9,15 +9,17 @@ import { SeriesAssembler } from './series-assembler.js';
  * Consumes a Read stream into one frame per requested symbol, in request
  * order. Rejects with the call's status as a FlorinError, with the signal's
  * reason when the caller aborted, or INTERNAL when the stream is malformed
- * (the call is then cancelled).
+ * (the call is then cancelled). `shareMessages`: frames may be views of
+ * messages other frames of the read share (SeriesAssembler).
  */
 export function collectReadStream(
   call: ClientReadableStream<ReadChunkMessage>,
   symbols: readonly string[],
   requestedFields: readonly string[],
   signal: AbortSignal | undefined,
+  shareMessages = false,
 ): Promise<SeriesFrame[]> {
-  const assembler = new SeriesAssembler(symbols);
+  const assembler = new SeriesAssembler(symbols, { shareMessages });
   return new Promise<SeriesFrame[]>((resolve, reject) => {
     let settled = false;
     const detach = cancelOnAbort(call, signal);

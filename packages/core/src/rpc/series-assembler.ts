@@ -20,18 +20,28 @@ interface PendingSeries {
  * order, until its block with `last = true`. When a symbol's first block
  * announces its total rows (`totalRows`), the symbol's buffer is allocated
  * once and every block is copied in as it arrives, so the stream's message
- * buffers die young; a symbol answered by a single block that fills most of
- * its message, with 8-byte aligned arrays, is used in place without a copy.
+ * buffers die young; a symbol answered by a single block with 8-byte aligned
+ * arrays (the senders' encoder aligns them) is used in place without a copy.
  * Blocks of a sender that announces no total are kept and joined once at
- * finish(). Either way a frame's timestamps and columns are Float64Array
- * views of one buffer of its own (at most about twice its size), never of
- * another symbol's data, so a cache can keep one frame alone. No per-point work.
+ * finish(). No per-point work.
+ *
+ * What a frame keeps alive: by default (`shareMessages` false) a frame's
+ * arrays are views of one buffer of its own or of a message it fills at least
+ * half of (at most about twice its size), never of another symbol's data, so
+ * a cache can keep one frame alone. With `shareMessages` a single-block symbol
+ * is used in place whatever else its message carries: the frames of one read
+ * then share the received messages (no copy at all for a read whose symbols
+ * each fit in one message), and one frame kept alone keeps its whole message
+ * (at most the sender's chunk size, 1 MiB by default) alive.
  */
 export class SeriesAssembler {
   private readonly pending = new Map<string, PendingSeries>();
   private fieldsValue: readonly string[] | undefined;
 
-  constructor(private readonly symbols: readonly string[]) {
+  constructor(
+    private readonly symbols: readonly string[],
+    private readonly options: { readonly shareMessages?: boolean } = {},
+  ) {
     for (const s of symbols) this.pending.set(s, { rows: 0, done: false });
   }
 
@@ -82,7 +92,7 @@ export class SeriesAssembler {
     if (block.last && total > 0 && total !== rows) {
       throw broken(`${block.symbol} ended after ${rows} rows; its first block announced ${total}`);
     }
-    if (block.last) series.inPlace = inPlace(block, fields, rows);
+    if (block.last) series.inPlace = inPlace(block, fields, rows, this.options.shareMessages === true);
     if (series.inPlace) return;
     if (block.last || total > 0) {
       series.buffer = new SeriesBuffer(fields.length, block.last ? rows : total);
@@ -113,14 +123,15 @@ export class SeriesAssembler {
 
 /**
  * A whole series in one block, as Float64Array views of the received message
- * itself, when its arrays are 8-byte aligned there and make up at least half
- * of the message's buffer (so the frame pins at most about twice its bytes).
+ * itself, when its arrays are 8-byte aligned there and, unless `shared`, make
+ * up at least half of the message's buffer (so the frame pins at most about
+ * twice its bytes).
  */
-function inPlace(block: SeriesBlockMessage, fields: readonly string[], rows: number): SeriesFrame | undefined {
+function inPlace(block: SeriesBlockMessage, fields: readonly string[], rows: number, shared: boolean): SeriesFrame | undefined {
   const buffer = block.timestamps.buffer;
   const arrays = [block.timestamps, ...block.columns];
   if (arrays.some((a) => a.byteOffset % 8 !== 0 || a.buffer !== buffer)) return undefined;
-  if (2 * 8 * rows * arrays.length < buffer.byteLength) return undefined;
+  if (!shared && 2 * 8 * rows * arrays.length < buffer.byteLength) return undefined;
   const view = (a: Uint8Array): Float64Array => new Float64Array(buffer, a.byteOffset, rows);
   return { symbol: block.symbol, fields, timestamps: view(block.timestamps), columns: block.columns.map(view) };
 }
