@@ -50,12 +50,7 @@ async function code(call: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   security = await TestSecurity.create('limits');
-  tokens = await security.tokens({
-    alice: { subject: 'alice', role: 'researcher' },
-    bob: { subject: 'bob', role: 'researcher' },
-    admin: { subject: 'ops', role: 'admin' },
-    greedyAdmin: { subject: 'bulk-loader', role: 'admin' },
-  });
+  tokens = await security.tokens({ alice: { subject: 'alice', role: 'researcher' }, bob: { subject: 'bob', role: 'researcher' }, admin: { subject: 'ops', role: 'admin' }, greedyAdmin: { subject: 'bulk-loader', role: 'admin' } });
   const headToken = await security.tokenFile('head', await security.token({ subject: 'heads', role: 'head' }));
   const tls = security.serverArgs();
   shard = await group.start('shard', ['shard', '--data', join(security.dir, 'shard-0.duckdb'), '--shard-id', '0', '--shard-count', '1', ...tls]);

@@ -56,12 +56,7 @@ async function firstEvent(client: JobsClient, jobId: string): Promise<Job> {
 
 beforeAll(async () => {
   security = await TestSecurity.create('owner');
-  tokens = await security.tokens({
-    alice: { subject: 'alice', role: 'researcher' },
-    bob: { subject: 'bob', role: 'researcher' },
-    admin: { subject: 'admin', role: 'admin' },
-    qcu: { subject: 'qcu', role: 'qcu' },
-  });
+  tokens = await security.tokens({ alice: { subject: 'alice', role: 'researcher' }, bob: { subject: 'bob', role: 'researcher' }, admin: { subject: 'admin', role: 'admin' }, qcu: { subject: 'qcu', role: 'qcu' } });
   Object.assign(files, { ca: security.files.ca, alice: await security.tokenFile('alice', tokens.alice), admin: await security.tokenFile('admin', tokens.admin) });
   [secure, plain] = await Promise.all([
     group.start('coordinator', ['coordinator', '--store', `sqlite:${join(security.dir, 'jobs.sqlite')}`, ...security.serverArgs()]),

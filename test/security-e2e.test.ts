@@ -44,12 +44,7 @@ beforeAll(async () => {
   // The shard has its own files: the rotation test replaces them.
   await writeFile(files.shardCert, security.server.certPem);
   await writeFile(files.shardKey, security.server.keyPem, { mode: 0o600 });
-  tokens = await security.tokens({
-    researcher: { subject: 'test-researcher', role: 'researcher' },
-    qcu: { subject: 'test-qcu', role: 'qcu' },
-    admin: { subject: 'test-admin', role: 'admin' },
-    head: { subject: 'test-head', role: 'head' },
-  });
+  tokens = await security.tokens({ researcher: { subject: 'test-researcher', role: 'researcher' }, qcu: { subject: 'test-qcu', role: 'qcu' }, admin: { subject: 'test-admin', role: 'admin' }, head: { subject: 'test-head', role: 'head' } });
   const headToken = await security.tokenFile('head', tokens.head);
   process.env['FLORIN_TLS_REFRESH_MS'] = '300'; // the spawned servers re-read their certificate files this often
   const tls = security.serverArgs();

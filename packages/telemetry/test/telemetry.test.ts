@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { Metadata } from '@grpc/grpc-js';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import { traceServerCall, withTraceContext, inChildSpan, traceLogFields, createLogger, FlorinError } from '@florin/core';
 import { OtlpReceiver, startTelemetry, resolveTelemetryConfig, type Telemetry } from '@florin/telemetry';
-import { until } from '@florin/test-support';
+import { HungCollector, until } from '@florin/test-support';
 
 let telemetry: Telemetry | undefined;
 let receiver: OtlpReceiver | undefined;
@@ -104,10 +104,10 @@ describe('export to a local OTLP receiver', () => {
 
 describe('collector unreachable', () => {
   it('calls never wait on export, even while an export hangs on a collector that never answers; lost spans are counted', async () => {
-    const hole = await blackHole();
+    const hole = await HungCollector.start();
     try {
       // Exports time out only after ten minutes: a call that waited on one would outlast the test's timeout.
-      telemetry = startTelemetry({ role: 'head', instanceId: 'h0', endpoint: `127.0.0.1:${hole.port}`, enabled: true, maxQueueSize: 100, exportTimeoutMs: 600_000, traceSampleRatio: 1, env: {} });
+      telemetry = startTelemetry({ role: 'head', instanceId: 'h0', endpoint: hole.endpoint, enabled: true, maxQueueSize: 100, exportTimeoutMs: 600_000, traceSampleRatio: 1, env: {} });
       const calls = async (n: number): Promise<void> => {
         for (let i = 0; i < n; i++) expect(await traceServerCall('/florin.v1.HeadService/Read', new Metadata(), async () => i)).toBe(i);
       };
@@ -135,26 +135,3 @@ describe('collector unreachable', () => {
     expect(telemetry.droppedSpans()).toBeLessThanOrEqual(5_000);
   });
 });
-
-/** A collector that accepts connections, reads what is sent and never answers. */
-async function blackHole(): Promise<{ port: number; bytes: () => number; close: () => Promise<void> }> {
-  let bytes = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  let closing: Promise<void> | undefined;
-  return {
-    port: (server.address() as { port: number }).port,
-    bytes: () => bytes,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      })),
-  };
-}

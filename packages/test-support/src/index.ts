@@ -13,6 +13,8 @@ export { type ShardCluster, startShardCluster } from './shard-cluster.js';
 export { CloudMapDouble, type CloudMapDoubleOptions, type CloudMapFault, type CloudMapRequest } from './cloud-map-double.js';
 export { PG_URL_EXAMPLE, postgresUrl } from './postgres.js';
 export { until } from './wait.js';
+export { HungCollector } from './hung-collector.js';
+export { CHROMIUM, chromiumPresent, launchChromium } from './chromium.js';
 export { type SecurityFiles, type TokenHolder, TestSecurity } from './test-security.js';
 export { type FuzzMethod, type FuzzCall, type FuzzReport, fuzzMethods, fuzzCallArb, fuzzServices, healthOf } from './hostile-input.js';
 export { type FuzzRun, runFuzz } from './fuzz-cluster.js';
