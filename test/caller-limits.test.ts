@@ -1,11 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, makeClientConstructor, Metadata, type Client, type ClientReadableStream } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, generateSigningKey, issueToken, LocalCa, serviceDefinition, type ClientSecurity, type SeriesFrame } from '@florin/core';
+import { FlorinError, serviceDefinition, type ClientSecurity, type SeriesFrame } from '@florin/core';
 import { DataClient } from '@florin/client';
-import { ProcessGroup, type RoleProcess } from '@florin/test-support';
+import { ProcessGroup, TestSecurity, type RoleProcess } from '@florin/test-support';
 
 /**
  * Issue 12 item 5, per-caller limits, over real `florin shard` and `florin head`
@@ -23,13 +21,12 @@ const ROWS = 40_000;
 const START = Date.UTC(2024, 0, 1);
 const RANGE = { start: START, end: START + ROWS * 60_000 };
 const group = new ProcessGroup();
-let dir: string;
+let security: TestSecurity;
 let shard: RoleProcess;
 let head: RoleProcess;
-let caPem = '';
-const tokens = { alice: '', bob: '', admin: '', greedyAdmin: '' };
+let tokens: Record<'alice' | 'bob' | 'admin' | 'greedyAdmin', string>;
 
-const secure = (token: string): ClientSecurity => ({ tls: { ca: { pem: caPem } }, token });
+const secure = (token: string): ClientSecurity => security.client(token);
 
 function seriesOf(symbol: string, i: number): SeriesFrame {
   const timestamps = new Float64Array(ROWS);
@@ -52,25 +49,12 @@ async function code(call: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'florin-limits-'));
-  const ca = await LocalCa.create('limits test CA');
-  const server = await ca.issue({ commonName: 'florin-test' });
-  const signing = await generateSigningKey();
-  caPem = ca.certPem;
-  const f = { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), jwks: join(dir, 'jwks.json'), head: join(dir, 'head.jwt') };
-  await writeFile(f.ca, ca.certPem);
-  await writeFile(f.cert, server.certPem);
-  await writeFile(f.key, server.keyPem, { mode: 0o600 });
-  await writeFile(f.jwks, JSON.stringify({ keys: [signing.publicJwk] }));
-  const hour = 3_600_000;
-  tokens.alice = await issueToken(signing, { subject: 'alice', role: 'researcher', ttlMs: hour });
-  tokens.bob = await issueToken(signing, { subject: 'bob', role: 'researcher', ttlMs: hour });
-  tokens.admin = await issueToken(signing, { subject: 'ops', role: 'admin', ttlMs: hour });
-  tokens.greedyAdmin = await issueToken(signing, { subject: 'bulk-loader', role: 'admin', ttlMs: hour });
-  await writeFile(f.head, await issueToken(signing, { subject: 'heads', role: 'head', ttlMs: hour }), { mode: 0o600 });
-  const tls = ['--tls-ca', f.ca, '--tls-cert', f.cert, '--tls-key', f.key, '--jwks', f.jwks];
-  shard = await group.start('shard', ['shard', '--data', join(dir, 'shard-0.duckdb'), '--shard-id', '0', '--shard-count', '1', ...tls]);
-  head = await group.start('head', ['head', '--shards', shard.address, '--node-id', 'head-0', ...tls, '--token-file', f.head, '--max-caller-calls', String(MAX_CALLS), '--max-caller-bytes', String(MAX_BYTES)]);
+  security = await TestSecurity.create('limits');
+  tokens = await security.tokens({ alice: { subject: 'alice', role: 'researcher' }, bob: { subject: 'bob', role: 'researcher' }, admin: { subject: 'ops', role: 'admin' }, greedyAdmin: { subject: 'bulk-loader', role: 'admin' } });
+  const headToken = await security.tokenFile('head', await security.token({ subject: 'heads', role: 'head' }));
+  const tls = security.serverArgs();
+  shard = await group.start('shard', ['shard', '--data', join(security.dir, 'shard-0.duckdb'), '--shard-id', '0', '--shard-count', '1', ...tls]);
+  head = await group.start('head', ['head', '--shards', shard.address, '--node-id', 'head-0', ...tls, '--token-file', headToken, '--max-caller-calls', String(MAX_CALLS), '--max-caller-bytes', String(MAX_BYTES)]);
   const admin = new DataClient({ heads: [head.address], security: secure(tokens.admin) });
   try {
     await admin.createDataset({ name: 'bars', fields: ['close'], frequency: '1m' });
@@ -83,14 +67,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await group.killAll();
-  await rm(dir, { recursive: true, force: true });
+  await security?.close();
 });
 
 /** A bare grpc-js Read the caller never consumes: the head answers into flow control and the call stays in progress. */
 function heldRead(token: string): { client: Client; stream: ClientReadableStream<unknown> } {
   const Ctor = makeClientConstructor(serviceDefinition('florin.v1.HeadService'), 'HeadService');
   const creds = credentials.combineChannelCredentials(
-    credentials.createSsl(Buffer.from(caPem)),
+    credentials.createSsl(Buffer.from(security.ca.certPem)),
     credentials.createFromMetadataGenerator((_p, cb) => {
       const md = new Metadata();
       md.set('authorization', `Bearer ${token}`);

@@ -1,11 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, generateSigningKey, issueToken, LocalCa, type ClientSecurity, type Role } from '@florin/core';
+import { FlorinError } from '@florin/core';
 import { JobsClient, type Job } from '@florin/client';
 import { WorkClient } from '@florin/qcu';
-import { MOMENTUM, ProcessGroup, runCli, type RoleProcess } from '@florin/test-support';
+import { MOMENTUM, ProcessGroup, runCli, TestSecurity, type RoleProcess } from '@florin/test-support';
 
 /**
  * Issue 12 item 2, the job owner: over a real `florin coordinator` process
@@ -16,11 +14,11 @@ import { MOMENTUM, ProcessGroup, runCli, type RoleProcess } from '@florin/test-s
  * --plaintext there is no owner and no check.
  */
 const group = new ProcessGroup();
-let dir: string;
+let security: TestSecurity;
 let secure: RoleProcess;
 let plain: RoleProcess;
 const files = { ca: '', alice: '', admin: '' };
-const tokens = {} as Record<'alice' | 'bob' | 'admin' | 'qcu', string>;
+let tokens: Record<'alice' | 'bob' | 'admin' | 'qcu', string>;
 const clients: JobsClient[] = [];
 
 const DAY = 86_400_000;
@@ -36,8 +34,7 @@ const submission = (key: string) => ({
 });
 
 function jobsAs(who: keyof typeof tokens): JobsClient {
-  const security: ClientSecurity = { tls: { ca: { file: files.ca } }, token: tokens[who] };
-  const client = new JobsClient(secure.address, { security });
+  const client = new JobsClient(secure.address, { security: security.client(tokens[who]) });
   clients.push(client);
   return client;
 }
@@ -58,25 +55,14 @@ async function firstEvent(client: JobsClient, jobId: string): Promise<Job> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'florin-owner-'));
-  const ca = await LocalCa.create('owner test CA');
-  const server = await ca.issue({ commonName: 'florin-test' });
-  const signing = await generateSigningKey();
-  const paths = { cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), jwks: join(dir, 'jwks.json') };
-  Object.assign(files, { ca: join(dir, 'ca.pem'), alice: join(dir, 'alice.jwt'), admin: join(dir, 'admin.jwt') });
-  await writeFile(files.ca, ca.certPem);
-  await writeFile(paths.cert, server.certPem);
-  await writeFile(paths.key, server.keyPem, { mode: 0o600 });
-  await writeFile(paths.jwks, JSON.stringify({ keys: [signing.publicJwk] }));
-  const people: [keyof typeof tokens, Role][] = [['alice', 'researcher'], ['bob', 'researcher'], ['admin', 'admin'], ['qcu', 'qcu']];
-  for (const [subject, role] of people) tokens[subject] = await issueToken(signing, { subject, role, ttlMs: 3_600_000 });
-  await writeFile(files.alice, tokens.alice, { mode: 0o600 });
-  await writeFile(files.admin, tokens.admin, { mode: 0o600 });
+  security = await TestSecurity.create('owner');
+  tokens = await security.tokens({ alice: { subject: 'alice', role: 'researcher' }, bob: { subject: 'bob', role: 'researcher' }, admin: { subject: 'admin', role: 'admin' }, qcu: { subject: 'qcu', role: 'qcu' } });
+  Object.assign(files, { ca: security.files.ca, alice: await security.tokenFile('alice', tokens.alice), admin: await security.tokenFile('admin', tokens.admin) });
   [secure, plain] = await Promise.all([
-    group.start('coordinator', ['coordinator', '--store', `sqlite:${join(dir, 'jobs.sqlite')}`, '--tls-ca', files.ca, '--tls-cert', paths.cert, '--tls-key', paths.key, '--jwks', paths.jwks]),
-    group.start('plain-coordinator', ['coordinator', '--store', `sqlite:${join(dir, 'plain.sqlite')}`, '--plaintext']),
+    group.start('coordinator', ['coordinator', '--store', `sqlite:${join(security.dir, 'jobs.sqlite')}`, ...security.serverArgs()]),
+    group.start('plain-coordinator', ['coordinator', '--store', `sqlite:${join(security.dir, 'plain.sqlite')}`, '--plaintext']),
   ]);
-  const qcu = new WorkClient(secure.address, { workerId: 'owner-test-qcu', security: { tls: { ca: { file: files.ca } }, token: tokens.qcu } });
+  const qcu = new WorkClient(secure.address, { workerId: 'owner-test-qcu', security: security.client(tokens.qcu) });
   const plainQcu = new WorkClient(plain.address, { workerId: 'owner-test-qcu' });
   try {
     await qcu.registerUnits([MOMENTUM]);
@@ -90,7 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.close();
   await group.killAll();
-  await rm(dir, { recursive: true, force: true });
+  await security?.close();
 });
 
 describe('job owner', () => {

@@ -1,12 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, generateSigningKey, issueToken, LocalCa, type ClientSecurity, type Role, type SigningKey } from '@florin/core';
+import { FlorinError, generateSigningKey, issueToken, LocalCa, type ClientSecurity, type Role } from '@florin/core';
 import { DataClient, JobsClient } from '@florin/client';
 import { ShardClient } from '@florin/shard-client';
 import { WorkClient } from '@florin/qcu';
-import { ProcessGroup, type RoleProcess } from '@florin/test-support';
+import { ProcessGroup, TestSecurity, type RoleProcess } from '@florin/test-support';
 
 /**
  * Issue 12 "Done when", over real `florin shard`, `florin head` and `florin
@@ -17,15 +16,13 @@ import { ProcessGroup, type RoleProcess } from '@florin/test-support';
  * key appears in any process output or error message.
  */
 const group = new ProcessGroup();
-let dir: string;
-let ca: LocalCa;
-let signing: SigningKey;
+let security: TestSecurity;
 let shard: RoleProcess;
 let head: RoleProcess;
 let coordinator: RoleProcess;
-const tokens = {} as Record<Role, string>;
+let tokens: Record<Role, string>;
 const seen: string[] = []; // every error message a client got, checked for secrets at the end
-const files = { ca: '', cert: '', key: '', shardCert: '', shardKey: '', jwks: '', headToken: '' };
+const files = { ca: '', shardCert: '', shardKey: '' };
 
 async function code(call: Promise<unknown>): Promise<string> {
   try {
@@ -38,31 +35,25 @@ async function code(call: Promise<unknown>): Promise<string> {
   }
 }
 
-const trusted = (token?: string): ClientSecurity => ({ tls: { ca: { file: files.ca } }, ...(token ? { token } : {}) });
+const trusted = (token?: string): ClientSecurity => security.client(token);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'florin-security-'));
-  ca = await LocalCa.create('test CA');
-  const server = await ca.issue({ commonName: 'florin-test' });
-  signing = await generateSigningKey();
-  Object.assign(files, { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), jwks: join(dir, 'jwks.json'), headToken: join(dir, 'head.jwt'), shardCert: join(dir, 'shard.pem'), shardKey: join(dir, 'shard-key.pem') });
-  await writeFile(files.ca, ca.certPem);
-  await writeFile(files.cert, server.certPem);
-  await writeFile(files.key, server.keyPem, { mode: 0o600 });
+  security = await TestSecurity.create('security');
+  const { dir } = security;
+  Object.assign(files, { ca: security.files.ca, shardCert: join(dir, 'shard.pem'), shardKey: join(dir, 'shard-key.pem') });
   // The shard has its own files: the rotation test replaces them.
-  await writeFile(files.shardCert, server.certPem);
-  await writeFile(files.shardKey, server.keyPem, { mode: 0o600 });
-  await writeFile(files.jwks, JSON.stringify({ keys: [signing.publicJwk] }));
-  for (const role of ['researcher', 'qcu', 'admin', 'head'] as Role[]) tokens[role] = await issueToken(signing, { subject: `test-${role}`, role, ttlMs: 3_600_000 });
-  await writeFile(files.headToken, tokens.head, { mode: 0o600 });
+  await writeFile(files.shardCert, security.server.certPem);
+  await writeFile(files.shardKey, security.server.keyPem, { mode: 0o600 });
+  tokens = await security.tokens({ researcher: { subject: 'test-researcher', role: 'researcher' }, qcu: { subject: 'test-qcu', role: 'qcu' }, admin: { subject: 'test-admin', role: 'admin' }, head: { subject: 'test-head', role: 'head' } });
+  const headToken = await security.tokenFile('head', tokens.head);
   process.env['FLORIN_TLS_REFRESH_MS'] = '300'; // the spawned servers re-read their certificate files this often
-  const tls = ['--tls-ca', files.ca, '--tls-cert', files.cert, '--tls-key', files.key, '--jwks', files.jwks];
-  const shardTls = ['--tls-ca', files.ca, '--tls-cert', files.shardCert, '--tls-key', files.shardKey, '--jwks', files.jwks];
+  const tls = security.serverArgs();
+  const shardTls = security.serverArgs({ cert: files.shardCert, key: files.shardKey });
   [shard, coordinator] = await Promise.all([
     group.start('shard', ['shard', '--data', join(dir, 'shard-0.duckdb'), '--shard-id', '0', '--shard-count', '1', ...shardTls]),
     group.start('coordinator', ['coordinator', '--store', `sqlite:${join(dir, 'jobs.sqlite')}`, ...tls]),
   ]);
-  head = await group.start('head', ['head', '--shards', shard.address, '--node-id', 'head-0', ...tls, '--token-file', files.headToken]);
+  head = await group.start('head', ['head', '--shards', shard.address, '--node-id', 'head-0', ...tls, '--token-file', headToken]);
   const admin = new DataClient({ heads: [head.address], security: trusted(tokens.admin) });
   try {
     await admin.createDataset({ name: 'bars', fields: ['close'], frequency: '1d' });
@@ -73,13 +64,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await group.killAll();
-  await rm(dir, { recursive: true, force: true });
+  await security?.close();
 });
 
 describe('tokens and roles', () => {
   it('answers UNAUTHENTICATED to no token, an expired token and a token signed by an unknown key', async () => {
     const stranger = await generateSigningKey();
-    const expired = await issueToken(signing, { subject: 'late', role: 'admin', ttlMs: 1_000, nowMs: Date.now() - 3_600_000 });
+    const expired = await issueToken(security.signing, { subject: 'late', role: 'admin', ttlMs: 1_000, nowMs: Date.now() - 3_600_000 });
     const forged = await issueToken(stranger, { subject: 'mallory', role: 'admin', ttlMs: 3_600_000 });
     const results: Record<string, string> = {};
     for (const [name, token] of Object.entries({ none: undefined, expired, forged })) {
@@ -129,7 +120,7 @@ describe('tokens and roles', () => {
   });
 
   it('never shows a token or a private key in an error message or a process log', () => {
-    const secrets = [...Object.values(tokens), signing.privateJwk.d!, ca.keyPem.split('\n')[1]!];
+    const secrets = [...Object.values(tokens), security.signing.privateJwk.d!, security.ca.keyPem.split('\n')[1]!];
     const outputs = [...seen, shard.stderr(), head.stderr(), coordinator.stderr()];
     for (const secret of secrets) for (const out of outputs) expect(out.includes(secret)).toBe(false);
     expect(seen.length).toBeGreaterThan(5);
@@ -154,13 +145,13 @@ describe('TLS', () => {
     const saved = process.env['FLORIN_PLAINTEXT'];
     delete process.env['FLORIN_PLAINTEXT'];
     try {
-      await expect(group.start('bare', ['shard', '--data', join(dir, 'bare.duckdb'), '--shard-id', '0', '--shard-count', '1'], 20_000)).rejects.toThrow(/refuses to run without TLS/);
+      await expect(group.start('bare', ['shard', '--data', join(security.dir, 'bare.duckdb'), '--shard-id', '0', '--shard-count', '1'], 20_000)).rejects.toThrow(/refuses to run without TLS/);
     } finally {
       if (saved !== undefined) process.env['FLORIN_PLAINTEXT'] = saved;
     }
   });
 
-  it('picks up a rotated certificate without a restart', async () => {
+  it('picks up a rotated certificate without a restart', { timeout: 120_000 }, async () => {
     const next = await LocalCa.create('rotated CA');
     const nextServer = await next.issue({ commonName: 'florin-test' });
     const trustsNext = (): ShardClient => new ShardClient(shard.address, { limits: { defaultDeadlineMs: 2_000 }, security: { tls: { ca: { pem: next.certPem } }, token: tokens.admin } });
@@ -170,7 +161,7 @@ describe('TLS', () => {
     // Key first, then certificate, as a rotation writes them: the server only takes a matching pair.
     await writeFile(files.shardKey, nextServer.keyPem);
     await writeFile(files.shardCert, nextServer.certPem);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000; // a backstop: the servers re-read their files every 300 ms
     let answer = '';
     while (answer !== 'OK' && Date.now() < deadline) {
       const client = trustsNext();

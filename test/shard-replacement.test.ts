@@ -110,7 +110,8 @@ describe('ShardRouter: a partition whose task is replaced', () => {
       const started = Date.now();
       const err = await failure(readAll(router, 700));
       expect(['UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain(err.code);
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // The deadline (700 ms), not the 60 s replacement wait: the margin is for a loaded machine.
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       router.close();
     }
@@ -123,7 +124,8 @@ describe('ShardRouter: a partition whose task is replaced', () => {
       await stopShard(1);
       const started = Date.now();
       expect((await failure(readAll(router))).code).toBe('UNAVAILABLE');
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // At once, not after the 20 s a discovered shard's replacement is waited for.
+      expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       router.close();
     }

@@ -21,16 +21,18 @@ describe('coordinator over gRPC: leases and retries', () => {
   it('requeues an expired lease, not before it expires, to a waiting long poll, and refuses the old attempt', async () => {
     f = await startCoordinator({ sweepIntervalMs: 50 });
     const handle = await f.jobs.submit(job(['AAA']));
+    // Timed from before the lease is asked for: the coordinator (in this process, same clock) starts the
+    // lease's 400 ms after this instant, however long the answer then takes to come back on a loaded machine.
+    const askedAt = Date.now();
     const [first] = await f.work.lease({ units: UNITS, maxTasks: 1, leaseMs: 400 });
     expect(first?.attempt).toBe(1);
-    const leasedAt = Date.now();
     const other = f.worker('qcu-2');
     // The second worker long-polls: the sweep's requeue wakes it with the task (an empty answer would mean the
-    // poll ran out first). Only the lower bound is timed: no clock noise makes a lease expire early.
+    // poll ran out first). Only the lower bound is timed: a loaded machine can only make the wait longer.
     const [second] = await other.lease({ units: UNITS, maxTasks: 1, leaseMs: 5_000, waitMs: 20_000 });
-    const waited = Date.now() - leasedAt;
+    const waited = Date.now() - askedAt;
     expect(second).toMatchObject({ taskId: first!.taskId, attempt: 2 });
-    expect(waited).toBeGreaterThanOrEqual(350);
+    expect(waited).toBeGreaterThanOrEqual(400);
     expect((await f.work.complete([okOutcome(first!)]))[0]).toMatchObject({ accepted: false, reason: 'lease_lost' });
     expect((await f.work.heartbeat([first!])).lost).toEqual([{ taskId: first!.taskId, attempt: 1, reason: 'lease_lost' }]);
     expect((await other.complete([okOutcome(second!, { by: 'qcu-2' })]))[0]?.accepted).toBe(true);
@@ -40,13 +42,16 @@ describe('coordinator over gRPC: leases and retries', () => {
   it('keeps a lease alive past its length while the worker heartbeats', async () => {
     f = await startCoordinator({ sweepIntervalMs: 50 });
     const handle = await f.jobs.submit(job(['AAA']));
-    const [task] = await f.work.lease({ units: UNITS, maxTasks: 1, leaseMs: 300 });
+    // A lease of 1.5 s: long enough that one heartbeat's round trip on a loaded 2-core machine fits in it
+    // many times over, short enough that the test outlives it three times in under five seconds.
+    const LEASE_MS = 1_500;
+    const [task] = await f.work.lease({ units: UNITS, maxTasks: 1, leaseMs: LEASE_MS });
     // Heartbeats back to back (each right after the last answer, as a loaded worker would manage) until the
     // lease has lived three of its lengths: every one extends it, and no other worker can lease the task.
     const leasedAt = Date.now();
     let beats = 0;
-    while (Date.now() - leasedAt < 3 * 300 || beats < 3) {
-      const hb = await f.work.heartbeat([task!], { leaseMs: 300 });
+    while (Date.now() - leasedAt < 3 * LEASE_MS || beats < 3) {
+      const hb = await f.work.heartbeat([task!], { leaseMs: LEASE_MS });
       expect(hb.extended.map((e) => e.taskId)).toEqual([task!.taskId]);
       beats++;
     }

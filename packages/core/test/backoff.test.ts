@@ -34,7 +34,8 @@ describe('sleep', () => {
     setTimeout(() => controller.abort(reason), 20);
     const at = Date.now();
     await expect(sleep(10_000, controller.signal)).rejects.toBe(reason);
-    expect(Date.now() - at).toBeLessThan(1_000);
+    // Far below the 10 s sleep, far above a loaded machine's timer lag.
+    expect(Date.now() - at).toBeLessThan(5_000);
     await expect(sleep(10, controller.signal)).rejects.toBe(reason);
   });
 
@@ -43,6 +44,6 @@ describe('sleep', () => {
     setTimeout(() => controller.abort(new Error('stop')), 20);
     const at = Date.now();
     await expect(sleepUnlessAborted(10_000, controller.signal)).resolves.toBeUndefined();
-    expect(Date.now() - at).toBeLessThan(1_000);
+    expect(Date.now() - at).toBeLessThan(5_000);
   });
 });

@@ -1,20 +1,18 @@
 // The dashboard in a real headless Chromium (Debian's chromium, driven by playwright-core) against a real
 // local cluster (`florin up`: shard, head, coordinator and a QCU as processes). Screenshots of each page are
 // written to packages/dashboard/screenshots/ (git-ignored) for a reviewer to look at.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { connect, type FlorinConnection, type JobsClient } from '@florin/client';
 import { createDiscovery } from '@florin/discovery';
 import { generateMarket } from '@florin/store';
-import { exitCode, startCli, TEST_UNITS } from '@florin/test-support';
+import { chromiumPresent, exitCode, launchChromium, startCli, TEST_UNITS } from '@florin/test-support';
 
-const CHROMIUM = process.env['FLORIN_CHROMIUM'] ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const MARKET = { symbols: 30, years: 3, seed: 11 };
 
@@ -28,12 +26,9 @@ async function eventually(condition: () => Promise<boolean>, options: { timeoutM
 }
 
 // Under CI the browser tests must run (.ci/run installs chromium); elsewhere they skip, saying so.
-if (!existsSync(CHROMIUM)) {
-  if (process.env['CI'] === 'true' || process.env['CI'] === '1') throw new Error(`the dashboard's browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium, or set FLORIN_CHROMIUM)`);
-  console.warn(`dashboard browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-}
+const HAS_CHROMIUM = chromiumPresent('dashboard browser tests');
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
   let dir: string;
   let up: { child: ChildProcess; line: string; stderr: () => string };
   let url: string;
@@ -57,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     connection = connect({ discovery: createDiscovery({ kind: 'local', directory: join(dir, 'discovery') }) });
     jobs = connection.jobs!;
     await connection.ready(30_000);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
   }, 180_000);

@@ -41,6 +41,13 @@ function toQuery(r: Req): SeriesQuery {
   return { dataset: info.name, symbols: r.symbols, fields: r.fields, range: { start, end: start + r.days * DAY_MS } };
 }
 
+/**
+ * Twenty-five runs of up to 32 reads through a fresh head each: the work is fixed, its wall time is not
+ * (seconds on a quiet machine, minutes on a loaded one). Nothing here is timed, so the bound is only a
+ * backstop against a hang.
+ */
+const PROPERTY_TIMEOUT_MS = 600_000;
+
 describe('HeadService aggregation, property-based (fast-check)', () => {
   let cluster: HeadCluster;
   const data = new Map<string, SeriesFrame>();
@@ -98,7 +105,7 @@ describe('HeadService aggregation, property-based (fast-check)', () => {
     }
   }
 
-  it('with a roomy cache: every answer is bit-exact and each touched chunk is fetched at most once', async () => {
+  it('with a roomy cache: every answer is bit-exact and each touched chunk is fetched at most once', { timeout: PROPERTY_TIMEOUT_MS }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(batchArb, { minLength: 1, maxLength: 4 }), async (batches) => {
         const h = await openHead(cluster, { chunkBars: { '1d': CHUNK_BARS }, lingerMs: 1 });
@@ -127,7 +134,7 @@ describe('HeadService aggregation, property-based (fast-check)', () => {
     );
   });
 
-  it('with a tiny cache, random evictions and a one-fetch-at-a-time in-flight budget: every answer is still bit-exact', async () => {
+  it('with a tiny cache, random evictions and a one-fetch-at-a-time in-flight budget: every answer is still bit-exact', { timeout: PROPERTY_TIMEOUT_MS }, async () => {
     const maxBytes = 20_000;
     await fc.assert(
       fc.asyncProperty(fc.array(batchArb, { minLength: 1, maxLength: 4 }), async (batches) => {
