@@ -17,6 +17,7 @@ interface SoakOptions {
   cacheMb: number;
   answerMb?: number;
   inflightMb?: number;
+  maxReads?: number;
   symbols: number;
   years: number;
   shards: number;
@@ -47,6 +48,7 @@ const program = benchCommand(
   .option('--clients <n>', 'simulated QCU clients, one read in flight each', integerOption('--clients', 1, 100_000), 1_000)
   .option('--channels <n>', 'SDK DataClients the clients share (each has its own connections to the heads)', integerOption('--channels', 1, 10_000), 50)
   .option('--cache-mb <n>', "each head's cache limit (florin head --cache-mb)", integerOption('--cache-mb', 1, 1_000_000), 64)
+  .option('--max-reads <n>', "each head's bound on callers' reads served at once (florin head --max-reads; default the head's)", integerOption('--max-reads', 1, 1_000_000))
   .option('--answer-mb <n>', "each head's bound on answers queued for callers (florin head --answer-mb; default the head's)", integerOption('--answer-mb', 1, 1_000_000))
   .option('--inflight-mb <n>', "each head's bound on upstream fetches in flight (florin head --inflight-mb; default the head's)", integerOption('--inflight-mb', 1, 1_000_000))
   .option('--symbols <n>', 'symbols in the sample market', integerOption('--symbols', 1, 100_000), 500)
@@ -111,6 +113,7 @@ function headArgs(o: SoakOptions): string[] {
   const args = ['--cache-mb', String(o.cacheMb)];
   if (o.answerMb !== undefined) args.push('--answer-mb', String(o.answerMb));
   if (o.inflightMb !== undefined) args.push('--inflight-mb', String(o.inflightMb));
+  if (o.maxReads !== undefined) args.push('--max-reads', String(o.maxReads));
   return args;
 }
 

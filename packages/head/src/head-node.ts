@@ -75,6 +75,8 @@ export class HeadNode {
   private readonly budget: InflightBudget;
   /** Bytes of answers serialized and queued for callers (answer-writer.ts). */
   readonly answerBudget: InflightBudget;
+  /** Slots of callers' reads being served (one each; read-handler.ts). */
+  readonly readSlots: InflightBudget;
   private readonly statsValue: HeadStats;
   private readonly planner: ReadPlanner;
   private readonly coalescer: Coalescer;
@@ -92,6 +94,7 @@ export class HeadNode {
     this.cache = new ChunkCache(this.config.cacheMaxBytes, this.index);
     this.budget = new InflightBudget(this.config.maxInflightBytes);
     this.answerBudget = new InflightBudget(this.config.maxAnswerBytes);
+    this.readSlots = new InflightBudget(this.config.maxReads);
     this.statsValue = new HeadStats(this.config.nodeId, {
       cacheBytes: () => this.cache.bytes,
       cacheMaxBytes: () => this.config.cacheMaxBytes,
@@ -321,6 +324,7 @@ export class HeadNode {
     for (const g of this.inflightGroups()) g.abort(closing);
     this.budget.close();
     this.answerBudget.close();
+    this.readSlots.close();
     this.cache.clear();
     this.peers?.close();
   }

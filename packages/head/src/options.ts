@@ -53,6 +53,14 @@ export interface HeadOptions {
    */
   maxAnswerBytes?: number;
   /**
+   * Bound on the callers' reads a head serves at once (planning, fetching,
+   * answering). Past it, reads wait in a FIFO queue within their deadline:
+   * backpressure instead of hundreds of calls holding tickets, fetched
+   * chunks and answers together. Reads another head forwarded are not
+   * counted (two heads never wait on each other's slots). Default 64.
+   */
+  maxReads?: number;
+  /**
    * How long a read with missing chunks waits for other reads to join its
    * upstream fetch, in ms. 0 means one event-loop turn (setImmediate). Default 2.
    */
@@ -100,6 +108,7 @@ export const DEFAULT_HEAD_OPTIONS = Object.freeze({
   cacheMaxBytes: 512 * 1024 * 1024,
   maxInflightBytes: 256 * 1024 * 1024,
   maxAnswerBytes: 64 * 1024 * 1024,
+  maxReads: 64,
   lingerMs: 2,
   freshnessMs: 10 * 60_000,
   defaultChunkBars: 1024,
@@ -117,6 +126,7 @@ export interface HeadConfig {
   readonly cacheMaxBytes: number;
   readonly maxInflightBytes: number;
   readonly maxAnswerBytes: number;
+  readonly maxReads: number;
   readonly lingerMs: number;
   readonly freshnessMs: number;
   readonly chunkBars: Readonly<Record<string, number>>;
@@ -160,6 +170,7 @@ export function resolveHeadOptions(options: HeadOptions = {}): HeadConfig {
     cacheMaxBytes: positiveInteger('cacheMaxBytes', options.cacheMaxBytes ?? d.cacheMaxBytes),
     maxInflightBytes: positiveInteger('maxInflightBytes', options.maxInflightBytes ?? d.maxInflightBytes),
     maxAnswerBytes: positiveInteger('maxAnswerBytes', options.maxAnswerBytes ?? d.maxAnswerBytes),
+    maxReads: positiveInteger('maxReads', options.maxReads ?? d.maxReads),
     lingerMs: nonNegative('lingerMs', options.lingerMs ?? d.lingerMs),
     freshnessMs: nonNegative('freshnessMs', options.freshnessMs ?? d.freshnessMs),
     chunkBars,

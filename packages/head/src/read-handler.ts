@@ -13,7 +13,8 @@ type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
  * HeadService.Read: answer the read through the HeadNode (cache, coalescing,
  * or straight upstream when the caller sent `florin-coalesce: off`; keys
  * another head owns are asked of it unless `florin-peer` says a head sent this), then
- * stream size-bounded chunks under the head's answer budget, honouring
+ * stream size-bounded chunks under the head's answer budget, at most
+ * `maxReads` callers' reads at once (the others wait FIFO for a slot), honouring
  * backpressure, cancellation and the call's deadline. A cancelled caller detaches only itself from shared fetches.
  */
 export function readHandler(node: HeadNode): handleServerStreamingCall<ReadRequestMessage, OutgoingReadChunk> {
@@ -25,7 +26,14 @@ export function readHandler(node: HeadNode): handleServerStreamingCall<ReadReque
 function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
   return serveStream(call, node.config.limits.defaultDeadlineMs, async (signal, deadlineAt) => {
     const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === COALESCE_OFF);
-    const result = await node.read(call.request, { signal, deadlineAt, coalesce, fromPeer: peerOf(call.metadata) });
-    await writeAnswer(call, readChunks(result, node.config.limits.chunkBytes), node.answerBudget, signal, deadlineAt);
+    const fromPeer = peerOf(call.metadata);
+    // A caller's read waits for a slot (FIFO, within its deadline); one a peer forwarded holds its caller's slot there.
+    const release = fromPeer === undefined ? await node.readSlots.acquire(1, signal) : undefined;
+    try {
+      const result = await node.read(call.request, { signal, deadlineAt, coalesce, fromPeer });
+      await writeAnswer(call, readChunks(result, node.config.limits.chunkBytes), node.answerBudget, signal, deadlineAt);
+    } finally {
+      release?.();
+    }
   });
 }

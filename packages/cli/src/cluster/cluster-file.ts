@@ -1,7 +1,6 @@
 import { readFile, writeFile, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PartitionedStore } from '@florin/store';
-import { dataDirStore } from './seed-market.js';
 import type { DiscoveryFlags } from '../discovery-options.js';
 
 /** Where a running local cluster's processes listen; written by `florin up`, read by the other commands. */
@@ -82,5 +81,7 @@ function isAlive(pid: number): boolean {
 export async function offlineDataDir(dataDir: string, shards: number): Promise<PartitionedStore> {
   await assertNoLiveCluster(dataDir);
   await mkdir(dataDir, { recursive: true });
+  // Loaded here, not at the top: every role reads the cluster file, and only the commands that open stores need DuckDB.
+  const { dataDirStore } = await import('./seed-market.js');
   return dataDirStore(dataDir, shards);
 }

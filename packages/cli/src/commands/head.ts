@@ -21,6 +21,7 @@ interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFla
   cacheMb?: number;
   inflightMb?: number;
   answerMb?: number;
+  maxReads?: number;
   lingerMs?: number;
   freshnessMs?: number;
   coalesce: boolean;
@@ -42,6 +43,7 @@ export function headCommand(): Command {
       .option('--cache-mb <n>', 'byte bound of the range cache, MiB (default 512)', positiveInt('--cache-mb'))
       .option('--inflight-mb <n>', 'bound on bytes of upstream fetches in flight, MiB (default 256)', positiveInt('--inflight-mb'))
       .option('--answer-mb <n>', 'bound on bytes of read answers queued for callers, MiB (default 64)', positiveInt('--answer-mb'))
+      .option('--max-reads <n>', "callers' reads served at once; more wait FIFO within their deadline (default 64)", positiveInt('--max-reads'))
       .option('--linger-ms <n>', 'how long a miss waits for overlapping reads to join its fetch (default 2)', nonNegativeInt('--linger-ms'))
       .option('--freshness-ms <n>', 'live edge: data newer than now - this is never cached (default 600000)', nonNegativeInt('--freshness-ms'))
       .option('--no-coalesce', 'turn aggregation and caching off: every read goes straight to the shards')
@@ -71,6 +73,7 @@ export function headCommand(): Command {
       cacheMaxBytes: mib(flags.cacheMb),
       maxInflightBytes: mib(flags.inflightMb),
       maxAnswerBytes: mib(flags.answerMb),
+      maxReads: flags.maxReads,
       lingerMs: flags.lingerMs,
       freshnessMs: flags.freshnessMs,
       coalesce: flags.coalesce,

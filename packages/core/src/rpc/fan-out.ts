@@ -20,6 +20,15 @@ export async function fanOut<K, G, R>(
   if (options?.deadlineMs !== undefined && !(options.deadlineMs > 0)) {
     throw invalidArgument(`deadlineMs must be a positive number of milliseconds, got ${String(options.deadlineMs)}`);
   }
+  if (groups.size === 1) {
+    // One call: nothing to cancel on failure, so it takes the caller's signal as is (no controller, no listener).
+    const [key, group] = groups.entries().next().value as [K, G];
+    try {
+      return [await call(key, group, { deadlineMs: options?.deadlineMs, signal: outer })];
+    } catch (err) {
+      throw outer?.aborted ? abortError(outer) : err;
+    }
+  }
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort(outer!.reason);
   outer?.addEventListener('abort', onOuterAbort, { once: true });
