@@ -81,8 +81,8 @@ export interface ChangeSet {
   readyTasks?: ReadyTasks;
   /** Tasks requeued for another attempt (retryable failures, expired leases); for metrics. */
   retries?: number;
-  /** Terminal states jobs reached; for metrics. */
-  ended?: JobState[];
+  /** Jobs that reached a terminal state: for metrics, and so their watchers hear it at once. */
+  ended?: { jobId: string; state: JobState }[];
 }
 
 /**

@@ -85,7 +85,7 @@ export class SqlJobStore implements JobStore {
 
   async cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }> {
     const { job, changed } = await this.tx((ctx) => cancelJobTx(ctx, jobId, nowMs));
-    return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false, ...(changed ? { ended: ['cancelled' as const] } : {}) } };
+    return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false, ...(changed ? { ended: [{ jobId, state: 'cancelled' as const }] } : {}) } };
   }
 
   /** Not durable on its own (see LEASES_ARE_LAZY). */

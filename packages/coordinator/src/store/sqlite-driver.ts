@@ -52,9 +52,11 @@ interface PendingTransaction {
  * serves calls and commits the next groups, and one flush covers every group
  * committed before it started (the WAL is appended in order). So an answered
  * durable change is on disk, as with synchronous=FULL, but no fsync blocks
- * the event loop. Non-durable transactions (`{ durable: false }`, e.g. lease
- * grants) are answered at COMMIT; their frames reach the disk with the next
- * flush. (Checkpoints, which SQLite runs inside a COMMIT every 1000 WAL
+ * the event loop. A read-only transaction (durable or not) is answered once
+ * what it saw is on disk: at once when nothing is left to flush, else with
+ * the flush that covers it, so no caller sees a change a power loss could
+ * undo. Non-durable writes (`{ durable: false }`: lease grants, heartbeats)
+ * are answered at COMMIT; their frames reach the disk with the next flush. (Checkpoints, which SQLite runs inside a COMMIT every 1000 WAL
  * pages, still sync the WAL and the database file on the event loop.)
  * A failed flush leaves the file's state on disk unknown: its callers and
  * every later transaction are refused (restart the coordinator).
@@ -156,9 +158,9 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private async runGroup(): Promise<void> {
-    /** Answered at COMMIT (non-durable transactions). */
+    /** Answered at COMMIT (non-durable writes, and transactions rolled back). */
     const atCommit: (() => void)[] = [];
-    /** Answered once the commit is on disk (durable transactions, reads included: they may have seen unflushed writes). */
+    /** Answered once the commit, and what they saw, is on disk (durable transactions and every read). */
     const afterFlush: CommitAnswer[] = [];
     const group: PendingTransaction[] = [];
     let durableWrite = false;
@@ -172,8 +174,9 @@ export class SqliteDriver implements SqlDriver {
         try {
           const value = await p.fn(this.executor);
           this.control.release.run();
-          if (p.durable) {
-            durableWrite ||= this.txWrote;
+          // A read answers no sooner than what it saw is on disk; only a non-durable write (a lease) is answered at COMMIT.
+          if (p.durable || !this.txWrote) {
+            durableWrite ||= p.durable && this.txWrote;
             afterFlush.push({ settle: () => p.resolve(value), reject: p.reject });
           } else atCommit.push(() => p.resolve(value));
         } catch (err) {
