@@ -86,6 +86,15 @@ describe('SqliteDriver group commit', () => {
     // A durable write alone flushes again.
     expect(await write(5, true)).toBe(1);
     expect(driver.commitStats.flushes).toBe(2);
+    // onCommitted runs at COMMIT, before the answer that waits for the flush; not for a transaction rolled back.
+    const order: string[] = [];
+    const committed = driver
+      .transaction(async (tx) => (await tx.run('INSERT INTO l (id, sync) VALUES (?, ?)', [6, 1])) + 5, { onCommitted: (v) => order.push(`committed ${v}`) })
+      .then((v) => order.push(`answered ${v}`));
+    const refused = driver.transaction(async () => Promise.reject(new Error('no')), { onCommitted: () => order.push('never') }).catch((err: Error) => order.push(err.message));
+    await Promise.all([committed, refused]);
+    expect(order).toEqual(['committed 6', 'no', 'answered 6']);
+    expect(driver.commitStats.flushes).toBe(3);
     await driver.close();
     // synchronous NORMAL: no flush at all.
     const normal = new SqliteDriver(join(dir, 'normal.sqlite'), { synchronous: 'NORMAL' });

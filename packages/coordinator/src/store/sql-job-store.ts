@@ -67,8 +67,8 @@ export class SqlJobStore implements JobStore {
     return selectUnit(this.driver, name, version);
   }
 
-  createJob(job: NewJob) {
-    return this.tx((ctx) => insertJob(ctx, job));
+  createJob(job: NewJob, onCommitted?: (result: { job: JobRecord; created: boolean }) => void) {
+    return this.tx((ctx) => insertJob(ctx, job), onCommitted ? { onCommitted } : undefined);
   }
 
   async getJob(jobId: string, options: { omitSymbols?: boolean } = {}): Promise<JobRecord | undefined> {
@@ -134,7 +134,7 @@ export class SqlJobStore implements JobStore {
     return this.closing;
   }
 
-  private tx<T>(fn: (ctx: TxContext) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  private tx<T>(fn: (ctx: TxContext) => Promise<T>, options?: TransactionOptions<T>): Promise<T> {
     if (this.closing) return Promise.reject(new Error(`job store ${this.location} is closed`));
     return this.driver.transaction((tx) => fn({ tx, dialect: this.driver.dialect }), options);
   }

@@ -26,6 +26,7 @@ const MAX_GROUP = 512;
 interface PendingTransaction {
   fn: (tx: SqlExecutor) => Promise<unknown>;
   durable: boolean;
+  onCommitted: ((value: unknown) => void) | undefined;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -125,12 +126,18 @@ export class SqliteDriver implements SqlDriver {
     return this.transaction((tx) => tx.run(sql, params));
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions<T> = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error(`job store ${this.location} is closed`));
     const failed = this.flusher?.failed;
     if (failed) return Promise.reject(new Error(`job store ${this.location}: ${failed.message}`, { cause: failed }));
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, durable: options.durable ?? true, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({
+        fn,
+        durable: options.durable ?? true,
+        onCommitted: options.onCommitted as ((value: unknown) => void) | undefined,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       this.flushing ??= this.flush();
     });
   }
@@ -158,7 +165,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private async runGroup(): Promise<void> {
-    /** Answered at COMMIT (non-durable writes, and transactions rolled back). */
+    /** Answered at COMMIT (non-durable writes, and transactions rolled back), and the onCommitted calls. */
     const atCommit: (() => void)[] = [];
     /** Answered once the commit, and what they saw, is on disk (durable transactions and every read). */
     const afterFlush: CommitAnswer[] = [];
@@ -174,6 +181,7 @@ export class SqliteDriver implements SqlDriver {
         try {
           const value = await p.fn(this.executor);
           this.control.release.run();
+          if (p.onCommitted) atCommit.push(() => p.onCommitted!(value));
           // A read answers no sooner than what it saw is on disk; only a non-durable write (a lease) is answered at COMMIT.
           if (p.durable || !this.txWrote) {
             durableWrite ||= p.durable && this.txWrote;
