@@ -23,8 +23,11 @@ export class WalFlusher {
   private next: CommitAnswer[] = [];
   /** Answers the running flush covers. */
   private current: CommitAnswer[] = [];
-  /** A durable write was committed since the running (or last) flush started. */
+  /** A durable write was committed since the last flush started. */
   private dirty = false;
+  /** An fdatasync is under way (it covers everything committed before it started). */
+  private syncing = false;
+  /** The flush loop, while it runs. */
   private running: Promise<void> | undefined;
   private failure: Error | undefined;
   private flushes = 0;
@@ -44,8 +47,8 @@ export class WalFlusher {
   /**
    * Answers `answers` once a flush covers the group they committed in.
    * `wrote`: the group committed a durable write. A group that did not sees
-   * only what was committed before: it rides the running flush, or is
-   * answered at once when nothing is left to flush.
+   * only what was committed before: it rides the flush in progress, or is
+   * answered at once when everything committed is already on disk.
    */
   after(answers: readonly CommitAnswer[], wrote: boolean): void {
     if (this.failure) {
@@ -55,19 +58,30 @@ export class WalFlusher {
     if (wrote) this.dirty = true;
     if (this.dirty) {
       this.next.push(...answers);
-      this.running ??= this.run();
-    } else if (this.running) {
+      this.kick();
+    } else if (this.syncing) {
       this.current.push(...answers);
     } else {
       for (const a of answers) a.settle();
     }
   }
 
-  /** Waits for the running flushes; closes the file. Idempotent. */
+  /** Waits for the flushes under way; closes the file. Idempotent. */
   async close(): Promise<void> {
     while (this.running) await this.running;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** Starts the flush loop unless it runs; a loop that ended with more to flush starts again. */
+  private kick(): void {
+    if (this.running || this.failure) return;
+    const run = this.run();
+    this.running = run;
+    void run.then(() => {
+      if (this.running === run) this.running = undefined;
+      if (this.dirty) this.kick();
+    });
   }
 
   private async run(): Promise<void> {
@@ -75,6 +89,7 @@ export class WalFlusher {
       this.dirty = false;
       this.current = this.next;
       this.next = [];
+      this.syncing = true;
       try {
         this.fd ??= openSync(this.walPath, 'r+');
         await fdatasyncAsync(this.fd);
@@ -87,9 +102,10 @@ export class WalFlusher {
         );
         for (const a of [...this.current, ...this.next]) a.reject(this.failure);
         this.next = [];
+      } finally {
+        this.syncing = false;
+        this.current = [];
       }
-      this.current = [];
     }
-    this.running = undefined;
   }
 }
