@@ -23,7 +23,8 @@ export interface TransactionOptions<T = unknown> {
    * Called with the transaction's value once it committed, which may be
    * before the commit is on disk (SQLite with synchronous FULL: while the WAL
    * is flushed), e.g. to wake long polls for a submit's tasks. Nothing a caller
-   * is answered depends on it: the promise still resolves once the commit is durable.
+   * is answered depends on it: the promise still resolves once the commit is durable
+   * (or rejects with the hook's error, if it throws: the changes stay committed).
    */
   onCommitted?: (value: T) => void;
 }

@@ -57,8 +57,9 @@ interface PendingTransaction {
  * what it saw is on disk: at once when nothing is left to flush, else with
  * the flush that covers it, so no caller sees a change a power loss could
  * undo. Non-durable writes (`{ durable: false }`: lease grants, heartbeats)
- * are answered at COMMIT; their frames reach the disk with the next flush. (Checkpoints, which SQLite runs inside a COMMIT every 1000 WAL
- * pages, still sync the WAL and the database file on the event loop.)
+ * are answered at COMMIT; their frames reach the disk with the next flush.
+ * (Checkpoints, which SQLite runs inside a COMMIT every 1000 WAL pages,
+ * still sync the WAL and the database file on the event loop.)
  * A failed flush leaves the file's state on disk unknown: its callers and
  * every later transaction are refused (restart the coordinator).
  */
@@ -181,7 +182,17 @@ export class SqliteDriver implements SqlDriver {
         try {
           const value = await p.fn(this.executor);
           this.control.release.run();
-          if (p.onCommitted) atCommit.push(() => p.onCommitted!(value));
+          if (p.onCommitted) {
+            const hook = p.onCommitted;
+            atCommit.push(() => {
+              // The caller's hook: if it throws, its promise says so (the changes stay committed); the queue goes on.
+              try {
+                hook(value);
+              } catch (err) {
+                p.reject(err);
+              }
+            });
+          }
           // A read answers no sooner than what it saw is on disk; only a non-durable write (a lease) is answered at COMMIT.
           if (p.durable || !this.txWrote) {
             durableWrite ||= p.durable && this.txWrote;
