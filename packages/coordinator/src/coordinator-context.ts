@@ -23,10 +23,11 @@ export interface CoordinatorContext {
 
 /** Wakes watchers of the changed jobs and, when tasks became leasable, the long polls. */
 export function publishChanges(ctx: CoordinatorContext, changes: ChangeSet): void {
-  if (changes.jobIds.length > 0) ctx.feed.publish(changes.jobIds);
+  const ended = changes.ended ?? [];
+  if (changes.jobIds.length > 0) ctx.feed.publish(changes.jobIds, ended.length > 0 ? new Set(ended.map((e) => e.jobId)) : undefined);
   if (changes.tasksReady) ctx.ready.notify(changes.readyTasks);
   if (changes.retries) coordinatorMetrics.retries.add(changes.retries);
-  for (const state of changes.ended ?? []) coordinatorMetrics.jobsEnded.add(1, { 'florin.job.state': state });
+  for (const { state } of ended) coordinatorMetrics.jobsEnded.add(1, { 'florin.job.state': state });
 }
 
 /** A new job id: time-ordered prefix plus randomness, e.g. "job-lzx3k2a1-9f8e7d6c5b". Never contains "/". */

@@ -1,4 +1,5 @@
-type Listener = () => void;
+/** `ended`: the change ended the job (its watchers need not wait to coalesce more changes). */
+type Listener = (ended: boolean) => void;
 
 /**
  * In-process notifications that a job's state or progress changed, so Watch
@@ -22,8 +23,14 @@ export class JobChangeFeed {
     };
   }
 
-  publish(jobIds: Iterable<string>): void {
-    for (const id of jobIds) for (const listener of [...(this.listeners.get(id) ?? [])]) listener();
+  /** Tells the listeners of `jobIds` that they changed; `ended` names those that reached a terminal state. */
+  publish(jobIds: Iterable<string>, ended?: ReadonlySet<string>): void {
+    for (const id of jobIds) {
+      const set = this.listeners.get(id);
+      if (!set) continue;
+      const isEnded = ended?.has(id) ?? false;
+      for (const listener of [...set]) listener(isEnded);
+    }
   }
 
   get subscriptions(): number {

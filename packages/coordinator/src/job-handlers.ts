@@ -24,7 +24,7 @@ import {
 import { newJobId, publishChanges, type CoordinatorContext } from './coordinator-context.js';
 import { requireJob } from './job-lookup.js';
 import { checkJobSpec, requireUnit, resolveJobSpec } from './job-spec.js';
-import { unitRefKey, type JobState } from './model.js';
+import { unitRefKey, type JobRecord, type JobState } from './model.js';
 import { jobMessage } from './job-messages.js';
 import { jobCaller, listOwner, ownerFor, requireJobAccess, seesAllJobs, type JobCaller } from './job-owner.js';
 import { watchHandler } from './job-watch.js';
@@ -44,7 +44,13 @@ async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage,
   // The Submit's server span (continuing the SDK's client span): every task of the job continues this trace.
   const traceparent = activeTraceparent();
   const owner = ownerFor(caller);
-  const { job, created } = await ctx.store.createJob({ jobId: newJobId(nowMs), spec, specHash, hasFinal: unit.hasFinal, nowMs, traceparent, owner });
+  // Long polls of the unit wake at COMMIT, while the commit is flushed to disk: a task may be leased before its
+  // submit is on disk (a power loss then undoes both), but the submitter is answered only once it is.
+  // Wakes only as many long polls of the unit as the tasks need.
+  const wake = (r: { job: JobRecord; created: boolean }): void => {
+    if (r.created) publishChanges(ctx, { jobIds: [r.job.jobId], tasksReady: true, readyTasks: { unitRef: unitRefKey(r.job.spec.unit, r.job.spec.unitVersion), count: r.job.progress.tasksQueued } });
+  };
+  const { job, created } = await ctx.store.createJob({ jobId: newJobId(nowMs), spec, specHash, hasFinal: unit.hasFinal, nowMs, traceparent, owner }, wake);
   // An idempotency key is cluster-wide: another caller's key must not hand out (or confirm) that caller's job.
   if (!created) requireJobAccess(caller, job, 'resubmit (idempotency_key)');
   if (!created && job.specHash !== specHash) {
@@ -53,8 +59,6 @@ async function submit(ctx: CoordinatorContext, request: SubmitJobRequestMessage,
       `idempotency key ${JSON.stringify(spec.idempotencyKey)} already names job ${job.jobId}, submitted with a different spec; use a new key for a different job`,
     );
   }
-  // Wakes only as many long polls of the unit as the tasks need.
-  if (created) publishChanges(ctx, { jobIds: [job.jobId], tasksReady: true, readyTasks: { unitRef: unitRefKey(job.spec.unit, job.spec.unitVersion), count: job.progress.tasksQueued } });
   return { job: jobMessage(job), created };
 }
 

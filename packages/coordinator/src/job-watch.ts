@@ -24,7 +24,8 @@ function jobFraction(job: JobRecord, tasks: readonly TaskProgressMessage[]): num
 /**
  * Watch: an initial snapshot, then one event per observed change, coalesced
  * (changes within watchCoalesceMs become one event; the job is also re-read
- * every watchPollMs). The stream ends OK after the terminal event, with
+ * every watchPollMs). The change that ends the job is read at once, so the
+ * terminal event is not held back by the coalescing window. The stream ends OK after the terminal event, with
  * UNAVAILABLE when the coordinator closes, and stops when the client cancels.
  */
 export function watchHandler(ctx: CoordinatorContext) {
@@ -39,6 +40,8 @@ class JobWatch {
   private poll: NodeJS.Timeout | undefined;
   private reading = false;
   private again = false;
+  /** The re-read asked for while reading is for a change that ended the job. */
+  private againAtOnce = false;
   private finished = false;
   private unsubscribe: () => void = () => undefined;
 
@@ -54,7 +57,7 @@ class JobWatch {
     this.ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
     const detach = (): void => this.ctx.shutdown.removeEventListener('abort', onShutdown);
     this.unsubscribe = (() => {
-      const off = this.ctx.feed.subscribe(this.call.request.jobId ?? '', () => this.schedule());
+      const off = this.ctx.feed.subscribe(this.call.request.jobId ?? '', (ended) => this.schedule(ended));
       return () => {
         off();
         detach();
@@ -71,9 +74,16 @@ class JobWatch {
     this.poll.unref();
   }
 
-  /** Coalesces change notifications into one re-read. */
-  private schedule(): void {
-    if (this.finished || this.coalesce) return;
+  /** Coalesces change notifications into one re-read; a change that ended the job is read at once (its event is the last). */
+  private schedule(ended = false): void {
+    if (this.finished) return;
+    if (ended) {
+      if (this.coalesce) clearTimeout(this.coalesce);
+      this.coalesce = undefined;
+      void this.refresh(true);
+      return;
+    }
+    if (this.coalesce) return;
     this.coalesce = setTimeout(() => {
       this.coalesce = undefined;
       void this.refresh();
@@ -81,10 +91,11 @@ class JobWatch {
     this.coalesce.unref();
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(ended = false): Promise<void> {
     if (this.finished) return;
     if (this.reading) {
       this.again = true;
+      this.againAtOnce ||= ended;
       return;
     }
     this.reading = true;
@@ -99,8 +110,10 @@ class JobWatch {
       this.reading = false;
     }
     if (this.again && !this.finished) {
+      const atOnce = this.againAtOnce;
       this.again = false;
-      this.schedule();
+      this.againAtOnce = false;
+      this.schedule(atOnce);
     }
   }
 

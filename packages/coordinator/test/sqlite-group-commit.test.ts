@@ -55,34 +55,53 @@ describe('SqliteDriver group commit', () => {
     await expect(driver.all('SELECT 1')).rejects.toThrow(/is closed/);
   });
 
-  it('groups non-durable transactions apart, committed without fsync (synchronous NORMAL), and durable ones with it', async () => {
+  it('commits without fsync on the event loop; durable transactions are answered after a WAL flush, non-durable ones at COMMIT', async () => {
     const path = join(dir, 'lazy.sqlite');
     const driver = new SqliteDriver(path);
     driver.exec('CREATE TABLE l (id INTEGER PRIMARY KEY, sync INTEGER NOT NULL)');
-    // Queued in one turn: lazy, lazy, durable, lazy, durable. The first group takes the two lazy ones and stops at the
-    // durable one; the second (durable) group takes the rest, lazy ones included.
-    const kinds = [false, false, true, false, true];
-    const syncs = await Promise.all(
-      kinds.map((durable, id) =>
-        driver.transaction(
-          async (tx) => {
-            const [row] = await tx.all<{ synchronous: number }>('PRAGMA synchronous');
-            await tx.run('INSERT INTO l (id, sync) VALUES (?, ?)', [id, row!.synchronous]);
-            return row!.synchronous;
-          },
-          { durable },
-        ),
-      ),
-    );
-    // PRAGMA synchronous: 1 = NORMAL (no fsync at commit in WAL mode), 2 = FULL.
-    expect(syncs).toEqual([1, 1, 2, 2, 2]);
-    expect(driver.commitStats).toEqual({ transactions: 5, groups: 2, lazyGroups: 1 });
-    // A later durable transaction alone runs with FULL again.
-    expect(await driver.transaction(async (tx) => (await tx.all<{ synchronous: number }>('PRAGMA synchronous'))[0]!.synchronous)).toBe(2);
-    const reader = new Database(path, { readonly: true });
-    expect(reader.prepare('SELECT id, sync FROM l ORDER BY id').all()).toEqual(syncs.map((sync, id) => ({ id, sync })));
-    reader.close();
+    // Queued in one turn, so one group: lazy write, durable write, lazy write, read.
+    const answered: number[] = [];
+    const write = (id: number, durable: boolean) =>
+      driver.transaction(
+        async (tx) => {
+          const [row] = await tx.all<{ synchronous: number }>('PRAGMA synchronous');
+          await tx.run('INSERT INTO l (id, sync) VALUES (?, ?)', [id, row!.synchronous]);
+          return row!.synchronous;
+        },
+        { durable },
+      ).finally(() => answered.push(id));
+    // Reads are non-durable (SqlJobStore's): still answered only once what they saw is on disk.
+    const read = () => driver.transaction(async (tx) => (await tx.all<{ n: number }>('SELECT count(*) AS n FROM l'))[0]!.n, { durable: false }).finally(() => answered.push(3));
+    const syncs = await Promise.all([write(0, false), write(1, true), write(2, false), read()]);
+    // PRAGMA synchronous 1 = NORMAL: COMMIT itself never fsyncs.
+    expect(syncs).toEqual([1, 1, 1, 3]);
+    // The non-durable writes at COMMIT; the durable write and the read (it saw that write) after the flush.
+    expect(answered).toEqual([0, 2, 1, 3]);
+    expect(driver.commitStats).toEqual({ transactions: 4, groups: 1, flushes: 1 });
+    // A read with nothing left to flush, and a non-durable write alone, flush nothing.
+    expect(await driver.all('SELECT id FROM l ORDER BY id')).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }]);
+    expect(await write(4, false)).toBe(1);
+    expect(await driver.all<{ n: number }>('SELECT count(*) AS n FROM l')).toEqual([{ n: 4 }]);
+    expect(driver.commitStats).toEqual({ transactions: 7, groups: 4, flushes: 1 });
+    // A durable write alone flushes again.
+    expect(await write(5, true)).toBe(1);
+    expect(driver.commitStats.flushes).toBe(2);
+    // onCommitted runs at COMMIT, before the answer that waits for the flush; not for a transaction rolled back.
+    const order: string[] = [];
+    const committed = driver
+      .transaction(async (tx) => (await tx.run('INSERT INTO l (id, sync) VALUES (?, ?)', [6, 1])) + 5, { onCommitted: (v) => order.push(`committed ${v}`) })
+      .then((v) => order.push(`answered ${v}`));
+    const refused = driver.transaction(async () => Promise.reject(new Error('no')), { onCommitted: () => order.push('never') }).catch((err: Error) => order.push(err.message));
+    await Promise.all([committed, refused]);
+    expect(order).toEqual(['committed 6', 'no', 'answered 6']);
+    expect(driver.commitStats.flushes).toBe(3);
     await driver.close();
+    // synchronous NORMAL: no flush at all.
+    const normal = new SqliteDriver(join(dir, 'normal.sqlite'), { synchronous: 'NORMAL' });
+    normal.exec('CREATE TABLE n (id INTEGER PRIMARY KEY)');
+    await Promise.all([normal.run('INSERT INTO n (id) VALUES (1)'), normal.run('INSERT INTO n (id) VALUES (2)')]);
+    expect(normal.commitStats).toEqual({ transactions: 2, groups: 1, flushes: 0 });
+    await normal.close();
   });
 
   it('a constraint error in one transaction does not fail the group', async () => {

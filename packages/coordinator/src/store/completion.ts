@@ -82,7 +82,7 @@ export async function completeTasksTx(
     if (!changed) continue;
     changes.jobIds.push(jobId);
     if (await settleJob(ctx, job, nowMs, policy)) changes.tasksReady = true;
-    if (job.state !== stateBefore && (job.state === 'succeeded' || job.state === 'failed')) (changes.ended ??= []).push(job.state);
+    if (job.state !== stateBefore && (job.state === 'succeeded' || job.state === 'failed')) (changes.ended ??= []).push({ jobId, state: job.state });
   }
   return { acks, changes };
 }

@@ -81,8 +81,8 @@ export interface ChangeSet {
   readyTasks?: ReadyTasks;
   /** Tasks requeued for another attempt (retryable failures, expired leases); for metrics. */
   retries?: number;
-  /** Terminal states jobs reached; for metrics. */
-  ended?: JobState[];
+  /** Jobs that reached a terminal state: for metrics, and so their watchers hear it at once. */
+  ended?: { jobId: string; state: JobState }[];
 }
 
 /**
@@ -105,8 +105,10 @@ export interface JobStore {
    * Writes the job and all its tasks (consecutive `taskSize` slices of the
    * symbols) in one transaction. When the spec's idempotency key already names
    * a job, writes nothing and answers that job with created = false.
+   * `onCommitted` gets the same answer once the transaction committed, which
+   * may be before the promise resolves (while the commit is made durable).
    */
-  createJob(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
+  createJob(job: NewJob, onCommitted?: (result: { job: JobRecord; created: boolean }) => void): Promise<{ job: JobRecord; created: boolean }>;
   /** The job with its progress; `omitSymbols` leaves spec.symbols empty (symbolCount still says how many). */
   getJob(jobId: string, options?: { omitSymbols?: boolean }): Promise<JobRecord | undefined>;
   listJobs(filter: ListJobsFilter): Promise<JobRecord[]>;

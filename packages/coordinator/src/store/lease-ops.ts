@@ -90,7 +90,7 @@ export async function requeueExpiredTx(ctx: TxContext, nowMs: number, policy: Ta
         [error, nowMs, jobId, Number(lost.idx)],
       );
       await endJob(ctx, jobId, 'failed', nowMs, { error, stack: '', taskIndex: Number(lost.idx) });
-      (changes.ended ??= []).push('failed');
+      (changes.ended ??= []).push({ jobId, state: 'failed' });
     }
   }
   return changes;

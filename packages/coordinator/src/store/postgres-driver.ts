@@ -76,10 +76,12 @@ export class PostgresDriver implements SqlDriver {
     return (await this.query(this.pool, sql, params)).rowCount ?? 0;
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions<T> = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transactionOnce(fn, options.durable ?? true);
+        const value = await this.transactionOnce(fn, options.durable ?? true);
+        options.onCommitted?.(value);
+        return value;
       } catch (err) {
         const code = (err as { code?: unknown }).code;
         if (attempt >= MAX_TX_ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err;

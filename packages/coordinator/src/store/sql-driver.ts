@@ -10,7 +10,7 @@ export interface SqlExecutor {
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
-export interface TransactionOptions {
+export interface TransactionOptions<T = unknown> {
   /**
    * false: the commit need not be on disk when the promise resolves; it gets
    * there with the next durable commit (SQLite: no fsync of its own;
@@ -19,6 +19,14 @@ export interface TransactionOptions {
    * Default true.
    */
   durable?: boolean;
+  /**
+   * Called with the transaction's value once it committed, which may be
+   * before the commit is on disk (SQLite with synchronous FULL: while the WAL
+   * is flushed), e.g. to wake long polls for a submit's tasks. Nothing a caller
+   * is answered depends on it: the promise still resolves once the commit is durable
+   * (or rejects with the hook's error, if it throws: the changes stay committed).
+   */
+  onCommitted?: (value: T) => void;
 }
 
 /**
@@ -34,7 +42,7 @@ export interface SqlDriver extends SqlExecutor {
    * throws. `fn` may be run again when the database reports a serialization
    * failure or deadlock, so it must only touch the database through `tx`.
    */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions<T>): Promise<T>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -67,8 +67,8 @@ export class SqlJobStore implements JobStore {
     return selectUnit(this.driver, name, version);
   }
 
-  createJob(job: NewJob) {
-    return this.tx((ctx) => insertJob(ctx, job));
+  createJob(job: NewJob, onCommitted?: (result: { job: JobRecord; created: boolean }) => void) {
+    return this.tx((ctx) => insertJob(ctx, job), onCommitted ? { onCommitted } : undefined);
   }
 
   async getJob(jobId: string, options: { omitSymbols?: boolean } = {}): Promise<JobRecord | undefined> {
@@ -85,7 +85,7 @@ export class SqlJobStore implements JobStore {
 
   async cancelJob(jobId: string, nowMs: number): Promise<{ job: JobRecord | undefined; changes: ChangeSet }> {
     const { job, changed } = await this.tx((ctx) => cancelJobTx(ctx, jobId, nowMs));
-    return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false, ...(changed ? { ended: ['cancelled' as const] } : {}) } };
+    return { job, changes: { jobIds: changed ? [jobId] : [], tasksReady: false, ...(changed ? { ended: [{ jobId, state: 'cancelled' as const }] } : {}) } };
   }
 
   /** Not durable on its own (see LEASES_ARE_LAZY). */
@@ -134,7 +134,7 @@ export class SqlJobStore implements JobStore {
     return this.closing;
   }
 
-  private tx<T>(fn: (ctx: TxContext) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  private tx<T>(fn: (ctx: TxContext) => Promise<T>, options?: TransactionOptions<T>): Promise<T> {
     if (this.closing) return Promise.reject(new Error(`job store ${this.location} is closed`));
     return this.driver.transaction((tx) => fn({ tx, dialect: this.driver.dialect }), options);
   }

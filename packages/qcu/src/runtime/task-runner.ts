@@ -1,4 +1,4 @@
-import { failedPrecondition, notFound, paramsJsonSchema, validateParams, validateRange, type ParamValue } from '@florin/core';
+import { failedPrecondition, notFound, paramsJsonSchema, validateParams, validateRange, type ParamValue, type ParamsJsonSchema } from '@florin/core';
 import { createFinalContext, createTaskContext, type ContextDeps, type ProgressUpdate, type UnitLogEntry } from '../context.js';
 import type { DataPort } from '../data-port.js';
 import type { Json } from '../params.js';
@@ -37,6 +37,18 @@ export interface TaskHooks {
   onProgress?(update: ProgressUpdate): void;
 }
 
+/** Each hosted unit's params schema, built (and checked) once rather than per task. */
+const paramsSchemas = new WeakMap<Unit, ParamsJsonSchema>();
+
+function paramsSchemaOf(unit: Unit): ParamsJsonSchema {
+  let schema = paramsSchemas.get(unit);
+  if (!schema) {
+    schema = paramsJsonSchema(unit.params, `unit ${unit.name}`);
+    paramsSchemas.set(unit, schema);
+  }
+  return schema;
+}
+
 /** A task's outcome without its lease reference. */
 export type TaskResult = { ok: true; result: Json } | { ok: false; error: string; stack: string; retryable: boolean };
 
@@ -60,7 +72,7 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, ab
   try {
     const unit = deps.units.get(`${leased.unit.name}@${leased.unit.version}`);
     if (!unit) throw notFound(`this worker does not host unit ${leased.unit.name}@${leased.unit.version}`);
-    const params = validateParams(paramsJsonSchema(unit.params, `unit ${unit.name}`), leased.params, `unit ${unit.name}`);
+    const params = validateParams(paramsSchemaOf(unit), leased.params, `unit ${unit.name}`);
     const range = validateRange({ start: leased.startMs, end: leased.endMs });
     // The coordinator resolved the job's output dataset at submit (the one submitted, else the unit's): publish there.
     if (!leased.outputDataset) {
