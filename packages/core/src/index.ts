@@ -177,6 +177,7 @@ export {
 } from './params/params-schema.js';
 export { compileParams, validateParams } from './params/params-validator.js';
 export { decodeWriteRequest } from './write-request.js';
+export { encodeWriteRequest, type OutgoingWriteRequest } from './write-request-encoder.js';
 export {
   type JobState,
   type JobStateName,

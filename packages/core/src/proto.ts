@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition, type Options } from '@grpc/proto-loader';
 import { withReadChunkCodec } from './read-chunk-codec.js';
+import { withWriteRequestCodec } from './write-request-codec.js';
 
 /** Options shared by every Florin proto load: int64 as JS numbers, bytes as Buffers, defaults filled in. */
 export const PROTO_LOADER_OPTIONS: Options = {
@@ -28,7 +29,7 @@ export function protoRoot(): string {
 
 let cached: { definition: PackageDefinition; grpc: GrpcObject } | undefined;
 
-/** Loads every Florin proto file once per process (Read streams use the hand-written ReadChunk codec). */
+/** Loads every Florin proto file once per process (Read streams use the hand-written ReadChunk codec, Write calls the WriteRequest encoder). */
 export function florinProtos(): { definition: PackageDefinition; grpc: GrpcObject } {
   if (!cached) {
     const root = protoRoot();
@@ -36,7 +37,7 @@ export function florinProtos(): { definition: PackageDefinition; grpc: GrpcObjec
       .filter((f) => f.endsWith('.proto'))
       .sort()
       .map((f) => `florin/v1/${f}`);
-    const definition = withReadChunkCodec(loadSync(files, { ...PROTO_LOADER_OPTIONS, includeDirs: [root] }));
+    const definition = withWriteRequestCodec(withReadChunkCodec(loadSync(files, { ...PROTO_LOADER_OPTIONS, includeDirs: [root] })));
     cached = { definition, grpc: loadPackageDefinition(definition) };
   }
   return cached;

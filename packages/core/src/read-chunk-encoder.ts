@@ -21,7 +21,7 @@ const TAG_PADDING = 0x7a; // SeriesBlock.padding = 15, length-delimited
 const MAX_ALIGN_FILLER = 9;
 
 /** One block ready to write: each array (timestamps, then each column) as parts written back to back. */
-interface PlannedBlock {
+export interface PlannedBlock {
   readonly symbol: string;
   readonly symbolBytes: number;
   readonly arrays: readonly (readonly Uint8Array[])[];
@@ -77,7 +77,8 @@ function encodeInto(chunk: OutgoingReadChunk | ReadChunkMessage, allocate: (size
   return w.pos === upper ? w.buf : w.buf.subarray(0, w.pos);
 }
 
-function planBlock(block: OutgoingSeriesBlock | SeriesBlockMessage, fieldCount: number): PlannedBlock {
+/** A block's arrays and the most bytes its content can take (writeBlock writes it; WriteRequest's encoder shares both). */
+export function planBlock(block: OutgoingSeriesBlock | SeriesBlockMessage, fieldCount: number): PlannedBlock {
   let arrays: Uint8Array[][];
   const totalRows = block.totalRows ?? 0;
   if ('pieces' in block) {
@@ -101,8 +102,9 @@ function planBlock(block: OutgoingSeriesBlock | SeriesBlockMessage, fieldCount: 
   return { symbol: block.symbol, symbolBytes, arrays, arrayBytes, last: block.last, totalRows, upper };
 }
 
-function writeBlock(w: ProtoWriter, b: PlannedBlock): void {
-  w.byte(TAG_CHUNK_BLOCKS);
+/** Writes a planned SeriesBlock as the length-delimited field `tag` (ReadChunk.blocks by default), arrays aligned; at most 1 + varintSize(b.upper) + b.upper + 1 bytes. */
+export function writeBlock(w: ProtoWriter, b: PlannedBlock, tag: number = TAG_CHUNK_BLOCKS): void {
+  w.byte(tag);
   // The length goes before the content, whose size depends on where it lands (alignment): reserve the
   // varint's bytes for the largest size, and pad the content up to 128^(lengthBytes - 1) <= b.upper
   // (+ 1 when one filler byte would be left over) if it ends up needing fewer.

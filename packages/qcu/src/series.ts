@@ -13,7 +13,8 @@ export function columnOf(frame: SeriesFrame, field: string): Float64Array {
 
 /**
  * The rows of a kernel's output a unit publishes: those inside `range` with at
- * least one defined (non-NaN) value, copied into fresh arrays.
+ * least one defined (non-NaN) value, copied into fresh arrays (runs of kept
+ * rows with TypedArray.set, so values keep their bits, NaN payloads included).
  */
 export function publishableRows(
   symbol: string,
@@ -25,22 +26,25 @@ export function publishableRows(
   const from = lowerBound(timestamps, range.start);
   const to = lowerBound(timestamps, range.end);
   const keep = new Uint8Array(to - from);
-  let count = 0;
-  for (let i = from; i < to; i++) {
-    let defined = false;
-    for (const c of columns) if (!Number.isNaN(c[i]!)) defined = true;
-    if (defined) {
-      keep[i - from] = 1;
-      count++;
-    }
+  for (const column of columns) {
+    for (let i = from; i < to; i++) if (column[i] === column[i]) keep[i - from] = 1; // x === x: not NaN
   }
+  let count = 0;
+  for (let i = 0; i < keep.length; i++) count += keep[i]!;
   const ts = new Float64Array(count);
   const out = columns.map(() => new Float64Array(count));
-  for (let i = from, at = 0; i < to; i++) {
-    if (keep[i - from] === 0) continue;
-    ts[at] = timestamps[i]!;
-    for (let c = 0; c < columns.length; c++) out[c]![at] = columns[c]![i]!;
-    at++;
+  let at = 0;
+  for (let i = 0; i < keep.length; ) {
+    if (keep[i] === 0) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < keep.length && keep[end] === 1) end++;
+    ts.set(timestamps.subarray(from + i, from + end), at);
+    for (let c = 0; c < columns.length; c++) out[c]!.set(columns[c]!.subarray(from + i, from + end), at);
+    at += end - i;
+    i = end;
   }
   return { symbol, fields, timestamps: ts, columns: out };
 }

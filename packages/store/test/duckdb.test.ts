@@ -85,4 +85,30 @@ describe('DuckDbStore', () => {
     expect(Array.from(again!.columns[0]!.subarray(1, 3))).toEqual([1, 2]);
     await store.close();
   });
+
+  it('appends many symbols sharing data chunks, inline and heap-stored names (12, 13 and 32 bytes), bit-exact', async () => {
+    const store = new DuckDbStore({ path: join(dir, 'append-many.duckdb'), threads: 1 });
+    await store.open();
+    await store.createDataset({ name: 'sig', fields: ['a'], frequency: '1d' });
+    // Row counts that end mid-chunk, so chunks carry runs of several symbols, some split across two chunks.
+    const names = ['A', 'ABCDEFGHIJKL', 'ABCDEFGHIJKLM', 'S'.repeat(32), 'B.1', 'C-2', 'D_3', 'E:4'];
+    const sizes = [1, 700, 1500, 2047, 2049, 3, 4100, 333];
+    const frames = names.map((symbol, s) => {
+      const n = sizes[s]!;
+      const timestamps = Float64Array.from({ length: n }, (_, i) => (i - 7) * 86_400_000 + s);
+      const values = Float64Array.from({ length: n }, (_, i) => Math.sin(s * 10_000 + i) * 1e6);
+      return { symbol, fields: ['a'], timestamps, columns: [values] };
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(await store.write('sig', frames)).toBe(total);
+    expect(await store.countRows('sig')).toBe(total);
+    expect(await store.symbols('sig')).toEqual([...names].sort());
+    const read = await store.read({ dataset: 'sig', symbols: names, fields: ['a'], range: { start: -Number.MAX_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER } });
+    read.forEach((frame, s) => {
+      expect(frame.symbol).toBe(names[s]);
+      expect(Buffer.from(frame.timestamps.buffer, frame.timestamps.byteOffset, frame.timestamps.byteLength).equals(Buffer.from(frames[s]!.timestamps.buffer))).toBe(true);
+      expect(Buffer.from(frame.columns[0]!.buffer, frame.columns[0]!.byteOffset, frame.columns[0]!.byteLength).equals(Buffer.from(frames[s]!.columns[0]!.buffer))).toBe(true);
+    });
+    await store.close();
+  });
 });
