@@ -118,7 +118,7 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
             const verifier = config.tokens;
             const hit = verifier.cached(token);
             if (hit) {
-              if (hit.ok) admit(hit.identity);
+              if (hit.ok) admit(hit.value);
               else refuse(status.UNAUTHENTICATED, hit.reason);
               return;
             }
