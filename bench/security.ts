@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { generateSigningKey, GrantVerifier, grantPublicJwk, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type ServerSecurity, type SigningKey } from '@florin/core';
+import { generateSigningKey, GrantIssuer, GrantVerifier, grantPublicJwk, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type ServerSecurity, type SigningKey } from '@florin/core';
 import { HeadClient, JobsClient } from '@florin/client';
 import type { DuckDbStore } from '@florin/store';
 import { ShardServer } from '@florin/shard';
@@ -55,6 +55,17 @@ async function rate(inflight: number, seconds: number, call: (i: number) => Prom
   );
   const used = process.cpuUsage(cpu);
   return { perSec: done / ((performance.now() - started) / 1000), cpuUsPerCall: (used.user + used.system) / Math.max(1, done) };
+}
+
+/** CPU (us) per write grant the coordinator signs: one per job per LeaseTasks answer, so one per task here. */
+function grantSignCpuUs(key: SigningKey, count = 2_000): number {
+  const issuer = new GrantIssuer(key);
+  const scope = (i: number) => ({ subject: 'bench-qcu', jobId: 'job-bench', dataset: 'bench_out', symbols: [`T${i}`], expiresAt: Date.now() + 60_000 });
+  for (let i = 0; i < 200; i++) issuer.sign(scope(i));
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < count; i++) issuer.sign(scope(i));
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / count;
 }
 
 /** One side of the comparison: a head over a shard, and a coordinator, plaintext or TLS + tokens. */
@@ -171,6 +182,7 @@ async function main(options: Options): Promise<void> {
         result[`tasksPerSecTls${suffix || 'At32'}`] = Math.round(dispTls);
       }
       result['tokenVerifications'] = verifier.verified;
+      result['grantSignCpuUs'] = Math.round(grantSignCpuUs(grantKey) * 10) / 10;
       result['loadAverage'] = loadavg()[0]!;
     } finally {
       profiler.close();
@@ -185,6 +197,7 @@ async function main(options: Options): Promise<void> {
         rows,
         notes: [
           `token signature checks during the whole run: ${verifier.verified} (one per token; later calls hit the verdict cache)`,
+          `a write grant costs the coordinator ${result['grantSignCpuUs']} us of CPU to sign (ES256, node:crypto); dispatch signs one per task here (one lease answer per task)`,
           'client and servers share this process and its cores; on a shared machine the figures are noisy. CPU per call is this process\'s (client and servers) CPU time over the calls made: less sensitive to other load than calls/s',
           `load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
         ],

@@ -33,7 +33,7 @@ export class LeaseGrants {
         for (const s of t.symbols) symbols.add(s);
         this.scopes.set(leaseKey(t.taskId, t.attempt), { jobId, dataset: t.outputDataset, symbols: t.symbols });
       }
-      const grant = await this.issuer.issue({ subject, jobId, dataset: list[0]!.outputDataset, symbols: [...symbols], expiresAt: list[0]!.leaseExpiresMs });
+      const grant = this.issuer.sign({ subject, jobId, dataset: list[0]!.outputDataset, symbols: [...symbols], expiresAt: list[0]!.leaseExpiresMs });
       for (const t of list) t.grant = grant;
     }
   }
@@ -57,7 +57,7 @@ export class LeaseGrants {
       const symbols = new Set<string>();
       for (const x of list) for (const s of x.scope.symbols) symbols.add(s);
       const expiresAt = Math.max(...list.map((x) => x.expiresAt));
-      const grant = await this.issuer.issue({ subject, jobId, dataset: list[0]!.scope.dataset, symbols: [...symbols], expiresAt });
+      const grant = this.issuer.sign({ subject, jobId, dataset: list[0]!.scope.dataset, symbols: [...symbols], expiresAt });
       for (const x of list) grants[x.i] = grant;
     }
     return grants;

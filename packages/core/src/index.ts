@@ -230,23 +230,9 @@ export { serverCredentials, channelCredentials, certificateSourceOf } from './se
 export { TOKEN_ALGORITHM, type SigningKey, generateSigningKey, parseSigningKey, parseKeySet, KeySetSource } from './security/token-keys.js';
 export { TOKEN_ISSUER, TOKEN_AUDIENCE, ROLE_CLAIM, type IssueTokenOptions, issueToken, TokenRejected, TokenVerifier, type TokenVerifierOptions } from './security/tokens.js';
 export { authInterceptor, callerOf, AUTHORIZATION_METADATA_KEY, type AuthCounters } from './security/auth-interceptor.js';
-export {
-  GRANT_AUDIENCE,
-  GRANT_ISSUER,
-  GRANT_KEY_USE,
-  KEY_USE_MEMBER,
-  MAX_GRANTS_PER_WRITE,
-  type WriteGrant,
-  type GrantScope,
-  type WriteScope,
-  GrantIssuer,
-  GrantRejected,
-  GrantVerifier,
-  type GrantVerifierOptions,
-  checkWriteGrants,
-  grantPublicJwk,
-  isGrantKey,
-  keysFor,
-} from './security/write-grants.js';
+export { GRANT_AUDIENCE, GRANT_ISSUER, GRANT_KEY_USE, GRANT_TYPE, KEY_USE_MEMBER, grantPublicJwk, isGrantKey, keysFor } from './security/grant-keys.js';
+export { GrantIssuer, type GrantScope } from './security/grant-issuer.js';
+export { MAX_GRANTS_PER_WRITE, type WriteGrant, type WriteScope, GrantRejected, GrantVerifier, type GrantVerifierOptions, checkWriteGrants } from './security/write-grants.js';
+export { VerdictCache, type Verdict, type VerdictCacheOptions } from './security/verdict-cache.js';
 export { callerLimitInterceptor, withRequestSizes, type CallerLimits, type CallerLimitCounters } from './security/caller-limits.js';
 export { LocalCa, type IssuedCertificate, type CertificateRequest } from './security/local-ca.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import {
   checkWriteGrants,
   generateSigningKey,
@@ -17,6 +18,8 @@ describe('write grants', () => {
     let now = Date.now();
     const verifier = new GrantVerifier(KeySetSource.of([grantPublicJwk(key)]), { now: () => now, clockToleranceSec: 0 });
     const grant = await new GrantIssuer(key).issue({ subject: 'qcu-1', jobId: 'job-1', dataset: 'out', symbols: ['A', 'B'], expiresAt: now + 30_000 }, now);
+    expect(decodeProtectedHeader(grant)).toEqual({ alg: 'ES256', kid: key.kid, typ: 'florin-grant+jwt' });
+    expect(decodeJwt(grant)).toEqual({ job: 'job-1', ds: 'out', sym: ['A', 'B'], iss: 'florin-coordinator', aud: 'florin-grant', sub: 'qcu-1', iat: Math.floor(now / 1000), exp: Math.ceil((now + 30_000) / 1000) });
     const scope = { dataset: 'out', symbols: ['B', 'A'], grants: [grant] };
     expect(await checkWriteGrants(verifier, 'qcu-1', scope)).toBeUndefined();
     for (let i = 0; i < 50; i++) expect(checkWriteGrants(verifier, 'qcu-1', scope)).toBeUndefined();

@@ -1,8 +1,8 @@
-import { Metadata, ServerInterceptingCall, status, type ServerInterceptingCallInterface, type ServerInterceptor } from '@grpc/grpc-js';
+import { Metadata, ServerInterceptingCall, status, type ServerInterceptingCallInterface, type ServerInterceptor, type ServerListener } from '@grpc/grpc-js';
 import type { PeerCertificate } from 'node:tls';
 import { ACCESS_POLICY, DATASET_WRITES, GRANTED_WRITES, isOpenMethod, rolesFor } from './access-policy.js';
 import { checkWriteGrants } from './write-grants.js';
-import { isRole, type CallerIdentity } from './roles.js';
+import { isRole, type CallerIdentity, type Role } from './roles.js';
 import { DEFAULT_READ_ONLY_DATASETS, type AuthConfig } from './security-options.js';
 import { TokenRejected } from './tokens.js';
 import { wellFormed } from '../errors.js';
@@ -39,15 +39,58 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
   const policy = config.policy ?? ACCESS_POLICY;
   const readOnly = new Set(config.readOnlyDatasets ?? DEFAULT_READ_ONLY_DATASETS);
   const useCertificates = config.certificates ?? true;
+  const bearerToken = bearerTokenParser();
+  /** What each method needs, worked out on its first call. */
+  const plans = new Map<string, MethodPlan>();
+  const planOf = (path: string): MethodPlan => {
+    let plan = plans.get(path);
+    if (!plan) {
+      const checksDataset = DATASET_WRITES.has(path) && readOnly.size > 0;
+      const checksGrants = GRANTED_WRITES.has(path);
+      plan = {
+        open: isOpenMethod(path),
+        allowed: rolesFor(path, policy),
+        checksDataset,
+        checksGrants,
+        missingIdentity: `${path} needs an identity: send a bearer token (authorization: Bearer <jwt>; florin --token-file or FLORIN_TOKEN)${useCertificates ? ' or a client certificate naming a role' : ''}`,
+      };
+      plans.set(path, plan);
+    }
+    return plan;
+  };
+  /** The refusal of `message` from `who`, if any (sync when every verdict is cached). */
+  const messageRefusal = (plan: MethodPlan, who: CallerIdentity, message: unknown): string | undefined | Promise<string | undefined> => {
+    if (who.role === 'admin') return undefined;
+    if (plan.checksDataset && who.role !== 'head') {
+      const dataset = datasetOf(message);
+      if (dataset !== undefined && readOnly.has(dataset)) {
+        return `dataset ${dataset} is read-only input data; only the admin role may write or create it (${who.subject} has the role ${who.role})`;
+      }
+    }
+    if (!plan.checksGrants) return undefined;
+    const write = message as { dataset?: unknown; grants?: unknown; blocks?: unknown };
+    const grants = Array.isArray(write.grants) ? (write.grants as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+    const dataset = typeof write.dataset === 'string' ? write.dataset : '';
+    // A head forwards the grants of the write it received (checked there); without any it writes on behalf of admin or itself.
+    if (who.role === 'head' && grants.length === 0) return undefined;
+    if (grants.length === 0) {
+      return `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
+    }
+    if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not write ${dataset}`;
+    const blocks = Array.isArray(write.blocks) ? (write.blocks as { symbol?: unknown }[]) : [];
+    const symbols = new Set(blocks.map((b) => (typeof b?.symbol === 'string' ? b.symbol : '')));
+    return checkWriteGrants(config.grants, who.role === 'head' ? undefined : who.subject, { dataset, symbols, grants });
+  };
   return (methodDescriptor, call) => {
     const path = methodDescriptor.path;
-    if (isOpenMethod(path)) return new ServerInterceptingCall(call);
-    const allowed = rolesFor(path, policy);
-    const checksDataset = DATASET_WRITES.has(path) && readOnly.size > 0;
-    const checksGrants = GRANTED_WRITES.has(path);
+    const plan = planOf(path);
+    if (plan.open) return new ServerInterceptingCall(call);
+    // Only writes look at the request message; every other method passes its messages on untouched
+    // (grpc-js holds a message until the metadata is passed on, and drops it when the call is refused).
+    const checksMessages = plan.checksDataset || plan.checksGrants;
     let identity: CallerIdentity | undefined;
     /** Resolves once the caller is admitted (a message can arrive while its token is still being verified). */
-    const waiting: ((who: CallerIdentity) => void)[] = [];
+    let waiting: ((who: CallerIdentity) => void)[] | undefined;
     let refused = false;
     const refuse = (code: status, details: string): void => {
       if (refused) return;
@@ -58,97 +101,82 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
       }
       call.sendStatus({ code, details: wellFormed(details), metadata: new Metadata() });
     };
-    /** The refusal of `message` from `who`, if any (sync when every verdict is cached). */
-    const messageRefusal = (who: CallerIdentity, message: unknown): string | undefined | Promise<string | undefined> => {
-      if (who.role === 'admin') return undefined;
-      if (checksDataset && who.role !== 'head') {
-        const dataset = datasetOf(message);
-        if (dataset !== undefined && readOnly.has(dataset)) {
-          return `dataset ${dataset} is read-only input data; only the admin role may write or create it (${who.subject} has the role ${who.role})`;
+    const listener: ServerListener = {
+      onReceiveMetadata: (metadata, passOn) => {
+        const admit = (who: CallerIdentity): void => {
+          if (!plan.allowed.includes(who.role)) {
+            refuse(status.PERMISSION_DENIED, `${path} needs the role ${plan.allowed.join(' or ')}; ${who.subject} has the role ${who.role}`);
+            return;
+          }
+          identity = who;
+          callers.set(metadata, who);
+          if (counters) counters.allowed++;
+          passOn(metadata);
+          if (waiting) for (const judge of waiting.splice(0)) judge(who);
+        };
+        const fromCertificate = useCertificates ? certificateIdentity(call) : undefined;
+        const header = metadata.get(AUTHORIZATION_METADATA_KEY)[0];
+        metadata.remove(AUTHORIZATION_METADATA_KEY);
+        if (fromCertificate) {
+          admit(fromCertificate);
+          return;
         }
-      }
-      if (!checksGrants) return undefined;
-      const write = message as { dataset?: unknown; grants?: unknown; blocks?: unknown };
-      const grants = Array.isArray(write.grants) ? (write.grants as unknown[]).filter((g): g is string => typeof g === 'string') : [];
-      const dataset = typeof write.dataset === 'string' ? write.dataset : '';
-      // A head forwards the grants of the write it received (checked there); without any it writes on behalf of admin or itself.
-      if (who.role === 'head' && grants.length === 0) return undefined;
-      if (grants.length === 0) {
-        return `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
-      }
-      if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not write ${dataset}`;
-      const blocks = Array.isArray(write.blocks) ? (write.blocks as { symbol?: unknown }[]) : [];
-      const symbols = new Set(blocks.map((b) => (typeof b?.symbol === 'string' ? b.symbol : '')));
-      return checkWriteGrants(config.grants, who.role === 'head' ? undefined : who.subject, { dataset, symbols, grants });
-    };
-    return new ServerInterceptingCall(call, {
-      start: (next) => {
-        next({
-          onReceiveMetadata: (metadata, passOn) => {
-            const admit = (who: CallerIdentity): void => {
-              if (!allowed.includes(who.role)) {
-                refuse(status.PERMISSION_DENIED, `${path} needs the role ${allowed.join(' or ')}; ${who.subject} has the role ${who.role}`);
-                return;
-              }
-              identity = who;
-              callers.set(metadata, who);
-              if (counters) counters.allowed++;
-              passOn(metadata);
-              for (const judge of waiting.splice(0)) judge(who);
-            };
-            const fromCertificate = useCertificates ? certificateIdentity(call) : undefined;
-            const header = metadata.get(AUTHORIZATION_METADATA_KEY)[0];
-            metadata.remove(AUTHORIZATION_METADATA_KEY);
-            if (fromCertificate) {
-              admit(fromCertificate);
-              return;
-            }
-            const token = typeof header === 'string' ? bearerToken(header) : undefined;
-            if (header !== undefined && token === undefined) {
-              refuse(status.UNAUTHENTICATED, 'the authorization metadata must be "Bearer <token>"');
-              return;
-            }
-            if (token === undefined || !config.tokens) {
-              refuse(
-                status.UNAUTHENTICATED,
-                `${path} needs an identity: send a bearer token (authorization: Bearer <jwt>; florin --token-file or FLORIN_TOKEN)${useCertificates ? ' or a client certificate naming a role' : ''}`,
-              );
-              return;
-            }
-            const verifier = config.tokens;
-            const hit = verifier.cached(token);
-            if (hit) {
-              if (hit.ok) admit(hit.identity);
-              else refuse(status.UNAUTHENTICATED, hit.reason);
-              return;
-            }
-            verifier.verify(token).then(admit, (err: unknown) =>
-              refuse(status.UNAUTHENTICATED, err instanceof TokenRejected ? err.message : 'the token could not be verified'),
-            );
-          },
-          onReceiveMessage: (message: unknown, passOn) => {
-            if (refused) return;
-            const judge = (who: CallerIdentity): void => {
-              const verdict = messageRefusal(who, message);
-              const settle = (refusal: string | undefined): void => {
-                if (refusal !== undefined) refuse(status.PERMISSION_DENIED, refusal);
-                else if (!refused) passOn(message);
-              };
-              if (verdict instanceof Promise) verdict.then(settle, () => refuse(status.PERMISSION_DENIED, 'the write grants could not be checked'));
-              else settle(verdict);
-            };
-            if (identity) judge(identity);
-            else waiting.push(judge);
-          },
-        });
+        const token = typeof header === 'string' ? bearerToken(header) : undefined;
+        if (header !== undefined && token === undefined) {
+          refuse(status.UNAUTHENTICATED, 'the authorization metadata must be "Bearer <token>"');
+          return;
+        }
+        if (token === undefined || !config.tokens) {
+          refuse(status.UNAUTHENTICATED, plan.missingIdentity);
+          return;
+        }
+        const verifier = config.tokens;
+        const hit = verifier.cached(token);
+        if (hit) {
+          if (hit.ok) admit(hit.value);
+          else refuse(status.UNAUTHENTICATED, hit.reason);
+          return;
+        }
+        verifier.verify(token).then(admit, (err: unknown) => refuse(status.UNAUTHENTICATED, err instanceof TokenRejected ? err.message : 'the token could not be verified'));
       },
-    });
+    };
+    if (checksMessages) {
+      listener.onReceiveMessage = (message: unknown, passOn) => {
+        if (refused) return;
+        const judge = (who: CallerIdentity): void => {
+          const verdict = messageRefusal(plan, who, message);
+          const settle = (refusal: string | undefined): void => {
+            if (refusal !== undefined) refuse(status.PERMISSION_DENIED, refusal);
+            else if (!refused) passOn(message);
+          };
+          if (verdict instanceof Promise) verdict.then(settle, () => refuse(status.PERMISSION_DENIED, 'the write grants could not be checked'));
+          else settle(verdict);
+        };
+        if (identity) judge(identity);
+        else (waiting ??= []).push(judge);
+      };
+    }
+    return new ServerInterceptingCall(call, { start: (next) => next(listener) });
   };
 }
 
-function bearerToken(header: string): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
+/** What the interceptor checks for one method. */
+interface MethodPlan {
+  readonly open: boolean;
+  readonly allowed: readonly Role[];
+  readonly checksDataset: boolean;
+  readonly checksGrants: boolean;
+  /** The refusal of a call without identity. */
+  readonly missingIdentity: string;
+}
+
+/** The token of an authorization header; the last header parsed is remembered (a caller sends the same one on every call). */
+function bearerTokenParser(): (header: string) => string | undefined {
+  let last: { header: string; token: string | undefined } | undefined;
+  return (header) => {
+    if (last?.header !== header) last = { header, token: /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] };
+    return last.token;
+  };
 }
 
 /** The identity a verified client certificate carries: CN = subject, OU = role. */

@@ -58,7 +58,8 @@ export function callerLimitInterceptor(limits: CallerLimits, counters?: CallerLi
   const exempt = new Set<Role>(limits.exemptRoles ?? ['head']);
   return (_methodDescriptor, call) => {
     let key: string | undefined;
-    let who = '';
+    /** The caller, for a refusal's message (made only when refusing). */
+    let describe = (): string => '';
     let bytes = 0;
     let released = false;
     let refused = false;
@@ -87,7 +88,7 @@ export function callerLimitInterceptor(limits: CallerLimits, counters?: CallerLi
               return;
             }
             const k = caller ? `${caller.role}:${caller.subject}` : `peer:${call.getPeer()}`;
-            who = caller ? `${caller.subject} (role ${caller.role})` : `peer ${call.getPeer()}`;
+            describe = () => (caller ? `${caller.subject} (role ${caller.role})` : `peer ${call.getPeer()}`);
             let u = usage.get(k);
             if (!u) {
               u = { calls: 0, bytes: 0 };
@@ -96,7 +97,7 @@ export function callerLimitInterceptor(limits: CallerLimits, counters?: CallerLi
             if (u.calls >= limits.maxCalls) {
               if (counters) counters.refusedCalls++;
               if (u.calls === 0) usage.delete(k);
-              refuse(`${who} has ${u.calls} calls in progress on this server, the most one caller may have (--max-caller-calls ${limits.maxCalls}); wait for some to finish before sending more, or raise the limit`);
+              refuse(`${describe()} has ${u.calls} calls in progress on this server, the most one caller may have (--max-caller-calls ${limits.maxCalls}); wait for some to finish before sending more, or raise the limit`);
               return;
             }
             u.calls++;
@@ -114,7 +115,7 @@ export function callerLimitInterceptor(limits: CallerLimits, counters?: CallerLi
             if (u.bytes + size > limits.maxBytes) {
               if (counters) counters.refusedBytes++;
               refuse(
-                `${who} has ${u.bytes} bytes of requests in progress on this server; this request of ${size} bytes would pass the most one caller may have in progress (--max-caller-bytes ${limits.maxBytes}); send smaller requests or fewer at once, or raise the limit`,
+                `${describe()} has ${u.bytes} bytes of requests in progress on this server; this request of ${size} bytes would pass the most one caller may have in progress (--max-caller-bytes ${limits.maxBytes}); send smaller requests or fewer at once, or raise the limit`,
               );
               return;
             }

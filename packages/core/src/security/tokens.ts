@@ -1,8 +1,8 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { LRUCache } from 'lru-cache';
 import { isRole, type CallerIdentity, type Role } from './roles.js';
 import { TOKEN_ALGORITHM, type KeySetSource, type SigningKey } from './token-keys.js';
-import { keysFor } from './write-grants.js';
+import { keysFor } from './grant-keys.js';
+import { VerdictCache, type Verdict } from './verdict-cache.js';
 
 export const TOKEN_ISSUER = 'florin';
 export const TOKEN_AUDIENCE = 'florin';
@@ -48,76 +48,51 @@ export interface TokenVerifierOptions {
   now?: () => number;
 }
 
-type Verdict = { ok: true; identity: CallerIdentity } | { ok: false; reason: string };
-
 /**
  * Verifies bearer tokens (ES256, key chosen by kid, expiry, issuer, audience,
- * role claim) and keeps each verdict in a bounded LRU cache until the token
- * expires, so a caller's calls after the first cost a map lookup, not a
- * signature check.
+ * role claim) and keeps each verdict in a bounded LRU cache (VerdictCache)
+ * until the token expires, so a caller's calls after the first cost a map
+ * lookup, not a signature check.
  */
 export class TokenVerifier {
-  private readonly cache: LRUCache<string, Verdict>;
-  private readonly pending = new Map<string, Promise<Verdict>>();
-  private readonly rejectTtlMs: number;
+  private readonly verdicts: VerdictCache<CallerIdentity>;
   private readonly clockToleranceSec: number;
   private readonly now: () => number;
-  private verifications = 0;
+  private readonly evaluateToken = (token: string): Promise<Verdict<CallerIdentity>> => this.evaluate(token);
 
   constructor(
     private readonly keys: KeySetSource,
     options: TokenVerifierOptions = {},
   ) {
-    this.cache = new LRUCache<string, Verdict>({ max: options.maxCached ?? 10_000, ttlAutopurge: false });
-    this.rejectTtlMs = options.rejectTtlMs ?? 30_000;
     this.clockToleranceSec = options.clockToleranceSec ?? 5;
     this.now = options.now ?? Date.now;
+    this.verdicts = new VerdictCache<CallerIdentity>({
+      max: options.maxCached ?? 10_000,
+      expiresAt: (identity) => identity.expiresAt,
+      expiredReason: () => EXPIRED,
+      rejectTtlMs: options.rejectTtlMs,
+      now: this.now,
+    });
   }
 
   /** Signature checks done so far (cache misses). */
   get verified(): number {
-    return this.verifications;
+    return this.verdicts.evaluations;
   }
 
   /** The cached verdict, if any and still valid (sync: the hot path). */
-  cached(token: string): Verdict | undefined {
-    const verdict = this.cache.get(token);
-    if (verdict?.ok && verdict.identity.expiresAt <= this.now()) {
-      this.cache.delete(token);
-      return { ok: false, reason: 'the token has expired; get a new one (florin token issue)' };
-    }
-    return verdict;
+  cached(token: string): Verdict<CallerIdentity> | undefined {
+    return this.verdicts.cached(token);
   }
 
   /** Resolves the caller, or rejects with TokenRejected naming the problem. */
   async verify(token: string): Promise<CallerIdentity> {
-    const verdict = this.cached(token) ?? (await this.check(token));
+    const verdict = await this.verdicts.resolve(token, this.evaluateToken);
     if (!verdict.ok) throw new TokenRejected(verdict.reason);
-    return verdict.identity;
+    return verdict.value;
   }
 
-  private check(token: string): Promise<Verdict> {
-    let running = this.pending.get(token);
-    if (!running) {
-      running = this.verifyNow(token).finally(() => this.pending.delete(token));
-      this.pending.set(token, running);
-    }
-    return running;
-  }
-
-  private async verifyNow(token: string): Promise<Verdict> {
-    this.verifications++;
-    const verdict = await this.evaluate(token);
-    if (verdict.ok) {
-      const ttl = verdict.identity.expiresAt - this.now();
-      if (ttl > 0) this.cache.set(token, verdict, { ttl });
-    } else {
-      this.cache.set(token, verdict, { ttl: this.rejectTtlMs });
-    }
-    return verdict;
-  }
-
-  private async evaluate(token: string): Promise<Verdict> {
+  private async evaluate(token: string): Promise<Verdict<CallerIdentity>> {
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -144,12 +119,14 @@ export class TokenVerifier {
     }
     const role = payload[ROLE_CLAIM];
     if (!isRole(role)) return { ok: false, reason: `the token carries no valid role (claim ${ROLE_CLAIM})` };
-    return { ok: true, identity: { subject: payload.sub!, role, via: 'token', expiresAt: payload.exp! * 1000 } };
+    return { ok: true, value: { subject: payload.sub!, role, via: 'token', expiresAt: payload.exp! * 1000 } };
   }
 }
 
+const EXPIRED = 'the token has expired; get a new one (florin token issue)';
+
 function reasonOf(err: unknown): string {
-  if (err instanceof errors.JWTExpired) return 'the token has expired; get a new one (florin token issue)';
+  if (err instanceof errors.JWTExpired) return EXPIRED;
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify';
   if (err instanceof errors.JWTClaimValidationFailed) return `the token claim ${err.claim} is not valid (${err.reason})`;
   if (err instanceof errors.JOSEAlgNotAllowed) return `the token must be signed with ${TOKEN_ALGORITHM}`;

@@ -1,23 +1,9 @@
-import { createLocalJWKSet, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
-import { LRUCache } from 'lru-cache';
-import { TOKEN_ALGORITHM, type KeySetSource, type SigningKey } from './token-keys.js';
+import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { GRANT_AUDIENCE, GRANT_ISSUER, keysFor } from './grant-keys.js';
+import { TOKEN_ALGORITHM, type KeySetSource } from './token-keys.js';
+import { VerdictCache, type Verdict } from './verdict-cache.js';
 
-/**
- * Write grants: what a QCU may write, signed by the coordinator when it leases
- * tasks, checked by head nodes and shards without calling the coordinator.
- * A grant is a short JWT (ES256, `jose`): sub = the QCU's identity, `job`,
- * `ds` = the job's output dataset, `sym` = the symbols of the leased tasks,
- * exp = the lease's expiry. Grant keys are ordinary JWKS entries marked
- * `florin_use: "grant"`: the same key distribution as tokens, but a grant key
- * never verifies a bearer token and a token key never verifies a grant.
- */
-export const GRANT_AUDIENCE = 'florin-grant';
-export const GRANT_ISSUER = 'florin-coordinator';
-/** The JWK member that marks a key as a grant key. */
-export const KEY_USE_MEMBER = 'florin_use';
-export const GRANT_KEY_USE = 'grant';
-
-/** What a verified grant allows. */
+/** What a verified grant allows (see grant-keys.ts for what a grant is). */
 export interface WriteGrant {
   /** The identity (token sub or certificate CN) of the QCU that leased the tasks. */
   readonly subject: string;
@@ -27,61 +13,6 @@ export interface WriteGrant {
   readonly symbols: ReadonlySet<string>;
   /** Epoch ms the grant stops being valid (the lease's expiry). */
   readonly expiresAt: number;
-}
-
-/** True for a JWK marked as a grant key. */
-export function isGrantKey(jwk: JWK): boolean {
-  return (jwk as Record<string, unknown>)[KEY_USE_MEMBER] === GRANT_KEY_USE;
-}
-
-/** The public JWK of a grant key, marked for the JWKS heads and shards trust. */
-export function grantPublicJwk(key: SigningKey): JWK {
-  return { ...key.publicJwk, [KEY_USE_MEMBER]: GRANT_KEY_USE } as JWK;
-}
-
-/** The keys of `keySet` for one use (grants, or everything else: tokens). */
-export function keysFor(keySet: JSONWebKeySet, use: 'grant' | 'token'): JSONWebKeySet {
-  return { keys: keySet.keys.filter((k) => isGrantKey(k) === (use === 'grant')) };
-}
-
-export interface GrantScope {
-  subject: string;
-  jobId: string;
-  dataset: string;
-  symbols: readonly string[];
-  /** Epoch ms (the lease expiry); rounded up to whole seconds. */
-  expiresAt: number;
-}
-
-/** Signs grants with the coordinator's grant key. */
-export class GrantIssuer {
-  private privateKey: Promise<Awaited<ReturnType<typeof importJWK>>> | undefined;
-  private issuedCount = 0;
-
-  constructor(private readonly key: SigningKey) {}
-
-  get kid(): string {
-    return this.key.kid;
-  }
-
-  /** Grants signed so far. */
-  get issued(): number {
-    return this.issuedCount;
-  }
-
-  async issue(scope: GrantScope, nowMs = Date.now()): Promise<string> {
-    this.privateKey ??= importJWK(this.key.privateJwk, TOKEN_ALGORITHM);
-    const key = await this.privateKey;
-    this.issuedCount++;
-    return new SignJWT({ job: scope.jobId, ds: scope.dataset, sym: [...scope.symbols] })
-      .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: this.key.kid, typ: 'florin-grant+jwt' })
-      .setIssuer(GRANT_ISSUER)
-      .setAudience(GRANT_AUDIENCE)
-      .setSubject(scope.subject)
-      .setIssuedAt(Math.floor(nowMs / 1000))
-      .setExpirationTime(Math.ceil(scope.expiresAt / 1000))
-      .sign(key);
-  }
 }
 
 /** Why a grant was refused; the message never echoes the grant. */
@@ -99,76 +30,57 @@ export interface GrantVerifierOptions {
   now?: () => number;
 }
 
-type GrantVerdict = { ok: true; grant: WriteGrant } | { ok: false; reason: string };
+type GrantVerdict = Verdict<WriteGrant>;
 
 /**
  * Verifies grants against the grant keys of a JWKS (the one that verifies
- * tokens) and caches each verdict until the grant expires, so a QCU's writes
- * after the first cost a map lookup.
+ * tokens) and caches each verdict (VerdictCache) until the grant expires, so a
+ * QCU's writes after the first cost a map lookup.
  */
 export class GrantVerifier {
-  private readonly cache: LRUCache<string, GrantVerdict>;
-  private readonly pending = new Map<string, Promise<GrantVerdict>>();
-  private readonly rejectTtlMs: number;
+  private readonly verdicts: VerdictCache<WriteGrant>;
   private readonly clockToleranceSec: number;
   private readonly now: () => number;
-  private verifications = 0;
+  private readonly evaluateGrant = (grant: string): Promise<GrantVerdict> => this.evaluate(grant);
 
   constructor(
     private readonly keys: KeySetSource,
     options: GrantVerifierOptions = {},
   ) {
-    this.cache = new LRUCache<string, GrantVerdict>({
-      maxSize: options.maxCachedBytes ?? 64 * 1024 * 1024,
-      // A verdict holds the grant string (the key) and a Set of its symbols: about three times the grant.
-      sizeCalculation: (_verdict, grant) => Math.max(1, grant.length * 3),
-    });
-    this.rejectTtlMs = options.rejectTtlMs ?? 30_000;
     this.clockToleranceSec = options.clockToleranceSec ?? 5;
     this.now = options.now ?? Date.now;
+    this.verdicts = new VerdictCache<WriteGrant>({
+      maxSize: options.maxCachedBytes ?? 64 * 1024 * 1024,
+      // A verdict holds the grant string (the key) and a Set of its symbols: about three times the grant.
+      sizeOf: (grant) => grant.length * 3,
+      expiresAt: (g) => g.expiresAt,
+      graceMs: this.clockToleranceSec * 1000,
+      expiredReason,
+      rejectTtlMs: options.rejectTtlMs,
+      now: this.now,
+    });
   }
 
   /** Signature checks done so far (cache misses). */
   get verified(): number {
-    return this.verifications;
+    return this.verdicts.evaluations;
   }
 
   /** The cached verdict, if any and still valid (sync: the hot path). */
   cached(grant: string): GrantVerdict | undefined {
-    const verdict = this.cache.get(grant);
-    if (verdict?.ok && verdict.grant.expiresAt + this.clockToleranceSec * 1000 <= this.now()) {
-      this.cache.delete(grant);
-      return { ok: false, reason: expiredReason(verdict.grant) };
-    }
-    return verdict;
+    return this.verdicts.cached(grant);
+  }
+
+  /** The verdict of `grant`: synchronous when cached. */
+  verdict(grant: string): GrantVerdict | Promise<GrantVerdict> {
+    return this.verdicts.resolve(grant, this.evaluateGrant);
   }
 
   /** The grant, or GrantRejected naming the problem. */
   async verify(grant: string): Promise<WriteGrant> {
-    const verdict = this.cached(grant) ?? (await this.check(grant));
+    const verdict = await this.verdict(grant);
     if (!verdict.ok) throw new GrantRejected(verdict.reason);
-    return verdict.grant;
-  }
-
-  private check(grant: string): Promise<GrantVerdict> {
-    let running = this.pending.get(grant);
-    if (!running) {
-      running = this.verifyNow(grant).finally(() => this.pending.delete(grant));
-      this.pending.set(grant, running);
-    }
-    return running;
-  }
-
-  private async verifyNow(grant: string): Promise<GrantVerdict> {
-    this.verifications++;
-    const verdict = await this.evaluate(grant);
-    if (verdict.ok) {
-      const ttl = verdict.grant.expiresAt + this.clockToleranceSec * 1000 - this.now();
-      if (ttl > 0) this.cache.set(grant, verdict, { ttl });
-    } else {
-      this.cache.set(grant, verdict, { ttl: this.rejectTtlMs });
-    }
-    return verdict;
+    return verdict.value;
   }
 
   private async evaluate(grant: string): Promise<GrantVerdict> {
@@ -202,7 +114,7 @@ export class GrantVerifier {
     if (typeof job !== 'string' || typeof ds !== 'string' || !Array.isArray(sym) || !sym.every((s) => typeof s === 'string')) {
       return { ok: false, reason: 'a write grant lacks its job, dataset or symbols' };
     }
-    return { ok: true, grant: { subject: payload.sub!, jobId: job, dataset: ds, symbols: new Set(sym), expiresAt: payload.exp! * 1000 } };
+    return { ok: true, value: { subject: payload.sub!, jobId: job, dataset: ds, symbols: new Set(sym), expiresAt: payload.exp! * 1000 } };
   }
 }
 
@@ -241,15 +153,9 @@ export function checkWriteGrants(verifier: GrantVerifier, subject: string | unde
   const verdicts: GrantVerdict[] = [];
   let misses: Promise<GrantVerdict>[] | undefined;
   for (const g of scope.grants) {
-    const hit = verifier.cached(g);
-    if (hit) verdicts.push(hit);
-    else
-      (misses ??= []).push(
-        verifier.verify(g).then(
-          (grant): GrantVerdict => ({ ok: true, grant }),
-          (err: unknown): GrantVerdict => ({ ok: false, reason: err instanceof GrantRejected ? err.message : 'a write grant could not be verified' }),
-        ),
-      );
+    const verdict = verifier.verdict(g);
+    if (verdict instanceof Promise) (misses ??= []).push(verdict.catch((): GrantVerdict => ({ ok: false, reason: 'a write grant could not be verified' })));
+    else verdicts.push(verdict);
   }
   if (!misses) return coverage(verdicts, subject, scope);
   return Promise.all(misses).then((more) => coverage([...verdicts, ...more], subject, scope));
@@ -259,10 +165,10 @@ function coverage(verdicts: readonly GrantVerdict[], subject: string | undefined
   const usable: WriteGrant[] = [];
   for (const v of verdicts) {
     if (!v.ok) return v.reason;
-    if (subject !== undefined && v.grant.subject !== subject) {
-      return `the write grant for job ${v.grant.jobId} was issued to ${v.grant.subject}, not to ${subject}; a QCU writes only with the grants of the tasks it leased`;
+    if (subject !== undefined && v.value.subject !== subject) {
+      return `the write grant for job ${v.value.jobId} was issued to ${v.value.subject}, not to ${subject}; a QCU writes only with the grants of the tasks it leased`;
     }
-    usable.push(v.grant);
+    usable.push(v.value);
   }
   const forDataset = usable.filter((g) => g.dataset === scope.dataset);
   if (forDataset.length === 0) {
