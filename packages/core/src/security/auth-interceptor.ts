@@ -45,6 +45,7 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
     const allowed = rolesFor(path, policy);
     const checksDataset = DATASET_WRITES.has(path) && readOnly.size > 0;
     const checksGrants = GRANTED_WRITES.has(path);
+    const verb = path.endsWith('/CreateDataset') ? 'creating' : 'writing';
     let identity: CallerIdentity | undefined;
     /** Resolves once the caller is admitted (a message can arrive while its token is still being verified). */
     const waiting: ((who: CallerIdentity) => void)[] = [];
@@ -68,15 +69,15 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
         }
       }
       if (!checksGrants) return undefined;
-      const write = message as { dataset?: unknown; grants?: unknown; blocks?: unknown };
+      const write = message as { grants?: unknown; blocks?: unknown };
       const grants = Array.isArray(write.grants) ? (write.grants as unknown[]).filter((g): g is string => typeof g === 'string') : [];
-      const dataset = typeof write.dataset === 'string' ? write.dataset : '';
+      const dataset = datasetOf(message) ?? '';
       // A head forwards the grants of the write it received (checked there); without any it writes on behalf of admin or itself.
       if (who.role === 'head' && grants.length === 0) return undefined;
       if (grants.length === 0) {
-        return `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
+        return `${verb} dataset ${dataset} needs a write grant: the role ${who.role} ${verb === 'creating' ? 'creates' : 'writes'} only the output of the tasks it leased (send the grant of each lease in ${verb === 'creating' ? 'CreateDatasetRequest' : 'WriteRequest'}.grants; only admin creates other datasets); ${who.subject} sent none`;
       }
-      if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not write ${dataset}`;
+      if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not ${verb === 'creating' ? 'create' : 'write'} ${dataset}`;
       const blocks = Array.isArray(write.blocks) ? (write.blocks as { symbol?: unknown }[]) : [];
       const symbols = new Set(blocks.map((b) => (typeof b?.symbol === 'string' ? b.symbol : '')));
       return checkWriteGrants(config.grants, who.role === 'head' ? undefined : who.subject, { dataset, symbols, grants });
