@@ -75,7 +75,9 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
       // A head forwards the grants of the write it received (checked there); without any it writes on behalf of admin or itself.
       if (who.role === 'head' && grants.length === 0) return undefined;
       if (grants.length === 0) {
-        return `${verb} dataset ${dataset} needs a write grant: the role ${who.role} ${verb === 'creating' ? 'creates' : 'writes'} only the output of the tasks it leased (send the grant of each lease in ${verb === 'creating' ? 'CreateDatasetRequest' : 'WriteRequest'}.grants; only admin creates other datasets); ${who.subject} sent none`;
+        return verb === 'creating'
+          ? `creating dataset ${dataset} needs a write grant: the role ${who.role} creates only the output of the tasks it leased (send the grant of each lease in CreateDatasetRequest.grants; only admin creates other datasets); ${who.subject} sent none`
+          : `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
       }
       if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not ${verb === 'creating' ? 'create' : 'write'} ${dataset}`;
       const blocks = Array.isArray(write.blocks) ? (write.blocks as { symbol?: unknown }[]) : [];
