@@ -31,6 +31,8 @@ const submission = (key: string) => ({
   taskSize: 2,
   params: { threshold: 0.1 },
   idempotencyKey: key,
+  // Each owner its own output: two owners' unfinished jobs may not share one (FAILED_PRECONDITION, test/security-gaps).
+  outputDataset: `momentum_${key.split('-')[0]!}`,
 });
 
 function jobsAs(who: keyof typeof tokens): JobsClient {

@@ -135,7 +135,13 @@ describe('write grants: units over a real QCU', () => {
     expect(job.state).toBe('failed');
     expect(job.error).toMatch(
       new RegExp(`^PERMISSION_DENIED: no write grant covers dataset granted_out: the grants are for trespass_out \\(job ${job.jobId}\\); a task writes only its job's output dataset$`),
-    );
+    );    // Its own output dataset was created by the QCU under the task's grant (a qcu creates no other dataset).
+    const reader = new DataClient({ heads: [head.address], security: trusted(tokens.researcher) });
+    try {
+      expect((await reader.listDatasets()).map((d) => d.name)).toContain('trespass_out');
+    } finally {
+      reader.close();
+    }
   });
 
   it('a unit that writes a symbol outside its task is refused, naming the symbol', async () => {
@@ -245,6 +251,30 @@ describe('write grants: raw grpc-js clients', () => {
       } finally {
         withGrantAsToken.close();
       }
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a qcu creates a dataset only with a grant naming it', async () => {
+    const client = rawClient('HeadService', head.address, tokens.qcu);
+    const create = (name: string, grants: string[]): Promise<string> =>
+      new Promise((resolve) => {
+        client['CreateDataset']!({ dataset: { name, fields: ['value'], frequency: '1d' }, grants }, { deadline: Date.now() + 10_000 }, (err: ServiceError | null, res: { created: boolean } | undefined) =>
+          resolve(err ? `${status[err.code]}: ${err.details}` : `OK created=${String(res!.created)}`),
+        );
+      });
+    try {
+      expect(await create('granted_out', [task.grant])).toBe('OK created=false');
+      expect(await create('fresh_out', [task.grant])).toBe(
+        `PERMISSION_DENIED: no write grant covers dataset fresh_out: the grants are for granted_out (job ${task.jobId}); a task writes only its job's output dataset`,
+      );
+      expect(await create('fresh_out', [])).toBe(
+        'PERMISSION_DENIED: creating dataset fresh_out needs a write grant: the role qcu creates only the output of the tasks it leased (send the grant of each lease in CreateDatasetRequest.grants; only admin creates other datasets); test-qcu sent none',
+      );
+      expect(await create('fresh_out', [strangerGrant])).toBe(
+        `PERMISSION_DENIED: the write grant for job ${task.jobId} was issued to another-qcu, not to test-qcu; a QCU writes only with the grants of the tasks it leased`,
+      );
     } finally {
       client.close();
     }

@@ -1,6 +1,6 @@
 import { FlorinError, failedPrecondition, unavailable, type ClientSecurity, type DatasetInfo, type Limits, type MemberSource, type SeriesFrame } from '@florin/core';
 import type { CallOptions } from '@florin/core';
-import type { SeriesQuery, WriteOptions } from '@florin/core';
+import type { CreateDatasetOptions, SeriesQuery, WriteOptions } from '@florin/core';
 import { fanOut, framesInRequestOrder, groupBy } from '@florin/core';
 import { HeadClient, type HeadReadOptions, type HeadStats } from './head-client.js';
 import { HeadRing } from '@florin/core';
@@ -165,8 +165,9 @@ export class DataClient {
   }
 
   /** Creates a dataset on every shard, through the head that owns the dataset's name. */
-  async createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
-    return this.catalog(info.name, options, (client, callOptions) => client.createDataset(info, callOptions));
+  async createDataset(info: DatasetInfo, options?: CreateDatasetOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
+    const grants = options?.grants;
+    return this.catalog(info.name, options, (client, callOptions) => client.createDataset(info, grants ? { ...callOptions, grants } : callOptions));
   }
 
   /** Every head's stats, in `heads` order; with `reset`, each head's counters restart from zero afterwards. */

@@ -10,6 +10,7 @@ import {
   type LeaseTasksRequestMessage,
   type RegisterUnitsRequestMessage,
   type TaskOutcomeMessage,
+  type CallerIdentity,
 } from '@florin/core';
 import { heartbeatIntervalMs } from './coordinator-config.js';
 import { publishChanges, type CoordinatorContext } from './coordinator-context.js';
@@ -49,7 +50,8 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
   const units = validateUnitRefs(req.units);
   if (req.waitMs > ctx.config.maxWaitMs) throw invalidArgument(`wait_ms ${req.waitMs} is above ${ctx.config.maxWaitMs} (maxWaitMs)`);
   // Outcomes carried on the lease are recorded (durably) first; then the lease answers at once, so their acks come back promptly.
-  const acks = req.outcomes.length > 0 ? await recordOutcomes(ctx, workerId, req.outcomes) : [];
+  const caller = callerOf(call.call.metadata);
+  const acks = req.outcomes.length > 0 ? await recordOutcomes(ctx, workerId, req.outcomes, holderCheck(caller)) : [];
   const until = acks.length > 0 ? Date.now() : Math.min(Date.now() + req.waitMs, call.deadlineAt - DEADLINE_MARGIN_MS);
   const stop = new AbortController();
   const onCancel = (): void => stop.abort();
@@ -67,12 +69,19 @@ async function leaseTasks(ctx: CoordinatorContext, req: LeaseTasksRequestMessage
       const epoch = ctx.ready.epoch;
       const nowMs = Date.now();
       wake = undefined;
-      const { tasks, changes } = await ctx.store.leaseTasks({ workerId, units, maxTasks: req.maxTasks, leaseMs, nowMs, policy: ctx.config.policy });
+      const { tasks, changes } = await ctx.store.leaseTasks({
+        workerId,
+        units,
+        maxTasks: req.maxTasks,
+        leaseMs,
+        nowMs,
+        policy: ctx.config.policy,
+        subject: caller?.subject ?? '',
+      });
       publishChanges(ctx, changes);
       if (tasks.length > 0) {
         for (const t of tasks) ctx.activity.leased(t.taskId, t.attempt, nowMs);
         coordinatorMetrics.leases.add(tasks.length);
-        const caller = callerOf(call.call.metadata);
         if (ctx.grants && caller) await ctx.grants.grantLeased(caller.subject, tasks);
       }
       if (tasks.length > 0 || nowMs >= until) return { tasks, acks };
@@ -90,7 +99,8 @@ async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage, 
   const workerId = validateWorkerId(req.workerId);
   const leases = validateLeases(req.leases);
   const leaseMs = resolveLeaseMs(req.leaseMs, ctx.config);
-  const result = await ctx.store.heartbeat(workerId, leases, leaseMs, Date.now());
+  const caller = callerOf(call.call.metadata);
+  const result = await ctx.store.heartbeat(workerId, leases, leaseMs, Date.now(), holderCheck(caller));
   // Progress of the leases still held goes to Watch events (memory only; the next heartbeat repeats it).
   const held = new Set(result.extended.map((e) => `${e.taskId}#${e.attempt}`));
   const progressed = new Set<string>();
@@ -102,17 +112,16 @@ async function heartbeat(ctx: CoordinatorContext, req: HeartbeatRequestMessage, 
     progressed.add(id.jobId);
   }
   if (progressed.size > 0) ctx.feed.publish(progressed);
-  const caller = callerOf(call.call.metadata);
   const grants = ctx.grants && caller && result.extended.length > 0 ? await ctx.grants.renew(caller.subject, result.extended) : undefined;
   const extended = grants ? result.extended.map((e, i) => ({ ...e, grant: grants[i]! })) : result.extended;
   return { extended, lost: result.lost.map((l) => ({ ...l, reason: lossReasonName(l.reason) })) };
 }
 
 /** Records outcomes (CompleteTasks, or those a LeaseTasks carries) in one durable transaction; one ack per outcome, in order. */
-async function recordOutcomes(ctx: CoordinatorContext, workerId: string, messages: readonly TaskOutcomeMessage[]) {
+async function recordOutcomes(ctx: CoordinatorContext, workerId: string, messages: readonly TaskOutcomeMessage[], subject: string | undefined) {
   const outcomes = validateOutcomes(messages, ctx.config);
   const nowMs = Date.now();
-  const { acks, changes } = await ctx.store.completeTasks(workerId, outcomes, nowMs, ctx.config.policy);
+  const { acks, changes } = await ctx.store.completeTasks(workerId, outcomes, nowMs, ctx.config.policy, subject);
   acks.forEach((ack, i) => {
     const id = ack.accepted && ack.reason === undefined ? parseTaskId(ack.taskId) : undefined;
     if (!id) return;
@@ -126,8 +135,16 @@ async function recordOutcomes(ctx: CoordinatorContext, workerId: string, message
   return acks.map((a) => ({ ...a, reason: lossReasonName(a.reason) }));
 }
 
-async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage) {
-  return { acks: await recordOutcomes(ctx, validateWorkerId(req.workerId), req.outcomes) };
+async function completeTasks(ctx: CoordinatorContext, req: CompleteTasksRequestMessage, call: UnaryCallContext) {
+  return { acks: await recordOutcomes(ctx, validateWorkerId(req.workerId), req.outcomes, holderCheck(callerOf(call.call.metadata))) };
+}
+
+/**
+ * The identity whose leases a heartbeat or outcome may touch: the caller's subject (a lease is bound to the
+ * identity that leased it); undefined checks nothing: plaintext (no identity) or admin (may complete any task).
+ */
+function holderCheck(caller: CallerIdentity | undefined): string | undefined {
+  return caller && caller.role !== 'admin' ? caller.subject : undefined;
 }
 
 /** The florin.v1.WorkService implementation. */
@@ -137,6 +154,6 @@ export function workServiceHandlers(ctx: CoordinatorContext): WorkServiceHandler
     RegisterUnits: unaryHandler((req: RegisterUnitsRequestMessage) => registerUnits(ctx, req), options),
     LeaseTasks: unaryHandler((req: LeaseTasksRequestMessage, call) => leaseTasks(ctx, req, call), options),
     Heartbeat: unaryHandler((req: HeartbeatRequestMessage, call) => heartbeat(ctx, req, call), options),
-    CompleteTasks: unaryHandler((req: CompleteTasksRequestMessage) => completeTasks(ctx, req), options),
+    CompleteTasks: unaryHandler((req: CompleteTasksRequestMessage, call) => completeTasks(ctx, req, call), options),
   };
 }

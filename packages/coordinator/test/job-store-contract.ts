@@ -359,7 +359,7 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
 
     it('records each job\'s owner and lists by owner', async () => {
       const alice = (await store.createJob({ ...newJob(), owner: 'alice' })).job;
-      const bob = (await store.createJob({ ...newJob(), owner: 'bob' })).job;
+      const bob = (await store.createJob({ ...newJob({ outputDataset: 'bob_signals' }), owner: 'bob' })).job;
       const alice2 = (await store.createJob({ ...newJob(), owner: 'alice' })).job;
       expect([alice.owner, bob.owner]).toEqual(['alice', 'bob']);
       expect((await store.getJob(bob.jobId))?.owner).toBe('bob');
@@ -367,6 +367,41 @@ export function jobStoreContract(name: string, backend: () => StoreBackend): voi
       expect((await store.listJobs({ limit: 10, owner: 'bob', updatedSinceMs: 1 })).map((j) => [j.jobId, j.owner])).toEqual([[bob.jobId, 'bob']]);
       expect(await store.listJobs({ limit: 10, owner: 'carol' })).toEqual([]);
       expect((await store.listJobs({ limit: 10 })).map((j) => j.owner)).toEqual(['alice', 'bob', 'alice']);
+    });
+
+    it("refuses a job whose output dataset another owner's unfinished job writes; the same owner, or after it ends, may", async () => {
+      const first = (await store.createJob({ ...newJob(), owner: 'alice' })).job;
+      const same = await store.createJob({ ...newJob({ symbols: ['X'] }), owner: 'alice' });
+      expect(same.created).toBe(true);
+      await expect(store.createJob({ ...newJob(), owner: 'bob' })).rejects.toMatchObject({
+        code: 'FAILED_PRECONDITION',
+        message: `output dataset signals is being written by job ${first.jobId} of "alice" (queued); jobs of different owners may not write one output dataset at the same time: name another spec.output_dataset, or wait for that job to finish`,
+      });
+      expect((await store.listJobs({ limit: 10, owner: 'bob' })).length).toBe(0);
+      expect((await store.createJob({ ...newJob({ outputDataset: 'bob_signals' }), owner: 'bob' })).created).toBe(true);
+      await store.cancelJob(first.jobId, T0 + 1);
+      await expect(store.createJob({ ...newJob(), owner: 'bob' })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringContaining(same.job.jobId) });
+      await store.cancelJob(same.job.jobId, T0 + 1);
+      expect((await store.createJob({ ...newJob(), owner: 'bob' })).created).toBe(true);
+      // Without identities (plaintext) every owner is '': nothing is refused.
+      expect((await store.createJob(newJob())).created).toBe(true);
+    });
+
+    it('binds a lease to the identity that leased it: another subject may not heartbeat or complete it, and nothing changes', async () => {
+      await store.createJob(newJob());
+      const [t] = (await store.leaseTasks({ workerId: 'w', units: [UNIT], maxTasks: 1, leaseMs: 10_000, nowMs: T0, policy: POLICY, subject: 'qcu-0' })).tasks;
+      const denied = (action: string) => ({
+        code: 'PERMISSION_DENIED',
+        message: `task ${t!.taskId} attempt 1 was leased by "qcu-0"; "qcu-1" may ${action} only the tasks it leased itself`,
+      });
+      await expect(store.heartbeat('w', [{ taskId: t!.taskId, attempt: 1 }], 10_000, T0 + 1, 'qcu-1')).rejects.toMatchObject(denied('heartbeat'));
+      await expect(store.completeTasks('w', [ok(t!.taskId, 1)], T0 + 1, POLICY, 'qcu-1')).rejects.toMatchObject(denied('complete'));
+      const [row] = (await store.listTasks(t!.jobId, { limit: 1 }))!;
+      expect({ state: row!.state, attempts: row!.attempts }).toEqual({ state: 'leased', attempts: 1 });
+      // The holder, and a caller checked by no identity (plaintext, admin), may.
+      expect((await store.heartbeat('w', [{ taskId: t!.taskId, attempt: 1 }], 10_000, T0 + 2, 'qcu-0')).extended).toHaveLength(1);
+      expect((await store.heartbeat('w', [{ taskId: t!.taskId, attempt: 1 }], 10_000, T0 + 3)).extended).toHaveLength(1);
+      expect((await store.completeTasks('w', [ok(t!.taskId, 1)], T0 + 4, POLICY, 'qcu-0')).acks[0]?.accepted).toBe(true);
     });
 
     it('keeps every acknowledged change across a reopen (a restart on the same database)', async () => {

@@ -51,8 +51,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard logins and roles in headless Chromium'
     }
     // Jobs that stay unfinished (one QCU, tasks that sleep two minutes): one of alice's, one of bob's.
     const slow = { unit: 'slow', dataset: 'bars', startMs: Date.UTC(2020, 0, 1), endMs: Date.UTC(2030, 0, 1), taskSize: 1, params: { sleepMs: 120_000 } };
-    aliceJob = await people.alice.jobs!.submit({ ...slow, symbols: 'all' });
-    bobJob = await people.bob.jobs!.submit({ ...slow, symbols: 'all' });
+    // Each writes its own output dataset: two owners' unfinished jobs may not share one (FAILED_PRECONDITION).
+    aliceJob = await people.alice.jobs!.submit({ ...slow, symbols: 'all', outputDataset: 'slow_alice' });
+    bobJob = await people.bob.jobs!.submit({ ...slow, symbols: 'all', outputDataset: 'slow_bob' });
     browser = await launchChromium();
   }, 180_000);
 

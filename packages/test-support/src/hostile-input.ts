@@ -1,7 +1,7 @@
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 import fc from 'fast-check';
-import { checkHealth, florinProtos, SERVICES } from '@florin/core';
+import { checkHealth, florinProtos, rolesFor, SERVICES, type ClientSecurity, type Role } from '@florin/core';
 
 /** One fuzzable method: where it is served, and how its requests are described. */
 export interface FuzzMethod {
@@ -16,15 +16,41 @@ export interface FuzzMethod {
 /** A hostile call: a method and either a structured message (encoded by proto-loader) or raw bytes. */
 export interface FuzzCall {
   readonly method: number;
+  /** With FuzzSecurity: which identity sends it (an index into its identities). */
+  readonly identity?: number;
   readonly message?: Record<string, unknown>;
   readonly raw?: Uint8Array;
+}
+
+/** Who a call claims to be, against a secure cluster: an authorization header (or none) and the role it proves (none: must be refused). */
+export interface FuzzIdentity {
+  readonly label: string;
+  /** The authorization metadata value; absent: none sent. */
+  readonly authorization?: string;
+  /** The verified role; absent: an invalid identity, which every method must answer UNAUTHENTICATED. */
+  readonly role?: Role;
+}
+
+/** Fuzzing a secure cluster: TLS trusting `caPem` (certificates naming `serverName`), each call from a random identity. */
+export interface FuzzSecurity {
+  readonly caPem: string;
+  readonly serverName: string;
+  readonly identities: readonly FuzzIdentity[];
 }
 
 export interface FuzzReport {
   calls: number;
   byStatus: Record<string, number>;
-  /** INTERNAL / UNKNOWN answers other than grpc-js's own "Error deserializing request" (each with its method and message). */
+  /** With FuzzSecurity: calls per identity label and status. */
+  byIdentity?: Record<string, Record<string, number>>;
+  /**
+   * INTERNAL / UNKNOWN answers other than grpc-js's own "Error deserializing request" (each with its method and
+   * message); with FuzzSecurity also a call from an invalid identity not answered UNAUTHENTICATED, or from a role
+   * the method does not allow not answered PERMISSION_DENIED.
+   */
   unexpected: { path: string; code: string; details: string }[];
+  /** How many unexpected answers in all (`unexpected` keeps the first 50). */
+  unexpectedCount?: number;
   elapsedMs: number;
 }
 
@@ -150,24 +176,46 @@ export function fuzzMethods(addresses: Partial<Record<keyof typeof SERVICES, str
 }
 
 /** The fast-check arbitrary of hostile calls to `methods`: one in five is raw random bytes (malformed protobuf). */
-export function fuzzCallArb(methods: readonly FuzzMethod[]): fc.Arbitrary<FuzzCall> {
+export function fuzzCallArb(methods: readonly FuzzMethod[], identities = 0): fc.Arbitrary<FuzzCall> {
   const definition = florinProtos().definition;
-  return fc.integer({ min: 0, max: methods.length - 1 }).chain((method) =>
+  const calls = fc.integer({ min: 0, max: methods.length - 1 }).chain((method) =>
     fc.oneof(
-      { weight: 4, arbitrary: messageArb(definition, methods[method]!.requestType).map((message) => ({ method, message })) },
-      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 256 }).map((raw) => ({ method, raw })) },
+      { weight: 4, arbitrary: messageArb(definition, methods[method]!.requestType).map((message): FuzzCall => ({ method, message })) },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 256 }).map((raw): FuzzCall => ({ method, raw })) },
     ),
   );
+  if (identities === 0) return calls;
+  return fc.tuple(calls, fc.integer({ min: 0, max: identities - 1 })).map(([call, identity]) => ({ ...call, identity }));
+}
+
+/**
+ * The status a secure server must answer a call from `identity` to `path` with, when it is decided by identity
+ * alone: UNAUTHENTICATED without a valid identity, PERMISSION_DENIED for a role the method does not allow;
+ * undefined when the role may call it (the message decides).
+ */
+function requiredStatus(identity: FuzzIdentity, path: string): status | undefined {
+  if (!identity.role) return status.UNAUTHENTICATED;
+  return rolesFor(path).includes(identity.role) ? undefined : status.PERMISSION_DENIED;
+}
+
+/**
+ * Answers that come before identity is looked at, and so may replace the required status: grpc-js's own
+ * refusal of malformed protobuf or of a message over the size limit, and a deadline that passed under load.
+ */
+function decidedBeforeIdentity(code: status, details: string): boolean {
+  return (code === status.INTERNAL && details.startsWith('Error deserializing request')) || code === status.RESOURCE_EXHAUSTED || code === status.DEADLINE_EXCEEDED;
 }
 
 const identity = (b: Buffer): Buffer => b;
 
 /** Sends one call; resolves its final status code and details (never rejects). */
-function send(client: Client, method: FuzzMethod, payload: Buffer, deadlineMs: number): Promise<{ code: status; details: string }> {
+function send(client: Client, method: FuzzMethod, payload: Buffer, deadlineMs: number, authorization?: string): Promise<{ code: status; details: string }> {
   return new Promise((resolve) => {
     const options = { deadline: Date.now() + deadlineMs };
+    const metadata = new Metadata();
+    if (authorization !== undefined) metadata.set('authorization', authorization);
     if (method.serverStreaming) {
-      const stream = client.makeServerStreamRequest(method.path, identity, identity, payload, new Metadata(), options);
+      const stream = client.makeServerStreamRequest(method.path, identity, identity, payload, metadata, options);
       let received = 0;
       stream.on('data', () => {
         if (++received >= 64) stream.cancel();
@@ -175,7 +223,7 @@ function send(client: Client, method: FuzzMethod, payload: Buffer, deadlineMs: n
       stream.on('error', () => undefined);
       stream.on('status', (s: { code: status; details: string }) => resolve({ code: s.code, details: s.details }));
     } else {
-      client.makeUnaryRequest(method.path, identity, identity, payload, new Metadata(), options, (err: ServiceError | null) =>
+      client.makeUnaryRequest(method.path, identity, identity, payload, metadata, options, (err: ServiceError | null) =>
         resolve(err ? { code: err.code, details: err.details } : { code: status.OK, details: '' }),
       );
     }
@@ -196,18 +244,33 @@ function encode(method: FuzzMethod, call: FuzzCall): Buffer {
  * Sends `calls` hostile calls (drawn with fast-check from `seed`) to every
  * method, `concurrency` at a time, and counts the answers per status code.
  * INTERNAL is expected only as grpc-js's own "Error deserializing request"
- * (malformed protobuf); anything else INTERNAL or UNKNOWN is reported.
+ * (malformed protobuf); anything else INTERNAL or UNKNOWN is reported. With
+ * `security`, calls go over TLS, each from a random identity (none, garbage,
+ * expired, unknown key, each role), and a call refused by identity must get
+ * UNAUTHENTICATED or PERMISSION_DENIED (else it is reported too).
  */
-export async function fuzzServices(methods: readonly FuzzMethod[], options: { calls: number; seed?: number; concurrency?: number; deadlineMs?: number; onProgress?: (done: number) => void }): Promise<FuzzReport> {
+export async function fuzzServices(
+  methods: readonly FuzzMethod[],
+  options: { calls: number; seed?: number; concurrency?: number; deadlineMs?: number; onProgress?: (done: number) => void; security?: FuzzSecurity },
+): Promise<FuzzReport> {
   const started = Date.now();
   const clients = new Map<string, Client>();
+  const security = options.security;
+  const channelOptions = {
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    ...(security ? { 'grpc.ssl_target_name_override': security.serverName, 'grpc.default_authority': security.serverName } : {}),
+  };
   const clientFor = (address: string): Client => {
     let c = clients.get(address);
-    if (!c) clients.set(address, (c = new Client(address, credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024, 'grpc.max_receive_message_length': 64 * 1024 * 1024 })));
+    if (!c) {
+      const creds = security ? credentials.createSsl(Buffer.from(security.caPem)) : credentials.createInsecure();
+      clients.set(address, (c = new Client(address, creds, channelOptions)));
+    }
     return c;
   };
-  const report: FuzzReport = { calls: 0, byStatus: {}, unexpected: [], elapsedMs: 0 };
-  const arb = fuzzCallArb(methods);
+  const report: FuzzReport = { calls: 0, byStatus: {}, unexpected: [], elapsedMs: 0, ...(security ? { byIdentity: {} } : {}) };
+  const arb = fuzzCallArb(methods, security?.identities.length ?? 0);
   const batch = 100;
   const concurrency = options.concurrency ?? 16;
   let seed = options.seed ?? 42;
@@ -220,13 +283,22 @@ export async function fuzzServices(methods: readonly FuzzMethod[], options: { ca
         while (next < calls.length) {
           const call = calls[next++]!;
           const method = methods[call.method]!;
-          const answer = await send(clientFor(method.address), method, encode(method, call), options.deadlineMs ?? 1_500);
+          const who = security && call.identity !== undefined ? security.identities[call.identity] : undefined;
+          const answer = await send(clientFor(method.address), method, encode(method, call), options.deadlineMs ?? 1_500, who?.authorization);
           const name = STATUS_NAMES.get(answer.code) ?? String(answer.code);
           report.byStatus[name] = (report.byStatus[name] ?? 0) + 1;
           const expectedInternal = answer.code === status.INTERNAL && answer.details.startsWith('Error deserializing request');
-          if ((answer.code === status.INTERNAL && !expectedInternal) || answer.code === status.UNKNOWN) {
-            if (report.unexpected.length < 50) report.unexpected.push({ path: method.path, code: name, details: answer.details.slice(0, 300) });
+          let wrong = (answer.code === status.INTERNAL && !expectedInternal) || answer.code === status.UNKNOWN;
+          if (who && report.byIdentity) {
+            const counts = (report.byIdentity[who.label] ??= {});
+            counts[name] = (counts[name] ?? 0) + 1;
+            const required = requiredStatus(who, method.path);
+            if (required !== undefined && answer.code !== required && !decidedBeforeIdentity(answer.code, answer.details)) wrong = true;
           }
+          if (wrong && report.unexpected.length < 50) {
+            report.unexpected.push({ path: method.path, code: who ? `${name} (from ${who.label})` : name, details: answer.details.slice(0, 300) });
+          }
+          if (wrong) report.unexpectedCount = (report.unexpectedCount ?? 0) + 1;
         }
       };
       await Promise.all(Array.from({ length: concurrency }, () => worker()));
@@ -241,11 +313,11 @@ export async function fuzzServices(methods: readonly FuzzMethod[], options: { ca
 }
 
 /** Health of every address afterwards ('SERVING' each, or why not). */
-export async function healthOf(addresses: readonly string[]): Promise<Record<string, string>> {
+export async function healthOf(addresses: readonly string[], security?: ClientSecurity): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const address of addresses) {
     try {
-      out[address] = await checkHealth(address, { timeoutMs: 5_000 });
+      out[address] = await checkHealth(address, { timeoutMs: 5_000, ...(security ? { security } : {}) });
     } catch (err) {
       out[address] = err instanceof Error ? err.message : String(err);
     }

@@ -10,13 +10,16 @@ import { runCoordinator, type CoordinatorOptions, type RunningCoordinator } from
 import { QcuWorker, type QcuWorkerOptions } from '@florin/qcu';
 // JobsClient is not exported from @florin/client yet; the tests reach its source directly.
 import { JobsClient } from '@florin/client';
+import type { ClusterSecurity } from './cluster-security.js';
 
 export { JobsClient };
 
 /**
  * A real cluster in one process: `shardCount` shards over DuckDB files, two
  * head nodes over them (so DataClient routes keys to different owners), and a
- * coordinator over SQLite, all in a temp dir on port 0.
+ * coordinator over SQLite, all in a temp dir on port 0. With `security`: TLS
+ * and tokens on every server, heads calling shards as `head`, the coordinator
+ * signing write grants, and `jobs`/`data` calling as admin.
  */
 export interface QcuCluster {
   readonly coordinator: RunningCoordinator;
@@ -32,7 +35,8 @@ export interface QcuCluster {
   close(): Promise<void>;
 }
 
-export async function startQcuCluster(options: { shardCount?: number; coordinator?: CoordinatorOptions } = {}): Promise<QcuCluster> {
+export async function startQcuCluster(options: { shardCount?: number; coordinator?: CoordinatorOptions; security?: ClusterSecurity } = {}): Promise<QcuCluster> {
+  const security = options.security;
   const shardCount = options.shardCount ?? 2;
   const dir = await mkdtemp(join(tmpdir(), 'florin-qcu-test-'));
   const stores: Store[] = [];
@@ -44,19 +48,25 @@ export async function startQcuCluster(options: { shardCount?: number; coordinato
     const store = new DuckDbStore({ path: join(dir, `shard-${shardId}.duckdb`) });
     await store.open();
     stores.push(store);
-    const shard = new ShardServer({ store, shardId, shardCount });
+    const shard = new ShardServer({ store, shardId, shardCount, ...(security ? { security: security.server } : {}) });
     shards.push(shard);
     addresses.push((await shard.start()).address);
   }
   const heads: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const head = new HeadServer({ shards: addresses, nodeId: `head-${i}` });
+    const head = new HeadServer({ shards: addresses, nodeId: `head-${i}`, ...(security ? { security: security.server, clientSecurity: security.client('head') } : {}) });
     headServers.push(head);
     heads.push((await head.start()).address);
   }
-  const coordinator = await runCoordinator({ store: `sqlite:${join(dir, 'jobs.sqlite')}`, onBackgroundError: () => undefined, ...options.coordinator });
-  const jobs = new JobsClient(coordinator.address);
-  const data = new DataClient({ heads });
+  const coordinator = await runCoordinator({
+    store: `sqlite:${join(dir, 'jobs.sqlite')}`,
+    onBackgroundError: () => undefined,
+    ...(security ? { security: security.server, grantKey: security.grantKey } : {}),
+    ...options.coordinator,
+  });
+  const admin = security ? { security: security.client('admin') } : {};
+  const jobs = new JobsClient(coordinator.address, admin);
+  const data = new DataClient({ heads, ...admin });
   let closing: Promise<void> | undefined;
   return {
     coordinator,
@@ -69,7 +79,7 @@ export async function startQcuCluster(options: { shardCount?: number; coordinato
       for (let i = 0; i < frames.length; i += 10) await data.write(info.name, info.fields, frames.slice(i, i + 10));
     },
     async worker(workerOptions) {
-      const worker = new QcuWorker({ coordinator: coordinator.address, heads, computeThreads: 2, onLog: () => undefined, ...workerOptions });
+      const worker = new QcuWorker({ coordinator: coordinator.address, heads, computeThreads: 2, onLog: () => undefined, ...(security ? { security: security.client('qcu') } : {}), ...workerOptions });
       workers.push(worker);
       await worker.start();
       return worker;

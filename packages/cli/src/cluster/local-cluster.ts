@@ -155,7 +155,7 @@ export class LocalCluster {
       else await ensureMarket(dataDir, shards, this.options.market, log);
       await this.prepareTelemetry();
       const found = discoveryArgs(this.discoveryFlags);
-      const files = this.options.secure ? await ensureLocalSecurity(dataDir, log) : undefined;
+      const files = this.options.secure ? await ensureLocalSecurity(dataDir, log, this.options.qcus) : undefined;
       this.securityFiles = files;
       // Every process of the cluster shares this machine's cores: one DuckDB thread per shard beats
       // DuckDB's default of one per core, whose scheduler contends with the rest (measured: job 16 s -> 10 s).
@@ -181,7 +181,7 @@ export class LocalCluster {
         this.coordinatorService = this.role('coordinator', ['coordinator', '--store', store, '--host', host, '--port', '0', ...found, ...localRoleArgs(files, 'coordinator')]);
         const units = this.options.units ? ['--units', this.options.units] : [];
         for (let i = 0; i < this.options.qcus; i++) {
-          this.qcuServices.push(this.role(`qcu-${i}`, ['qcu', '--id', `qcu-${i}`, '--drain-ms', '8000', ...units, ...found, ...localRoleArgs(files, 'qcu')]));
+          this.qcuServices.push(this.role(`qcu-${i}`, ['qcu', '--id', `qcu-${i}`, '--drain-ms', '8000', ...units, ...found, ...localRoleArgs(files, 'qcu', i)]));
         }
       }
       const shardReady = await Promise.all(this.shardServices.map((s) => s.start()));

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSigningKey, grantPublicJwk, issueToken, LocalCa, parseSigningKey, type Role, type SigningKey } from '@florin/core';
 
@@ -13,8 +13,17 @@ export interface LocalSecurityFiles {
   /** The coordinator's write-grant key (its public half is in jwks, marked florin_use "grant"). */
   grantKey: string;
   jwks: string;
-  tokens: Record<Role, string>;
+  /** One token per role; QCUs have one each (qcuTokenFile), so each QCU is its own identity. */
+  tokens: Record<Exclude<Role, 'qcu'>, string>;
 }
+
+/** The token of local QCU `index` (subject qcu-<index>): a lease, its write grants and its outcomes are bound to it. */
+export function qcuTokenFile(files: Pick<LocalSecurityFiles, 'dir'>, index: number): string {
+  return join(files.dir, `qcu-${index}.jwt`);
+}
+
+/** The subject of local QCU `index` (also its worker id). */
+export const localQcuSubject = (index: number): string => `qcu-${index}`;
 
 /** The name on the local cluster's server certificate. */
 export const LOCAL_SERVER_NAME = 'localhost';
@@ -33,7 +42,7 @@ export function localSecurityFiles(dataDir: string): LocalSecurityFiles {
     signingKey: join(dir, 'signing-key.json'),
     grantKey: join(dir, 'grant-key.json'),
     jwks: join(dir, 'jwks.json'),
-    tokens: { admin: join(dir, 'admin.jwt'), head: join(dir, 'head.jwt'), qcu: join(dir, 'qcu.jwt'), researcher: join(dir, 'researcher.jwt') },
+    tokens: { admin: join(dir, 'admin.jwt'), head: join(dir, 'head.jwt'), researcher: join(dir, 'researcher.jwt') },
   };
 }
 
@@ -46,9 +55,11 @@ export async function writeSecret(path: string, text: string): Promise<void> {
 /**
  * Makes (or reuses) the local CA and the token signing key under the data
  * directory, and mints a fresh server certificate (localhost, 127.0.0.1, ::1)
- * and a token per role for this run. Every file is 0600 in a 0700 directory.
+ * and a token per role for this run, and one per QCU (subjects qcu-0..qcus-1:
+ * QCUs do not share an identity, so one cannot use another's leases or
+ * grants). Every file is 0600 in a 0700 directory.
  */
-export async function ensureLocalSecurity(dataDir: string, log: (line: string) => void): Promise<LocalSecurityFiles> {
+export async function ensureLocalSecurity(dataDir: string, log: (line: string) => void, qcus = 1): Promise<LocalSecurityFiles> {
   const files = localSecurityFiles(dataDir);
   await mkdir(files.dir, { recursive: true, mode: 0o700 });
   await chmod(files.dir, 0o700);
@@ -79,19 +90,24 @@ export async function ensureLocalSecurity(dataDir: string, log: (line: string) =
     await writeSecret(files.grantKey, JSON.stringify(grant.privateJwk, null, 2) + '\n');
   }
   await writeSecret(files.jwks, JSON.stringify({ keys: [signing.publicJwk, grantPublicJwk(grant)] }, null, 2) + '\n');
-  for (const role of Object.keys(files.tokens) as Role[]) {
-    const subject = role === 'admin' || role === 'researcher' ? `local-${role}` : `local-${role}s`;
+  for (const role of Object.keys(files.tokens) as Exclude<Role, 'qcu'>[]) {
+    const subject = role === 'head' ? 'local-heads' : `local-${role}`;
     await writeSecret(files.tokens[role], (await issueToken(signing, { subject, role, ttlMs: LOCAL_TOKEN_TTL_MS })) + '\n');
   }
+  for (let i = 0; i < qcus; i++) {
+    await writeSecret(qcuTokenFile(files, i), (await issueToken(signing, { subject: localQcuSubject(i), role: 'qcu', ttlMs: LOCAL_TOKEN_TTL_MS })) + '\n');
+  }
+  // The shared QCU token of older runs: no process uses it any more.
+  await rm(join(files.dir, 'qcu.jwt'), { force: true });
   return files;
 }
 
 /** The security flags of each local role process. */
-export function localRoleArgs(files: LocalSecurityFiles | undefined, role: 'shard' | 'head' | 'coordinator' | 'qcu'): string[] {
+export function localRoleArgs(files: LocalSecurityFiles | undefined, role: 'shard' | 'head' | 'coordinator' | 'qcu', qcuIndex = 0): string[] {
   if (!files) return ['--plaintext'];
   // The local certificate names localhost; the processes dial 127.0.0.1.
   const tls = ['--tls-ca', files.ca, '--tls-server-name', LOCAL_SERVER_NAME];
-  if (role === 'qcu') return [...tls, '--token-file', files.tokens.qcu];
+  if (role === 'qcu') return [...tls, '--token-file', qcuTokenFile(files, qcuIndex)];
   const server = [...tls, '--tls-cert', files.cert, '--tls-key', files.key, '--jwks', files.jwks];
   if (role === 'coordinator') return [...server, '--grant-key', files.grantKey];
   return role === 'head' ? [...server, '--token-file', files.tokens.head] : server;

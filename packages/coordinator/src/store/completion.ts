@@ -2,7 +2,7 @@ import { backoffMs, parseTaskId, type OutcomeAck, type TaskOutcome, type TaskPol
 import type { ChangeSet } from './job-store.js';
 import type { JobRow, TxContext } from './job-rows.js';
 import { endJob, lockJob, settleJob } from './job-settle.js';
-import { byJob, leaseStatus, lockTasks, type TaskLeaseRow } from './lease-ops.js';
+import { byJob, leaseStatus, lockTasks, requireLeaseHolder, type TaskLeaseRow } from './lease-ops.js';
 import type { SqlValue } from './sql-driver.js';
 
 /** Most successes written by one UPDATE (bounds the statement's parameters and the prepared-statement variants). */
@@ -19,7 +19,8 @@ interface Located {
  * Applies a batch of outcomes. Per job (locked, in id order so concurrent
  * batches cannot deadlock): outcomes for the current attempt held by this
  * worker are recorded; anything else is refused and changes nothing. Then the
- * job is settled (final task, success) if it is still running.
+ * job is settled (final task, success) if it is still running. An outcome for
+ * an attempt another identity leased (`subject` given) refuses the whole batch.
  */
 export async function completeTasksTx(
   ctx: TxContext,
@@ -27,6 +28,7 @@ export async function completeTasksTx(
   outcomes: readonly TaskOutcome[],
   nowMs: number,
   policy: TaskPolicy,
+  subject?: string,
 ): Promise<{ acks: OutcomeAck[]; changes: ChangeSet }> {
   const acks: OutcomeAck[] = outcomes.map((o) => ({ taskId: o.taskId, attempt: o.attempt, accepted: false, reason: 'unknown_task' }));
   const located: Located[] = [];
@@ -46,6 +48,7 @@ export async function completeTasksTx(
       jobId,
       list.map((l) => l.index),
     );
+    for (const l of list) requireLeaseHolder(rows.get(l.index), subject, l.outcome.taskId, l.outcome.attempt, 'complete');
     let changed = false;
     /** Successes of this job not yet written: one UPDATE writes them all, before any failure is applied. */
     const succeeded: { index: number; resultJson: string; logJson: string }[] = [];

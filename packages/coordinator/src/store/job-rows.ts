@@ -55,6 +55,8 @@ export interface TaskRow {
   failures: number;
   expiries: number;
   lease_owner: string;
+  /** The identity (token subject or certificate CN) that leased the current attempt; '' without identity checks. */
+  lease_subject: string;
   lease_expires_ms: number;
   next_run_ms: number;
   result_json: string;

@@ -51,6 +51,8 @@ export interface LeaseRequest {
   leaseMs: number;
   nowMs: number;
   policy: TaskPolicy;
+  /** The identity leasing (token subject or certificate CN); only it may heartbeat or complete the leases. Default '' (no identity checks). */
+  subject?: string;
 }
 
 /** What a task's write grant covers. */
@@ -122,20 +124,25 @@ export interface JobStore {
    * ready tasks FIFO by job then task index; each leased task's attempt grows by one.
    */
   leaseTasks(request: LeaseRequest): Promise<{ tasks: LeasedTask[]; changes: ChangeSet }>;
-  /** Extends leases this worker still holds; reports the others as lost with the reason. */
-  heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number): Promise<HeartbeatResult>;
+  /**
+   * Extends leases this worker still holds; reports the others as lost with the reason. With `subject`, a lease
+   * another identity leased refuses the whole call (PERMISSION_DENIED) and changes nothing.
+   */
+  heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number, subject?: string): Promise<HeartbeatResult>;
   /** What each task may write (its job's output dataset and its symbols; a final task: the universe), by task id; unknown tasks are left out. */
   writeScopes(taskIds: readonly string[]): Promise<Map<string, TaskWriteScope>>;
   /**
    * Records outcomes in one transaction. Only an outcome for the task's current
    * attempt, held by this worker, changes anything. Applies retries with
-   * backoff, job failure, final-task creation and job success.
+   * backoff, job failure, final-task creation and job success. With `subject`, an outcome for an
+   * attempt another identity leased refuses the whole batch (PERMISSION_DENIED) and changes nothing.
    */
   completeTasks(
     workerId: string,
     outcomes: readonly TaskOutcome[],
     nowMs: number,
     policy: TaskPolicy,
+    subject?: string,
   ): Promise<{ acks: OutcomeAck[]; changes: ChangeSet }>;
   /** Requeues tasks whose lease expired (failing those past maxLeaseExpiries). */
   requeueExpired(nowMs: number, policy: TaskPolicy): Promise<ChangeSet>;

@@ -1,3 +1,4 @@
+import { failedPrecondition } from '@florin/core';
 import { unitRefKey, type JobRecord, type NewJob } from '../model.js';
 import type { ListJobsFilter } from './job-store.js';
 import { emptyProgress, jobColumns, jobFromRow, loadJobs, progressOf, type JobRow, type TxContext } from './job-rows.js';
@@ -18,6 +19,7 @@ export async function insertJob(ctx: TxContext, job: NewJob): Promise<{ job: Job
     const existing = await jobByKey(ctx.tx, key);
     if (existing) return { job: existing, created: false };
   }
+  await requireOutputFree(ctx, job);
   const inserted = await ctx.tx.run(
     `INSERT INTO coord_jobs (job_id, idempotency_key, spec_hash, unit, unit_version, has_final, dataset, symbols, symbol_count,
        start_ms, end_ms, task_size, params_json, output_dataset, max_attempts, state, created_ms, updated_ms, traceparent, owner)
@@ -40,6 +42,31 @@ export async function insertJob(ctx: TxContext, job: NewJob): Promise<{ job: Job
   const record = jobFromRow(row!, { ...emptyProgress(), tasksTotal: tasks, tasksQueued: tasks });
   record.spec.symbols = [...spec.symbols];
   return { job: record, created: true };
+}
+
+/**
+ * One owner at a time per output dataset: a job whose output dataset is the
+ * output of another owner's queued or running job is refused
+ * (FAILED_PRECONDITION naming that job). Each job's write grants cover its
+ * output dataset for its symbols, so two owners' concurrent jobs could
+ * overwrite each other's rows; one owner's jobs may share an output (a
+ * universe split over several jobs). Without identities every owner is ''.
+ * On PostgreSQL a transaction-scoped advisory lock per dataset name orders
+ * concurrent submits of one output.
+ */
+async function requireOutputFree(ctx: TxContext, job: NewJob): Promise<void> {
+  if (job.owner === '') return;
+  const output = job.spec.outputDataset;
+  if (ctx.dialect === 'postgres') await ctx.tx.all(`SELECT pg_advisory_xact_lock(727201802, hashtext(?))`, [output]);
+  const [other] = await ctx.tx.all<{ job_id: string; owner: string; state: string }>(
+    `SELECT job_id, owner, state FROM coord_jobs WHERE output_dataset = ? AND state IN ('queued', 'running') AND owner <> ? ORDER BY seq LIMIT 1`,
+    [output, job.owner],
+  );
+  if (!other) return;
+  throw failedPrecondition(
+    `output dataset ${output} is being written by job ${other.job_id} of ${JSON.stringify(other.owner)} (${other.state}); ` +
+      `jobs of different owners may not write one output dataset at the same time: name another spec.output_dataset, or wait for that job to finish`,
+  );
 }
 
 /** Inserts the job's tasks; answers how many. */

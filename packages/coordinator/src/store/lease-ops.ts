@@ -1,3 +1,4 @@
+import { permissionDenied } from '@florin/core';
 import {
   taskIdOf,
   unitRefKey,
@@ -25,7 +26,20 @@ export function byJob<T>(items: readonly T[], jobOf: (item: T) => string): Map<s
 }
 
 /** The columns lease checks and outcomes need (lockTasks reads only these). */
-export type TaskLeaseRow = Pick<TaskRow, 'idx' | 'state' | 'attempt' | 'lease_owner' | 'failures'>;
+export type TaskLeaseRow = Pick<TaskRow, 'idx' | 'state' | 'attempt' | 'lease_owner' | 'lease_subject' | 'failures'>;
+
+/**
+ * Refuses (PERMISSION_DENIED, the whole call) a heartbeat or outcome for an
+ * attempt leased by another identity: a lease is bound to the identity that
+ * leased it (token subject or certificate CN), not only to the worker id the
+ * caller chose. `subject` undefined checks nothing (plaintext, or admin).
+ */
+export function requireLeaseHolder(row: TaskLeaseRow | undefined, subject: string | undefined, taskId: string, attempt: number, action: string): void {
+  if (subject === undefined || !row || row.attempt !== attempt || row.lease_subject === '' || row.lease_subject === subject) return;
+  throw permissionDenied(
+    `task ${taskId} attempt ${attempt} was leased by ${JSON.stringify(row.lease_subject)}; ${JSON.stringify(subject)} may ${action} only the tasks it leased itself`,
+  );
+}
 
 /** Whether `workerId` still holds attempt `attempt` of the task, or why not. */
 export function leaseStatus(row: TaskLeaseRow | undefined, jobState: JobState | undefined, workerId: string, attempt: number): 'held' | LeaseLossReason {
@@ -47,7 +61,7 @@ export function leaseStatus(row: TaskLeaseRow | undefined, jobState: JobState | 
 /** Task rows of one job by index (locked on PostgreSQL). */
 export async function lockTasks(ctx: TxContext, jobId: string, indexes: readonly number[]): Promise<Map<number, TaskLeaseRow>> {
   const rows = await ctx.tx.all<TaskLeaseRow>(
-    `SELECT idx, state, attempt, lease_owner, failures FROM coord_tasks WHERE job_id = ? AND idx IN (${placeholders(indexes.length)})${forUpdate(ctx)}`,
+    `SELECT idx, state, attempt, lease_owner, lease_subject, failures FROM coord_tasks WHERE job_id = ? AND idx IN (${placeholders(indexes.length)})${forUpdate(ctx)}`,
     [jobId, ...indexes],
   );
   return new Map(rows.map((r) => [Number(r.idx), { ...r, idx: Number(r.idx), attempt: Number(r.attempt) }]));
@@ -150,8 +164,8 @@ const LEASED_COLUMNS = 'job_id, idx, job_seq, final, symbols, attempt';
 async function pickAndLease(ctx: TxContext, req: LeaseRequest, refs: readonly string[], leaseExpiresMs: number): Promise<LeasedRow[]> {
   const ready = `SELECT %s FROM coord_tasks WHERE state = 'queued' AND next_run_ms <= ? AND unit_ref IN (${placeholders(refs.length)})
      ORDER BY job_seq, idx LIMIT ?`;
-  const lease = `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_expires_ms = ?, updated_ms = ?, started_ms = ?`;
-  const leaseParams = [req.workerId, leaseExpiresMs, req.nowMs, req.nowMs];
+  const lease = `UPDATE coord_tasks SET state = 'leased', attempt = attempt + 1, lease_owner = ?, lease_subject = ?, lease_expires_ms = ?, updated_ms = ?, started_ms = ?`;
+  const leaseParams = [req.workerId, req.subject ?? '', leaseExpiresMs, req.nowMs, req.nowMs];
   if (ctx.dialect === 'postgres') {
     // One statement; rows other transactions hold are skipped. RETURNING gives no order: back to FIFO.
     const rows = await ctx.tx.all<LeasedRow>(
@@ -177,14 +191,22 @@ async function partsOf(ex: SqlExecutor, jobId: string): Promise<LeasedTask['part
   return rows.map((r) => ({ index: Number(r.idx), resultJson: r.result_json }));
 }
 
-/** Extends the leases this worker holds; reports the rest as lost. */
-export async function heartbeatTx(ctx: TxContext, workerId: string, leases: readonly (LeaseRef & { jobId: string; index: number })[], leaseMs: number, nowMs: number): Promise<HeartbeatResult> {
+/** Extends the leases this worker holds; reports the rest as lost (PERMISSION_DENIED for a lease of another identity). */
+export async function heartbeatTx(
+  ctx: TxContext,
+  workerId: string,
+  leases: readonly (LeaseRef & { jobId: string; index: number })[],
+  leaseMs: number,
+  nowMs: number,
+  subject?: string,
+): Promise<HeartbeatResult> {
   const result: HeartbeatResult = { extended: [], lost: [] };
   const groups = byJob(leases, (l) => l.jobId);
   const states = await jobStates(ctx.tx, [...groups.keys()]);
   for (const [jobId, list] of groups) {
     const rows = await lockTasks(ctx, jobId, list.map((l) => l.index));
     const held: number[] = [];
+    for (const l of list) requireLeaseHolder(rows.get(l.index), subject, l.taskId, l.attempt, 'heartbeat');
     for (const l of list) {
       const status = leaseStatus(rows.get(l.index), states.get(jobId), workerId, l.attempt);
       if (status === 'held') {

@@ -18,12 +18,16 @@ const ADDED_COLUMNS: readonly { table: string; column: string; definition: strin
   { table: 'coord_tasks', column: 'started_ms', definition: 'BIGINT NOT NULL DEFAULT 0' },
   // Who submitted the job (security: a researcher sees and cancels only their own jobs).
   { table: 'coord_jobs', column: 'owner', definition: "TEXT NOT NULL DEFAULT ''" },
+  // Who leased the current attempt (security: only that identity may heartbeat or complete it).
+  { table: 'coord_tasks', column: 'lease_subject', definition: "TEXT NOT NULL DEFAULT ''" },
 ];
 
 /** Indexes over added columns: created after the columns exist (an older store gets them here too). */
 const ADDED_INDEXES: readonly string[] = [
   // A researcher's List (and the dashboard's job list) shows only the caller's jobs.
   `CREATE INDEX IF NOT EXISTS coord_jobs_owner ON coord_jobs (owner, seq)`,
+  // Submit looks for another owner's unfinished job writing the same output dataset.
+  `CREATE INDEX IF NOT EXISTS coord_jobs_open_output ON coord_jobs (output_dataset) WHERE state IN ('queued', 'running')`,
 ];
 
 /** Adds the missing columns of ADDED_COLUMNS (and their indexes); runs in the transaction that creates the tables. */

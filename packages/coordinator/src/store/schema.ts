@@ -71,6 +71,7 @@ export function schemaStatements(dialect: SqlDialect): string[] {
       failures INTEGER NOT NULL DEFAULT 0,
       expiries INTEGER NOT NULL DEFAULT 0,
       lease_owner TEXT NOT NULL DEFAULT '',
+      lease_subject TEXT NOT NULL DEFAULT '',
       lease_expires_ms BIGINT NOT NULL DEFAULT 0,
       next_run_ms BIGINT NOT NULL DEFAULT 0,
       result_json TEXT NOT NULL DEFAULT '',

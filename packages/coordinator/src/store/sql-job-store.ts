@@ -93,7 +93,7 @@ export class SqlJobStore implements JobStore {
     return this.tx((ctx) => leaseTasksTx(ctx, request), LEASES_ARE_LAZY);
   }
 
-  async heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number): Promise<HeartbeatResult> {
+  async heartbeat(workerId: string, leases: readonly LeaseRef[], leaseMs: number, nowMs: number, subject?: string): Promise<HeartbeatResult> {
     const located: (LeaseRef & { jobId: string; index: number })[] = [];
     const unknown: HeartbeatResult['lost'] = [];
     for (const l of leases) {
@@ -101,7 +101,7 @@ export class SqlJobStore implements JobStore {
       if (id) located.push({ ...l, ...id });
       else unknown.push({ taskId: l.taskId, attempt: l.attempt, reason: 'unknown_task' });
     }
-    const result = located.length > 0 ? await this.tx((ctx) => heartbeatTx(ctx, workerId, located, leaseMs, nowMs), LEASES_ARE_LAZY) : { extended: [], lost: [] };
+    const result = located.length > 0 ? await this.tx((ctx) => heartbeatTx(ctx, workerId, located, leaseMs, nowMs, subject), LEASES_ARE_LAZY) : { extended: [], lost: [] };
     return { extended: result.extended, lost: [...result.lost, ...unknown] };
   }
 
@@ -109,8 +109,8 @@ export class SqlJobStore implements JobStore {
     return this.read((ex) => writeScopesOf(ex, taskIds));
   }
 
-  completeTasks(workerId: string, outcomes: readonly TaskOutcome[], nowMs: number, policy: TaskPolicy) {
-    return this.tx((ctx) => completeTasksTx(ctx, workerId, outcomes, nowMs, policy));
+  completeTasks(workerId: string, outcomes: readonly TaskOutcome[], nowMs: number, policy: TaskPolicy, subject?: string) {
+    return this.tx((ctx) => completeTasksTx(ctx, workerId, outcomes, nowMs, policy, subject));
   }
 
   requeueExpired(nowMs: number, policy: TaskPolicy): Promise<ChangeSet> {

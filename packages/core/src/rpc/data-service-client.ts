@@ -41,6 +41,11 @@ export interface WriteOptions extends CallOptions {
   grants?: readonly string[];
 }
 
+export interface CreateDatasetOptions extends CallOptions {
+  /** Write grants naming the dataset (a QCU creates only its tasks' output dataset when security is on). */
+  grants?: readonly string[];
+}
+
 export interface DataServiceClientOptions {
   /** Channel limits (maxMessageBytes) and the default deadline (defaultDeadlineMs). Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
@@ -140,9 +145,9 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
   }
 
   /** Creates a dataset; `created` is false when an identical one already existed (ALREADY_EXISTS on a conflict). */
-  async createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
+  async createDataset(info: DatasetInfo, options?: CreateDatasetOptions): Promise<{ dataset: DatasetInfo; created: boolean }> {
     const dataset = { name: info.name, fields: [...info.fields], frequency: info.frequency };
-    const response = await this.unary(this.stub.CreateDataset, { dataset }, options);
+    const response = await this.unary(this.stub.CreateDataset, { dataset, grants: [...(options?.grants ?? [])] }, options);
     return { dataset: fromMessage(answerField(response.dataset, 'CreateDatasetResponse.dataset')), created: response.created };
   }
 

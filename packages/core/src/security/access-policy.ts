@@ -16,7 +16,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Role[]>> = {
   [`/${SERVICES.head}/Read`]: DATA_READERS,
   [`/${SERVICES.head}/Write`]: ['qcu', 'admin', 'head'],
   [`/${SERVICES.head}/ListDatasets`]: DATA_READERS,
-  // QCUs create their units' output datasets; input datasets stay admin-only (readOnlyDatasets).
+  // QCUs create their tasks' output datasets, under the task's write grant (GRANTED_WRITES); input datasets stay admin-only.
   [`/${SERVICES.head}/CreateDataset`]: ['qcu', 'admin', 'head'],
   [`/${SERVICES.head}/ListSymbols`]: DATA_READERS,
   [`/${SERVICES.head}/GetStats`]: ALL,
@@ -66,5 +66,13 @@ export const DATASET_WRITES: ReadonlySet<string> = new Set([
   `/${SERVICES.shard}/CreateDataset`,
 ]);
 
-/** Methods whose rows a qcu may write only under write grants (WriteRequest.grants). */
-export const GRANTED_WRITES: ReadonlySet<string> = new Set([`/${SERVICES.head}/Write`, `/${SERVICES.shard}/Write`]);
+/**
+ * Methods a qcu may call only under write grants (WriteRequest.grants, CreateDatasetRequest.grants): rows of a
+ * Write, and the dataset a CreateDataset names (no symbols). Only admin creates datasets without a grant.
+ */
+export const GRANTED_WRITES: ReadonlySet<string> = new Set([
+  `/${SERVICES.head}/Write`,
+  `/${SERVICES.shard}/Write`,
+  `/${SERVICES.head}/CreateDataset`,
+  `/${SERVICES.shard}/CreateDataset`,
+]);

@@ -52,6 +52,7 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
         allowed: rolesFor(path, policy),
         checksDataset,
         checksGrants,
+        creates: path.endsWith('/CreateDataset'),
         missingIdentity: `${path} needs an identity: send a bearer token (authorization: Bearer <jwt>; florin --token-file or FLORIN_TOKEN)${useCertificates ? ' or a client certificate naming a role' : ''}`,
       };
       plans.set(path, plan);
@@ -68,15 +69,17 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
       }
     }
     if (!plan.checksGrants) return undefined;
-    const write = message as { dataset?: unknown; grants?: unknown; blocks?: unknown };
+    const write = message as { grants?: unknown; blocks?: unknown };
     const grants = Array.isArray(write.grants) ? (write.grants as unknown[]).filter((g): g is string => typeof g === 'string') : [];
-    const dataset = typeof write.dataset === 'string' ? write.dataset : '';
+    const dataset = datasetOf(message) ?? '';
     // A head forwards the grants of the write it received (checked there); without any it writes on behalf of admin or itself.
     if (who.role === 'head' && grants.length === 0) return undefined;
     if (grants.length === 0) {
-      return `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
+      return plan.creates
+        ? `creating dataset ${dataset} needs a write grant: the role ${who.role} creates only the output of the tasks it leased (send the grant of each lease in CreateDatasetRequest.grants; only admin creates other datasets); ${who.subject} sent none`
+        : `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
     }
-    if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not write ${dataset}`;
+    if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not ${plan.creates ? 'create' : 'write'} ${dataset}`;
     const blocks = Array.isArray(write.blocks) ? (write.blocks as { symbol?: unknown }[]) : [];
     const symbols = new Set(blocks.map((b) => (typeof b?.symbol === 'string' ? b.symbol : '')));
     return checkWriteGrants(config.grants, who.role === 'head' ? undefined : who.subject, { dataset, symbols, grants });
@@ -166,6 +169,8 @@ interface MethodPlan {
   readonly allowed: readonly Role[];
   readonly checksDataset: boolean;
   readonly checksGrants: boolean;
+  /** CreateDataset (a grant names the dataset it may create) rather than Write. */
+  readonly creates: boolean;
   /** The refusal of a call without identity. */
   readonly missingIdentity: string;
 }

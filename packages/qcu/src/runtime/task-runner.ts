@@ -82,8 +82,8 @@ export async function runLeasedTask(deps: TaskRunnerDeps, leased: LeasedTask, ab
     // The output dataset is created (once per worker) before the first write, so a task that publishes nothing needs no head node.
     const writes: Pick<DataPort, 'write'> = {
       write: async (dataset, fields, frames, options) => {
-        await deps.outputs.ensure(output.dataset, output, abort.signal);
         const grant = hooks.grant ? hooks.grant() : (leased.grant ?? '');
+        await deps.outputs.ensure(output.dataset, output, abort.signal, grant);
         return deps.writes.write(dataset, fields, frames, grant ? { ...options, grants: [grant] } : options);
       },
     };

@@ -4,8 +4,10 @@ import type { DatasetInfoInput as _florin_v1_DatasetInfoInput, DatasetInfoOutput
 
 export interface CreateDatasetRequestInput {
   'dataset'?: (_florin_v1_DatasetInfoInput | null);
+  'grants'?: (string)[];
 }
 
 export interface CreateDatasetRequestOutput {
   'dataset': (_florin_v1_DatasetInfoOutput | null);
+  'grants': (string)[];
 }
