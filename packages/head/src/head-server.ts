@@ -2,6 +2,7 @@ import { SERVICES, FlorinServer, hostPort, serviceDefinition, type ServerSecurit
 import { ShardRouter, type ShardMembership } from '@florin/shard-client';
 import { HeadNode } from './head-node.js';
 import type { HeadOptions } from './options.js';
+import { peerTrust } from './peer-trust.js';
 import { readHandler } from './read-handler.js';
 import {
   createDatasetHandler,
@@ -57,9 +58,11 @@ export class HeadServer {
     this.ownedRouter = shards ? new ShardRouter(shards, { limits: headOptions.limits, security: headOptions.clientSecurity }) : undefined;
     this.node = new HeadNode(upstream ?? this.ownedRouter!, headOptions);
     this.server = new FlorinServer({ limits: this.node.config.limits, security });
+    // `florin-peer` is honoured from any caller only when no identity is checked; otherwise from the head role alone.
+    const trustedPeer = peerTrust(security?.auth !== undefined);
     this.server.addService(HEAD_SERVICE, serviceDefinition(HEAD_SERVICE), {
-      Read: readHandler(this.node),
-      Write: writeHandler(this.node),
+      Read: readHandler(this.node, trustedPeer),
+      Write: writeHandler(this.node, trustedPeer),
       ListDatasets: listDatasetsHandler(this.node),
       CreateDataset: createDatasetHandler(this.node),
       ListSymbols: listSymbolsHandler(this.node),

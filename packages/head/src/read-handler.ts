@@ -2,7 +2,7 @@ import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc
 import { COALESCE_METADATA_KEY, COALESCE_OFF, serveStream, type OutgoingReadChunk, type ReadRequestMessage } from '@florin/core';
 import { writeAnswer } from './answer-writer.js';
 import type { HeadNode } from './head-node.js';
-import { peerOf } from './peer-client.js';
+import type { PeerTrust } from './peer-trust.js';
 import { readChunks } from './read-chunks.js';
 
 type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
@@ -12,21 +12,21 @@ type ReadCall = ServerWritableStream<ReadRequestMessage, OutgoingReadChunk>;
 /**
  * HeadService.Read: answer the read through the HeadNode (cache, coalescing,
  * or straight upstream when the caller sent `florin-coalesce: off`; keys
- * another head owns are asked of it unless `florin-peer` says a head sent this), then
+ * another head owns are asked of it unless `trustedPeer` says a head sent this), then
  * stream size-bounded chunks under the head's answer budget, at most
  * `maxReads` callers' reads at once (the others wait FIFO for a slot), honouring
  * backpressure, cancellation and the call's deadline. A cancelled caller detaches only itself from shared fetches.
  */
-export function readHandler(node: HeadNode): handleServerStreamingCall<ReadRequestMessage, OutgoingReadChunk> {
+export function readHandler(node: HeadNode, trustedPeer: PeerTrust): handleServerStreamingCall<ReadRequestMessage, OutgoingReadChunk> {
   return (call) => {
-    void serveRead(node, call);
+    void serveRead(node, trustedPeer, call);
   };
 }
 
-function serveRead(node: HeadNode, call: ReadCall): Promise<void> {
+function serveRead(node: HeadNode, trustedPeer: PeerTrust, call: ReadCall): Promise<void> {
   return serveStream(call, node.config.limits.defaultDeadlineMs, async (signal, deadlineAt) => {
     const coalesce = !call.metadata.get(COALESCE_METADATA_KEY).some((v) => String(v).trim().toLowerCase() === COALESCE_OFF);
-    const fromPeer = peerOf(call.metadata);
+    const fromPeer = trustedPeer(call.metadata);
     // A caller's read waits for a slot (FIFO, within its deadline); one a peer forwarded holds its caller's slot there.
     const release = fromPeer === undefined ? await node.readSlots.acquire(1, signal) : undefined;
     try {

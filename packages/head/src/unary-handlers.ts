@@ -16,16 +16,19 @@ import {
 } from '@florin/core';
 import type { HeadNode } from './head-node.js';
 import type { HeadStatsSnapshot } from './head-stats.js';
-import { peerOf } from './peer-client.js';
+import type { PeerTrust } from './peer-trust.js';
 
 /** core's unary adapter with the head's default deadline. */
 function unary<Req, Res>(node: HeadNode, serve: (request: Req, context: UnaryCallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
   return unaryHandler(serve, { defaultDeadlineMs: node.config.limits.defaultDeadlineMs });
 }
 
-/** HeadService.Write: validated at the head, written through to the owning shards, cached chunks dropped. */
-export function writeHandler(node: HeadNode): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
-  return unary(node, async (request, { deadlineAt, call }) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: peerOf(call.metadata) }) }));
+/**
+ * HeadService.Write: validated at the head, written through to the owning shards, cached chunks dropped;
+ * applied here without forwarding only when `trustedPeer` says another head forwarded it.
+ */
+export function writeHandler(node: HeadNode, trustedPeer: PeerTrust): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
+  return unary(node, async (request, { deadlineAt, call }) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: trustedPeer(call.metadata) }) }));
 }
 
 export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {
