@@ -42,7 +42,7 @@ describe('dashboard APIs with 10,000 jobs and 5,000 members', () => {
     try {
       for (let i = 0; i < JOBS; i++) {
         const jobId = `job-${String(i).padStart(5, '0')}`;
-        const spec = { unit: 'momentum', unitVersion: '1.0.0', dataset: 'daily', symbols: [`S${i}`], ...RANGE, taskSize: 1, paramsJson: `{"threshold":${i}}`, outputDataset: 'momentum_signal', idempotencyKey: '', maxAttempts: 3 };
+        const spec = { unit: 'momentum', unitVersion: '1.0.0', dataset: 'daily', symbols: [`S${i}`], ...RANGE, taskSize: 1, paramsJson: `{"threshold":${i}}`, outputDataset: `momentum_signal_${i % 3}`, idempotencyKey: '', maxAttempts: 3 };
         await store.createJob({ jobId, spec, specHash: jobId, hasFinal: false, traceparent: '', owner: `owner-${i % 3}`, nowMs: firstMs + i * 1_000 });
         jobIds.push(jobId);
       }
