@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { credentials, makeClientConstructor, Metadata, type Client, type ClientReadableStream } from '@grpc/grpc-js';
+import type { Client, ClientReadableStream } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, serviceDefinition, type ClientSecurity, type SeriesFrame } from '@florin/core';
+import { FlorinError, type ClientSecurity, type SeriesFrame } from '@florin/core';
 import { DataClient } from '@florin/client';
 import { ProcessGroup, TestSecurity, type RoleProcess } from '@florin/test-support';
 
@@ -72,25 +72,7 @@ afterAll(async () => {
 
 /** A bare grpc-js Read the caller never consumes: the head answers into flow control and the call stays in progress. */
 function heldRead(token: string): { client: Client; stream: ClientReadableStream<unknown> } {
-  const Ctor = makeClientConstructor(serviceDefinition('florin.v1.HeadService'), 'HeadService');
-  const creds = credentials.combineChannelCredentials(
-    credentials.createSsl(Buffer.from(security.ca.certPem)),
-    credentials.createFromMetadataGenerator((_p, cb) => {
-      const md = new Metadata();
-      md.set('authorization', `Bearer ${token}`);
-      cb(null, md);
-    }),
-  );
-  const client = new Ctor(head.address, creds);
-  const stream = (client as unknown as { Read: (req: object) => ClientReadableStream<unknown> }).Read({
-    dataset: 'bars',
-    symbols: SYMBOLS,
-    fields: ['close'],
-    startMs: RANGE.start,
-    endMs: RANGE.end,
-  });
-  stream.on('error', () => undefined); // cancelled at the end
-  return { client, stream };
+  return security.heldRead(token, head.address, { dataset: 'bars', symbols: SYMBOLS, fields: ['close'], startMs: RANGE.start, endMs: RANGE.end });
 }
 
 describe('per-caller limits on a head node', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { credentials, makeClientConstructor, Metadata, type Client, type ClientReadableStream } from '@grpc/grpc-js';
+import { Metadata, type Client, type ClientReadableStream } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlorinError, HeadRing, encodeBlock, serviceDefinition, unaryCall, type SeriesFrame, type WriteRequestMessage } from '@florin/core';
+import { FlorinError, HeadRing, encodeBlock, unaryCall, type SeriesFrame, type WriteRequestMessage } from '@florin/core';
 import { HeadClient, type HeadReadOptions, type HeadStats } from '@florin/client';
 import { PEER_METADATA_KEY } from '@florin/head';
 import { ProcessGroup, TestSecurity, freePort, type RoleProcess } from '@florin/test-support';
@@ -81,25 +81,7 @@ async function statsSinceLast(): Promise<{ a: HeadStats; b: HeadStats }> {
 
 /** A bare grpc-js Read of the big series from head-a that the caller never consumes: it holds head-a's one read slot. */
 function heldRead(token: string): { client: Client; stream: ClientReadableStream<unknown> } {
-  const Ctor = makeClientConstructor(serviceDefinition('florin.v1.HeadService'), 'HeadService');
-  const creds = credentials.combineChannelCredentials(
-    credentials.createSsl(Buffer.from(security.ca.certPem)),
-    credentials.createFromMetadataGenerator((_p, cb) => {
-      const md = new Metadata();
-      md.set('authorization', `Bearer ${token}`);
-      cb(null, md);
-    }),
-  );
-  const client = new Ctor(heads.a.address, creds);
-  const stream = (client as unknown as { Read: (req: object) => ClientReadableStream<unknown> }).Read({
-    dataset: BIG.name,
-    symbols: [owned.big],
-    fields: ['close'],
-    startMs: START,
-    endMs: START + BIG.rows * 60_000,
-  });
-  stream.on('error', () => undefined); // cancelled at the end
-  return { client, stream };
+  return security.heldRead(token, heads.a.address, { dataset: BIG.name, symbols: [owned.big], fields: ['close'], startMs: START, endMs: START + BIG.rows * 60_000 });
 }
 
 const counters = (s: HeadStats) => ({

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSigningKey, issueToken, LocalCa, type ClientSecurity, type IssuedCertificate, type Role, type SigningKey } from '@florin/core';
+import { credentials, makeClientConstructor, Metadata, type Client, type ClientReadableStream } from '@grpc/grpc-js';
+import { generateSigningKey, issueToken, LocalCa, serviceDefinition, type ClientSecurity, type IssuedCertificate, type Role, type SigningKey } from '@florin/core';
 
 const HOUR_MS = 3_600_000;
 
@@ -76,6 +77,27 @@ export class TestSecurity {
   /** A client's security options: trusts this CA, and sends `token` where given. */
   client(token?: string): ClientSecurity {
     return { tls: { ca: { file: this.files.ca } }, ...(token !== undefined ? { token } : {}) };
+  }
+
+  /**
+   * A bare grpc-js HeadService Read over TLS with `token`, which the caller never consumes: the head answers
+   * into flow control and the call stays in progress (holding its read slot, its caller's streams) until
+   * `client.close()`.
+   */
+  heldRead(token: string, address: string, request: object): { client: Client; stream: ClientReadableStream<unknown> } {
+    const Ctor = makeClientConstructor(serviceDefinition('florin.v1.HeadService'), 'HeadService');
+    const creds = credentials.combineChannelCredentials(
+      credentials.createSsl(Buffer.from(this.ca.certPem)),
+      credentials.createFromMetadataGenerator((_p, cb) => {
+        const md = new Metadata();
+        md.set('authorization', `Bearer ${token}`);
+        cb(null, md);
+      }),
+    );
+    const client = new Ctor(address, creds);
+    const stream = (client as unknown as { Read: (req: object) => ClientReadableStream<unknown> }).Read(request);
+    stream.on('error', () => undefined); // cancelled at the end
+    return { client, stream };
   }
 
   /** Removes the folder. Idempotent. */
