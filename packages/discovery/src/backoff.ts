@@ -1,4 +1,10 @@
-/** Retry delays after failures: exponential with full jitter (a uniform draw in [0, min(cap, base * 2^attempt))). */
+import { backoffDelayMs } from '@florin/core';
+
+/**
+ * Discovery's retry delays after failures: core's exponential backoff (one for all of Florin) with full jitter,
+ * a uniform draw in [0, min(cap, base * 2^(attempt - 1))), so that many tasks that lost the backend together
+ * do not retry in step. The names are discovery's options (`backoff: { baseMs, capMs }`).
+ */
 export interface BackoffPolicy {
   /** First ceiling, ms (default 500). */
   readonly baseMs: number;
@@ -10,7 +16,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 30_000 };
 
 /** The delay before retry number `attempt` (1 for the first retry). */
 export function fullJitter(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
+  const ceiling = backoffDelayMs({ initialMs: policy.baseMs, maxMs: policy.capMs }, attempt - 1);
   return Math.floor(random() * ceiling);
 }
 

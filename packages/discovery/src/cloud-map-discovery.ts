@@ -14,7 +14,7 @@ import {
   RegisterInstanceCommand,
   ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
-import { FlorinError, invalidArgument, notFound } from '@florin/core';
+import { FlorinError, invalidArgument, notFound, sleep } from '@florin/core';
 import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { WatchOptions } from './discovery.js';
@@ -261,7 +261,7 @@ export class CloudMapDiscovery extends DiscoveryBase {
         return;
       } catch (err) {
         if (!(err instanceof FlorinError && err.code === 'NOT_FOUND') || Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 1_000).unref());
+        await sleep(1_000);
       }
     }
   }

@@ -1,6 +1,7 @@
 import { unavailable, type AddressSource } from '@florin/core';
 import type { Discovery, MembershipWatch, WatchOptions } from './discovery.js';
 import type { Member } from './member.js';
+import { untilSatisfied } from './until-satisfied.js';
 
 export type MemberSetState = 'watching' | 'closed';
 
@@ -55,22 +56,11 @@ export class MemberSet {
   async ready(options: { minMembers?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<readonly Member[]> {
     const min = options.minMembers ?? 1;
     await Promise.all(this.watches.map((w) => w.ready({ timeoutMs: options.timeoutMs, signal: options.signal })));
-    if (this.list.length >= min) return this.list;
-    return new Promise((resolve, reject) => {
-      const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => done(unavailable(`no ${min > 1 ? `${min} members` : 'member'} of ${this.description} after ${options.timeoutMs} ms`)), options.timeoutMs);
-      const onAbort = (): void => done(unavailable(`waiting for members of ${this.description} was cancelled`));
-      const stop = this.onChange((members) => {
-        if (members.length >= min) done(undefined);
-      });
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (err: Error | undefined): void => {
-        stop();
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve(this.list);
-      };
+    await untilSatisfied((listener) => this.onChange(listener), () => this.list.length >= min, options, {
+      timedOut: () => unavailable(`no ${min > 1 ? `${min} members` : 'member'} of ${this.description} after ${options.timeoutMs} ms`),
+      cancelled: () => unavailable(`waiting for members of ${this.description} was cancelled`),
     });
+    return this.list;
   }
 
   /** True when any of the followed services serves its last good answer because the backend fails. */

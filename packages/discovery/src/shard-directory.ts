@@ -1,6 +1,7 @@
 import { unavailable } from '@florin/core';
 import { FLORIN_PARTITION, type Member } from './member.js';
 import type { MemberSet } from './member-set.js';
+import { untilSatisfied } from './until-satisfied.js';
 import { stderrLogger, type DiscoveryLogger } from './discovery.js';
 
 /** The attribute that carries the number of partitions a shard was started with. */
@@ -52,21 +53,9 @@ export class ShardDirectory {
 
   /** Resolves once every partition has at least one shard; UNAVAILABLE after timeoutMs naming the missing ones. */
   async ready(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
-    if (this.complete()) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => done(unavailable(`shards not found in ${this.description} after ${options.timeoutMs} ms: ${this.missingText()}`)), options.timeoutMs);
-      const onAbort = (): void => done(unavailable(`waiting for shards in ${this.description} was cancelled`));
-      const stop = this.onChange(() => {
-        if (this.complete()) done(undefined);
-      });
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (err: Error | undefined): void => {
-        stop();
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve();
-      };
+    await untilSatisfied((listener) => this.onChange(listener), () => this.complete(), options, {
+      timedOut: () => unavailable(`shards not found in ${this.description} after ${options.timeoutMs} ms: ${this.missingText()}`),
+      cancelled: () => unavailable(`waiting for shards in ${this.description} was cancelled`),
     });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FlorinError, failedPrecondition, invalidArgument } from '@florin/core';
+import { Backoff, FlorinError, failedPrecondition, invalidArgument, sleep } from '@florin/core';
 import type { Job, JobHandle, JobsClient } from '@florin/client';
 import { LOAD_TEST_DEFAULTS } from '../load-options.js';
 import type { LoadTestResult } from '../load-result.js';
@@ -132,12 +132,14 @@ const SUBMIT_RETRY_MS = 15_000;
  */
 async function submitWithRetry(jobs: JobsClient, submission: Parameters<JobsClient['submit']>[0]): Promise<JobHandle> {
   const until = Date.now() + SUBMIT_RETRY_MS;
-  for (let wait = 100; ; wait = Math.min(1_000, wait * 2)) {
+  const backoff = new Backoff({ initialMs: 100, maxMs: 1_000 });
+  for (;;) {
     try {
       return await jobs.submit(submission);
     } catch (err) {
+      const wait = backoff.next();
       if (!(err instanceof FlorinError && err.code === 'UNAVAILABLE') || Date.now() + wait > until) throw err;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait, undefined, { ref: true });
     }
   }
 }
