@@ -12,6 +12,7 @@ export type FlorinErrorCode =
   | 'CANCELLED'
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
+  | 'UNIMPLEMENTED'
   | 'INTERNAL';
 
 const CODE_TO_STATUS: Record<FlorinErrorCode, status> = {
@@ -25,6 +26,7 @@ const CODE_TO_STATUS: Record<FlorinErrorCode, status> = {
   CANCELLED: status.CANCELLED,
   UNAUTHENTICATED: status.UNAUTHENTICATED,
   PERMISSION_DENIED: status.PERMISSION_DENIED,
+  UNIMPLEMENTED: status.UNIMPLEMENTED,
   INTERNAL: status.INTERNAL,
 };
 
