@@ -26,6 +26,7 @@ interface SoakOptions {
   maxSymbols: number;
   sampleSeconds: number;
   verifyEvery: number;
+  nodeArgs: string[];
   seed: number;
 }
 
@@ -59,6 +60,7 @@ const program = benchCommand(
   .option('--max-symbols <n>', 'most symbols of one read', integerOption('--max-symbols', 1), 10)
   .option('--sample-seconds <s>', 'seconds between RSS samples', positiveNumberOption('--sample-seconds'), 5)
   .option('--verify-every <n>', 'every n-th read is checked bit for bit against the market', integerOption('--verify-every', 1), 25)
+  .option('--node-args <flags>', 'Node.js flags of the role processes, space-separated (e.g. "--max-semi-space-size=2")', (v: string) => v.split(/\s+/).filter(Boolean), [])
   .option('--seed <n>', 'seed of the clients\' queries', integerOption('--seed', 0), 7);
 
 runBench(async () => {
@@ -71,7 +73,7 @@ runBench(async () => {
     let clients: SoakClients | undefined;
     let sampler: NodeJS.Timeout | undefined;
     try {
-      cluster = await startProcessCluster({ dir, shards: o.shards, heads: o.heads, market, headArgs: headArgs(o) });
+      cluster = await startProcessCluster({ dir, shards: o.shards, heads: o.heads, market, headArgs: headArgs(o), nodeArgs: o.nodeArgs });
       const targets = headTargets(cluster.heads);
       for (let i = 0; i < Math.min(o.channels, o.clients); i++) data.push(new DataClient({ heads: targets }));
       const statsClient = data[0]!;

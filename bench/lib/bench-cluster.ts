@@ -24,6 +24,8 @@ export interface BenchClusterOptions {
   readonly market: Required<Pick<MarketOptions, 'symbols' | 'years' | 'seed'>>;
   /** Extra `florin head` flags of a process cluster, e.g. ['--cache-mb', '64']. */
   readonly headArgs?: readonly string[];
+  /** Node.js flags of every role process (e.g. ['--max-semi-space-size=2']). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** The cluster `florin up` runs (LocalCluster): one process per shard and per head, over per-shard DuckDB files in `dir`. */
@@ -35,6 +37,7 @@ export async function startProcessCluster(options: BenchClusterOptions): Promise
     host: '127.0.0.1',
     market: options.market,
     headArgs: [...(options.headArgs ?? [])],
+    ...(options.nodeArgs?.length ? { nodeArgs: [...options.nodeArgs] } : {}),
     qcus: 0,
     log: progress,
   });

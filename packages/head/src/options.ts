@@ -43,13 +43,13 @@ export interface HeadOptions {
   cacheMaxBytes?: number;
   /**
    * Bound on the estimated bytes of upstream fetches in flight (lru-cache counts
-   * them as zero). Past it, new fetches wait in a FIFO queue. Default 256 MiB.
+   * them as zero). Past it, new fetches wait in a FIFO queue. Default 32 MiB.
    */
   maxInflightBytes?: number;
   /**
    * Bound on the bytes of read answers serialized and queued for their
    * callers but not yet handed to the connection (slow or many readers).
-   * Past it, answer messages wait in a FIFO queue. Default 64 MiB.
+   * Past it, answer messages wait in a FIFO queue. Default 16 MiB.
    */
   maxAnswerBytes?: number;
   /**
@@ -106,8 +106,8 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 export const DEFAULT_HEAD_OPTIONS = Object.freeze({
   coalesce: true,
   cacheMaxBytes: 512 * 1024 * 1024,
-  maxInflightBytes: 256 * 1024 * 1024,
-  maxAnswerBytes: 64 * 1024 * 1024,
+  maxInflightBytes: 32 * 1024 * 1024,
+  maxAnswerBytes: 16 * 1024 * 1024,
   maxReads: 64,
   lingerMs: 2,
   freshnessMs: 10 * 60_000,

@@ -10,8 +10,9 @@ import { addDrainNoticeOption, drainNoticeMs, type DrainFlags } from '../drain-o
 import { addDiscoveryOptions, advertisedAddress, type DiscoveryFlags } from '../discovery-options.js';
 import { RoleDiscovery, roleAttributes } from '../role-discovery.js';
 import { addSecurityOptions, roleSecurity, type SecurityFlags } from '../security-options.js';
+import { addHeapGrowthOption, applyHeapGrowth, type HeapGrowthFlags } from '../heap-growth.js';
 
-interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFlags, SecurityFlags {
+interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFlags, SecurityFlags, HeapGrowthFlags {
   shards?: string[];
   nodeId?: string;
   id?: string;
@@ -30,7 +31,7 @@ interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFla
 
 export function headCommand(): Command {
   return addLimitOptions(
-    addSecurityOptions(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head'))))), 'server')
+    addHeapGrowthOption(addSecurityOptions(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head'))))), 'server'))
       .description('serve the data service in front of the shards: coalesce overlapping reads, cache ranges, write through')
       .option('--shards <list>', 'shard addresses in shard-id order, comma-separated (without --discovery)', listArg)
       .addOption(new Option('--node-id <name>', "this head's stable id: hashed to decide the keys it owns, reported in stats (default head-<host>-<pid>)").env('FLORIN_ID'))
@@ -41,8 +42,8 @@ export function headCommand(): Command {
         (text: string) => parseFlag('--peers', () => parseMembers(text)),
       )
       .option('--cache-mb <n>', 'byte bound of the range cache, MiB (default 512)', positiveInt('--cache-mb'))
-      .option('--inflight-mb <n>', 'bound on bytes of upstream fetches in flight, MiB (default 256)', positiveInt('--inflight-mb'))
-      .option('--answer-mb <n>', 'bound on bytes of read answers queued for callers, MiB (default 64)', positiveInt('--answer-mb'))
+      .option('--inflight-mb <n>', 'bound on bytes of upstream fetches in flight, MiB (default 32)', positiveInt('--inflight-mb'))
+      .option('--answer-mb <n>', 'bound on bytes of read answers queued for callers, MiB (default 16)', positiveInt('--answer-mb'))
       .option('--max-reads <n>', "callers' reads served at once; more wait FIFO within their deadline (default 64)", positiveInt('--max-reads'))
       .option('--linger-ms <n>', 'how long a miss waits for overlapping reads to join its fetch (default 2)', nonNegativeInt('--linger-ms'))
       .option('--freshness-ms <n>', 'live edge: data newer than now - this is never cached (default 600000)', nonNegativeInt('--freshness-ms'))
@@ -55,6 +56,7 @@ export function headCommand(): Command {
     if (flags.peers && !flags.peers.some((m) => m.id === nodeId)) {
       throw new Error(`--peers must list this head (${nodeId}) too, e.g. ${nodeId}=<host>:<port>`);
     }
+    applyHeapGrowth(flags.heapGrowthPercent);
     const security = roleSecurity('head', flags);
     const found = await RoleDiscovery.start(flags);
     if (!found && !flags.shards) throw new Error('give --shards (addresses) or --discovery (to find them)');
