@@ -12,6 +12,13 @@ import type {
 } from './config.js';
 import { CAPACITY_NAMES } from './config.js';
 
+/**
+ * What a head's task needs besides its cache: Node and the modules (~100 MiB), the in-flight and answer
+ * budgets (32 + 16 MiB) and call state under load; bench:soak measured at most 242 MiB of RSS with a
+ * 64 MiB cache (docs/performance.md, "Memory under load").
+ */
+const HEAD_HEADROOM_MIB = 256;
+
 const NAME = { pattern: /^[a-z][a-z0-9-]{0,23}$/, allowed: 'lower-case letters, digits and "-", starting with a letter, at most 24 characters' };
 const CLUSTER = { pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, allowed: 'an ECS cluster name (letters, digits, "-", "_")' };
 const ACCOUNT = { pattern: /^\d{12}$/, allowed: 'a 12-digit AWS account id' };
@@ -57,7 +64,9 @@ export function validateConfig(input: unknown): DeployConfig {
         cacheMiB: h.int('cacheMiB', { min: 16, default: 2048 }),
       }
     : { count: 0, cluster: '', cpu: 1024, memoryMiB: 4096, port: 7200, idPrefix: 'head-', idDigits: 4, cacheMiB: 2048 };
-  if (h && heads.cacheMiB >= heads.memoryMiB) h.problem('cacheMiB', `${heads.cacheMiB} must be below the task memory (memoryMiB ${heads.memoryMiB}) to leave room for Node itself`);
+  if (h && heads.cacheMiB + HEAD_HEADROOM_MIB > heads.memoryMiB) {
+    h.problem('cacheMiB', `${heads.cacheMiB} leaves ${heads.memoryMiB - heads.cacheMiB} MiB of the task's memoryMiB ${heads.memoryMiB} for the rest of the head, which needs about ${HEAD_HEADROOM_MIB} MiB besides its cache; choose cacheMiB <= ${Math.max(0, heads.memoryMiB - HEAD_HEADROOM_MIB)} or a larger memoryMiB`);
+  }
   if (h && heads.count >= 10 ** heads.idDigits) h.problem('idDigits', `${heads.idDigits} digits cannot number ${heads.count} heads; use at least ${String(heads.count - 1).length}`);
 
   const s = r.object('shards', ['count', 'tasksPerShard', 'cluster', 'cpu', 'memoryMiB', 'port']);

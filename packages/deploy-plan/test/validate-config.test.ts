@@ -35,6 +35,14 @@ describe('validateConfig', () => {
     expect(fargateSizeProblem(8192, 18432)).toContain('16384 to 61440 in steps of 4096');
   });
 
+  it("refuses a head cache that leaves less than the head's measured headroom of the task's memory", () => {
+    const json = example();
+    expect(problems({ ...json, heads: { ...(json.heads as object), cpu: 1024, memoryMiB: 2048, cacheMiB: 1800 } })).toEqual([
+      "heads.cacheMiB: 1800 leaves 248 MiB of the task's memoryMiB 2048 for the rest of the head, which needs about 256 MiB besides its cache; choose cacheMiB <= 1792 or a larger memoryMiB",
+    ]);
+    expect(problems({ ...json, heads: { ...(json.heads as object), cpu: 1024, memoryMiB: 2048, cacheMiB: 1792 } })).toEqual([]);
+  });
+
   it('sends a QCU pool that asks for GPUs or more than 120 GiB to Managed Instances, and refuses GPUs on Fargate', () => {
     const json = example();
     const pool = { name: 'big', cpu: 16384, memoryMiB: 196608, instanceTypes: ['r7i.8xlarge'] };
