@@ -35,7 +35,7 @@ export async function readSeries(
   range: TimeRange,
 ): Promise<SeriesFrame[]> {
   const result = await connection.run(
-    selectSeries(dataset, fields),
+    selectSeries(dataset, fields, symbols.length),
     { symbols: listValue([...symbols]), lo: least(symbols), hi: greatest(symbols), start: BigInt(range.start), end: BigInt(range.end) },
     { symbols: SYMBOLS_TYPE, lo: VARCHAR, hi: VARCHAR, start: BIGINT, end: BIGINT },
   );
