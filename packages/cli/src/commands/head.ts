@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addListenOptions } from '../listen-options.js';
-import { HeadServer, parseMembers, type HeadMember } from '@florin/head';
+import { DEFAULT_HEAD_OPTIONS as HEAD_DEFAULTS, HeadServer, parseMembers, type HeadMember } from '@florin/head';
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from '../limit-options.js';
 import { listArg, nonNegativeInt, positiveInt } from '../options.js';
 import { observeHeadStats } from '@florin/telemetry';
@@ -29,6 +29,8 @@ interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFla
   drainMs: number;
 }
 
+const MIB = 1024 * 1024;
+
 export function headCommand(): Command {
   return addLimitOptions(
     addHeapGrowthOption(addSecurityOptions(addDrainNoticeOption(addDiscoveryOptions(addListenOptions(addTelemetryOptions(new Command('head'))))), 'server'))
@@ -41,12 +43,12 @@ export function headCommand(): Command {
         'every head of the logical server, this one included: id=host:port,id=host:port (keys other heads own are read from them)',
         (text: string) => parseFlag('--peers', () => parseMembers(text)),
       )
-      .option('--cache-mb <n>', 'byte bound of the range cache, MiB (default 512)', positiveInt('--cache-mb'))
-      .option('--inflight-mb <n>', 'bound on bytes of upstream fetches in flight, MiB (default 32)', positiveInt('--inflight-mb'))
-      .option('--answer-mb <n>', 'bound on bytes of read answers queued for callers, MiB (default 16)', positiveInt('--answer-mb'))
-      .option('--max-reads <n>', "callers' reads served at once; more wait FIFO within their deadline (default 64)", positiveInt('--max-reads'))
-      .option('--linger-ms <n>', 'how long a miss waits for overlapping reads to join its fetch (default 2)', nonNegativeInt('--linger-ms'))
-      .option('--freshness-ms <n>', 'live edge: data newer than now - this is never cached (default 600000)', nonNegativeInt('--freshness-ms'))
+      .option('--cache-mb <n>', `byte bound of the range cache, MiB (default ${HEAD_DEFAULTS.cacheMaxBytes / MIB})`, positiveInt('--cache-mb'))
+      .option('--inflight-mb <n>', `bound on bytes of upstream fetches in flight, MiB (default ${HEAD_DEFAULTS.maxInflightBytes / MIB})`, positiveInt('--inflight-mb'))
+      .option('--answer-mb <n>', `bound on bytes of read answers queued for callers, MiB (default ${HEAD_DEFAULTS.maxAnswerBytes / MIB})`, positiveInt('--answer-mb'))
+      .option('--max-reads <n>', `callers' reads served at once; more wait FIFO within their deadline (default ${HEAD_DEFAULTS.maxReads})`, positiveInt('--max-reads'))
+      .option('--linger-ms <n>', `how long a miss waits for overlapping reads to join its fetch (default ${HEAD_DEFAULTS.lingerMs})`, nonNegativeInt('--linger-ms'))
+      .option('--freshness-ms <n>', `live edge: data newer than now - this is never cached (default ${HEAD_DEFAULTS.freshnessMs})`, nonNegativeInt('--freshness-ms'))
       .option('--no-coalesce', 'turn aggregation and caching off: every read goes straight to the shards')
       .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000),
   ).action(async (flags: HeadFlags) => {
@@ -63,7 +65,7 @@ export function headCommand(): Command {
     if (found && (flags.shards || flags.peers)) throw new Error('--discovery finds the shards and peer heads: leave out --shards and --peers');
     if (found && !nodeId) throw new Error('with --discovery a head needs its stable id: --node-id (or FLORIN_ID)');
     const heads = found?.heads();
-    const mib = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * 1024 * 1024);
+    const mib = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * MIB);
     const telemetry = startRoleTelemetry(flags, 'head', nodeId ?? `head-${process.pid}`);
     const server = new HeadServer({
       shards: found ? await found.shards() : flags.shards,
