@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
  * GC before collecting again, for a head node. V8's own factor (up to 4x on a
  * small heap) lets a head under a burst of reads hold 100-150 MiB of dead call
  * state; a bound keeps the process near its live set, so RSS follows the
- * cache limit (bench:soak: head RSS max 383 -> 236 MiB at --cache-mb 64, see
+ * cache limit (bench:soak: head RSS max 383 -> 242 MiB at --cache-mb 64, see
  * docs/performance.md). 0 leaves V8's own.
  */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 50;

@@ -274,10 +274,10 @@ export function registerStoreContract(backend: string, factory: StoreFactory): v
       const { store, info } = await withDataset(['open', 'close']);
       const frames = Array.from({ length: 60 }, (_, s) => sampleFrame(`S${String(s).padStart(2, '0')}`, s, info.fields, 40 + s));
       await store.write(info.name, frames);
-      for (const count of [1, 8, 9, 30, 60]) {
-        // Every 7th symbol from the end backwards (wrapping), so the request is neither sorted nor contiguous, plus two absent names.
-        const wanted = Array.from({ length: count }, (_, i) => frames[(59 - i * 7 + 60 * 7) % 60]!);
-        const asked = [...new Set(wanted)];
+      // Present symbols per request; with the two absent names a request asks for 3, 8, 9, 32 and 62 symbols.
+      for (const count of [1, 6, 7, 30, 60]) {
+        // Every 7th symbol from the end backwards (wrapping; 7 and 60 are coprime, so all distinct): neither sorted nor contiguous.
+        const asked = Array.from({ length: count }, (_, i) => frames[(59 - i * 7 + 60 * 7) % 60]!);
         const symbols = ['ABSENT1', ...asked.map((f) => f.symbol), 'ZZ_ABSENT'];
         const got = await store.read({ dataset: info.name, symbols, fields: ['close'], range: { start: T0 + 10 * DAY, end: T0 + 50 * DAY } });
         const expected = asked.map((f) => {
