@@ -13,14 +13,13 @@ import {
   type TimeRange,
   type WriteRequestMessage,
 } from '@florin/core';
+import { CacheUpkeep, type InflightFetch } from './cache-upkeep.js';
 import { ChunkCache } from './chunk-cache.js';
 import { ChunkFetcher } from './chunk-fetcher.js';
 import { ChunkGrid, type ChunkSpan } from './chunk-grid.js';
 import { Coalescer } from './coalescer.js';
 import { DatasetCatalog } from './dataset-catalog.js';
 import { SeriesIndex } from './extent-index.js';
-import { fieldKey, seriesKeyOf } from './field-key.js';
-import type { FetchGroup } from './fetch-group.js';
 import { HeadStats, type HeadStatsSnapshot } from './head-stats.js';
 import { InflightBudget } from './inflight-budget.js';
 import { resolveHeadOptions, type HeadConfig, type HeadOptions } from './options.js';
@@ -49,15 +48,7 @@ export interface HeadReadOptions extends HeadCallOptions {
   coalesce?: boolean;
 }
 
-/** An upstream fetch in flight, as inflightFetches() describes it. */
-export interface InflightFetch {
-  readonly dataset: string;
-  readonly shard: number;
-  readonly symbols: readonly string[];
-  readonly fields: readonly string[];
-  readonly range: TimeRange;
-  readonly waiters: number;
-}
+export type { InflightFetch } from './cache-upkeep.js';
 
 const NEVER = new AbortController().signal;
 
@@ -83,6 +74,7 @@ export class HeadNode {
   private readonly grids = new Map<string, ChunkGrid>();
   private readonly peers: PeerSet | undefined;
   private readonly peerCalls: PeerCalls | undefined;
+  private readonly upkeep: CacheUpkeep;
   private stateValue: HeadNodeState = 'open';
 
   constructor(
@@ -102,6 +94,7 @@ export class HeadNode {
       evictions: () => this.cache.evictions,
       inflightBytes: () => this.budget.used,
     });
+    this.upkeep = new CacheUpkeep(this.index, this.cache, this.statsValue, (dataset) => this.gridOf(dataset));
     const fetcher = new ChunkFetcher(upstream, this.index, this.cache, this.budget, this.statsValue, this.config);
     this.planner = new ReadPlanner(upstream, this.index, this.cache, fetcher, this.statsValue, this.config);
     this.coalescer = new Coalescer(this.config.lingerMs, (tickets) => this.planner.flush(tickets));
@@ -247,7 +240,7 @@ export class HeadNode {
       throw upstreamError(err);
     } finally {
       // Success or not, some shards may have written: what the write touched is no longer known to be current.
-      for (const frame of frames) this.invalidate(dataset, frame);
+      for (const frame of frames) this.upkeep.invalidate(dataset, frame);
     }
   }
 
@@ -289,25 +282,12 @@ export class HeadNode {
    * entirely. Returns how many (chunk, field) entries were dropped. The next read fetches them again.
    */
   evict(dataset: string, symbol?: string, range?: TimeRange): number {
-    const info = this.catalog.lookup(dataset);
-    const span: ChunkSpan = range && info ? this.gridOf(info).spanOf(range) : { first: -Infinity, end: Infinity };
-    const prefix = seriesKey(dataset, '');
-    const series = symbol !== undefined ? seriesKey(dataset, symbol) : undefined;
-    const keys = [...this.index.entries()]
-      .map(([k]) => k)
-      .filter((k) => (series !== undefined ? seriesKeyOf(k) === series : k.startsWith(prefix)));
-    let dropped = 0;
-    for (const key of keys) for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
-    return dropped;
+    return this.upkeep.evict(dataset, this.catalog.lookup(dataset), symbol, range);
   }
 
   /** The upstream fetches in flight (joinable ones), with their waiter counts: for diagnostics and tests. */
   inflightFetches(): InflightFetch[] {
-    const out: InflightFetch[] = [];
-    for (const g of this.inflightGroups()) {
-      out.push({ dataset: g.dataset.name, shard: g.shard, symbols: g.symbols, fields: g.fields, range: g.grid.rangeOf(g.span), waiters: g.waiterCount });
-    }
-    return out;
+    return this.upkeep.inflightFetches();
   }
 
   /** Drops every cached chunk. */
@@ -321,7 +301,7 @@ export class HeadNode {
     this.stateValue = 'closed';
     this.coalescer.close();
     const closing = new FlorinError('UNAVAILABLE', 'head node is closing');
-    for (const g of this.inflightGroups()) g.abort(closing);
+    for (const g of this.upkeep.inflightGroups()) g.abort(closing);
     this.budget.close();
     this.answerBudget.close();
     this.readSlots.close();
@@ -336,13 +316,7 @@ export class HeadNode {
    */
   private dropUnowned(): void {
     const peers = this.peers;
-    if (!peers) return;
-    const all: ChunkSpan = { first: -Infinity, end: Infinity };
-    for (const [key] of [...this.index.entries()]) {
-      if (peers.owns(seriesKeyOf(key))) continue;
-      for (const c of this.index.loadedIn(key, all)) this.cache.delete(key, c);
-      this.index.detachInflight(key, all);
-    }
+    if (peers) this.upkeep.dropSeries((series) => peers.owns(series));
   }
 
   private async readAggregated(
@@ -390,30 +364,6 @@ export class HeadNode {
       throw e;
     });
     return assembleFromFrames(query, frames);
-  }
-
-  /**
-   * Drops the cached chunks a written frame touches, of every field of the
-   * dataset (a write adds rows to all of them), and detaches in-flight fetches of them.
-   */
-  private invalidate(dataset: DatasetInfo, frame: SeriesFrame): void {
-    const n = frame.timestamps.length;
-    if (n === 0) return;
-    const span = this.gridOf(dataset).spanOf({ start: frame.timestamps[0]!, end: frame.timestamps[n - 1]! + 1 });
-    const series = seriesKey(dataset.name, frame.symbol);
-    let dropped = 0;
-    for (const field of dataset.fields) {
-      const key = fieldKey(series, field);
-      for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
-      this.index.detachInflight(key, span);
-    }
-    this.statsValue.add('invalidations', dropped);
-  }
-
-  private inflightGroups(): Set<FetchGroup> {
-    const groups = new Set<FetchGroup>();
-    for (const [, extent] of this.index.entries()) for (const g of extent.inflight.values()) groups.add(g);
-    return groups;
   }
 
   private gridOf(dataset: DatasetInfo): ChunkGrid {

@@ -1,0 +1,94 @@
+import { seriesKey, type DatasetInfo, type SeriesFrame, type TimeRange } from '@florin/core';
+import type { ChunkCache } from './chunk-cache.js';
+import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
+import type { SeriesIndex } from './extent-index.js';
+import { fieldKey, seriesKeyOf } from './field-key.js';
+import type { FetchGroup } from './fetch-group.js';
+import type { HeadStats } from './head-stats.js';
+
+/** An upstream fetch in flight, as inflightFetches() describes it. */
+export interface InflightFetch {
+  readonly dataset: string;
+  readonly shard: number;
+  readonly symbols: readonly string[];
+  readonly fields: readonly string[];
+  readonly range: TimeRange;
+  readonly waiters: number;
+}
+
+const EVERY_CHUNK: ChunkSpan = { first: -Infinity, end: Infinity };
+
+/**
+ * What keeps a head's cache true to the shards: dropping the chunks a write
+ * touched (and detaching fetches of them still in flight, so their answers are
+ * not cached), the chunks of keys the head no longer owns, and chunks an
+ * operator evicts; and the fetches in flight, for diagnostics and closing.
+ */
+export class CacheUpkeep {
+  constructor(
+    private readonly index: SeriesIndex,
+    private readonly cache: ChunkCache,
+    private readonly stats: HeadStats,
+    private readonly gridOf: (dataset: DatasetInfo) => ChunkGrid,
+  ) {}
+
+  /**
+   * Drops the cached chunks a written frame touches, of every field of the
+   * dataset (a write adds rows to all of them), and detaches in-flight fetches of them.
+   */
+  invalidate(dataset: DatasetInfo, frame: SeriesFrame): void {
+    const n = frame.timestamps.length;
+    if (n === 0) return;
+    const span = this.gridOf(dataset).spanOf({ start: frame.timestamps[0]!, end: frame.timestamps[n - 1]! + 1 });
+    const series = seriesKey(dataset.name, frame.symbol);
+    let dropped = 0;
+    for (const field of dataset.fields) {
+      const key = fieldKey(series, field);
+      for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
+      this.index.detachInflight(key, span);
+    }
+    this.stats.add('invalidations', dropped);
+  }
+
+  /**
+   * Drops cached chunks of `dataset` (one symbol, or all; every field), inside `range` or
+   * entirely (`info` gives the chunk grid; without it every chunk goes). Returns how many
+   * (chunk, field) entries were dropped.
+   */
+  evict(dataset: string, info: DatasetInfo | undefined, symbol?: string, range?: TimeRange): number {
+    const span: ChunkSpan = range && info ? this.gridOf(info).spanOf(range) : EVERY_CHUNK;
+    const prefix = seriesKey(dataset, '');
+    const series = symbol !== undefined ? seriesKey(dataset, symbol) : undefined;
+    const keys = [...this.index.entries()]
+      .map(([k]) => k)
+      .filter((k) => (series !== undefined ? seriesKeyOf(k) === series : k.startsWith(prefix)));
+    let dropped = 0;
+    for (const key of keys) for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
+    return dropped;
+  }
+
+  /** Drops the cached chunks of every series `keep` refuses (by series key) and detaches their fetches in flight. */
+  dropSeries(keep: (series: string) => boolean): void {
+    for (const [key] of [...this.index.entries()]) {
+      if (keep(seriesKeyOf(key))) continue;
+      for (const c of this.index.loadedIn(key, EVERY_CHUNK)) this.cache.delete(key, c);
+      this.index.detachInflight(key, EVERY_CHUNK);
+    }
+  }
+
+  /** The joinable upstream fetches in flight. */
+  inflightGroups(): Set<FetchGroup> {
+    const groups = new Set<FetchGroup>();
+    for (const [, extent] of this.index.entries()) for (const g of extent.inflight.values()) groups.add(g);
+    return groups;
+  }
+
+  /** The upstream fetches in flight (joinable ones), with their waiter counts. */
+  inflightFetches(): InflightFetch[] {
+    const out: InflightFetch[] = [];
+    for (const g of this.inflightGroups()) {
+      out.push({ dataset: g.dataset.name, shard: g.shard, symbols: g.symbols, fields: g.fields, range: g.grid.rangeOf(g.span), waiters: g.waiterCount });
+    }
+    return out;
+  }
+}
