@@ -8,10 +8,11 @@ import { readSeries } from './duckdb-read.js';
 import * as sql from './duckdb-sql.js';
 import { appendNewRows } from './duckdb-appender.js';
 import { DuckDbStager } from './duckdb-stager.js';
+import { KnownSymbols } from './known-symbols.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
 import type { Store, StoreReadRequest, StoreState } from './store.js';
-import { prepareWrite } from './write-batch.js';
+import { prepareWrite, type WriteBatch } from './write-batch.js';
 
 interface Lane {
   readonly connection: DuckDBConnection;
@@ -31,6 +32,8 @@ export class DuckDbStore implements Store {
   private instance: DuckDBInstance | undefined;
   private writer: (Lane & { stager: DuckDbStager }) | undefined;
   private readers: Lane[] = [];
+  /** Valid because this store is its file's only writer (DuckDB locks the file). */
+  private readonly knownSymbols = new KnownSymbols();
 
   constructor(options: DuckDbStoreOptions) {
     this.config = resolveDuckDbStoreConfig(options);
@@ -109,35 +112,52 @@ export class DuckDbStore implements Store {
     this.lifecycle.assertOpen();
     const batch = prepareWrite(await this.catalog.require(dataset), frames);
     if (batch.rowCount === 0) return 0;
-    return this.onWriter(async ({ connection, stager }) => {
-      const upsert = sql.upsertFromStaging(batch);
-      // This connection is the file's only writer and runs one write at a time, so what the probe finds holds until the commit.
-      const stored = await connection.runAndReadAll(upsert.probe);
-      if (stored.currentRowCount === 0) {
-        // All new rows (results being published): appended as they are, without staging, joining and sorting them.
-        await transaction(connection, () => appendNewRows(connection, batch));
-        return batch.rowCount;
-      }
+    return this.onWriter(async (lane) => {
       try {
-        await stager.stage(batch);
-        await transaction(connection, async () => {
-          await connection.run(upsert.remove);
-          await connection.run(upsert.insert);
-        });
-      } finally {
-        await stager.clear(batch.dataset.fields.length).catch(() => undefined);
+        const rows = await this.upsert(lane, batch);
+        this.knownSymbols.wrote(batch.dataset.name, batch.segments.map((s) => s.symbol));
+        return rows;
+      } catch (err) {
+        this.knownSymbols.forget(batch.dataset.name);
+        throw err;
       }
-      return batch.rowCount;
     });
+  }
+
+  /** Writes a prepared batch on the writer connection; resolves its row count. */
+  private async upsert({ connection, stager }: Lane & { stager: DuckDbStager }, batch: WriteBatch): Promise<number> {
+    const upsert = sql.upsertFromStaging(batch);
+    // This connection is the file's only writer and runs one write at a time, so what the probe finds holds until the commit.
+    const stored = await connection.runAndReadAll(upsert.probe);
+    if (stored.currentRowCount === 0) {
+      // All new rows (results being published): appended as they are, without staging, joining and sorting them.
+      await transaction(connection, () => appendNewRows(connection, batch));
+      return batch.rowCount;
+    }
+    try {
+      await stager.stage(batch);
+      await transaction(connection, async () => {
+        await connection.run(upsert.remove);
+        await connection.run(upsert.insert);
+      });
+    } finally {
+      await stager.clear(batch.dataset.fields.length).catch(() => undefined);
+    }
+    return batch.rowCount;
   }
 
   async symbols(dataset: string): Promise<string[]> {
     this.lifecycle.assertOpen();
     const info = await this.catalog.require(dataset);
-    return this.onReader(async ({ connection }) => {
+    const known = this.knownSymbols.get(info.name);
+    if (known) return known;
+    const token = this.knownSymbols.begin(info.name);
+    const symbols = await this.onReader(async ({ connection }) => {
       const reader = await connection.runAndReadAll(sql.selectSymbols(info.name));
       return reader.getRows().map((row) => String(row[0]));
     });
+    this.knownSymbols.remember(info.name, token, symbols);
+    return symbols;
   }
 
   async countRows(dataset: string): Promise<number> {

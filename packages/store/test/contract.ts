@@ -257,6 +257,27 @@ export function registerStoreContract(backend: string, factory: StoreFactory): v
       expect(await store.countRows(info.name)).toBe((symbols.length * (symbols.length + 1)) / 2);
     });
 
+    it('keeps listing symbols right while writes add symbols, between and during listings', async () => {
+      const { store, info } = await withDataset(['close']);
+      expect(await store.symbols(info.name)).toEqual([]);
+      await store.write(info.name, [sampleFrame('M', 0, ['close'], 3), sampleFrame('C', 1, ['close'], 3)]);
+      expect(await store.symbols(info.name)).toEqual(['C', 'M']);
+      // Rewriting known symbols adds nothing; new ones land in byte order ('B10' before 'B2', '0X' first).
+      await store.write(info.name, [sampleFrame('M', 0, ['close'], 3), sampleFrame('B2', 2, ['close'], 2), sampleFrame('B10', 3, ['close'], 2)]);
+      expect(await store.symbols(info.name)).toEqual(['B10', 'B2', 'C', 'M']);
+      const more = Array.from({ length: 30 }, (_, i) => `S${i}`);
+      const listings = await Promise.all(
+        more.flatMap((s, i) => [store.write(info.name, [sampleFrame(s, i, ['close'], 2)]).then(() => undefined), store.symbols(info.name)]),
+      );
+      const all = ['0X', 'B10', 'B2', 'C', 'M', ...more];
+      for (const listing of listings) if (listing) expect(listing.every((s, i) => i === 0 || listing[i - 1]! < s)).toBe(true);
+      await store.write(info.name, [sampleFrame('0X', 9, ['close'], 1)]);
+      expect(await store.symbols(info.name)).toEqual([...all].sort());
+      const listed = await store.symbols(info.name);
+      listed.push('NOT-A-SYMBOL');
+      expect(await store.symbols(info.name)).toEqual([...all].sort());
+    });
+
     it('keeps concurrent writes and reads consistent', async () => {
       const { store, info } = await withDataset();
       const frames = Array.from({ length: 20 }, (_, i) => sampleFrame(`S${i}`, i, info.fields, 50));
