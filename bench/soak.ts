@@ -38,6 +38,9 @@ interface RssSample {
   readonly at: number;
   readonly rssMb: readonly (number | undefined)[];
   readonly cacheMb: readonly number[];
+  /** The heads' counters summed (cumulative): points served, and points fetched from the shards; undefined when stats failed. */
+  readonly served: number | undefined;
+  readonly upstream: number | undefined;
 }
 
 const program = benchCommand(
@@ -83,7 +86,14 @@ runBench(async () => {
       const takeSample = async (): Promise<void> => {
         const rssMb = pids.map(processRssMb);
         const stats = await statsClient.stats().catch(() => undefined);
-        samples.push({ at: (performance.now() - started) / 1000, rssMb, cacheMb: stats ? stats.map((s) => Number(s.cacheBytes) / 2 ** 20) : [] });
+        const sum = (pick: (h: NonNullable<typeof stats>[number]) => unknown): number | undefined => (stats ? stats.reduce((n, h) => n + Number(pick(h)), 0) : undefined);
+        samples.push({
+          at: (performance.now() - started) / 1000,
+          rssMb,
+          cacheMb: stats ? stats.map((s) => Number(s.cacheBytes) / 2 ** 20) : [],
+          served: sum((h) => h.pointsServed),
+          upstream: sum((h) => h.upstreamPoints),
+        });
       };
       await takeSample();
       progress(`${o.clients} clients reading for ${o.minutes} min through ${o.heads} heads (cache ${o.cacheMb} MiB each) ...`);
@@ -129,10 +139,12 @@ function report(o: SoakOptions, samples: readonly RssSample[], clients: SoakClie
   const errors = clients.minutes.reduce((n, m) => n + m.errors, 0);
   const pointsPerSec = minutes.map((m, i) => Math.round(m.points / seconds(i)));
   const inMinute = (i: number): RssSample[] => samples.filter((s) => s.at >= 60 * i && s.at < 60 * (i + 1));
+  const upstreamShare = minutes.map((_, i) => upstreamShareIn(samples, 60 * i, 60 * (i + 1)));
   const rows = minutes.map((m, i) => [
     i + 1,
     formatCount(m.reads),
     formatCount(pointsPerSec[i]!),
+    upstreamShare[i] === null ? 'n/a' : `${(upstreamShare[i]! * 100).toFixed(1)}%`,
     m.errors,
     m.verified,
     ...Array.from({ length: heads }, (_, h) => maxOf(inMinute(i).map((s) => s.rssMb[h])).toFixed(0)),
@@ -140,15 +152,17 @@ function report(o: SoakOptions, samples: readonly RssSample[], clients: SoakClie
   // Decay: the last full minute's points/s over the first full minute's (1 = none).
   const full = pointsPerSec.filter((_, i) => seconds(i) === 60);
   const decay = full.length >= 2 ? Math.round((full[full.length - 1]! / full[0]!) * 1000) / 1000 : null;
+  // The last full minute against the best one: a decline after the first minute's warm-up shows here.
+  const overPeak = full.length >= 2 ? Math.round((full[full.length - 1]! / Math.max(...full)) * 1000) / 1000 : null;
   const limit = o.cacheMb + RSS_HEADROOM_MB;
   printReport(
     {
       title: `soak: ${o.clients} simulated QCU clients over ${o.channels} SDK clients, ${o.minutes} min, heads with --cache-mb ${o.cacheMb} (RSS target < ${limit} MiB)`,
-      head: ['minute', 'reads', 'points/s', 'errors', 'verified', ...Array.from({ length: heads }, (_, h) => `head-${h} max RSS MiB`)],
+      head: ['minute', 'reads', 'points/s', 'fetched upstream / served', 'errors', 'verified', ...Array.from({ length: heads }, (_, h) => `head-${h} max RSS MiB`)],
       rows,
       notes: [
         `max head RSS ${maxRssMb.toFixed(0)} MiB against cache limit ${o.cacheMb} MiB + ${RSS_HEADROOM_MB} = ${limit} MiB: ${maxRssMb < limit ? 'within' : 'OVER'} the target`,
-        `errors ${errors}${clients.firstError ? ` (first: ${clients.firstError})` : ''}; throughput last/first full minute ${decay ?? 'n/a (under two full minutes)'}`,
+        `errors ${errors}${clients.firstError ? ` (first: ${clients.firstError})` : ''}; throughput last/first full minute ${decay ?? 'n/a (under two full minutes)'}, last/best ${overPeak ?? 'n/a'}`,
         `machine: ${cpus().length} CPUs, node ${process.version}, load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       ],
       result: {
@@ -168,6 +182,8 @@ function report(o: SoakOptions, samples: readonly RssSample[], clients: SoakClie
         verified: clients.minutes.reduce((n, m) => n + m.verified, 0),
         pointsPerSecByMinute: pointsPerSec,
         throughputLastOverFirst: decay,
+        throughputLastOverPeak: overPeak,
+        upstreamShareByMinute: upstreamShare.map((x) => (x === null ? null : Math.round(x * 10_000) / 10_000)),
         rssMbByHead: Array.from({ length: heads }, (_, h) => samples.map((s) => [Math.round(s.at), s.rssMb[h] === undefined ? null : Math.round(s.rssMb[h])])),
         cacheMbByHead: Array.from({ length: heads }, (_, h) => samples.map((s) => [Math.round(s.at), s.cacheMb[h] === undefined ? null : Math.round(s.cacheMb[h])])),
         loadAverage: loadavg(),
@@ -176,4 +192,18 @@ function report(o: SoakOptions, samples: readonly RssSample[], clients: SoakClie
     },
     { json: o.json },
   );
+}
+
+/**
+ * Points the heads fetched from the shards over points they served, between
+ * the first samples at or after `from` and at or after `to` seconds (the last
+ * sample when none is that late); null without two samples with counters.
+ */
+function upstreamShareIn(samples: readonly RssSample[], from: number, to: number): number | null {
+  const withCounters = samples.filter((x) => x.served !== undefined && x.upstream !== undefined);
+  const a = withCounters.find((x) => x.at >= from);
+  const b = withCounters.find((x) => x.at >= to) ?? withCounters[withCounters.length - 1];
+  if (!a || !b || b === a) return null;
+  const served = b.served! - a.served!;
+  return served > 0 ? (b.upstream! - a.upstream!) / served : null;
 }
