@@ -14,16 +14,24 @@ export interface RetryContext {
   readonly random?: () => number;
 }
 
+/** Most time kept back from the deadline for the last failure to reach the caller (see withRetry). */
+export const ANSWER_MARGIN_MS = 250;
+
 /**
  * Runs `attempt` until it succeeds, retrying UNAVAILABLE failures with
  * exponential backoff and jitter while the deadline allows, up to
  * policy.maxAttempts. A DEADLINE_EXCEEDED attempt is retried only when the
  * deadline grew meanwhile. Other failures are thrown at once, normalised by
- * upstreamError.
+ * upstreamError. No retry starts in the last tenth of the time the call had
+ * when it began (at most ANSWER_MARGIN_MS): that time carries the last failure
+ * (UNAVAILABLE, naming the shard) or a peer's fallback to the caller before
+ * the caller's own deadline turns it into DEADLINE_EXCEEDED, also on a loaded
+ * machine.
  */
 export async function withRetry<T>(attempt: (deadlineMs: number) => Promise<T>, ctx: RetryContext): Promise<T> {
   const { initialBackoffMs, maxBackoffMs, multiplier } = ctx.policy;
   const backoff = new Backoff({ initialMs: initialBackoffMs, maxMs: maxBackoffMs, multiplier, jitter: true }, ctx.random);
+  const margin = Math.min(ANSWER_MARGIN_MS, Math.max(0, (ctx.deadlineMs() - Date.now()) / 10));
   for (let n = 1; ; n++) {
     throwIfAborted(ctx.signal);
     const deadline = ctx.deadlineMs();
@@ -35,7 +43,7 @@ export async function withRetry<T>(attempt: (deadlineMs: number) => Promise<T>, 
       const retryable = err.code === 'UNAVAILABLE' || (err.code === 'DEADLINE_EXCEEDED' && ctx.deadlineMs() > deadline);
       if (!retryable || n >= ctx.policy.maxAttempts) throw err;
       const delay = backoff.next();
-      if (Date.now() + delay >= ctx.deadlineMs()) throw err;
+      if (Date.now() + delay + margin >= ctx.deadlineMs()) throw err;
       ctx.onRetry?.(err, n);
       await sleep(delay, ctx.signal);
     }

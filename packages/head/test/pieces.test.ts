@@ -4,7 +4,7 @@ import { ChunkGrid, ExtentIndex, FetchGroup, InflightBudget, chunkRuns, resolveH
 import { splitRun } from '../src/chunk-grid.js';
 import { chunkPrefix, chunkSlice, mergeDelta, packChunk, splitIntoChunks } from '../src/chunk-data.js';
 import { readChunks } from '../src/read-chunks.js';
-import { withRetry } from '../src/retry.js';
+import { ANSWER_MARGIN_MS, withRetry } from '../src/retry.js';
 
 const info: DatasetInfo = { name: 'd', fields: ['a', 'b'], frequency: '1d' };
 const DAY = 86_400_000;
@@ -168,6 +168,24 @@ describe('withRetry', () => {
     );
     await expect(late).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(n).toBe(1);
+    // The last tenth of the call's time (at most ANSWER_MARGIN_MS) is kept to carry the failure back.
+    // Each retry is decided with more than the next backoff (15 ms here) plus the margin (100 ms) left.
+    const deadline = Date.now() + 1_000;
+    const leftAtRetry: number[] = [];
+    const kept = withRetry(
+      async () => Promise.reject(new FlorinError('UNAVAILABLE', 'down')),
+      {
+        policy: { ...policy, maxAttempts: 1_000, initialBackoffMs: 20, maxBackoffMs: 20, multiplier: 1 },
+        signal,
+        deadlineMs: () => deadline,
+        random: () => 0.5,
+        onRetry: () => leftAtRetry.push(deadline - Date.now()),
+      },
+    );
+    await expect(kept).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(leftAtRetry.length).toBeGreaterThan(0);
+    expect(Math.min(...leftAtRetry)).toBeGreaterThan(110);
+    expect(ANSWER_MARGIN_MS).toBe(250);
     await expect(withRetry(async () => Promise.reject(new Error('boom')), { policy, signal, deadlineMs: () => Date.now() + 1000 })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     });
