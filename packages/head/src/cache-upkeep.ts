@@ -44,7 +44,7 @@ export class CacheUpkeep {
     let dropped = 0;
     for (const field of dataset.fields) {
       const key = fieldKey(series, field);
-      for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
+      dropped += this.dropLoaded(key, span);
       this.index.detachInflight(key, span);
     }
     this.stats.add('invalidations', dropped);
@@ -63,7 +63,7 @@ export class CacheUpkeep {
       .map(([k]) => k)
       .filter((k) => (series !== undefined ? seriesKeyOf(k) === series : k.startsWith(prefix)));
     let dropped = 0;
-    for (const key of keys) for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
+    for (const key of keys) dropped += this.dropLoaded(key, span);
     return dropped;
   }
 
@@ -71,9 +71,16 @@ export class CacheUpkeep {
   dropSeries(keep: (series: string) => boolean): void {
     for (const [key] of [...this.index.entries()]) {
       if (keep(seriesKeyOf(key))) continue;
-      for (const c of this.index.loadedIn(key, EVERY_CHUNK)) this.cache.delete(key, c);
+      this.dropLoaded(key, EVERY_CHUNK);
       this.index.detachInflight(key, EVERY_CHUNK);
     }
+  }
+
+  /** Drops the cached chunks of field key `key` inside `span`; returns how many were cached. */
+  private dropLoaded(key: string, span: ChunkSpan): number {
+    let dropped = 0;
+    for (const c of this.index.loadedIn(key, span)) if (this.cache.delete(key, c)) dropped++;
+    return dropped;
   }
 
   /** The joinable upstream fetches in flight. */

@@ -21,12 +21,12 @@ export class KnownSymbols {
 
   /** Taken before listing `dataset` from the table; remember() keeps the listing only if no write came since. */
   begin(dataset: string): number {
-    return this.generations.get(dataset) ?? 0;
+    return this.generation(dataset);
   }
 
   /** Keeps `symbols` (sorted, unique) as the list of `dataset` unless a write came after `token` was taken. */
   remember(dataset: string, token: number, symbols: readonly string[]): void {
-    if (this.begin(dataset) === token) this.lists.set(dataset, [...symbols]);
+    if (this.generation(dataset) === token) this.lists.set(dataset, [...symbols]);
   }
 
   /** A write of `symbols` to `dataset` committed. */
@@ -51,8 +51,13 @@ export class KnownSymbols {
     this.lists.delete(dataset);
   }
 
+  /** Writes to `dataset` so far (committed or failed). */
+  private generation(dataset: string): number {
+    return this.generations.get(dataset) ?? 0;
+  }
+
   private bump(dataset: string): void {
-    this.generations.set(dataset, this.begin(dataset) + 1);
+    this.generations.set(dataset, this.generation(dataset) + 1);
   }
 }
 
