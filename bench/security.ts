@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { generateSigningKey, GrantIssuer, GrantVerifier, grantPublicJwk, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type ServerSecurity, type SigningKey } from '@florin/core';
+import { generateGrantSecret, generateSigningKey, GrantIssuer, GrantSecrets, GrantVerifier, issueToken, KeySetSource, LocalCa, TokenVerifier, type ClientSecurity, type GrantSigningKey, type ServerSecurity } from '@florin/core';
 import { HeadClient, JobsClient } from '@florin/client';
 import type { DuckDbStore } from '@florin/store';
 import { ShardServer } from '@florin/shard';
@@ -58,7 +58,7 @@ async function rate(inflight: number, seconds: number, call: (i: number) => Prom
 }
 
 /** CPU (us) per write grant the coordinator signs: one per job per LeaseTasks answer, so one per task here. */
-function grantSignCpuUs(key: SigningKey, count = 2_000): number {
+function grantSignCpuUs(key: GrantSigningKey, count = 2_000): number {
   const issuer = new GrantIssuer(key);
   const scope = (i: number) => ({ subject: 'bench-qcu', jobId: 'job-bench', dataset: 'bench_out', symbols: [`T${i}`], expiresAt: Date.now() + 60_000 });
   for (let i = 0; i < 200; i++) issuer.sign(scope(i));
@@ -83,7 +83,7 @@ async function stack(
   store: DuckDbStore,
   server: ServerSecurity | undefined,
   client: (role: 'researcher' | 'qcu' | 'head') => ClientSecurity | undefined,
-  grantKey?: SigningKey,
+  grantKey?: GrantSigningKey,
 ): Promise<Stack> {
   const shard = new ShardServer({ store, shardId: 0, shardCount: 1, security: server });
   const shardAddress = (await shard.start()).address;
@@ -133,8 +133,9 @@ async function main(options: Options): Promise<void> {
     const key = await generateSigningKey();
     await writeFile(join(dir, 'ca.pem'), ca.certPem);
     const tls = { ca: { pem: ca.certPem }, cert: { pem: cert.certPem }, key: { pem: cert.keyPem }, serverName: 'localhost' };
-    const grantKey = await generateSigningKey();
-    const keys = KeySetSource.of([key.publicJwk, grantPublicJwk(grantKey)]);
+    // Grants as `florin up` signs them: HS256 with the secret the coordinator shares with heads and shards.
+    const grantKey = generateGrantSecret();
+    const keys = KeySetSource.of([key.publicJwk]);
     const verifier = new TokenVerifier(keys);
     const tokens = {
       researcher: await issueToken(key, { subject: 'bench', role: 'researcher', ttlMs: 3_600_000 }),
@@ -142,7 +143,7 @@ async function main(options: Options): Promise<void> {
       head: await issueToken(key, { subject: 'bench-head', role: 'head', ttlMs: 3_600_000 }),
     };
     const plain = await stack('plaintext', dir, store, undefined, () => undefined);
-    const secure = await stack('tls', dir, store, { tls, auth: { tokens: verifier, grants: new GrantVerifier(keys) } }, (role) => ({ tls, token: tokens[role] }), grantKey);
+    const secure = await stack('tls', dir, store, { tls, auth: { tokens: verifier, grants: new GrantVerifier(keys, { secrets: GrantSecrets.of([grantKey]) }) } }, (role) => ({ tls, token: tokens[role] }), grantKey);
     const profiler = new CpuProfiler(options.profile);
     const rows: (string | number)[][] = [];
     const result: Record<string, number> = {};
@@ -183,6 +184,8 @@ async function main(options: Options): Promise<void> {
       }
       result['tokenVerifications'] = verifier.verified;
       result['grantSignCpuUs'] = Math.round(grantSignCpuUs(grantKey) * 10) / 10;
+      // The same grant with an ES256 grant key (`florin token keygen --grant --grant-alg ES256`), for comparison.
+      result['grantSignCpuUsEs256'] = Math.round(grantSignCpuUs(await generateSigningKey()) * 10) / 10;
       result['loadAverage'] = loadavg()[0]!;
     } finally {
       profiler.close();
@@ -192,12 +195,12 @@ async function main(options: Options): Promise<void> {
     }
     printReport(
       {
-        title: `TLS + bearer tokens (ES256, verdicts cached) vs plaintext, same run, medians of ${options.rounds} alternating rounds of ${options.seconds} s`,
+        title: `TLS + bearer tokens (ES256, verdicts cached) + write grants (HS256) vs plaintext, same run, medians of ${options.rounds} alternating rounds of ${options.seconds} s`,
         head: ['workload', 'plaintext', 'TLS + token', 'overhead', 'CPU us/call plaintext', 'CPU us/call TLS + token', 'CPU overhead'],
         rows,
         notes: [
           `token signature checks during the whole run: ${verifier.verified} (one per token; later calls hit the verdict cache)`,
-          `a write grant costs the coordinator ${result['grantSignCpuUs']} us of CPU to sign (ES256, node:crypto); dispatch signs one per task here (one lease answer per task)`,
+          `a write grant costs the coordinator ${result['grantSignCpuUs']} us of CPU to sign (HS256, node:crypto; ${result['grantSignCpuUsEs256']} us with an ES256 grant key); dispatch signs one per task here (one lease answer per task)`,
           'client and servers share this process and its cores; on a shared machine the figures are noisy. CPU per call is this process\'s (client and servers) CPU time over the calls made: less sensitive to other load than calls/s',
           `load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
         ],

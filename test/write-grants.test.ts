@@ -5,16 +5,18 @@ import { fileURLToPath } from 'node:url';
 import { credentials, makeClientConstructor, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  generateGrantSecret,
   generateSigningKey,
-  grantPublicJwk,
   GrantIssuer,
   issueToken,
   LocalCa,
   serviceDefinition,
   type ClientSecurity,
+  type GrantKey,
   type Role,
   type SigningKey,
 } from '@florin/core';
+import { decodeProtectedHeader } from 'jose';
 import { DataClient, JobsClient } from '@florin/client';
 import { WorkClient, type LeasedTask } from '@florin/qcu';
 import { ProcessGroup, runCli, type RoleProcess } from '@florin/test-support';
@@ -23,8 +25,8 @@ import { ProcessGroup, runCli, type RoleProcess } from '@florin/test-support';
  * Issue 12 item 3, over real `florin shard`, `florin head`, `florin coordinator`
  * and `florin qcu` processes with TLS and tokens: a lease carries a write grant
  * (job, output dataset, the leased symbols, until the lease expires) signed by
- * the coordinator's grant key; heads and shards check it without calling the
- * coordinator. A unit that writes `bars`, another job's output or a symbol it
+ * the coordinator with the grant secret (HS256) it shares with the heads and
+ * shards, which check it without calling the coordinator. A unit that writes `bars`, another job's output or a symbol it
  * was not given is refused and its task (and job) fails with the refusal; a raw
  * grpc-js client with a qcu token and no grant, a wrong grant, someone else's
  * grant or a forged one is refused at the head and at the shard; a valid grant
@@ -36,7 +38,7 @@ const RANGE = { start: Date.UTC(2024, 0, 1), end: Date.UTC(2024, 1, 1) };
 const group = new ProcessGroup();
 let dir: string;
 let signing: SigningKey;
-let grantKey: SigningKey;
+let grantKey: GrantKey;
 let shard: RoleProcess;
 let head: RoleProcess;
 let coordinator: RoleProcess;
@@ -51,7 +53,7 @@ beforeAll(async () => {
   const ca = await LocalCa.create('grants test CA');
   const server = await ca.issue({ commonName: 'florin-test' });
   signing = await generateSigningKey();
-  grantKey = await generateSigningKey();
+  grantKey = generateGrantSecret();
   caPem = ca.certPem;
   const f = { cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), jwks: join(dir, 'jwks.json'), grantKey: join(dir, 'grant-key.json'), head: join(dir, 'head.jwt'), qcu: join(dir, 'qcu.jwt') };
   files.ca = join(dir, 'ca.pem');
@@ -60,15 +62,15 @@ beforeAll(async () => {
   await writeFile(f.cert, server.certPem);
   await writeFile(f.key, server.keyPem, { mode: 0o600 });
   await writeFile(f.grantKey, JSON.stringify(grantKey.privateJwk), { mode: 0o600 });
-  await writeFile(f.jwks, JSON.stringify({ keys: [signing.publicJwk, grantPublicJwk(grantKey)] }));
+  await writeFile(f.jwks, JSON.stringify({ keys: [signing.publicJwk] }));
   for (const role of ['researcher', 'qcu', 'admin', 'head'] as Role[]) tokens[role] = await issueToken(signing, { subject: `test-${role}`, role, ttlMs: 3_600_000 });
   await writeFile(f.head, tokens.head, { mode: 0o600 });
   await writeFile(f.qcu, tokens.qcu, { mode: 0o600 });
   await writeFile(files.researcherToken, tokens.researcher, { mode: 0o600 });
-  const tls = ['--tls-ca', files.ca, '--tls-cert', f.cert, '--tls-key', f.key, '--jwks', f.jwks];
+  const tls = ['--tls-ca', files.ca, '--tls-cert', f.cert, '--tls-key', f.key, '--jwks', f.jwks, '--grant-key', f.grantKey];
   [shard, coordinator] = await Promise.all([
     group.start('shard', ['shard', '--data', join(dir, 'shard-0.duckdb'), '--shard-id', '0', '--shard-count', '1', ...tls]),
-    group.start('coordinator', ['coordinator', '--store', `sqlite:${join(dir, 'jobs.sqlite')}`, '--grant-key', f.grantKey, ...tls]),
+    group.start('coordinator', ['coordinator', '--store', `sqlite:${join(dir, 'jobs.sqlite')}`, ...tls]),
   ]);
   head = await group.start('head', ['head', '--shards', shard.address, '--node-id', 'head-0', ...tls, '--token-file', f.head]);
   const admin = new DataClient({ heads: [head.address], security: trusted(tokens.admin) });
@@ -209,6 +211,7 @@ describe('write grants: raw grpc-js clients', () => {
 
   it('a lease carries a grant; a qcu client writing through the head with it writes bit for bit', async () => {
     expect(task.grant).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(decodeProtectedHeader(task.grant)).toEqual({ alg: 'HS256', kid: grantKey.kid, typ: 'florin-grant+jwt' });
     const client = rawClient('HeadService', head.address, tokens.qcu);
     try {
       expect(await rawWrite(client, 'granted_out', 'BBB', [task.grant], Math.PI)).toBe('OK 1');
@@ -240,7 +243,7 @@ describe('write grants: raw grpc-js clients', () => {
         `PERMISSION_DENIED: the write grant for job ${task.jobId} was issued to another-qcu, not to test-qcu; a QCU writes only with the grants of the tasks it leased`,
       );
       expect(await rawWrite(client, 'granted_out', 'AAA', [forgedGrant])).toBe(
-        `PERMISSION_DENIED: a write grant is signed by an unknown key (kid ${signing.kid}); it is not among this server's grant keys (JWKS entries with florin_use "grant")`,
+        `PERMISSION_DENIED: a write grant is signed by an unknown key (kid ${signing.kid}); it is not among this server's grant keys (the grant secrets of --grant-key or FLORIN_GRANT_KEY_JSON, and JWKS entries with florin_use "grant")`,
       );
       expect(await rawWrite(client, 'granted_out', 'AAA', [expiredGrant])).toBe("PERMISSION_DENIED: a write grant has expired (its lease ended); only a task's current lease may write");
       expect(await rawWrite(client, 'bars', 'AAA', [task.grant])).toBe('PERMISSION_DENIED: dataset bars is read-only input data; only the admin role may write or create it (test-qcu has the role qcu)');

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { readClusterFile, DEFAULT_DATA_DIR } from './cluster/cluster-file.js';
-import { GrantVerifier, KeySetSource, TokenVerifier, parseSigningKey, tlsConfigFromFiles, type ClientSecurity, type ServerSecurity, type SigningKey, type TlsConfig } from '@florin/core';
+import { GrantSecrets, GrantVerifier, KeySetSource, TokenVerifier, parseGrantKeys, tlsConfigFromFiles, type ClientSecurity, type GrantKey, type ServerSecurity, type TlsConfig } from '@florin/core';
 
 /** The security flags of every role command (and the client commands). */
 export interface SecurityFlags {
@@ -12,6 +12,7 @@ export interface SecurityFlags {
   tlsServerName?: string;
   tokenFile?: string;
   jwks?: string;
+  grantKey?: string;
   plaintext?: boolean;
 }
 
@@ -31,7 +32,16 @@ export function addSecurityOptions(command: Command, kind: 'server' | 'client'):
     .addOption(new Option('--tls-server-name <name>', "name the servers' certificates carry, when it is not the host dialled").env('FLORIN_TLS_SERVER_NAME'))
     .addOption(new Option('--token-file <file>', 'bearer token (JWT) this process sends; re-read when it changes (or FLORIN_TOKEN with the token itself)').env('FLORIN_TOKEN_FILE'))
     .option('--plaintext', 'no TLS and no caller checks, only inside a trusted network or for tests (a role also takes FLORIN_PLAINTEXT=1 when it has no TLS settings)');
-  if (kind === 'server') command.addOption(new Option('--jwks <file>', "public keys (JWKS) that verify callers' tokens; re-read when it changes (or FLORIN_JWKS_JSON)").env('FLORIN_JWKS'));
+  if (kind === 'server') {
+    command
+      .addOption(new Option('--jwks <file>', "public keys (JWKS) that verify callers' tokens; re-read when it changes (or FLORIN_JWKS_JSON)").env('FLORIN_JWKS'))
+      .addOption(
+        new Option(
+          '--grant-key <file>',
+          "write-grant key (a JWK, or a JWK set during a rotation; or FLORIN_GRANT_KEY_JSON): the coordinator signs the leases' grants with the first key, heads and shards verify HS256 grants with every secret of it; re-read when it changes",
+        ).env('FLORIN_GRANT_KEY'),
+      );
+  }
   return command;
 }
 
@@ -64,9 +74,11 @@ export function roleSecurity(role: string, flags: SecurityFlags, env: NodeJS.Pro
   const token = tokenOf(flags, env);
   if (role === 'qcu') return { server: undefined, client: { tls, ...(token ? { token } : {}) } };
   if (!jwks && !tls.mtls) throw new Error(`florin ${role}: a TLS server needs a way to authenticate callers: --jwks (token public keys) or --mtls`);
+  // Write grants verify with the grant secrets (HS256) of --grant-key and the JWKS keys marked florin_use "grant" (ES256).
+  const secrets = grantSecretsOf(flags, env);
+  const grants = jwks || secrets ? new GrantVerifier(jwks, secrets ? { secrets } : {}) : undefined;
   return {
-    // The same JWKS verifies tokens (its token keys) and the coordinator's write grants (its keys marked florin_use "grant").
-    server: { tls, auth: { tokens: jwks ? new TokenVerifier(jwks) : undefined, grants: jwks ? new GrantVerifier(jwks) : undefined, certificates: tls.mtls === true } },
+    server: { tls, auth: { tokens: jwks ? new TokenVerifier(jwks) : undefined, grants, certificates: tls.mtls === true } },
     client: { tls, ...(token ? { token } : {}) },
   };
 }
@@ -140,12 +152,20 @@ export function clusterSecurity(file: { security?: { ca: string; serverName?: st
 }
 
 /**
- * The coordinator's write-grant signing key: --grant-key (a private JWK file,
- * what `florin token keygen` writes), else FLORIN_GRANT_KEY_JSON (the JWK
- * itself, e.g. an ECS secret). Undefined when neither is given.
+ * The coordinator's write-grant signing key: the first key of --grant-key (a
+ * JWK or JWK set file, what `florin token keygen --grant` writes), else of
+ * FLORIN_GRANT_KEY_JSON (the JWK itself, e.g. an ECS secret). Undefined when
+ * neither is given.
  */
-export function grantKeyOf(flags: { grantKey?: string }, env: NodeJS.ProcessEnv = process.env): SigningKey | undefined {
-  if (flags.grantKey) return parseSigningKey(readFileSync(flags.grantKey, 'utf8'), flags.grantKey);
+export function grantKeyOf(flags: { grantKey?: string }, env: NodeJS.ProcessEnv = process.env): GrantKey | undefined {
+  if (flags.grantKey) return parseGrantKeys(readFileSync(flags.grantKey, 'utf8'), flags.grantKey)[0];
   const inline = env['FLORIN_GRANT_KEY_JSON'];
-  return inline ? parseSigningKey(inline, 'FLORIN_GRANT_KEY_JSON') : undefined;
+  return inline ? parseGrantKeys(inline, 'FLORIN_GRANT_KEY_JSON')[0] : undefined;
+}
+
+/** The grant secrets a head or shard verifies HS256 grants with: --grant-key (re-read when it changes), else FLORIN_GRANT_KEY_JSON. */
+function grantSecretsOf(flags: SecurityFlags, env: NodeJS.ProcessEnv): GrantSecrets | undefined {
+  if (flags.grantKey) return GrantSecrets.fromFile(flags.grantKey);
+  const inline = env['FLORIN_GRANT_KEY_JSON'];
+  return inline ? GrantSecrets.fromText(inline, 'FLORIN_GRANT_KEY_JSON') : undefined;
 }

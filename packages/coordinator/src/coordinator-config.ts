@@ -1,4 +1,4 @@
-import { resolveLimits, type Limits, createLogger, type Logger, type ServerSecurity, type SigningKey } from '@florin/core';
+import { resolveLimits, type Limits, createLogger, type Logger, type ServerSecurity, type GrantSigningKey } from '@florin/core';
 import type { TaskPolicy } from './model.js';
 
 /** Options of a CoordinatorServer; every one has a documented default. */
@@ -53,16 +53,18 @@ export interface CoordinatorOptions {
    * The key that signs write grants (each lease's right to write its job's
    * output for its symbols). Only used when security.auth is set (a grant names
    * the caller); without it no grants are issued and, with security on, heads
-   * and shards refuse QCU writes. Its public half goes into the JWKS of heads
-   * and shards, marked florin_use "grant" (core's grantPublicJwk).
+   * and shards refuse QCU writes. An HS256 secret (core's generateGrantSecret,
+   * the default) is shared with the heads and shards (their --grant-key); of an
+   * ES256 key, the public half goes into their JWKS, marked florin_use "grant"
+   * (core's grantPublicJwk).
    */
-  grantKey?: SigningKey;
+  grantKey?: GrantSigningKey;
 }
 
 export interface CoordinatorConfig extends Omit<Required<CoordinatorOptions>, 'limits' | 'security' | 'grantKey'> {
   limits: Limits;
   security: ServerSecurity | undefined;
-  grantKey: SigningKey | undefined;
+  grantKey: GrantSigningKey | undefined;
   policy: TaskPolicy;
 }
 

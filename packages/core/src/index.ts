@@ -232,7 +232,8 @@ export { TOKEN_ALGORITHM, type SigningKey, generateSigningKey, parseSigningKey, 
 export { TOKEN_ISSUER, TOKEN_AUDIENCE, ROLE_CLAIM, type IssueTokenOptions, issueToken, TokenRejected, TokenVerifier, type TokenVerifierOptions } from './security/tokens.js';
 export { authInterceptor, callerOf, AUTHORIZATION_METADATA_KEY, type AuthCounters } from './security/auth-interceptor.js';
 export { GRANT_AUDIENCE, GRANT_ISSUER, GRANT_KEY_USE, GRANT_TYPE, KEY_USE_MEMBER, grantPublicJwk, isGrantKey, keysFor } from './security/grant-keys.js';
-export { GrantIssuer, type GrantScope } from './security/grant-issuer.js';
+export { GrantIssuer, type GrantScope, type GrantSigningKey } from './security/grant-issuer.js';
+export { GRANT_SECRET_ALGORITHM, MIN_GRANT_SECRET_BYTES, type GrantAlgorithm, type GrantKey, GrantSecrets, generateGrantSecret, grantAlgorithmOf, parseGrantKeys } from './security/grant-secrets.js';
 export { MAX_GRANTS_PER_WRITE, type WriteGrant, type WriteScope, GrantRejected, GrantVerifier, type GrantVerifierOptions, checkWriteGrants } from './security/write-grants.js';
 export { VerdictCache, type Verdict, type VerdictCacheOptions } from './security/verdict-cache.js';
 export { callerLimitInterceptor, withRequestSizes, type CallerLimits, type CallerLimitCounters } from './security/caller-limits.js';

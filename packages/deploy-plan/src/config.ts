@@ -153,7 +153,7 @@ export interface SecretsSecurity {
   readonly serverKeySecretArn: string;
   /** JWKS (the public keys that verify tokens, several during a rotation): FLORIN_JWKS_JSON. */
   readonly jwksSecretArn: string;
-  /** The coordinator's write-grant signing key (private JWK; its public half in the JWKS, florin_use "grant"): FLORIN_GRANT_KEY_JSON. */
+  /** The write-grant key (`florin token keygen --grant`: an HS256 secret, a JWK or a JWK set during a rotation): FLORIN_GRANT_KEY_JSON of the coordinator (signs), heads and shards (verify). */
   readonly grantKeySecretArn: string;
   /** The head tasks' own token (role head): FLORIN_TOKEN of the heads. */
   readonly headTokenSecretArn: string;

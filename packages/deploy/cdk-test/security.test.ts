@@ -47,17 +47,22 @@ describe('TLS and token secrets in the task definitions', () => {
     synth = synthAll(config);
   });
 
-  it('injects the CA, certificate, key and JWKS into every server, each service token into its role, and no plaintext', () => {
+  it('injects the CA, certificate, key, JWKS and grant key into every server, each service token into its role, and no plaintext', () => {
     const data = containers(synth, stackNames.data(config));
     const heads = containers(synth, stackNames.heads(config, 0));
     const qcus = containers(synth, stackNames.qcu(config));
-    const server = { FLORIN_TLS_CA_PEM: s.caSecretArn, FLORIN_TLS_CERT_PEM: s.serverCertSecretArn, FLORIN_TLS_KEY_PEM: s.serverKeySecretArn, FLORIN_JWKS_JSON: s.jwksSecretArn };
-    expect(secrets(data.get('shard')!)).toMatchObject(server);
-    expect(secrets(data.get('shard')!)).not.toHaveProperty('FLORIN_TOKEN');
-    expect(secrets(data.get('coordinator')!)).toEqual({ ...secrets(data.get('coordinator')!), ...server, FLORIN_GRANT_KEY_JSON: s.grantKeySecretArn });
-    expect(secrets(data.get('shard')!)).not.toHaveProperty('FLORIN_GRANT_KEY_JSON');
-    expect(secrets(heads.get('head')!)).not.toHaveProperty('FLORIN_GRANT_KEY_JSON');
-    expect(secrets(data.get('coordinator')!)).not.toHaveProperty('FLORIN_TOKEN');
+    // The grant key (an HS256 secret) signs grants in the coordinator and verifies them in heads and shards; QCUs never get it.
+    const server = {
+      FLORIN_TLS_CA_PEM: s.caSecretArn,
+      FLORIN_TLS_CERT_PEM: s.serverCertSecretArn,
+      FLORIN_TLS_KEY_PEM: s.serverKeySecretArn,
+      FLORIN_JWKS_JSON: s.jwksSecretArn,
+      FLORIN_GRANT_KEY_JSON: s.grantKeySecretArn,
+    };
+    for (const role of ['shard', 'coordinator']) {
+      expect(secrets(data.get(role)!)).toMatchObject(server);
+      expect(secrets(data.get(role)!)).not.toHaveProperty('FLORIN_TOKEN');
+    }
     expect(secrets(heads.get('head')!)).toEqual({ ...server, FLORIN_TOKEN: s.headTokenSecretArn });
     expect(secrets(qcus.get('qcu')!)).toEqual({ FLORIN_TLS_CA_PEM: s.caSecretArn, FLORIN_TOKEN: s.qcuTokenSecretArn });
     for (const c of [data.get('shard')!, data.get('coordinator')!, heads.get('head')!, qcus.get('qcu')!]) {
@@ -70,7 +75,7 @@ describe('TLS and token secrets in the task definitions', () => {
 
   it('lets each execution role only GetSecretValue on exactly the secrets its tasks use', () => {
     const byStack = new Map([
-      [stackNames.heads(config, 0), [s.caSecretArn, s.serverCertSecretArn, s.serverKeySecretArn, s.jwksSecretArn, s.headTokenSecretArn]],
+      [stackNames.heads(config, 0), [s.caSecretArn, s.serverCertSecretArn, s.serverKeySecretArn, s.jwksSecretArn, s.grantKeySecretArn, s.headTokenSecretArn]],
       [stackNames.qcu(config), [s.caSecretArn, s.qcuTokenSecretArn]],
     ]);
     for (const [stack, arns] of byStack) {

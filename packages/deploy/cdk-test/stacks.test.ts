@@ -43,13 +43,13 @@ describe('the CDK app for config/example.json', () => {
     expect(ids.sort()).toEqual(['head-0000', 'head-0001', 'head-0002', 'head-0003', 'head-0004']);
   });
 
-  it('gives each shard its partition as FLORIN_PARTITION, its store credentials and its TLS material from secrets', () => {
+  it('gives each shard its partition as FLORIN_PARTITION, its store credentials and its TLS material and grant key from secrets', () => {
     const defs = resources(synth, stackNames.data(config), 'AWS::ECS::TaskDefinition');
     const partitions = defs
       .map((d) => (d.Properties.ContainerDefinitions as { Environment: { Name: string; Value: string }[]; Secrets: { Name: string }[] }[])[0]!)
       .filter((c) => c.Environment.some((e) => e.Name === 'FLORIN_PARTITION'))
       .map((c) => {
-        expect(c.Secrets.map((s) => s.Name).sort()).toEqual(['FLORIN_JWKS_JSON', 'FLORIN_TLS_CA_PEM', 'FLORIN_TLS_CERT_PEM', 'FLORIN_TLS_KEY_PEM', 'PGDATABASE', 'PGHOST', 'PGPASSWORD', 'PGPORT', 'PGUSER']);
+        expect(c.Secrets.map((s) => s.Name).sort()).toEqual(['FLORIN_GRANT_KEY_JSON', 'FLORIN_JWKS_JSON', 'FLORIN_TLS_CA_PEM', 'FLORIN_TLS_CERT_PEM', 'FLORIN_TLS_KEY_PEM', 'PGDATABASE', 'PGHOST', 'PGPASSWORD', 'PGPORT', 'PGUSER']);
         return c.Environment.find((e) => e.Name === 'FLORIN_PARTITION')!.Value;
       });
     expect(partitions.sort()).toEqual(['0', '1']);

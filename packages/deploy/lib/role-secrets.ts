@@ -24,8 +24,9 @@ class GetValueSecret extends ecs.Secret {
 /**
  * The ECS secrets of a role's container when the config has a `security`
  * section with secrets: every server gets the CA, its certificate and key and
- * the JWKS that verifies callers; the coordinator its write-grant signing key;
- * heads and QCUs their own token (head, qcu); QCUs serve nothing, so they get only the CA and their token. Empty for
+ * the JWKS that verifies callers and the write-grant key (the coordinator signs
+ * grants with it, heads and shards verify them: an HS256 secret shared by the
+ * three, never given to QCUs); heads and QCUs their own token (head, qcu); QCUs serve nothing, so they get only the CA and their token. Empty for
  * a plaintext config.
  */
 export function roleSecrets(config: DeployConfig, role: SecuredRole): Record<string, ecs.Secret> {
@@ -37,7 +38,8 @@ export function roleSecrets(config: DeployConfig, role: SecuredRole): Record<str
     secrets.FLORIN_TLS_KEY_PEM = new GetValueSecret(s.serverKeySecretArn);
     secrets.FLORIN_JWKS_JSON = new GetValueSecret(s.jwksSecretArn);
   }
-  if (role === 'coordinator') secrets.FLORIN_GRANT_KEY_JSON = new GetValueSecret(s.grantKeySecretArn);
+  // The coordinator signs write grants with the grant key; heads and shards verify them with it (an HS256 secret).
+  if (role !== 'qcu') secrets.FLORIN_GRANT_KEY_JSON = new GetValueSecret(s.grantKeySecretArn);
   if (role === 'head') secrets.FLORIN_TOKEN = new GetValueSecret(s.headTokenSecretArn);
   if (role === 'qcu') secrets.FLORIN_TOKEN = new GetValueSecret(s.qcuTokenSecretArn);
   return secrets;

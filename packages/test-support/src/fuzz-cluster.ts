@@ -1,4 +1,5 @@
-import { generateSigningKey, issueToken } from '@florin/core';
+import { createHmac } from 'node:crypto';
+import { generateSigningKey, issueToken, ROLE_CLAIM, TOKEN_AUDIENCE, TOKEN_ISSUER, type GrantKey } from '@florin/core';
 import { WorkClient } from '@florin/qcu';
 import { makeClusterSecurity, type ClusterSecurity } from './cluster-security.js';
 import { universe } from './market-data.js';
@@ -54,8 +55,16 @@ async function fuzzSecurity(security: ClusterSecurity): Promise<FuzzSecurity> {
     { label: 'garbage token', authorization: 'Bearer not.a.jwt' },
     { label: 'expired token', authorization: `Bearer ${await issueToken(security.signing, { subject: 'late', role: 'admin', ttlMs: 60_000, nowMs: hourAgo })}` },
     { label: 'unknown key', authorization: `Bearer ${await issueToken(stranger, { subject: 'mallory', role: 'admin', ttlMs: 3_600_000 })}` },
-    { label: 'grant key as token', authorization: `Bearer ${await issueToken(security.grantKey, { subject: 'coordinator', role: 'admin', ttlMs: 3_600_000 })}` },
+    { label: 'grant key as token', authorization: `Bearer ${tokenSignedWithGrantSecret(security.grantKey)}` },
     ...(['researcher', 'qcu', 'admin', 'head'] as const).map((role): FuzzIdentity => ({ label: role, authorization: `Bearer ${security.tokens[role]}`, role })),
   ];
   return { caPem: security.caPem, serverName: 'localhost', identities };
+}
+
+/** An admin token signed (HS256) with the write-grant secret, as a head or shard holding that secret could make one: no server may take it as an identity. */
+function tokenSignedWithGrantSecret(key: GrantKey): string {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${part({ alg: 'HS256', kid: key.kid, typ: 'JWT' })}.${part({ [ROLE_CLAIM]: 'admin', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub: 'coordinator', iat: now, exp: now + 3_600 })}`;
+  return `${input}.${createHmac('sha256', Buffer.from(key.privateJwk.k ?? '', 'base64url')).update(input).digest('base64url')}`;
 }

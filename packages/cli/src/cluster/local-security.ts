@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateSigningKey, grantPublicJwk, issueToken, LocalCa, parseSigningKey, type Role, type SigningKey } from '@florin/core';
+import { generateGrantSecret, generateSigningKey, GRANT_SECRET_ALGORITHM, issueToken, LocalCa, parseGrantKeys, parseSigningKey, type GrantKey, type Role, type SigningKey } from '@florin/core';
 
 /** Paths (never contents) of a local cluster's CA, certificate, keys and tokens, all under <data dir>/security. */
 export interface LocalSecurityFiles {
@@ -10,7 +10,7 @@ export interface LocalSecurityFiles {
   cert: string;
   key: string;
   signingKey: string;
-  /** The coordinator's write-grant key (its public half is in jwks, marked florin_use "grant"). */
+  /** The write-grant secret (HS256) the coordinator signs grants with and the heads and shards verify them with. */
   grantKey: string;
   jwks: string;
   /** One token per role; QCUs have one each (qcuTokenFile), so each QCU is its own identity. */
@@ -82,14 +82,19 @@ export async function ensureLocalSecurity(dataDir: string, log: (line: string) =
     signing = await generateSigningKey();
     await writeSecret(files.signingKey, JSON.stringify(signing.privateJwk, null, 2) + '\n');
   }
-  let grant: SigningKey;
+  // Grants are HS256 with a secret the coordinator, heads and shards share; the ES256 grant key of older runs is
+  // replaced (a grant lives only as long as its lease, and every process restarts with `florin up`).
+  let grant: GrantKey | undefined;
   try {
-    grant = parseSigningKey(await readFile(files.grantKey, 'utf8'), files.grantKey);
+    grant = parseGrantKeys(await readFile(files.grantKey, 'utf8'), files.grantKey)[0];
   } catch {
-    grant = await generateSigningKey();
+    grant = undefined;
+  }
+  if (grant?.alg !== GRANT_SECRET_ALGORITHM) {
+    grant = generateGrantSecret();
     await writeSecret(files.grantKey, JSON.stringify(grant.privateJwk, null, 2) + '\n');
   }
-  await writeSecret(files.jwks, JSON.stringify({ keys: [signing.publicJwk, grantPublicJwk(grant)] }, null, 2) + '\n');
+  await writeSecret(files.jwks, JSON.stringify({ keys: [signing.publicJwk] }, null, 2) + '\n');
   for (const role of Object.keys(files.tokens) as Exclude<Role, 'qcu'>[]) {
     const subject = role === 'head' ? 'local-heads' : `local-${role}`;
     await writeSecret(files.tokens[role], (await issueToken(signing, { subject, role, ttlMs: LOCAL_TOKEN_TTL_MS })) + '\n');
@@ -108,8 +113,8 @@ export function localRoleArgs(files: LocalSecurityFiles | undefined, role: 'shar
   // The local certificate names localhost; the processes dial 127.0.0.1.
   const tls = ['--tls-ca', files.ca, '--tls-server-name', LOCAL_SERVER_NAME];
   if (role === 'qcu') return [...tls, '--token-file', qcuTokenFile(files, qcuIndex)];
-  const server = [...tls, '--tls-cert', files.cert, '--tls-key', files.key, '--jwks', files.jwks];
-  if (role === 'coordinator') return [...server, '--grant-key', files.grantKey];
+  // The coordinator signs write grants with the grant key; heads and shards verify them with it.
+  const server = [...tls, '--tls-cert', files.cert, '--tls-key', files.key, '--jwks', files.jwks, '--grant-key', files.grantKey];
   return role === 'head' ? [...server, '--token-file', files.tokens.head] : server;
 }
 

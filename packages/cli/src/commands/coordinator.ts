@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { runCoordinator } from '@florin/coordinator';
-import type { SigningKey } from '@florin/core';
+import type { GrantKey } from '@florin/core';
 import { observeCoordinator } from '@florin/telemetry';
 import { nonNegativeInt, positiveInt } from '../options.js';
 import { addListenOptions } from '../listen-options.js';
@@ -22,7 +22,6 @@ interface CoordinatorFlags extends DiscoveryFlags, DrainFlags, SecurityFlags, Ca
   maxAttempts?: number;
   drainMs: number;
   dashboardPort?: number;
-  grantKey?: string;
 }
 
 export function coordinatorCommand(): Command {
@@ -34,9 +33,6 @@ export function coordinatorCommand(): Command {
     .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 5_000)
     .addOption(new Option('--dashboard-port <n>', 'also serve the web dashboard on this port (off unless given; needs --discovery)').env('FLORIN_DASHBOARD_PORT').argParser(nonNegativeInt('--dashboard-port')))
     .addOption(new Option('--node-id <name>', 'id the coordinator registers with in discovery (default coordinator)').env('FLORIN_ID'))
-    .addOption(
-      new Option('--grant-key <file>', "private JWK that signs the leases' write grants (or FLORIN_GRANT_KEY_JSON); its public half goes into the heads' and shards' JWKS, marked florin_use \"grant\"").env('FLORIN_GRANT_KEY'),
-    )
     .action(async (flags: CoordinatorFlags & TelemetryFlags) => {
       const security = roleSecurity('coordinator', flags);
       const found = await RoleDiscovery.start(flags);
@@ -94,7 +90,7 @@ function portOf(address: string): number {
 }
 
 /** The grant key, when the coordinator checks identities (a grant names its caller); with TLS but no key, QCU writes are refused, so say so. */
-function grantKeyOption(secure: boolean, key: SigningKey | undefined): { grantKey?: SigningKey } {
+function grantKeyOption(secure: boolean, key: GrantKey | undefined): { grantKey?: GrantKey } {
   if (!secure) return {};
   if (!key) {
     process.stderr.write('florin coordinator: no --grant-key (FLORIN_GRANT_KEY, FLORIN_GRANT_KEY_JSON): leases carry no write grants, so heads and shards refuse every QCU write\n');

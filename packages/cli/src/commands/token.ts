@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { generateSigningKey, grantPublicJwk, issueToken, parseKeySet, parseSigningKey, ROLES, type Role } from '@florin/core';
+import { generateGrantSecret, generateSigningKey, GRANT_SECRET_ALGORITHM, grantPublicJwk, issueToken, parseGrantKeys, parseKeySet, parseSigningKey, ROLES, TOKEN_ALGORITHM, type Role } from '@florin/core';
 import { DEFAULT_DATA_DIR } from '../cluster/cluster-file.js';
 import { localSecurityFiles, writeSecret } from '../cluster/local-security.js';
 
@@ -20,6 +20,7 @@ interface KeygenFlags {
   out?: string;
   dataDir: string;
   grant?: boolean;
+  grantAlg: typeof GRANT_SECRET_ALGORITHM | typeof TOKEN_ALGORITHM;
 }
 
 interface IssueFlags {
@@ -35,6 +36,9 @@ interface IssueFlags {
  * `florin token keygen`: a new ES256 signing key (private JWK, 0600) and the
  * JWKS servers verify with; an existing JWKS keeps its keys, so tokens signed
  * by the old key stay valid until it is removed (rotation by kid).
+ * `florin token keygen --grant`: a new write-grant secret (HS256) put first in
+ * grant-key.json, before the secrets already there (the coordinator signs with
+ * the first; heads and shards verify with all until the old are removed).
  * `florin token issue`: a token for a person or a process, printed on stdout.
  */
 export function tokenCommand(): Command {
@@ -42,10 +46,16 @@ export function tokenCommand(): Command {
     .description('make a new token signing key (ES256) and add its public half to the JWKS servers verify with')
     .option('--out <dir>', 'directory for signing-key.json and jwks.json (default <data-dir>/security)')
     .option('--data-dir <dir>', 'data directory of the local cluster', DEFAULT_DATA_DIR)
-    .option('--grant', "make the coordinator's write-grant key instead (grant-key.json; its public half is marked florin_use \"grant\" in the JWKS)")
+    .option('--grant', "make a write-grant key instead (grant-key.json: the coordinator signs the leases' grants with it, heads and shards verify them)")
+    .addOption(
+      new Option('--grant-alg <alg>', 'with --grant: HS256 (a secret for the coordinator, heads and shards) or ES256 (a key pair: the public half goes into the JWKS, marked florin_use "grant")')
+        .choices([GRANT_SECRET_ALGORITHM, TOKEN_ALGORITHM])
+        .default(GRANT_SECRET_ALGORITHM),
+    )
     .action(async (flags: KeygenFlags) => {
       const dir = flags.out ?? localSecurityFiles(flags.dataDir).dir;
       await mkdir(dir, { recursive: true, mode: 0o700 });
+      if (flags.grant && flags.grantAlg === GRANT_SECRET_ALGORITHM) return grantSecretKeygen(join(dir, 'grant-key.json'));
       const key = await generateSigningKey();
       const publicJwk = flags.grant ? grantPublicJwk(key) : key.publicJwk;
       const file = flags.grant ? 'grant-key.json' : 'signing-key.json';
@@ -87,4 +97,22 @@ export function tokenCommand(): Command {
       }
     });
   return new Command('token').description('make token signing keys and mint tokens').addCommand(keygen).addCommand(issue);
+}
+
+/** A new grant secret first in `file`, the HS256 secrets already there after it (a rotation: remove them once the longest lease has ended). */
+async function grantSecretKeygen(file: string): Promise<void> {
+  const key = generateGrantSecret();
+  let kept: unknown[] = [];
+  try {
+    kept = parseGrantKeys(await readFile(file, 'utf8'), file)
+      .filter((k) => k.alg === GRANT_SECRET_ALGORITHM)
+      .map((k) => k.privateJwk);
+  } catch {
+    // No grant key yet (or an ES256 one, which the JWKS holds): the file holds only the new secret.
+  }
+  const keys = [key.privateJwk, ...kept];
+  await writeSecret(file, JSON.stringify(keys.length === 1 ? key.privateJwk : { keys }, null, 2) + '\n');
+  process.stdout.write(
+    `new grant secret ${key.kid} (HS256) in ${file}, holding ${keys.length} key(s); give the file to the coordinator, every head and every shard (--grant-key, or its contents as FLORIN_GRANT_KEY_JSON), never to QCUs\n`,
+  );
 }

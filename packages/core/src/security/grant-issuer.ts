@@ -1,6 +1,13 @@
-import { createPrivateKey, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import { GRANT_AUDIENCE, GRANT_ISSUER, GRANT_TYPE } from './grant-keys.js';
-import { TOKEN_ALGORITHM, type SigningKey } from './token-keys.js';
+import { grantAlgorithmOf, grantSecretOf, GRANT_SECRET_ALGORITHM, type GrantAlgorithm } from './grant-secrets.js';
+
+/** What signs grants: an HS256 secret or a private ES256 key (GrantKey, or a token SigningKey). */
+export interface GrantSigningKey {
+  readonly kid: string;
+  readonly privateJwk: JWK;
+}
 
 export interface GrantScope {
   subject: string;
@@ -13,10 +20,11 @@ export interface GrantScope {
 
 /**
  * Signs grants with the coordinator's grant key: a compact JWS (RFC 7515) over
- * the grant's claims, ES256 with node:crypto's synchronous sign. The coordinator
- * signs one grant per job per lease, so this is on the dispatch hot path: jose's
- * SignJWT (WebCrypto: a promise chain and a thread-pool job per signature) cost
- * about 105-140 us of CPU per grant against about 45 us here (measured,
+ * the grant's claims, HS256 (a shared secret) or ES256, with node:crypto's
+ * synchronous HMAC or sign. The coordinator signs one grant per job per lease,
+ * so this is on the dispatch hot path: jose's SignJWT (WebCrypto: a promise
+ * chain and a thread-pool job per signature) cost about 105-140 us of CPU per
+ * ES256 grant against about 45 us here, and HS256 about 2.6 us (measured,
  * docs/security.md). Verification stays with jose (GrantVerifier), which the
  * tests run on every grant signed here.
  */
@@ -24,9 +32,11 @@ export class GrantIssuer {
   private privateKey: KeyObject | undefined;
   private readonly header: string;
   private issuedCount = 0;
+  readonly algorithm: GrantAlgorithm;
 
-  constructor(private readonly key: SigningKey) {
-    this.header = base64url(JSON.stringify({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: GRANT_TYPE }));
+  constructor(private readonly key: GrantSigningKey) {
+    this.algorithm = grantAlgorithmOf(key);
+    this.header = base64url(JSON.stringify({ alg: this.algorithm, kid: key.kid, typ: GRANT_TYPE }));
   }
 
   get kid(): string {
@@ -40,7 +50,6 @@ export class GrantIssuer {
 
   /** The signed grant for `scope` (synchronous). */
   sign(scope: GrantScope, nowMs = Date.now()): string {
-    this.privateKey ??= createPrivateKey({ key: this.key.privateJwk as JsonWebKey, format: 'jwk' });
     const claims = {
       job: scope.jobId,
       ds: scope.dataset,
@@ -52,10 +61,18 @@ export class GrantIssuer {
       exp: Math.ceil(scope.expiresAt / 1000),
     };
     const signingInput = `${this.header}.${base64url(JSON.stringify(claims))}`;
-    // ES256 signatures in a JWS are r || s (IEEE P1363), not DER.
-    const signature = sign('sha256', Buffer.from(signingInput), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
     this.issuedCount++;
-    return `${signingInput}.${signature.toString('base64url')}`;
+    return `${signingInput}.${this.signature(signingInput)}`;
+  }
+
+  private signature(signingInput: string): string {
+    if (this.algorithm === GRANT_SECRET_ALGORITHM) {
+      this.privateKey ??= grantSecretOf(this.key);
+      return createHmac('sha256', this.privateKey).update(signingInput).digest('base64url');
+    }
+    this.privateKey ??= createPrivateKey({ key: this.key.privateJwk as JsonWebKey, format: 'jwk' });
+    // ES256 signatures in a JWS are r || s (IEEE P1363), not DER.
+    return sign('sha256', Buffer.from(signingInput), { key: this.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
   }
 
   /** The signed grant for `scope`, as a promise (for callers that await). */

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { WatchedFile } from './watched-file.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
 
 /** The one signing algorithm Florin tokens use. */
@@ -62,26 +62,18 @@ export function parseKeySet(text: string, origin: string): JSONWebKeySet {
  * (rotation by kid) and later removing the old one needs no restart.
  */
 export class KeySetSource {
-  private keySet: JSONWebKeySet;
-  private mtimeMs = 0;
-  private checkedAt = 0;
-
   private constructor(
-    keySet: JSONWebKeySet,
-    private readonly file: string | undefined,
-    private readonly recheckMs: number,
-  ) {
-    this.keySet = keySet;
-    if (file) this.mtimeMs = statSync(file).mtimeMs;
-    this.checkedAt = Date.now();
-  }
+    private readonly keySet: JSONWebKeySet,
+    private readonly file: WatchedFile<JSONWebKeySet> | undefined,
+  ) {}
 
   static fromFile(file: string, recheckMs = 5_000): KeySetSource {
-    return new KeySetSource(parseKeySet(readFileSync(file, 'utf8'), file), file, recheckMs);
+    const watched = new WatchedFile(file, parseKeySet, recheckMs);
+    return new KeySetSource(watched.current(), watched);
   }
 
   static fromText(text: string, origin = 'the key set'): KeySetSource {
-    return new KeySetSource(parseKeySet(text, origin), undefined, 0);
+    return new KeySetSource(parseKeySet(text, origin), undefined);
   }
 
   static of(keys: readonly JWK[]): KeySetSource {
@@ -90,26 +82,15 @@ export class KeySetSource {
 
   /** The current keys; re-reads the file if it changed since the last check. */
   current(): JSONWebKeySet {
-    if (this.file && Date.now() - this.checkedAt >= this.recheckMs) this.reload();
-    return this.keySet;
+    return this.file ? this.file.current() : this.keySet;
   }
 
   /** Re-reads the file now (kept as it was if it is unreadable or invalid mid-rotation). */
   reload(): boolean {
-    if (!this.file) return false;
-    this.checkedAt = Date.now();
-    try {
-      const mtimeMs = statSync(this.file).mtimeMs;
-      if (mtimeMs === this.mtimeMs) return false;
-      this.keySet = parseKeySet(readFileSync(this.file, 'utf8'), this.file);
-      this.mtimeMs = mtimeMs;
-      return true;
-    } catch {
-      return false;
-    }
+    return this.file ? this.file.reload() : false;
   }
 
   kids(): string[] {
-    return this.keySet.keys.map((k) => k.kid ?? '');
+    return this.current().keys.map((k) => k.kid ?? '');
   }
 }

@@ -1,6 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { GRANT_AUDIENCE, GRANT_ISSUER, keysFor } from './grant-keys.js';
 import { TOKEN_ALGORITHM, type KeySetSource } from './token-keys.js';
+import { GRANT_SECRET_ALGORITHM, type GrantSecrets } from './grant-secrets.js';
 import { VerdictCache, type Verdict } from './verdict-cache.js';
 
 /** What a verified grant allows (see grant-keys.ts for what a grant is). */
@@ -21,6 +23,8 @@ export class GrantRejected extends Error {
 }
 
 export interface GrantVerifierOptions {
+  /** The HS256 grant secrets this server shares with the coordinator (its grant key file); absent: ES256 grants only. */
+  secrets?: GrantSecrets;
   /** Bytes of verified grants kept (LRU, by the grants' length); default 64 MiB. */
   maxCachedBytes?: number;
   /** How long a refusal is remembered; default 30 s. */
@@ -33,22 +37,25 @@ export interface GrantVerifierOptions {
 type GrantVerdict = Verdict<WriteGrant>;
 
 /**
- * Verifies grants against the grant keys of a JWKS (the one that verifies
- * tokens) and caches each verdict (VerdictCache) until the grant expires, so a
- * QCU's writes after the first cost a map lookup.
+ * Verifies grants, HS256 against the grant secrets this server holds and ES256
+ * against the grant keys of a JWKS (the one that verifies tokens), and caches
+ * each verdict (VerdictCache) until the grant expires, so a QCU's writes after
+ * the first cost a map lookup.
  */
 export class GrantVerifier {
   private readonly verdicts: VerdictCache<WriteGrant>;
   private readonly clockToleranceSec: number;
   private readonly now: () => number;
+  private readonly secrets: GrantSecrets | undefined;
   private readonly evaluateGrant = (grant: string): Promise<GrantVerdict> => this.evaluate(grant);
 
   constructor(
-    private readonly keys: KeySetSource,
+    private readonly keys: KeySetSource | undefined,
     options: GrantVerifierOptions = {},
   ) {
     this.clockToleranceSec = options.clockToleranceSec ?? 5;
     this.now = options.now ?? Date.now;
+    this.secrets = options.secrets;
     this.verdicts = new VerdictCache<WriteGrant>({
       maxSize: options.maxCachedBytes ?? 64 * 1024 * 1024,
       // A verdict holds the grant string (the key) and a Set of its symbols: about three times the grant.
@@ -91,24 +98,26 @@ export class GrantVerifier {
       return { ok: false, reason: 'a write grant is not a JWT' };
     }
     if (!kid) return { ok: false, reason: 'a write grant has no key id (kid)' };
-    const known = (): JSONWebKeySet => keysFor(this.keys.current(), 'grant');
-    let keySet = known();
-    if (!keySet.keys.some((k) => k.kid === kid) && this.keys.reload()) keySet = known();
-    if (!keySet.keys.some((k) => k.kid === kid)) {
-      return { ok: false, reason: `a write grant is signed by an unknown key (kid ${kid}); it is not among this server's grant keys (JWKS entries with florin_use "grant")` };
+    const key = this.keyFor(kid);
+    if (!key) {
+      return {
+        ok: false,
+        reason: `a write grant is signed by an unknown key (kid ${kid}); it is not among this server's grant keys (the grant secrets of --grant-key or FLORIN_GRANT_KEY_JSON, and JWKS entries with florin_use "grant")`,
+      };
     }
+    const checks = {
+      algorithms: [key.algorithm],
+      issuer: GRANT_ISSUER,
+      audience: GRANT_AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+      clockTolerance: this.clockToleranceSec,
+      currentDate: new Date(this.now()),
+    };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(grant, createLocalJWKSet(keySet), {
-        algorithms: [TOKEN_ALGORITHM],
-        issuer: GRANT_ISSUER,
-        audience: GRANT_AUDIENCE,
-        requiredClaims: ['exp', 'sub'],
-        clockTolerance: this.clockToleranceSec,
-        currentDate: new Date(this.now()),
-      }));
+      ({ payload } = key.algorithm === GRANT_SECRET_ALGORITHM ? await jwtVerify(grant, key.secret, checks) : await jwtVerify(grant, key.keySet, checks));
     } catch (err) {
-      return { ok: false, reason: reasonOf(err) };
+      return { ok: false, reason: reasonOf(err, key.algorithm) };
     }
     const { job, ds, sym } = payload as { job?: unknown; ds?: unknown; sym?: unknown };
     if (typeof job !== 'string' || typeof ds !== 'string' || !Array.isArray(sym) || !sym.every((s) => typeof s === 'string')) {
@@ -116,17 +125,33 @@ export class GrantVerifier {
     }
     return { ok: true, value: { subject: payload.sub!, jobId: job, dataset: ds, symbols: new Set(sym), expiresAt: payload.exp! * 1000 } };
   }
+
+  /**
+   * The key with this kid and the one algorithm it verifies: a grant secret
+   * (HS256) or a JWKS grant key (ES256). Each key verifies only its own
+   * algorithm, so a public key can never be used as an HMAC secret.
+   */
+  private keyFor(kid: string): { algorithm: typeof GRANT_SECRET_ALGORITHM; secret: KeyObject } | { algorithm: typeof TOKEN_ALGORITHM; keySet: ReturnType<typeof createLocalJWKSet> } | undefined {
+    const secret = this.secrets?.secret(kid) ?? (this.secrets?.reload() ? this.secrets.secret(kid) : undefined);
+    if (secret) return { algorithm: GRANT_SECRET_ALGORITHM, secret };
+    if (!this.keys) return undefined;
+    const keys = this.keys;
+    const known = (): JSONWebKeySet => keysFor(keys.current(), 'grant');
+    let keySet = known();
+    if (!keySet.keys.some((k) => k.kid === kid) && keys.reload()) keySet = known();
+    return keySet.keys.some((k) => k.kid === kid) ? { algorithm: TOKEN_ALGORITHM, keySet: createLocalJWKSet(keySet) } : undefined;
+  }
 }
 
 function expiredReason(grant: WriteGrant): string {
   return `the write grant for job ${grant.jobId} has expired (its lease ended); only a task's current lease may write`;
 }
 
-function reasonOf(err: unknown): string {
+function reasonOf(err: unknown, algorithm: string): string {
   if (err instanceof errors.JWTExpired) return 'a write grant has expired (its lease ended); only a task\'s current lease may write';
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'a write grant\'s signature does not verify';
   if (err instanceof errors.JWTClaimValidationFailed) return `a write grant's claim ${err.claim} is not valid (${err.reason})`;
-  if (err instanceof errors.JOSEAlgNotAllowed) return `a write grant must be signed with ${TOKEN_ALGORITHM}`;
+  if (err instanceof errors.JOSEAlgNotAllowed) return `a write grant with this key id must be signed with ${algorithm}`;
   return 'a write grant is malformed';
 }
 
