@@ -212,7 +212,7 @@ async function main(options: Options): Promise<void> {
 }
 
 const program = benchCommand('bench:security', 'Cost of TLS + tokens on cache-hit reads and on dispatch, against plaintext in the same run, at 32 and 1 calls in flight')
-  .option('--rounds <n>', 'alternating rounds per configuration', integerOption('--rounds', 1, 50), 3)
+  .option('--rounds <n>', 'alternating rounds per configuration', integerOption('--rounds', 1, 50), 5)
   .option('--seconds <s>', 'length of one round', positiveNumberOption('--seconds'), 2)
   .option('--symbols <n>', 'symbols read (each one year of daily bars, cached)', integerOption('--symbols', 1, 10_000), 64)
   .option('--inflight <list>', 'calls in flight, comma-separated', (v: string) => v.split(',').map((x) => integerOption('--inflight', 1, 1024)(x)), [32, 1])

@@ -79,7 +79,7 @@ export function authInterceptor(config: AuthConfig, counters?: AuthCounters): Se
         ? `creating dataset ${dataset} needs a write grant: the role ${who.role} creates only the output of the tasks it leased (send the grant of each lease in CreateDatasetRequest.grants; only admin creates other datasets); ${who.subject} sent none`
         : `writing dataset ${dataset} needs a write grant: the role ${who.role} writes only the output of the tasks it leased (send the grant of each lease in WriteRequest.grants); ${who.subject} sent none`;
     }
-    if (!config.grants) return `this server verifies no write grants (its JWKS holds no key marked florin_use "grant"); ${who.subject} may not ${plan.creates ? 'create' : 'write'} ${dataset}`;
+    if (!config.grants) return `this server verifies no write grants (it has no grant key: --grant-key or FLORIN_GRANT_KEY_JSON, or a JWKS key marked florin_use "grant"); ${who.subject} may not ${plan.creates ? 'create' : 'write'} ${dataset}`;
     const blocks = Array.isArray(write.blocks) ? (write.blocks as { symbol?: unknown }[]) : [];
     const symbols = new Set(blocks.map((b) => (typeof b?.symbol === 'string' ? b.symbol : '')));
     return checkWriteGrants(config.grants, who.role === 'head' ? undefined : who.subject, { dataset, symbols, grants });
