@@ -20,7 +20,7 @@ export { LocalCluster, type LocalClusterOptions, type LocalClusterState } from '
 export { RoleService, type RoleServiceOptions, type RoleServiceState } from './cluster/role-service.js';
 export { type ClusterFile, readClusterFile } from './cluster/cluster-file.js';
 export { clusterSecurity, roleSecurity, clientSecurity, fileToken, type SecurityFlags } from './security-options.js';
-export { ensureLocalSecurity, localSecurityFiles, qcuTokenFile, type LocalSecurityFiles } from './cluster/local-security.js';
+export { ensureLocalSecurity, localRoleArgs, localSecurityFiles, qcuTokenFile, type LocalSecurityFiles } from './cluster/local-security.js';
 export { type MarketOptions, DEFAULT_MARKET, ensureMarket, shardFile } from './cluster/seed-market.js';
 export { type ReadyLine } from './process-lifecycle.js';
 export { headTargets } from './data-source.js';
