@@ -69,6 +69,11 @@ export function selectSymbols(dataset: string): string {
   return `SELECT DISTINCT symbol FROM ${tableRef(dataset)} ORDER BY symbol`;
 }
 
+/** The first timestamp of the dataset's rows (NULL when it has none). */
+export function firstTimestamp(dataset: string): string {
+  return `SELECT min(ts)::DOUBLE FROM ${tableRef(dataset)}`;
+}
+
 export function countRows(dataset: string): string {
   return `SELECT count(*)::DOUBLE FROM ${tableRef(dataset)}`;
 }

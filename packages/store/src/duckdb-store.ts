@@ -8,6 +8,7 @@ import { readSeries } from './duckdb-read.js';
 import * as sql from './duckdb-sql.js';
 import { appendNewRows } from './duckdb-appender.js';
 import { DuckDbStager } from './duckdb-stager.js';
+import { DatasetStarts } from './dataset-starts.js';
 import { KnownSymbols } from './known-symbols.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
@@ -34,6 +35,8 @@ export class DuckDbStore implements Store {
   private readers: Lane[] = [];
   /** Valid because this store is its file's only writer (DuckDB locks the file). */
   private readonly knownSymbols = new KnownSymbols();
+  /** Where each dataset's rows start (valid for the same reason): reads before it need no query. */
+  private readonly starts = new DatasetStarts();
 
   constructor(options: DuckDbStoreOptions) {
     this.config = resolveDuckDbStoreConfig(options);
@@ -105,6 +108,10 @@ export class DuckDbStore implements Store {
     this.lifecycle.assertOpen();
     const read = resolveRead(await this.catalog.require(request.dataset), request);
     if (!read) return [];
+    const name = read.dataset.name;
+    const start = this.starts.get(name);
+    if (start === undefined) this.starts.learn(name, () => this.onReader(({ connection }) => selectFirstTimestamp(connection, name)));
+    else if (read.range.end <= start) return [];
     return this.onReader(({ connection }) => readSeries(connection, read.dataset.name, read.symbols, read.fields, read.range));
   }
 
@@ -120,6 +127,9 @@ export class DuckDbStore implements Store {
       } catch (err) {
         this.knownSymbols.forget(batch.dataset.name);
         throw err;
+      } finally {
+        // Committed or not (a failed write may have written part of its rows): none starts before the batch's first.
+        this.starts.wrote(batch.dataset.name, firstTimestampOf(batch));
       }
     });
   }
@@ -158,6 +168,11 @@ export class DuckDbStore implements Store {
     });
     this.knownSymbols.remember(info.name, token, symbols);
     return symbols;
+  }
+
+  /** Where the store knows `dataset`'s rows start (+Infinity: it has none); undefined until a read learned it. */
+  knownStart(dataset: string): number | undefined {
+    return this.starts.get(dataset);
   }
 
   async countRows(dataset: string): Promise<number> {
@@ -223,4 +238,18 @@ async function transaction(connection: DuckDBConnection, work: () => Promise<unk
     await connection.run('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+/** The first timestamp of a dataset's rows, undefined when it has none. */
+async function selectFirstTimestamp(connection: DuckDBConnection, dataset: string): Promise<number | undefined> {
+  const reader = await connection.runAndReadAll(sql.firstTimestamp(dataset));
+  const first = reader.getRows()[0]?.[0];
+  return first === null || first === undefined ? undefined : Number(first);
+}
+
+/** The earliest timestamp of a write batch (prepareWrite keeps each segment's timestamps strictly increasing and non-empty). */
+function firstTimestampOf(batch: WriteBatch): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const segment of batch.segments) first = Math.min(first, segment.timestamps[0]!);
+  return first;
 }
