@@ -3,7 +3,8 @@ import pg from 'pg';
 import { describe } from 'vitest';
 import { openJobStore } from '@florin/coordinator';
 import { postgresUrl } from '@florin/test-support';
-import { jobStoreContract, type StoreBackend } from './job-store-contract.js';
+import { jobStoreContract } from './job-store-contract.js';
+import type { StoreBackend } from './job-store-fixtures.js';
 
 const PG_URL = await postgresUrl('PostgreSQL JobStore contract');
 

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { JobsClient } from '@florin/client';
 import { openJobStore, runCoordinator } from '@florin/coordinator';
-import { LEGACY_UNIT_ROW, LEGACY_UNITS_TABLE, jobStoreContract, type StoreBackend } from './job-store-contract.js';
+import { jobStoreContract } from './job-store-contract.js';
+import { LEGACY_UNIT_ROW, LEGACY_UNITS_TABLE, type StoreBackend } from './job-store-fixtures.js';
 
 function sqliteBackend(): StoreBackend {
   const dir = mkdtempSync(join(tmpdir(), 'florin-coord-'));

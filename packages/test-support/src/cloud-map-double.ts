@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { ApiError, initialHealth, namespaceJson, serviceJson, str, type DoubleNamespace, type DoubleService, type Health } from './cloud-map-model.js';
 
 /**
  * A local AWS Cloud Map at the wire level: a node:http server speaking the AWS
@@ -15,35 +16,6 @@ import { randomUUID } from 'node:crypto';
 
 const TARGET_PREFIX = 'Route53AutoNaming_v20170314.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
-
-type Health = 'HEALTHY' | 'UNHEALTHY';
-
-interface DoubleInstance {
-  attributes: Record<string, string>;
-  health: Health;
-}
-
-interface DoubleService {
-  id: string;
-  arn: string;
-  name: string;
-  namespaceId: string;
-  /** HealthCheckCustomConfig given: health filtering applies. */
-  healthCheck: boolean;
-  instances: Map<string, DoubleInstance>;
-  revision: number;
-  createdAt: number;
-}
-
-interface DoubleNamespace {
-  id: string;
-  arn: string;
-  name: string;
-  httpName: string;
-  type: 'HTTP' | 'DNS_PRIVATE' | 'DNS_PUBLIC';
-  owner: string;
-  services: Map<string, DoubleService>;
-}
 
 /** One request the double answered. */
 export interface CloudMapRequest {
@@ -73,16 +45,6 @@ export interface CloudMapDoubleOptions {
   readonly account?: string;
   /** Namespaces to create at start (HTTP namespaces owned by the caller's account). */
   readonly namespaces?: readonly string[];
-}
-
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 export class CloudMapDouble {
@@ -420,39 +382,4 @@ export class CloudMapDouble {
   private operationId(): string {
     return `op-${this.nextId()}`;
   }
-}
-
-function str(b: Record<string, unknown>, key: string): string {
-  const v = b[key];
-  if (typeof v !== 'string' || v === '') throw new ApiError('InvalidInput', `${key} is required`);
-  return v;
-}
-
-function initialHealth(attributes: Record<string, string>): Health {
-  return attributes.AWS_INIT_HEALTH_STATUS === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY';
-}
-
-function namespaceJson(n: DoubleNamespace): unknown {
-  return {
-    Id: n.id,
-    Arn: n.arn,
-    Name: n.name,
-    Type: n.type,
-    ResourceOwner: n.owner,
-    ServiceCount: n.services.size,
-    Properties: { HttpProperties: { HttpName: n.httpName } },
-  };
-}
-
-function serviceJson(s: DoubleService): unknown {
-  return {
-    Id: s.id,
-    Arn: s.arn,
-    Name: s.name,
-    NamespaceId: s.namespaceId,
-    InstanceCount: s.instances.size,
-    Type: 'HTTP',
-    ...(s.healthCheck ? { HealthCheckCustomConfig: { FailureThreshold: 1 } } : {}),
-    CreateDate: s.createdAt / 1000,
-  };
 }
