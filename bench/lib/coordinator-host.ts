@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childReply, servingPort } from './child-reply.js';
 import { runCoordinator, type CoordinatorOptions, type JobStoreSpec, type RunningCoordinator } from '@florin/coordinator';
 
 /** Where the benchmark's coordinator runs: its own process (like Redis for BullMQ), or this one. */
@@ -26,7 +27,6 @@ export interface BenchCoordinator {
 }
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./coordinator-process.js', import.meta.url));
-const START_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 10_000;
 
 /** Starts a coordinator over `store` on 127.0.0.1, port 0. */
@@ -38,7 +38,7 @@ export async function startBenchCoordinator(options: BenchCoordinatorOptions): P
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   try {
-    const { port } = await firstMessage(child);
+    const port = await servingPort(child, 'coordinator');
     return forked(child, `127.0.0.1:${port}`);
   } catch (err) {
     child.kill('SIGKILL');
@@ -56,7 +56,7 @@ function forked(child: ChildProcess, address: string): BenchCoordinator {
     address,
     placement: 'process',
     pid: child.pid,
-    cpuMs: () => reply(child, 'cpu', (m) => (m as { cpuMs?: unknown } | null)?.cpuMs).then((v) => (typeof v === 'number' ? v : undefined)),
+    cpuMs: () => childReply(child, 'coordinator', 'cpu', (m) => (m as { cpuMs?: unknown } | null)?.cpuMs).then((v) => (typeof v === 'number' ? v : undefined)),
     close() {
       closing ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -71,40 +71,4 @@ function forked(child: ChildProcess, address: string): BenchCoordinator {
       return closing;
     },
   };
-}
-
-function firstMessage(child: ChildProcess): Promise<{ port: number }> {
-  return reply(child, undefined, (m) => {
-    const port = (m as { port?: unknown } | null)?.port;
-    return typeof port === 'number' ? { port } : undefined;
-  });
-}
-
-/**
- * Sends `request` (if any) and resolves the first message `pick` answers
- * something other than undefined for; rejects when the process exits or
- * stays silent for START_TIMEOUT_MS.
- */
-function reply<T>(child: ChildProcess, request: string | undefined, pick: (message: unknown) => T | undefined): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`the coordinator process did not answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    const onMessage = (message: unknown): void => {
-      const value = pick(message);
-      if (value !== undefined) done(undefined, value);
-    };
-    const onExit = (code: number | null, signal: string | null): void => done(new Error(`the coordinator process exited (code ${code}, signal ${signal})`));
-    const onError = (err: Error): void => done(err);
-    function done(err: Error | undefined, value?: T): void {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      child.off('error', onError);
-      if (err) reject(err);
-      else resolve(value!);
-    }
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    child.once('error', onError);
-    if (request !== undefined) child.send(request);
-  });
 }

@@ -5,6 +5,7 @@ import { framesBitEqual, sliceRows, lowerBound, type SeriesFrame } from '@florin
 import type { DataClient } from '@florin/client';
 import type { SampleMarket } from '@florin/store';
 import type { Redis } from 'ioredis';
+import { servingPort } from './child-reply.js';
 import { decodeSeriesBytes, seriesBytes } from './redis-baseline.js';
 import { timeInterleaved, type Operation, type Timing, type TimingOptions } from './timing.js';
 
@@ -52,14 +53,13 @@ export class GrpcFloor {
   async start(): Promise<void> {
     const child = fork(FLOOR_SCRIPT, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     this.child = child;
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the grpc floor process did not start within 20 s')), 20_000);
-      child.once('message', (m) => {
-        clearTimeout(timer);
-        resolve((m as { port: number }).port);
-      });
-      child.once('exit', (code) => reject(new Error(`the grpc floor process exited (${code}) before serving`)));
-    });
+    let port: number;
+    try {
+      port = await servingPort(child, 'grpc floor');
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
     this.client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
   }
 
