@@ -1,7 +1,7 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { TOKEN_ALGORITHM } from './token-keys.js';
-import { WatchedFile } from './watched-file.js';
+import { fixedSource, WatchedFile, type KeySource } from './watched-file.js';
 
 /**
  * How a write grant is signed. HS256 (the default): a secret the coordinator,
@@ -79,21 +79,21 @@ export function grantSecretOf(key: { privateJwk: JWK }): KeyObject {
  * the set are ignored here: their public halves verify from the JWKS.
  */
 export class GrantSecrets {
-  private parsedFrom: GrantKey[] | undefined;
+  private parsedFrom: readonly GrantKey[] | undefined;
   private byKid = new Map<string, KeyObject>();
 
-  private constructor(private readonly source: WatchedFile<GrantKey[]> | GrantKey[]) {}
+  private constructor(private readonly source: KeySource<readonly GrantKey[]>) {}
 
   static fromFile(file: string, recheckMs = 5_000): GrantSecrets {
     return new GrantSecrets(new WatchedFile(file, parseGrantKeys, recheckMs));
   }
 
   static fromText(text: string, origin = 'the grant key'): GrantSecrets {
-    return new GrantSecrets(parseGrantKeys(text, origin));
+    return new GrantSecrets(fixedSource(parseGrantKeys(text, origin)));
   }
 
   static of(keys: readonly GrantKey[]): GrantSecrets {
-    return new GrantSecrets([...keys]);
+    return new GrantSecrets(fixedSource([...keys]));
   }
 
   /** The secret with this kid, if this server holds it. */
@@ -103,11 +103,11 @@ export class GrantSecrets {
 
   /** Re-reads the file now; true when it changed. */
   reload(): boolean {
-    return Array.isArray(this.source) ? false : this.source.reload();
+    return this.source.reload();
   }
 
   private secrets(): Map<string, KeyObject> {
-    const keys = Array.isArray(this.source) ? this.source : this.source.current();
+    const keys = this.source.current();
     if (keys !== this.parsedFrom) {
       this.byKid = new Map(keys.filter((k) => k.alg === GRANT_SECRET_ALGORITHM).map((k) => [k.kid, grantSecretOf(k)]));
       this.parsedFrom = keys;

@@ -1,4 +1,4 @@
-import { WatchedFile } from './watched-file.js';
+import { fixedSource, WatchedFile, type KeySource } from './watched-file.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
 
 /** The one signing algorithm Florin tokens use. */
@@ -62,18 +62,14 @@ export function parseKeySet(text: string, origin: string): JSONWebKeySet {
  * (rotation by kid) and later removing the old one needs no restart.
  */
 export class KeySetSource {
-  private constructor(
-    private readonly keySet: JSONWebKeySet,
-    private readonly file: WatchedFile<JSONWebKeySet> | undefined,
-  ) {}
+  private constructor(private readonly source: KeySource<JSONWebKeySet>) {}
 
   static fromFile(file: string, recheckMs = 5_000): KeySetSource {
-    const watched = new WatchedFile(file, parseKeySet, recheckMs);
-    return new KeySetSource(watched.current(), watched);
+    return new KeySetSource(new WatchedFile(file, parseKeySet, recheckMs));
   }
 
   static fromText(text: string, origin = 'the key set'): KeySetSource {
-    return new KeySetSource(parseKeySet(text, origin), undefined);
+    return new KeySetSource(fixedSource(parseKeySet(text, origin)));
   }
 
   static of(keys: readonly JWK[]): KeySetSource {
@@ -82,12 +78,12 @@ export class KeySetSource {
 
   /** The current keys; re-reads the file if it changed since the last check. */
   current(): JSONWebKeySet {
-    return this.file ? this.file.current() : this.keySet;
+    return this.source.current();
   }
 
   /** Re-reads the file now (kept as it was if it is unreadable or invalid mid-rotation). */
   reload(): boolean {
-    return this.file ? this.file.reload() : false;
+    return this.source.reload();
   }
 
   kids(): string[] {

@@ -1,11 +1,24 @@
 import { readFileSync, statSync } from 'node:fs';
 
+/** A value that may change under a process (keys rotated in a file), or never (keys given as text). */
+export interface KeySource<T> {
+  /** The current value (a file is re-read when it changed). */
+  current(): T;
+  /** Re-reads now; true when the value changed. */
+  reload(): boolean;
+}
+
+/** A value given once (text, an environment variable): never reloads. */
+export function fixedSource<T>(value: T): KeySource<T> {
+  return { current: () => value, reload: () => false };
+}
+
 /**
  * A value parsed from a file that is re-read when the file changes (checked at
  * most every `recheckMs`), so keys can be rotated without a restart. A file
  * that is unreadable or invalid mid-rotation leaves the last good value in use.
  */
-export class WatchedFile<T> {
+export class WatchedFile<T> implements KeySource<T> {
   private value: T;
   private mtimeMs: number;
   private checkedAt = Date.now();
