@@ -1,3 +1,5 @@
+import { WriteGenerations } from './write-generations.js';
+
 /**
  * Where each dataset's rows start, as a store that is its file's only writer
  * knows it: the first timestamp read from the table once (`min(ts)`), then
@@ -11,7 +13,7 @@
  */
 export class DatasetStarts {
   private readonly starts = new Map<string, number>();
-  private readonly generations = new Map<string, number>();
+  private readonly writes = new WriteGenerations();
   private readonly pending = new Set<string>();
 
   /** The first timestamp of `dataset`'s rows (+Infinity when it has none), or undefined when not known yet. */
@@ -28,11 +30,11 @@ export class DatasetStarts {
   learn(dataset: string, query: () => Promise<number | undefined>): void {
     if (this.starts.has(dataset) || this.pending.has(dataset)) return;
     this.pending.add(dataset);
-    const token = this.generation(dataset);
+    const token = this.writes.of(dataset);
     query()
       .then(
         (first) => {
-          if (this.generation(dataset) === token) this.starts.set(dataset, first ?? Number.POSITIVE_INFINITY);
+          if (this.writes.of(dataset) === token) this.starts.set(dataset, first ?? Number.POSITIVE_INFINITY);
         },
         () => undefined,
       )
@@ -41,12 +43,8 @@ export class DatasetStarts {
 
   /** A write to `dataset` whose rows start at `first` ran (committed or failed). */
   wrote(dataset: string, first: number): void {
-    this.generations.set(dataset, this.generation(dataset) + 1);
+    this.writes.bump(dataset);
     const start = this.starts.get(dataset);
     if (start !== undefined && first < start) this.starts.set(dataset, first);
-  }
-
-  private generation(dataset: string): number {
-    return this.generations.get(dataset) ?? 0;
   }
 }

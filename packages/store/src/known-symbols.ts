@@ -1,3 +1,5 @@
+import { WriteGenerations } from './write-generations.js';
+
 /**
  * Each dataset's symbols as a store that is its file's only writer knows them:
  * listed from the table once, then kept current by that store's own writes, so
@@ -11,7 +13,7 @@
  */
 export class KnownSymbols {
   private readonly lists = new Map<string, string[]>();
-  private readonly generations = new Map<string, number>();
+  private readonly writes = new WriteGenerations();
 
   /** A copy of the remembered list of `dataset`, sorted and unique, or undefined. */
   get(dataset: string): string[] | undefined {
@@ -21,17 +23,17 @@ export class KnownSymbols {
 
   /** Taken before listing `dataset` from the table; remember() keeps the listing only if no write came since. */
   begin(dataset: string): number {
-    return this.generation(dataset);
+    return this.writes.of(dataset);
   }
 
   /** Keeps `symbols` (sorted, unique) as the list of `dataset` unless a write came after `token` was taken. */
   remember(dataset: string, token: number, symbols: readonly string[]): void {
-    if (this.generation(dataset) === token) this.lists.set(dataset, [...symbols]);
+    if (this.writes.of(dataset) === token) this.lists.set(dataset, [...symbols]);
   }
 
   /** A write of `symbols` to `dataset` committed. */
   wrote(dataset: string, symbols: Iterable<string>): void {
-    this.bump(dataset);
+    this.writes.bump(dataset);
     const list = this.lists.get(dataset);
     if (!list) return;
     const known = new Set(list);
@@ -47,17 +49,8 @@ export class KnownSymbols {
 
   /** A write to `dataset` failed (it may have written part of its rows), or the dataset changed: list it again next time. */
   forget(dataset: string): void {
-    this.bump(dataset);
+    this.writes.bump(dataset);
     this.lists.delete(dataset);
-  }
-
-  /** Writes to `dataset` so far (committed or failed). */
-  private generation(dataset: string): number {
-    return this.generations.get(dataset) ?? 0;
-  }
-
-  private bump(dataset: string): void {
-    this.generations.set(dataset, this.generation(dataset) + 1);
   }
 }
 
