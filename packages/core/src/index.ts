@@ -208,6 +208,7 @@ export {
   type DataServiceStub,
   type SeriesQuery,
   type WriteOptions,
+  type WriteOutcome,
   type CreateDatasetOptions,
 } from './rpc/data-service-client.js';
 export { collectReadStream } from './rpc/read-stream.js';

@@ -187,7 +187,12 @@ export type SeriesBlockMessage = Pick<SeriesBlockOutput, 'symbol' | 'last'> & Wi
 export type ReadChunkMessage = Omit<ReadChunkOutput, 'fields' | 'blocks'> & { fields: readonly string[]; blocks: SeriesBlockMessage[] };
 
 /** A WriteRequest as the shard and head receive it and a client sends it. */
-export type WriteRequestMessage = Omit<WriteRequestOutput, 'blocks'> & { blocks: SeriesBlockMessage[] };
+export type WriteRequestMessage = Omit<WriteRequestOutput, 'blocks' | 'vacancyStartMs' | 'vacancyEndMs'> & {
+  blocks: SeriesBlockMessage[];
+  /** Absent or 0 (proto3 default) when the sender asks nothing (see WriteRequest.vacancy_start_ms). */
+  vacancyStartMs?: number;
+  vacancyEndMs?: number;
+};
 
 /**
  * A SeriesBlock as a Read handler writes it: the symbol's rows as

@@ -25,6 +25,8 @@ export function withWriteRequestCodec(definition: PackageDefinition): PackageDef
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
+/** Absent, or an int64 the hand-written encoder writes (negative ones, as ten-byte varints, go to protobufjs). */
+const isVarintMs = (v: unknown): boolean => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
 
 /** Whether `m` has exactly the types encodeWriteRequest writes (optional fields absent or well typed). */
 export function isOutgoingWriteRequest(m: unknown): m is OutgoingWriteRequest {
@@ -33,6 +35,7 @@ export function isOutgoingWriteRequest(m: unknown): m is OutgoingWriteRequest {
   if (!isString(r['dataset']) || !isStrings(r['fields']) || !Array.isArray(r['blocks'])) return false;
   if (r['jobId'] !== undefined && !isString(r['jobId'])) return false;
   if (r['grants'] !== undefined && !isStrings(r['grants'])) return false;
+  if (!isVarintMs(r['vacancyStartMs']) || !isVarintMs(r['vacancyEndMs'])) return false;
   return r['blocks'].every((block: unknown) => {
     if (typeof block !== 'object' || block === null) return false;
     const b = block as Record<string, unknown>;

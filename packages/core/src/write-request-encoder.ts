@@ -7,9 +7,17 @@ const TAG_FIELDS = 0x12; // WriteRequest.fields = 2
 const TAG_BLOCKS = 0x1a; // WriteRequest.blocks = 3
 const TAG_JOB_ID = 0x22; // WriteRequest.job_id = 4
 const TAG_GRANTS = 0x2a; // WriteRequest.grants = 5
+const TAG_VACANCY_START = 0x30; // WriteRequest.vacancy_start_ms = 6, varint
+const TAG_VACANCY_END = 0x38; // WriteRequest.vacancy_end_ms = 7, varint
 
 /** The fields of a WriteRequest the encoder reads (a client's request, or one a head received and forwards). */
-export type OutgoingWriteRequest = Pick<WriteRequestMessage, 'dataset' | 'fields' | 'blocks'> & { readonly jobId?: string; readonly grants?: readonly string[] };
+export type OutgoingWriteRequest = Pick<WriteRequestMessage, 'dataset' | 'fields' | 'blocks'> & {
+  readonly jobId?: string;
+  readonly grants?: readonly string[];
+  /** Non-negative safe integers (the codec sends others to protobufjs); 0 is not sent (proto3's default). */
+  readonly vacancyStartMs?: number;
+  readonly vacancyEndMs?: number;
+};
 
 /**
  * Encodes a WriteRequest as standard protobuf bytes (florin.v1.WriteRequest)
@@ -31,13 +39,21 @@ export function encodeWriteRequest(request: OutgoingWriteRequest): Buffer {
   const before = strings.length;
   add(TAG_JOB_ID, request.jobId);
   for (const g of request.grants ?? []) strings.push([TAG_GRANTS, g, Buffer.byteLength(g, 'utf8')]);
+  const varints: [tag: number, value: number][] = [];
+  if (request.vacancyStartMs) varints.push([TAG_VACANCY_START, request.vacancyStartMs]);
+  if (request.vacancyEndMs) varints.push([TAG_VACANCY_END, request.vacancyEndMs]);
   let upper = 0;
   for (const [, , n] of strings) upper += 1 + varintSize(n) + n;
+  for (const [, v] of varints) upper += 1 + varintSize(v);
   for (const b of blocks) upper += 1 + varintSize(b.upper) + b.upper + 1;
   const w = new ProtoWriter(Buffer.allocUnsafe(upper));
-  // Field order as protobufjs writes it (1, 2, 3, 4, 5); a decoder accepts any.
+  // Field order as protobufjs writes it (1, 2, 3, 4, 5, 6, 7); a decoder accepts any.
   for (const [tag, text, n] of strings.slice(0, before)) w.string(tag, text, n);
   for (const b of blocks) writeBlock(w, b, TAG_BLOCKS);
   for (const [tag, text, n] of strings.slice(before)) w.string(tag, text, n);
+  for (const [tag, value] of varints) {
+    w.byte(tag);
+    w.varint(value);
+  }
   return w.pos === upper ? w.buf : w.buf.subarray(0, w.pos);
 }

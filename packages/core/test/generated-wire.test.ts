@@ -54,6 +54,7 @@ describe('generated wire types', () => {
       readP50Ms: 0,
       readP99Ms: 0,
       cacheMaxBytes: 0,
+      writesCached: 0,
     };
     expect(decodedEmpty(SERVICES.head, 'GetStats')).toEqual(stats);
     const leased: LeaseTasksResponseMessage = { tasks: [], acks: [] };

@@ -1,5 +1,6 @@
 import { seriesKey, type DatasetInfo, type SeriesFrame, type TimeRange } from '@florin/core';
 import type { ChunkCache } from './chunk-cache.js';
+import { splitIntoChunks } from './chunk-data.js';
 import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 import type { SeriesIndex } from './extent-index.js';
 import { fieldKey, seriesKeyOf } from './field-key.js';
@@ -48,6 +49,33 @@ export class CacheUpkeep {
       this.index.detachInflight(key, span);
     }
     this.stats.add('invalidations', dropped);
+  }
+
+  /**
+   * Caches a frame written through this head (every field of the dataset)
+   * whose symbol had no rows in the chunks it touches before the write, as
+   * the shard answered: its rows are all those chunks hold, so they are
+   * cached as if fetched (the settled part only, as a fetch would). Runs
+   * right after the write's invalidate(), in the same turn. False when the
+   * frame spans more chunks than a read would cache.
+   */
+  keepWritten(dataset: DatasetInfo, frame: SeriesFrame, settledBefore: number, maxChunks: number): boolean {
+    const n = frame.timestamps.length;
+    if (n === 0) return false;
+    const grid = this.gridOf(dataset);
+    const span = grid.spanOf({ start: frame.timestamps[0]!, end: frame.timestamps[n - 1]! + 1 });
+    if (span.end - span.first > maxChunks) return false;
+    const series = seriesKey(dataset.name, frame.symbol);
+    for (let f = 0; f < frame.fields.length; f++) {
+      const field = frame.fields[f]!;
+      const column: SeriesFrame = { symbol: frame.symbol, fields: [field], timestamps: frame.timestamps, columns: [frame.columns[f]!] };
+      const chunks = splitIntoChunks(column, grid, span, 1);
+      for (let i = 0; i < chunks.length; i++) {
+        const c = span.first + i;
+        this.cache.keepSettled(fieldKey(series, field), c, chunks[i]!, grid.startOf(c), grid.startOf(c + 1), settledBefore);
+      }
+    }
+    return true;
   }
 
   /**

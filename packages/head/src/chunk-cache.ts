@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ChunkData } from './chunk-data.js';
+import { chunkPrefix, type ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
 
 /** A cached chunk of one field of one series: its rows before `validTo` (all of them when validTo is the chunk's end). */
@@ -72,6 +72,16 @@ export class ChunkCache {
     if (this.lru.peek(key) !== entry) return false;
     this.index.markLoaded(seriesKey, chunk);
     return true;
+  }
+
+  /**
+   * Caches what of a whole chunk [start, end) is settled (older than
+   * `settledBefore`): all of it, or the rows before `settledBefore` when the
+   * chunk reaches past it, or nothing when it starts after it.
+   */
+  keepSettled(seriesKey: string, chunk: number, data: ChunkData, start: number, end: number, settledBefore: number): void {
+    if (end <= settledBefore) this.set(seriesKey, chunk, data, end);
+    else if (settledBefore > start) this.set(seriesKey, chunk, chunkPrefix(data, settledBefore), settledBefore);
   }
 
   delete(seriesKey: string, chunk: number): boolean {

@@ -1,6 +1,6 @@
 import { inChildSpan, rowBytes, seriesKey, type SeriesFrame } from '@florin/core';
 import type { ChunkCache } from './chunk-cache.js';
-import { chunkPrefix, mergeDelta, splitIntoChunks, type ChunkData } from './chunk-data.js';
+import { mergeDelta, splitIntoChunks, type ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
 import { fieldKey } from './field-key.js';
 import type { FetchGroup } from './fetch-group.js';
@@ -129,9 +129,7 @@ export class ChunkFetcher {
           const c = span.first + i;
           // A write since the fetch began took the mark away: this data may be stale, so it is served, not kept.
           if (!this.index.clearInflight(key, c, group)) continue;
-          const end = grid.startOf(c + 1);
-          if (end <= settledBefore) this.cache.set(key, c, chunks[i]!, end);
-          else if (settledBefore > grid.startOf(c)) this.cache.set(key, c, chunkPrefix(chunks[i]!, settledBefore), settledBefore);
+          this.cache.keepSettled(key, c, chunks[i]!, grid.startOf(c), grid.startOf(c + 1), settledBefore);
         }
       }
     }

@@ -27,7 +27,8 @@ import { ReadPlanner } from './read-planner.js';
 import { assembleFromChunks, assembleFromFrames, type HeadReadResult } from './read-result.js';
 import { ReadTicket } from './read-ticket.js';
 import { withRetry } from './retry.js';
-import { isUpstreamFailure, remainingMs, upstreamError, type Upstream } from './upstream.js';
+import { isUpstreamFailure, remainingMs, upstreamError, type Upstream, type UpstreamWrite } from './upstream.js';
+import { WriteOverlap } from './write-overlap.js';
 import { PeerCalls, mergeParts } from './peer-calls.js';
 import { PeerSet } from './peer-set.js';
 
@@ -62,6 +63,7 @@ export class HeadNode {
   readonly config: HeadConfig;
   readonly catalog: DatasetCatalog;
   private readonly index = new SeriesIndex();
+  private readonly writes = new WriteOverlap();
   private readonly cache: ChunkCache;
   private readonly budget: InflightBudget;
   /** Bytes of answers serialized and queued for callers (answer-writer.ts). */
@@ -221,6 +223,13 @@ export class HeadNode {
     return counts.reduce((a, b) => a + b, 0);
   }
 
+  /**
+   * Writes frames to the owning shards and drops the cached chunks they touch.
+   * With cacheWrites, the shards are also asked whether the written symbols
+   * had rows in those chunks before: the frames of keys this head owns that
+   * had none, and that no other write of the key overlapped here, are cached
+   * as written (WriteOverlap says why the overlap matters).
+   */
   private async writeLocal(
     dataset: DatasetInfo,
     request: WriteRequestMessage,
@@ -228,20 +237,50 @@ export class HeadNode {
     options: HeadCallOptions,
     deadlineAt: number,
   ): Promise<number> {
+    const keep = this.config.cacheWrites ? frames.filter((f) => this.owns(dataset.name, f.symbol)) : [];
+    // As for a fetch: rows newer than this when the write goes out may still be joined by others' writes.
+    const settledBefore = this.config.now() - this.config.freshnessMs;
+    const inFlight = this.writes.begin(frames.map((f) => seriesKey(dataset.name, f.symbol)));
+    let written: UpstreamWrite | undefined;
     try {
-      return await this.upstream.write(dataset.name, request.fields, frames, {
+      written = await this.upstream.writeChecked(dataset.name, request.fields, frames, {
         signal: options.signal,
         deadlineMs: remainingMs(deadlineAt),
         jobId: request.jobId || undefined,
         // The shard checks the grants again (a head is trusted, but not relied on alone).
         grants: request.grants,
+        vacancy: keep.length > 0 ? this.chunksOf(dataset, keep) : undefined,
       });
+      return written.rowsWritten;
     } catch (err) {
       throw upstreamError(err);
     } finally {
+      const alone = this.writes.end(inFlight);
       // Success or not, some shards may have written: what the write touched is no longer known to be current.
       for (const frame of frames) this.upkeep.invalidate(dataset, frame);
+      let cached = false;
+      for (const frame of keep) {
+        const key = seriesKey(dataset.name, frame.symbol);
+        if (written?.vacantSymbols.has(frame.symbol) && alone.has(key) && this.owns(dataset.name, frame.symbol)) {
+          cached = this.upkeep.keepWritten(dataset, frame, settledBefore, this.config.maxChunksPerSeries) || cached;
+        }
+      }
+      if (cached) this.statsValue.add('writesCached');
     }
+  }
+
+  /** The time range of the chunks the frames' rows fall in (from the first chunk's start to the last one's end). */
+  private chunksOf(dataset: DatasetInfo, frames: readonly SeriesFrame[]): TimeRange {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const f of frames) {
+      const n = f.timestamps.length;
+      if (n === 0) continue;
+      start = Math.min(start, f.timestamps[0]!);
+      end = Math.max(end, f.timestamps[n - 1]! + 1);
+    }
+    const grid = this.gridOf(dataset);
+    return grid.rangeOf(grid.spanOf({ start, end }));
   }
 
   async listDatasets(options: HeadCallOptions = {}): Promise<DatasetInfo[]> {

@@ -14,6 +14,7 @@ export type HeadCounter =
   | 'cachePartialHits'
   | 'cacheMisses'
   | 'writes'
+  | 'writesCached'
   | 'invalidations'
   | 'upstreamFailures'
   | 'upstreamRetries'
@@ -40,6 +41,7 @@ const COUNTERS: readonly HeadCounter[] = [
   'cachePartialHits',
   'cacheMisses',
   'writes',
+  'writesCached',
   'invalidations',
   'upstreamFailures',
   'upstreamRetries',
@@ -100,6 +102,7 @@ export class HeadStats {
       readP50Ms: this.latency.percentile(0.5),
       readP99Ms: this.latency.percentile(0.99),
       cacheMaxBytes: this.gauges.cacheMaxBytes(),
+      writesCached: c('writesCached'),
     };
     if (reset) {
       for (const name of COUNTERS) this.counters.set(name, 0);

@@ -42,6 +42,13 @@ export interface HeadOptions {
   /** Byte bound of the chunk cache (lru-cache maxSize). Default 512 MiB. */
   cacheMaxBytes?: number;
   /**
+   * Cache what is written through this head (keys it owns): when the shards
+   * say the written symbols had no rows in the chunks a write touches, the
+   * written rows are those chunks, so the next read of them (a job's final
+   * step reading its results) is a cache hit. Needs `coalesce`. Default true.
+   */
+  cacheWrites?: boolean;
+  /**
    * Bound on the estimated bytes of upstream fetches in flight (lru-cache counts
    * them as zero). Past it, new fetches wait in a FIFO queue. Default 32 MiB.
    */
@@ -105,6 +112,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 
 export const DEFAULT_HEAD_OPTIONS = Object.freeze({
   coalesce: true,
+  cacheWrites: true,
   cacheMaxBytes: 512 * 1024 * 1024,
   maxInflightBytes: 32 * 1024 * 1024,
   maxAnswerBytes: 16 * 1024 * 1024,
@@ -123,6 +131,7 @@ export interface HeadConfig {
   readonly limits: Limits;
   readonly clientSecurity: ClientSecurity | undefined;
   readonly coalesce: boolean;
+  readonly cacheWrites: boolean;
   readonly cacheMaxBytes: number;
   readonly maxInflightBytes: number;
   readonly maxAnswerBytes: number;
@@ -167,6 +176,7 @@ export function resolveHeadOptions(options: HeadOptions = {}): HeadConfig {
     limits: resolveLimits(options.limits),
     clientSecurity: options.clientSecurity,
     coalesce: options.coalesce ?? d.coalesce,
+    cacheWrites: (options.coalesce ?? d.coalesce) && (options.cacheWrites ?? d.cacheWrites),
     cacheMaxBytes: positiveInteger('cacheMaxBytes', options.cacheMaxBytes ?? d.cacheMaxBytes),
     maxInflightBytes: positiveInteger('maxInflightBytes', options.maxInflightBytes ?? d.maxInflightBytes),
     maxAnswerBytes: positiveInteger('maxAnswerBytes', options.maxAnswerBytes ?? d.maxAnswerBytes),

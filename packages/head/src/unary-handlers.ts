@@ -28,7 +28,8 @@ function unary<Req, Res>(node: HeadNode, serve: (request: Req, context: UnaryCal
  * applied here without forwarding only when `trustedPeer` says another head forwarded it.
  */
 export function writeHandler(node: HeadNode, trustedPeer: PeerTrust): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
-  return unary(node, async (request, { deadlineAt, call }) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: trustedPeer(call.metadata) }) }));
+  // A head answers no vacancy (WriteRequest.vacancy_*): it asks the shards itself, for its own cache.
+  return unary(node, async (request, { deadlineAt, call }) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: trustedPeer(call.metadata) }), vacant: false }));
 }
 
 export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {

@@ -12,11 +12,21 @@ export interface Upstream {
   shardOf(dataset: string, symbol: string): number;
   /** One frame per distinct requested symbol (empty when it has no rows), columns in `fields` order. */
   read(query: SeriesQuery, options?: CallOptions): Promise<SeriesFrame[]>;
-  write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number>;
+  /**
+   * Routes a write to the owning shards; with `options.vacancy`, also answers
+   * which symbols had no rows in that range before it (their shard said so).
+   */
+  writeChecked(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<UpstreamWrite>;
   listDatasets(options?: CallOptions): Promise<DatasetInfo[]>;
   createDataset(info: DatasetInfo, options?: CallOptions): Promise<{ dataset: DatasetInfo; created: boolean }>;
   /** Every symbol of `dataset` across all shards, sorted and unique. */
   listSymbols(dataset: string, options?: CallOptions): Promise<string[]>;
+}
+
+/** What Upstream.writeChecked answers. */
+export interface UpstreamWrite {
+  readonly rowsWritten: number;
+  readonly vacantSymbols: ReadonlySet<string>;
 }
 
 /** Codes that mean the request itself was wrong: passed to the caller as the shard said them. */

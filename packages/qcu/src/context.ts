@@ -57,9 +57,9 @@ export interface FinalContext<P> extends UnitContext<P> {
   readonly job: JobInfo<P>;
   /**
    * Reads the output dataset for the job's whole universe and range: everything its tasks published.
-   * The heads answer it from the shards without caching it (`coalesce: false` unless given): the rows
-   * were just written, so no head holds them, and the final step reads them once; caching them would
-   * cost a copy of every chunk and evict the inputs the next job reads.
+   * The heads answer it from their caches: a head caches what the tasks wrote through it when the
+   * shards say those rows are all the chunks hold (an output dataset written for the first time), so
+   * the final step reads no row back from the shards. `coalesce: false` sends it straight to the shards.
    */
   readOutput(options?: { fields?: readonly string[] } & DataReadOptions): Promise<SeriesFrame[]>;
 }
@@ -88,7 +88,7 @@ export function createFinalContext<P>(deps: ContextDeps<P>, job: JobInfo<P>): Fi
   const base = baseContext(deps);
   const readOutput: FinalContext<P>['readOutput'] = (options = {}) => {
     const { fields, ...call } = options;
-    return base.data.read({ dataset: deps.output.dataset, symbols: job.symbols, fields: fields ?? deps.output.fields, range: job.range }, { coalesce: false, ...call });
+    return base.data.read({ dataset: deps.output.dataset, symbols: job.symbols, fields: fields ?? deps.output.fields, range: job.range }, call);
   };
   return Object.defineProperties(base, { job: { value: job, enumerable: true }, readOutput: { value: readOutput, enumerable: true } }) as FinalContext<P>;
 }

@@ -5,7 +5,7 @@ import { startQcuCluster as startCluster, type QcuCluster } from '@florin/test-s
 import { universe, utc } from '@florin/test-support';
 
 const range = { start: utc(2015), end: utc(2016) };
-const FRAMES = universe(4, utc(2014), utc(2016), 7);
+const FRAMES = universe(24, utc(2014), utc(2016), 7);
 
 const doubled = defineKernel<Record<string, never>>('doubled', (inputs) => inputs.map((x) => x.map((v) => v * 2)));
 
@@ -78,23 +78,46 @@ describe('task timings', () => {
     expect(final[0]!.startedAt).toBeGreaterThanOrEqual(Math.max(...regular.map((t) => t.endedAt)));
   });
 
-  it("leaves no copy of the output in the heads' caches: the final step's readOutput goes straight to the shards", async () => {
+  it("answers the final step's readOutput from what the tasks wrote through the heads: no row is read back from the shards", async () => {
     await cluster.worker({ units: [doubler] });
-    const symbols = ['S000', 'S001', 'S002', 'S003'];
-    const handle = await cluster.jobs.submit({ unit: 'doubler', dataset: 'prices', symbols, startMs: range.start, endMs: range.end, taskSize: 2 });
-    const job = await handle.wait();
+    const symbols = ['S010', 'S011', 'S012', 'S013'];
+    // The inputs cached first, so that every point the heads fetch during the job would be the output's.
+    await cluster.data.read({ dataset: 'prices', symbols, fields: ['close'], range });
+    await cluster.data.stats(true);
+    const submit = { unit: 'doubler', dataset: 'prices', symbols, startMs: range.start, endMs: range.end, taskSize: 2, outputDataset: 'doubled_fresh' };
+    const job = await (await cluster.jobs.submit(submit)).wait();
     expect(job.state).toBe('succeeded');
     const total = symbols.reduce((n, s) => n + rowsIn(s), 0);
     expect(job.result).toBe(total);
-    const upstream = async (): Promise<number> => (await cluster.data.stats()).reduce((n, h) => n + Number(h.upstreamPoints), 0);
-    // A researcher's read of the output afterwards misses (every point comes from the shards), then hits.
-    const before = await upstream();
-    const read = (): Promise<number> =>
-      cluster.data.read({ dataset: 'doubled', symbols, fields: ['x'], range }).then((frames) => frames.reduce((n, f) => n + f.timestamps.length, 0));
-    expect(await read()).toBe(total);
-    const afterMiss = await upstream();
-    expect(afterMiss - before).toBe(total);
-    expect(await read()).toBe(total);
-    expect(await upstream()).toBe(afterMiss);
+    const stats = await cluster.data.stats();
+    const sum = (pick: (h: (typeof stats)[number]) => unknown): number => stats.reduce((n, h) => n + Number(pick(h)), 0);
+    expect(sum((h) => h.upstreamRequests)).toBe(0);
+    expect(sum((h) => h.upstreamPoints)).toBe(0);
+    // Each task's one write (its two symbols) was cached by the heads owning them.
+    expect(sum((h) => h.writesCached)).toBeGreaterThanOrEqual(2);
+    // What the cache answers is what the shards hold, value for value.
+    const cached = await cluster.data.read({ dataset: 'doubled_fresh', symbols, fields: ['x'], range });
+    const stored = await cluster.data.read({ dataset: 'doubled_fresh', symbols, fields: ['x'], range }, { coalesce: false });
+    expect(cached).toEqual(stored);
+    expect(sum((h) => h.upstreamRequests)).toBe(0);
+    for (const f of cached) {
+      const input = FRAMES.find((x) => x.symbol === f.symbol)!;
+      const from = lowerBound(input.timestamps, range.start);
+      expect(Array.from(f.columns[0]!)).toEqual(Array.from(input.columns[0]!.subarray(from, from + f.timestamps.length)).map((v) => v * 2));
+    }
+  });
+
+  it('reads the output back from the shards when a rerun overwrites it (rows were there: nothing is cached as written)', async () => {
+    await cluster.worker({ units: [doubler] });
+    const symbols = ['S020', 'S021'];
+    const submit = { unit: 'doubler', dataset: 'prices', symbols, startMs: range.start, endMs: range.end, taskSize: 1, outputDataset: 'doubled_rerun' };
+    expect((await (await cluster.jobs.submit(submit)).wait()).state).toBe('succeeded');
+    await cluster.data.stats(true);
+    const again = await (await cluster.jobs.submit(submit)).wait();
+    expect(again.state).toBe('succeeded');
+    expect(again.result).toBe(rowsIn('S020') + rowsIn('S021'));
+    const stats = await cluster.data.stats();
+    expect(stats.reduce((n, h) => n + Number(h.writesCached), 0)).toBe(0);
+    expect(stats.reduce((n, h) => n + Number(h.upstreamRequests), 0)).toBeGreaterThan(0);
   });
 });

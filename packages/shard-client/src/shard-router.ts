@@ -142,15 +142,29 @@ export class ShardRouter {
    * retried: writes are upserts). Resolves the total rows written.
    */
   async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
+    return (await this.writeChecked(dataset, fields, frames, options)).rowsWritten;
+  }
+
+  /**
+   * A write that also says which symbols had no rows in `options.vacancy`
+   * before it: those of every shard that answered vacant (WriteOutcome.vacant).
+   */
+  async writeChecked(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<RoutedWrite> {
     const groups = groupBy(frames, (frame) => this.shardOf(dataset, frame.symbol));
     // A failed shard does not cancel the others: a write cut off mid-flight would leave its outcome unknown.
-    const counts = await this.fanOut(
+    const outcomes = await this.fanOut(
       groups,
       options,
-      (client, group, callOptions) => client.write(dataset, fields, group, { ...callOptions, jobId: options?.jobId, grants: options?.grants }),
+      (client, group, callOptions) =>
+        client.writeChecked(dataset, fields, group, { ...callOptions, jobId: options?.jobId, grants: options?.grants, vacancy: options?.vacancy }),
       false,
     );
-    return counts.reduce((a, b) => a + b, 0);
+    const parts = [...groups.values()];
+    const vacantSymbols = new Set<string>();
+    outcomes.forEach((o, i) => {
+      if (o.vacant) for (const frame of parts[i]!) vacantSymbols.add(frame.symbol);
+    });
+    return { rowsWritten: outcomes.reduce((n, o) => n + o.rowsWritten, 0), vacantSymbols };
   }
 
   /** Creates the dataset on every shard; `created` is true when any shard created it. */
@@ -289,6 +303,13 @@ export class ShardRouter {
     const write = !cancelOnFailure;
     return fanOut(groups, options, (shard, group, callOptions) => this.onPartition(shard, write, callOptions, (client) => call(client, group, callOptions)), cancelOnFailure);
   }
+}
+
+/** What ShardRouter.writeChecked answers. */
+export interface RoutedWrite {
+  readonly rowsWritten: number;
+  /** Symbols whose shard said they had no rows in the asked vacancy range before the write. */
+  readonly vacantSymbols: ReadonlySet<string>;
 }
 
 function isShardMembership(x: readonly string[] | ShardMembership): x is ShardMembership {

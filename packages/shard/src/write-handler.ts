@@ -4,10 +4,12 @@ import {
   invalidArgument,
   notFound,
   unaryHandler,
+  type TimeRange,
   type WriteRequestMessage,
   type WriteResponseMessage,
 } from '@florin/core';
 import type { ShardContext } from './context.js';
+import type { LaneWrite } from './write-lane.js';
 
 /**
  * ShardService.Write: validate the whole request (dataset, exact field set,
@@ -17,12 +19,15 @@ import type { ShardContext } from './context.js';
  */
 export function writeHandler(ctx: ShardContext): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
   return unaryHandler(
-    async (request, { deadlineAt }) => ({ rowsWritten: await serveWrite(ctx, request, deadlineAt) }),
+    async (request, { deadlineAt }) => {
+      const { rows, vacant } = await serveWrite(ctx, request, deadlineAt);
+      return { rowsWritten: rows, vacant };
+    },
     { defaultDeadlineMs: ctx.limits.defaultDeadlineMs },
   );
 }
 
-async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadline: number): Promise<number> {
+async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadline: number): Promise<LaneWrite> {
   if (!request.dataset) throw invalidArgument('dataset is required');
   const dataset = await ctx.catalog.get(request.dataset);
   if (!dataset) throw notFound(`unknown dataset ${JSON.stringify(request.dataset)}; create it first (CreateDataset)`);
@@ -30,8 +35,15 @@ async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadl
   ctx.writer?.assertWriter();
   const frames = decodeWriteRequest(request, dataset, ctx.limits, (name, symbols) => ctx.ownership.assertOwned(name, symbols));
   ctx.stats.startWrite();
-  if (frames.length === 0) return 0;
-  const rows = await ctx.writes.write(dataset.name, frames, deadline);
-  ctx.stats.addRowsWritten(rows);
-  return rows;
+  if (frames.length === 0) return { rows: 0, vacant: false };
+  const written = await ctx.writes.write(dataset.name, frames, deadline, vacancyOf(request));
+  ctx.stats.addRowsWritten(written.rows);
+  return written;
+}
+
+/** The range whose vacancy the request asks about (see WriteRequest.vacancy_start_ms); undefined when empty. */
+function vacancyOf(request: WriteRequestMessage): TimeRange | undefined {
+  const start = Number(request.vacancyStartMs ?? 0);
+  const end = Number(request.vacancyEndMs ?? 0);
+  return Number.isFinite(start) && Number.isFinite(end) && end > start ? { start, end } : undefined;
 }

@@ -1,4 +1,4 @@
-import { FlorinError, type SeriesFrame } from '@florin/core';
+import { FlorinError, type SeriesFrame, type TimeRange } from '@florin/core';
 import type { Store } from '@florin/store';
 
 /** Errors one request's rows can cause: a merged write failing with one is retried request by request. */
@@ -7,11 +7,19 @@ const DATA_ERRORS = new Set(['INVALID_ARGUMENT', 'RESOURCE_EXHAUSTED', 'FAILED_P
 /** Most rows merged into one store write (bounds the staging memory of a burst). */
 export const WRITE_LANE_MAX_ROWS = 2_000_000;
 
+/** What a lane write answers: its rows, and whether its symbols were vacant in the range it asked about. */
+export interface LaneWrite {
+  readonly rows: number;
+  readonly vacant: boolean;
+}
+
 interface Request {
   readonly frames: readonly SeriesFrame[];
   readonly rows: number;
   readonly deadline: number;
-  readonly resolve: (rows: number) => void;
+  /** The range whose vacancy the caller asked about (Store.writeChecked). */
+  readonly vacancy: TimeRange | undefined;
+  readonly resolve: (written: LaneWrite) => void;
   readonly reject: (err: unknown) => void;
 }
 
@@ -33,6 +41,9 @@ interface Batch {
  * deadline is answered DEADLINE_EXCEEDED and left out. A merged write that
  * fails for a data reason is retried request by request, so one request's bad
  * rows fail only that request. A failed write does not block the ones behind it.
+ * A request that asks whether its symbols were vacant in a range is vacant
+ * when the store found none of the merged write's symbols there (over the
+ * union of the ranges asked) and no other request of the merge names one of its symbols.
  */
 export class WriteLane {
   private readonly queue: Batch[] = [];
@@ -47,7 +58,7 @@ export class WriteLane {
    * write fail with its error and nothing is written.
    */
   constructor(
-    private readonly store: Pick<Store, 'write'>,
+    private readonly store: Pick<Store, 'write' | 'writeChecked'>,
     options: { maxRows?: number; beforeWrite?: () => void } = {},
   ) {
     this.maxRows = options.maxRows ?? WRITE_LANE_MAX_ROWS;
@@ -59,11 +70,14 @@ export class WriteLane {
     return this.queue.reduce((n, b) => n + b.requests.length, 0) + (this.busy ? 1 : 0);
   }
 
-  /** Upserts `frames` into `dataset` (possibly merged with other requests); resolves this request's rows. */
-  write(dataset: string, frames: readonly SeriesFrame[], deadline = Infinity): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /**
+   * Upserts `frames` into `dataset` (possibly merged with other requests); resolves this request's rows,
+   * and whether its symbols had no rows in `vacancy` before it (false when not asked or not known).
+   */
+  write(dataset: string, frames: readonly SeriesFrame[], deadline = Infinity, vacancy?: TimeRange): Promise<LaneWrite> {
+    return new Promise<LaneWrite>((resolve, reject) => {
       const rows = frames.reduce((n, f) => n + f.timestamps.length, 0);
-      this.enqueue(dataset, { frames, rows, deadline, resolve, reject });
+      this.enqueue(dataset, { frames, rows, deadline, vacancy, resolve, reject });
       this.pump();
     });
   }
@@ -105,8 +119,16 @@ export class WriteLane {
       return;
     }
     try {
-      await this.store.write(batch.dataset, live.length === 1 ? live[0]!.frames : live.flatMap((r) => r.frames));
-      for (const r of live) r.resolve(r.rows);
+      const frames = live.length === 1 ? live[0]!.frames : live.flatMap((r) => r.frames);
+      const vacancy = unionOf(live.map((r) => r.vacancy));
+      if (vacancy && this.store.writeChecked) {
+        const { vacant } = await this.store.writeChecked(batch.dataset, frames, vacancy);
+        const shared = vacant ? sharedSymbols(live) : new Set<string>();
+        for (const r of live) r.resolve({ rows: r.rows, vacant: vacant && r.vacancy !== undefined && r.frames.every((f) => !shared.has(f.symbol)) });
+      } else {
+        await this.store.write(batch.dataset, frames);
+        for (const r of live) r.resolve({ rows: r.rows, vacant: false });
+      }
     } catch (err) {
       if (live.length === 1 || !(err instanceof FlorinError) || !DATA_ERRORS.has(err.code)) {
         for (const r of live) r.reject(err);
@@ -119,10 +141,33 @@ export class WriteLane {
             return this.store.write(batch.dataset, r.frames);
           })
           .then(
-            () => r.resolve(r.rows),
+            () => r.resolve({ rows: r.rows, vacant: false }),
             (e: unknown) => r.reject(e),
           );
       }
     }
   }
+}
+
+/** The smallest range holding every asked range; undefined when none was asked. */
+function unionOf(ranges: readonly (TimeRange | undefined)[]): TimeRange | undefined {
+  let union: TimeRange | undefined;
+  for (const r of ranges) {
+    if (!r) continue;
+    union = union ? { start: Math.min(union.start, r.start), end: Math.max(union.end, r.end) } : r;
+  }
+  return union;
+}
+
+/** Symbols named by more than one request of a merged write. */
+function sharedSymbols(requests: readonly Request[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const r of requests) {
+    for (const symbol of new Set(r.frames.map((f) => f.symbol))) {
+      if (seen.has(symbol)) shared.add(symbol);
+      seen.add(symbol);
+    }
+  }
+  return shared;
 }

@@ -1,4 +1,4 @@
-import type { DatasetInfo } from '@florin/core';
+import type { DatasetInfo, TimeRange } from '@florin/core';
 import { CATALOG_TABLE, datasetTable } from './catalog.js';
 import { quoteIdent, quoteLiteral } from './sql-names.js';
 import type { WriteBatch } from './write-batch.js';
@@ -104,6 +104,16 @@ export interface UpsertStatements {
   readonly remove: string;
   /** Inserts every staged row in (symbol, ts) order. */
   readonly insert: string;
+}
+
+/**
+ * Answers a row when some symbol of `batch` has a stored row in `range`
+ * (half-open): the check behind Store.writeChecked, run by the writer before it
+ * writes the batch.
+ */
+export function vacancyProbe(batch: WriteBatch, range: TimeRange): string {
+  const symbols = batch.segments.map((g) => quoteLiteral(g.symbol)).join(', ');
+  return `SELECT 1 FROM ${tableRef(batch.dataset.name)} WHERE symbol IN (${symbols}) AND ts >= ${Math.floor(range.start)} AND ts < ${Math.ceil(range.end)} LIMIT 1`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { failedPrecondition, SerialQueue, unavailable, validateDatasetInfo, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { failedPrecondition, SerialQueue, unavailable, validateDatasetInfo, type DatasetInfo, type SeriesFrame, type TimeRange } from '@florin/core';
 import { conflictError, DatasetCatalog, fromCatalogRow, sameDataset, toCatalogRow, type CatalogRow } from './catalog.js';
 import { resolveDuckDbStoreConfig, MEMORY_PATH, type DuckDbStoreConfig, type DuckDbStoreOptions } from './duckdb-options.js';
 import { readSeries } from './duckdb-read.js';
@@ -12,7 +12,7 @@ import { DatasetStarts } from './dataset-starts.js';
 import { KnownSymbols } from './known-symbols.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
-import type { Store, StoreReadRequest, StoreState } from './store.js';
+import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
 import { prepareWrite, type WriteBatch } from './write-batch.js';
 
 interface Lane {
@@ -116,14 +116,22 @@ export class DuckDbStore implements Store {
   }
 
   async write(dataset: string, frames: readonly SeriesFrame[]): Promise<number> {
+    return (await this.writeBatch(dataset, frames, undefined)).rows;
+  }
+
+  writeChecked(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange): Promise<CheckedWrite> {
+    return this.writeBatch(dataset, frames, vacancy);
+  }
+
+  private async writeBatch(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange | undefined): Promise<CheckedWrite> {
     this.lifecycle.assertOpen();
     const batch = prepareWrite(await this.catalog.require(dataset), frames);
-    if (batch.rowCount === 0) return 0;
+    if (batch.rowCount === 0) return { rows: 0, vacant: false };
     return this.onWriter(async (lane) => {
       try {
-        const rows = await this.upsert(lane, batch);
+        const written = await this.upsert(lane, batch, vacancy);
         this.knownSymbols.wrote(batch.dataset.name, batch.segments.map((s) => s.symbol));
-        return rows;
+        return written;
       } catch (err) {
         this.knownSymbols.forget(batch.dataset.name);
         throw err;
@@ -134,15 +142,20 @@ export class DuckDbStore implements Store {
     });
   }
 
-  /** Writes a prepared batch on the writer connection; resolves its row count. */
-  private async upsert({ connection, stager }: Lane & { stager: DuckDbStager }, batch: WriteBatch): Promise<number> {
+  /**
+   * Writes a prepared batch on the writer connection; resolves its row count,
+   * and whether the batch's symbols had no rows in `vacancy` (when asked).
+   */
+  private async upsert({ connection, stager }: Lane & { stager: DuckDbStager }, batch: WriteBatch, vacancy: TimeRange | undefined): Promise<CheckedWrite> {
     const upsert = sql.upsertFromStaging(batch);
-    // This connection is the file's only writer and runs one write at a time, so what the probe finds holds until the commit.
+    // This connection is the file's only writer and runs one write at a time, so what the probes find holds until the commit.
     const stored = await connection.runAndReadAll(upsert.probe);
     if (stored.currentRowCount === 0) {
+      // No stored row in the batch's own span; the wider range asked about is checked the same way.
+      const vacant = vacancy !== undefined && (await connection.runAndReadAll(sql.vacancyProbe(batch, vacancy))).currentRowCount === 0;
       // All new rows (results being published): appended as they are, without staging, joining and sorting them.
       await transaction(connection, () => appendNewRows(connection, batch));
-      return batch.rowCount;
+      return { rows: batch.rowCount, vacant };
     }
     try {
       await stager.stage(batch);
@@ -153,7 +166,8 @@ export class DuckDbStore implements Store {
     } finally {
       await stager.clear(batch.dataset.fields.length).catch(() => undefined);
     }
-    return batch.rowCount;
+    // Stored rows in the batch's own span: not vacant.
+    return { rows: batch.rowCount, vacant: false };
   }
 
   async symbols(dataset: string): Promise<string[]> {

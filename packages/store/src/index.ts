@@ -1,4 +1,4 @@
-export type { Store, StoreReadRequest, StoreState } from './store.js';
+export type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
 
 export { DuckDbStore } from './duckdb-store.js';
 export { type DuckDbStoreOptions, type DuckDbStoreConfig, DUCKDB_STORE_DEFAULTS, resolveDuckDbStoreConfig } from './duckdb-options.js';

@@ -9,6 +9,13 @@ export interface StoreReadRequest {
   readonly range: TimeRange;
 }
 
+/** What writeChecked answers. */
+export interface CheckedWrite {
+  readonly rows: number;
+  /** No stored row of the written symbols lay in the asked range before this write. */
+  readonly vacant: boolean;
+}
+
 export type StoreState = 'created' | 'open' | 'closed';
 
 /**
@@ -41,6 +48,13 @@ export interface Store {
    * Returns the number of rows written.
    */
   write(dataset: string, frames: readonly SeriesFrame[]): Promise<number>;
+  /**
+   * A write that also says whether the written symbols had no rows in
+   * `vacancy` before it, checked inside the write (what it finds holds until
+   * the commit). A store that cannot tell leaves this out; callers then take it
+   * as not vacant.
+   */
+  writeChecked?(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange): Promise<CheckedWrite>;
   /** Distinct symbols present in a dataset, sorted. */
   symbols(dataset: string): Promise<string[]>;
   /** Total row count of a dataset. */

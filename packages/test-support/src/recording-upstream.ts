@@ -1,6 +1,6 @@
 import { untilAborted, type DatasetInfo, type SeriesFrame, type TimeRange } from '@florin/core';
 import type { CallOptions, SeriesQuery, WriteOptions } from '@florin/core';
-import type { ShardRouter } from '@florin/shard-client';
+import type { RoutedWrite, ShardRouter } from '@florin/shard-client';
 import type { Upstream } from '@florin/head';
 
 /** A promise the test opens when it chooses. */
@@ -57,8 +57,8 @@ export class RecordingUpstream implements Upstream {
       signal?.removeEventListener('abort', onAbort);
     }
   }
-  write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
-    return this.router.write(dataset, fields, frames, options);
+  writeChecked(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<RoutedWrite> {
+    return this.router.writeChecked(dataset, fields, frames, options);
   }
   listDatasets(options?: CallOptions): Promise<DatasetInfo[]> {
     return this.router.listDatasets(options);

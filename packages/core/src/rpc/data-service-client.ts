@@ -39,6 +39,15 @@ export interface WriteOptions extends CallOptions {
   jobId?: string;
   /** Write grants covering the rows (a QCU's leases'; required from the qcu role when security is on). */
   grants?: readonly string[];
+  /** Asks the receiver whether the written symbols had no rows in this range before the write (WriteOutcome.vacant). */
+  vacancy?: TimeRange;
+}
+
+/** What a Write answered. */
+export interface WriteOutcome {
+  readonly rowsWritten: number;
+  /** The written symbols had no rows in WriteOptions.vacancy before the write (false when not asked, or it cannot be told). */
+  readonly vacant: boolean;
 }
 
 export interface CreateDatasetOptions extends CallOptions {
@@ -114,6 +123,11 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
    * one all-or-nothing call. Resolves the number of rows written.
    */
   async write(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<number> {
+    return (await this.writeChecked(dataset, fields, frames, options)).rowsWritten;
+  }
+
+  /** A write that also answers whether its symbols had no rows in `options.vacancy` before it. */
+  async writeChecked(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<WriteOutcome> {
     this.assertOpen();
     let bytes = 0;
     const blocks = frames.map((frame) => {
@@ -128,9 +142,18 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
         `write of about ${bytes} bytes exceeds maxMessageBytes (${this.limits.maxMessageBytes}); split it into smaller writes`,
       );
     }
-    const request: WriteRequestMessage = { dataset, fields: [...fields], blocks, jobId: options?.jobId ?? '', grants: [...(options?.grants ?? [])] };
+    const vacancy = options?.vacancy;
+    const request: WriteRequestMessage = {
+      dataset,
+      fields: [...fields],
+      blocks,
+      jobId: options?.jobId ?? '',
+      grants: [...(options?.grants ?? [])],
+      vacancyStartMs: vacancy?.start ?? 0,
+      vacancyEndMs: vacancy?.end ?? 0,
+    };
     const response = await this.unary(this.stub.Write, request, options);
-    return response.rowsWritten;
+    return { rowsWritten: response.rowsWritten, vacant: response.vacant === true };
   }
 
   async listDatasets(options?: CallOptions): Promise<DatasetInfo[]> {

@@ -26,6 +26,7 @@ export interface HeadStatsInput {
   'readP50Ms'?: (number | string);
   'readP99Ms'?: (number | string);
   'cacheMaxBytes'?: (number | string | Long);
+  'writesCached'?: (number | string | Long);
 }
 
 export interface HeadStatsOutput {
@@ -52,4 +53,5 @@ export interface HeadStatsOutput {
   'readP50Ms': (number);
   'readP99Ms': (number);
   'cacheMaxBytes': (number);
+  'writesCached': (number);
 }

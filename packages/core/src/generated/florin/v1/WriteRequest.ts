@@ -1,6 +1,7 @@
 // Original file: proto/florin/v1/series.proto
 
 import type { SeriesBlockInput as _florin_v1_SeriesBlockInput, SeriesBlockOutput as _florin_v1_SeriesBlockOutput } from '../../florin/v1/SeriesBlock.js';
+import type { Long } from '@grpc/proto-loader';
 
 export interface WriteRequestInput {
   'dataset'?: (string);
@@ -8,6 +9,8 @@ export interface WriteRequestInput {
   'blocks'?: (_florin_v1_SeriesBlockInput)[];
   'jobId'?: (string);
   'grants'?: (string)[];
+  'vacancyStartMs'?: (number | string | Long);
+  'vacancyEndMs'?: (number | string | Long);
 }
 
 export interface WriteRequestOutput {
@@ -16,4 +19,6 @@ export interface WriteRequestOutput {
   'blocks': (_florin_v1_SeriesBlockOutput)[];
   'jobId': (string);
   'grants': (string)[];
+  'vacancyStartMs': (number);
+  'vacancyEndMs': (number);
 }

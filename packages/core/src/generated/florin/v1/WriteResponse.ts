@@ -4,8 +4,10 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface WriteResponseInput {
   'rowsWritten'?: (number | string | Long);
+  'vacant'?: (boolean);
 }
 
 export interface WriteResponseOutput {
   'rowsWritten': (number);
+  'vacant': (boolean);
 }
