@@ -77,13 +77,12 @@ describe('telemetry of a job through a real cluster', () => {
     const traceId = submit[0]!.traceId;
     const trace = (): ReceivedSpan[] => receiver.store.spans({ traceId });
     const has = (pred: (s: ReceivedSpan) => boolean): boolean => trace().some(pred);
-    // The final step's uncached read: a shard Read right under a head Read (each process exports on its own schedule).
-    const uncachedShardRead = (s: ReceivedSpan): boolean =>
-      s.name === 'florin.v1.ShardService/Read' && has((p) => p.spanId === s.parentSpanId && p.name === 'florin.v1.HeadService/Read');
-    await until(
-      () => has((s) => s.name === 'store.read') && has((s) => role(s) === 'qcu' && s.name === 'florin.qcu.task momentum-paced' && s.attributes['florin.task.index'] === 1) && has(uncachedShardRead),
-      20_000,
-    );
+    // The final step's read: a head Read right under the final task's span (each process exports on its own schedule).
+    const finalStepRead = (): boolean => {
+      const final = trace().find((s) => role(s) === 'qcu' && s.name === 'florin.qcu.task momentum-paced' && s.attributes['florin.task.index'] === 1);
+      return final !== undefined && has((s) => s.name === 'florin.v1.HeadService/Read' && s.parentSpanId === final.spanId);
+    };
+    await until(() => has((s) => s.name === 'store.read') && finalStepRead(), 20_000);
     const spans = trace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const parentOf = (s: ReceivedSpan): ReceivedSpan | undefined => byId.get(s.parentSpanId);
@@ -119,18 +118,20 @@ describe('telemetry of a job through a real cluster', () => {
     // The first read of these symbols missed: a chunk fetch under it, then the shard's Read, then its store query.
     const fetches = spans.filter((s) => s.name === 'florin.head.fetch');
     expect(fetches.length).toBeGreaterThanOrEqual(1);
-    // Each fetch serves task 0's read of the market; the final step reads what task 0 published
-    // uncached (readOutput: coalesce off), so its shard Reads hang straight off its HeadService/Read.
+    // Each fetch serves task 0's read of the market; the final step reads what task 0 published into its new
+    // output dataset from the heads' caches (they cached the rows written through them), so no shard Read is under it.
     for (const f of fetches) expect(tasks.filter((t) => ancestry(f).includes(t))).toEqual([task0]);
     const finalTask = tasks.find((t) => t.attributes['florin.task.index'] === 1)!;
+    const finalReads = spans.filter((s) => role(s) === 'head' && s.name === 'florin.v1.HeadService/Read' && ancestry(s).includes(finalTask));
+    expect(finalReads.length).toBeGreaterThanOrEqual(1);
+    for (const r of finalReads) expect(r.attributes['florin.cache.result']).toBe('hit');
     const shardReads = spans.filter((s) => role(s) === 'shard' && s.name === 'florin.v1.ShardService/Read');
-    expect(shardReads.length).toBeGreaterThanOrEqual(2);
+    expect(shardReads.length).toBeGreaterThanOrEqual(1);
     for (const s of shardReads) {
-      const viaFinal = ancestry(s).includes(finalTask);
-      expect(parentOf(s)!.name).toBe(viaFinal ? 'florin.v1.HeadService/Read' : 'florin.head.fetch');
+      expect(ancestry(s)).not.toContain(finalTask);
+      expect(parentOf(s)!.name).toBe('florin.head.fetch');
       expect(s.resource['florin.role']).toBe('shard');
     }
-    expect(shardReads.some((s) => ancestry(s).includes(finalTask))).toBe(true);
     const storeReads = spans.filter((s) => s.name === 'store.read');
     for (const s of storeReads) expect(parentOf(s)!.name).toBe('florin.v1.ShardService/Read');
     // Every span of the trace hangs off the client's submit.
