@@ -204,7 +204,8 @@ export class QcuWorker {
       }
       // Outcomes waiting to be sent go on this call (recorded before the lease; the call then does not long-poll).
       const carried = this.carryOutcomes ? this.completions.take() : undefined;
-      this.leaseImminent = false;
+      // Outcomes held for this call that it does not carry (a coordinator without acks) go by CompleteTasks.
+      this.noLeaseYet();
       const sentAt = Date.now();
       const sentAtPerf = performance.now();
       let tasks: LeasedTask[];
@@ -237,6 +238,12 @@ export class QcuWorker {
       const leasedAt = Date.now();
       for (const task of tasks) this.waiting.push({ task, lease: this.leases.add({ ...task, leaseExpiresMs: sentAt + this.config.leaseMs }), leasedAt });
       this.startWaiting();
+      if (tasks.length > 0) {
+        // Tasks that finish in this turn (short units) report on the next LeaseTasks instead of a CompleteTasks of their own:
+        // one call reaches the coordinator, the outcomes first, instead of a long poll with a CompleteTasks queued behind it.
+        this.leaseImminent = true;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     this.noLeaseYet();
   }
