@@ -113,7 +113,10 @@ export interface UpsertStatements {
  */
 export function vacancyProbe(batch: WriteBatch, range: TimeRange): string {
   const symbols = batch.segments.map((g) => quoteLiteral(g.symbol)).join(', ');
-  return `SELECT 1 FROM ${tableRef(batch.dataset.name)} WHERE symbol IN (${symbols}) AND ts >= ${Math.floor(range.start)} AND ts < ${Math.ceil(range.end)} LIMIT 1`;
+  // Timestamps are safe integers (the write's rows are checked): a wider range asks nothing more.
+  const start = Math.max(Math.floor(range.start), Number.MIN_SAFE_INTEGER);
+  const end = Math.min(Math.ceil(range.end), Number.MAX_SAFE_INTEGER);
+  return `SELECT 1 FROM ${tableRef(batch.dataset.name)} WHERE symbol IN (${symbols}) AND ts >= ${start} AND ts < ${end} LIMIT 1`;
 }
 
 /**
