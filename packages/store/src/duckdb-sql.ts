@@ -1,7 +1,7 @@
 import type { DatasetInfo, TimeRange } from '@florin/core';
 import { CATALOG_TABLE, datasetTable } from './catalog.js';
 import { quoteIdent, quoteLiteral } from './sql-names.js';
-import type { WriteBatch } from './write-batch.js';
+import { vacancyBounds, type WriteBatch } from './write-batch.js';
 
 /** SQL text for the DuckDB backend. Identifiers are validated names, always quoted. */
 
@@ -113,9 +113,7 @@ export interface UpsertStatements {
  */
 export function vacancyProbe(batch: WriteBatch, range: TimeRange): string {
   const symbols = batch.segments.map((g) => quoteLiteral(g.symbol)).join(', ');
-  // Timestamps are safe integers (the write's rows are checked): a wider range asks nothing more.
-  const start = Math.max(Math.floor(range.start), Number.MIN_SAFE_INTEGER);
-  const end = Math.min(Math.ceil(range.end), Number.MAX_SAFE_INTEGER);
+  const { start, end } = vacancyBounds(range);
   return `SELECT 1 FROM ${tableRef(batch.dataset.name)} WHERE symbol IN (${symbols}) AND ts >= ${start} AND ts < ${end} LIMIT 1`;
 }
 

@@ -63,6 +63,11 @@ export class PgSql {
     return `ANALYZE ${this.table(dataset)}`;
   }
 
+  /** Answers a row when one of the symbols ($1) has a stored row in [$2, $3): Store.writeChecked's question. */
+  vacancyProbe(dataset: string): string {
+    return `SELECT 1 FROM ${this.table(dataset)} WHERE symbol = ANY($1::text[]) AND ts >= $2::bigint AND ts < $3::bigint LIMIT 1`;
+  }
+
   /** Upserts rows passed as one array literal per column. */
   upsert(info: DatasetInfo): string {
     const names = info.fields.map((f) => quoteIdent(f));

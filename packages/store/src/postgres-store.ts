@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { invalidArgument, redactUrl, validateDatasetInfo, type DatasetInfo, type SeriesFrame } from '@florin/core';
+import { invalidArgument, redactUrl, validateDatasetInfo, type DatasetInfo, type SeriesFrame, type TimeRange } from '@florin/core';
 import { conflictError, DatasetCatalog, datasetTable, fromCatalogRow, sameDataset, toCatalogRow, type CatalogRow } from './catalog.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { arrayBatches, decodeRows } from './pg-codec.js';
@@ -7,8 +7,8 @@ import { mapPgError } from './pg-errors.js';
 import { PG_MAX_IDENTIFIER, PgSql } from './pg-sql.js';
 import { resolvePostgresStoreConfig, type PostgresStoreConfig, type PostgresStoreOptions } from './postgres-options.js';
 import { resolveRead } from './read-request.js';
-import type { Store, StoreReadRequest, StoreState } from './store.js';
-import { prepareWrite } from './write-batch.js';
+import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
+import { prepareWrite, vacancyBounds } from './write-batch.js';
 import type { WriteFence } from './postgres-writer-lease.js';
 
 const INT8_OID = 20;
@@ -136,13 +136,30 @@ export class PostgresStore implements Store {
   }
 
   async write(dataset: string, frames: readonly SeriesFrame[]): Promise<number> {
+    return (await this.writeBatch(dataset, frames, undefined)).rows;
+  }
+
+  /**
+   * The vacancy is checked in the write's transaction, after the writer fence: the partition's one writer
+   * (its shard task, fenced by the writer lease when several serve it) is the only one that writes its rows.
+   */
+  writeChecked(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange): Promise<CheckedWrite> {
+    return this.writeBatch(dataset, frames, vacancy);
+  }
+
+  private async writeBatch(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange | undefined): Promise<CheckedWrite> {
     this.lifecycle.assertOpen();
     const batch = prepareWrite(await this.catalog.require(dataset), frames);
-    if (batch.rowCount === 0) return 0;
+    if (batch.rowCount === 0) return { rows: 0, vacant: false };
     const statement = this.sql.upsert(batch.dataset);
     const fence = this.fence;
+    let vacant = false;
     await this.transaction(async (client) => {
       if (fence) await fence.check((text, values) => client.query(text, values));
+      if (vacancy) {
+        const { start, end } = vacancyBounds(vacancy);
+        vacant = (await client.query(this.sql.vacancyProbe(batch.dataset.name), [batch.segments.map((s) => s.symbol), start, end])).rowCount === 0;
+      }
       for (const { literals } of arrayBatches(batch.segments, batch.dataset.fields.length, this.config.batchRows)) {
         await client.query(statement, literals);
       }
@@ -150,7 +167,7 @@ export class PostgresStore implements Store {
     // Fresh statistics after a bulk load, so reads plan an index scan rather
     // than a sort that spills to disk (autovacuum would get there later).
     if (batch.rowCount >= ANALYZE_AFTER_ROWS) await this.query(this.sql.analyze(batch.dataset.name));
-    return batch.rowCount;
+    return { rows: batch.rowCount, vacant };
   }
 
   async symbols(dataset: string): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { invalidArgument, notFound, validateSymbol, type DatasetInfo, type SeriesFrame, isArrayValue } from '@florin/core';
+import { invalidArgument, notFound, validateSymbol, type DatasetInfo, type SeriesFrame, type TimeRange, isArrayValue } from '@florin/core';
 
 /** One symbol's rows, with columns in the dataset's field order. */
 export interface WriteSegment {
@@ -106,4 +106,12 @@ function mergeSegments(list: readonly WriteSegment[], fieldCount: number): Write
     for (let c = 0; c < fieldCount; c++) columns[c]!.set(source[c]!.subarray(r, r + 1), i);
   });
   return { symbol: list[0]!.symbol, timestamps, columns };
+}
+
+/**
+ * A vacancy range (Store.writeChecked) as integer bounds a query can take: stored timestamps are safe
+ * integers (writes check them), so a range wider than them asks nothing more.
+ */
+export function vacancyBounds(range: TimeRange): TimeRange {
+  return { start: Math.max(Math.floor(range.start), Number.MIN_SAFE_INTEGER), end: Math.min(Math.ceil(range.end), Number.MAX_SAFE_INTEGER) };
 }

@@ -337,5 +337,24 @@ export function registerStoreContract(backend: string, factory: StoreFactory): v
       const got = await store.read({ dataset: info.name, symbols: frames.map((f) => f.symbol), fields: info.fields, range: { start: T0 - 1000 * DAY, end: T0 } });
       expectFramesBitEqual(got, frames);
     });
+
+    it('writeChecked says whether the written symbols had no rows in the asked range, and writes as write does', async () => {
+      const { store, info } = await withDataset();
+      const writeChecked = store.writeChecked!.bind(store);
+      const range = { start: T0 - 100 * DAY, end: T0 + 100 * DAY };
+      const a = sampleFrame('AAA', 1, info.fields, 10);
+      expect(await writeChecked(info.name, [a], range)).toEqual({ rows: 10, vacant: true });
+      // Rows there now: an overwrite, and new keys of the same symbol inside the range, are not vacant.
+      expect(await writeChecked(info.name, [a], range)).toEqual({ rows: 10, vacant: false });
+      expect(await writeChecked(info.name, [sampleFrame('AAA', 2, info.fields, 5, 50)], range)).toEqual({ rows: 5, vacant: false });
+      // A row outside the written span but inside the range makes it not vacant; outside the range it does not.
+      await store.write(info.name, [sampleFrame('BBB', 3, info.fields, 1, -90)]);
+      expect(await writeChecked(info.name, [sampleFrame('BBB', 4, info.fields, 5)], range)).toEqual({ rows: 5, vacant: false });
+      expect(await writeChecked(info.name, [sampleFrame('BBB', 5, info.fields, 5, 500)], { start: T0 + 400 * DAY, end: T0 + 600 * DAY })).toEqual({ rows: 5, vacant: true });
+      // Any safe range, however wide.
+      expect(await writeChecked(info.name, [sampleFrame('CCC', 6, info.fields, 3)], { start: -(2 ** 63), end: 2 ** 63 })).toEqual({ rows: 3, vacant: true });
+      const got = await store.read({ dataset: info.name, symbols: ['AAA', 'CCC'], fields: info.fields, range: { start: -(2 ** 52), end: 2 ** 52 } });
+      expect(got.map((f) => f.timestamps.length)).toEqual([15, 3]);
+    });
   });
 }
