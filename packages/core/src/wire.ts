@@ -187,11 +187,11 @@ export type SeriesBlockMessage = Pick<SeriesBlockOutput, 'symbol' | 'last'> & Wi
 export type ReadChunkMessage = Omit<ReadChunkOutput, 'fields' | 'blocks'> & { fields: readonly string[]; blocks: SeriesBlockMessage[] };
 
 /** A WriteRequest as the shard and head receive it and a client sends it. */
-export type WriteRequestMessage = Omit<WriteRequestOutput, 'blocks' | 'vacancyStartMs' | 'vacancyEndMs'> & {
+export type WriteRequestMessage = Omit<WriteRequestOutput, 'blocks' | 'coverStartMs' | 'coverEndMs'> & {
   blocks: SeriesBlockMessage[];
-  /** Absent or 0 (proto3 default) when the sender asks nothing (see WriteRequest.vacancy_start_ms). */
-  vacancyStartMs?: number;
-  vacancyEndMs?: number;
+  /** Absent or 0 (proto3 default) when the sender asks nothing (see WriteRequest.cover_start_ms). */
+  coverStartMs?: number;
+  coverEndMs?: number;
 };
 
 /**

@@ -35,7 +35,7 @@ export function isOutgoingWriteRequest(m: unknown): m is OutgoingWriteRequest {
   if (!isString(r['dataset']) || !isStrings(r['fields']) || !Array.isArray(r['blocks'])) return false;
   if (r['jobId'] !== undefined && !isString(r['jobId'])) return false;
   if (r['grants'] !== undefined && !isStrings(r['grants'])) return false;
-  if (!isVarintMs(r['vacancyStartMs']) || !isVarintMs(r['vacancyEndMs'])) return false;
+  if (!isVarintMs(r['coverStartMs']) || !isVarintMs(r['coverEndMs'])) return false;
   return r['blocks'].every((block: unknown) => {
     if (typeof block !== 'object' || block === null) return false;
     const b = block as Record<string, unknown>;

@@ -7,16 +7,16 @@ const TAG_FIELDS = 0x12; // WriteRequest.fields = 2
 const TAG_BLOCKS = 0x1a; // WriteRequest.blocks = 3
 const TAG_JOB_ID = 0x22; // WriteRequest.job_id = 4
 const TAG_GRANTS = 0x2a; // WriteRequest.grants = 5
-const TAG_VACANCY_START = 0x30; // WriteRequest.vacancy_start_ms = 6, varint
-const TAG_VACANCY_END = 0x38; // WriteRequest.vacancy_end_ms = 7, varint
+const TAG_COVER_START = 0x30; // WriteRequest.cover_start_ms = 6, varint
+const TAG_COVER_END = 0x38; // WriteRequest.cover_end_ms = 7, varint
 
 /** The fields of a WriteRequest the encoder reads (a client's request, or one a head received and forwards). */
 export type OutgoingWriteRequest = Pick<WriteRequestMessage, 'dataset' | 'fields' | 'blocks'> & {
   readonly jobId?: string;
   readonly grants?: readonly string[];
   /** Non-negative safe integers (the codec sends others to protobufjs); 0 is not sent (proto3's default). */
-  readonly vacancyStartMs?: number;
-  readonly vacancyEndMs?: number;
+  readonly coverStartMs?: number;
+  readonly coverEndMs?: number;
 };
 
 /**
@@ -40,8 +40,8 @@ export function encodeWriteRequest(request: OutgoingWriteRequest): Buffer {
   add(TAG_JOB_ID, request.jobId);
   for (const g of request.grants ?? []) strings.push([TAG_GRANTS, g, Buffer.byteLength(g, 'utf8')]);
   const varints: [tag: number, value: number][] = [];
-  if (request.vacancyStartMs) varints.push([TAG_VACANCY_START, request.vacancyStartMs]);
-  if (request.vacancyEndMs) varints.push([TAG_VACANCY_END, request.vacancyEndMs]);
+  if (request.coverStartMs) varints.push([TAG_COVER_START, request.coverStartMs]);
+  if (request.coverEndMs) varints.push([TAG_COVER_END, request.coverEndMs]);
   let upper = 0;
   for (const [, , n] of strings) upper += 1 + varintSize(n) + n;
   for (const [, v] of varints) upper += 1 + varintSize(v);

@@ -59,8 +59,8 @@ describe('encodeWriteRequest', () => {
     const cases = [
       request(3, (s) => [2515, 1, 0][s]!),
       request(40, (s) => 20 + s * 13, ['a', 'b', 'c'], { jobId: 'job-7f3a', grants: ['g1.token', 'g2.token'] }),
-      request(2, () => 9, ['x'], { vacancyStartMs: 1_577_836_800_000, vacancyEndMs: 1_609_372_800_000 }),
-      request(1, () => 3, ['x'], { vacancyStartMs: 0, vacancyEndMs: 2 ** 53 - 1 }),
+      request(2, () => 9, ['x'], { coverStartMs: 1_577_836_800_000, coverEndMs: 1_609_372_800_000 }),
+      request(1, () => 3, ['x'], { coverStartMs: 0, coverEndMs: 2 ** 53 - 1 }),
       request(1, () => 70_000, ['x']),
       request(0, () => 0),
     ];
@@ -71,7 +71,7 @@ describe('encodeWriteRequest', () => {
       expect(ours.fields).toEqual(message.fields);
       expect(ours.jobId).toBe(message.jobId);
       expect(ours.grants).toEqual(message.grants);
-      expect([ours.vacancyStartMs, ours.vacancyEndMs]).toEqual([message.vacancyStartMs ?? 0, message.vacancyEndMs ?? 0]);
+      expect([ours.coverStartMs, ours.coverEndMs]).toEqual([message.coverStartMs ?? 0, message.coverEndMs ?? 0]);
       expect(ours.blocks.length).toBe(theirs.blocks.length);
       ours.blocks.forEach((block, b) => {
         const sent = message.blocks[b]!;
@@ -98,7 +98,7 @@ describe('encodeWriteRequest', () => {
       { dataset: 'd', fields: ['a'], blocks: [{ symbol: 'X' }] },
       { dataset: 'd', fields: ['a'], blocks: [], jobId: 7 },
       // A range before 1970 (negative int64: ten-byte varints).
-      { dataset: 'd', fields: ['a'], blocks: [], vacancyStartMs: -86_400_000, vacancyEndMs: 0 },
+      { dataset: 'd', fields: ['a'], blocks: [], coverStartMs: -86_400_000, coverEndMs: 0 },
     ];
     for (const m of partial) expect(write.requestSerialize(m).equals(reference.encode(m))).toBe(true);
   });
@@ -111,9 +111,9 @@ describe('encodeWriteRequest', () => {
         fc.string({ maxLength: 20 }),
         fc.array(fc.string({ maxLength: 300 }), { maxLength: 3 }),
         fc.tuple(fc.maxSafeNat(), fc.maxSafeNat()),
-        (sizes, fieldCount, jobId, grants, [vacancyStartMs, vacancyEndMs]) => {
+        (sizes, fieldCount, jobId, grants, [coverStartMs, coverEndMs]) => {
           const fields = Array.from({ length: fieldCount }, (_, i) => `f${i}`);
-          const message = request(sizes.length, (s) => sizes[s]!, fields, { jobId, grants, vacancyStartMs, vacancyEndMs });
+          const message = request(sizes.length, (s) => sizes[s]!, fields, { jobId, grants, coverStartMs, coverEndMs });
           const ours = reference.decode(received(encodeWriteRequest(message)));
           const theirs = reference.decode(reference.encode(message));
           for (const b of ours.blocks) delete (b as { padding?: unknown }).padding;

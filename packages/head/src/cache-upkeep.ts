@@ -53,8 +53,8 @@ export class CacheUpkeep {
 
   /**
    * Caches a frame written through this head (every field of the dataset)
-   * whose symbol had no rows in the chunks it touches before the write, as
-   * the shard answered: its rows are all those chunks hold, so they are
+   * whose rows are, once written, all the chunks it touches hold for its
+   * symbol, as the shard answered (WriteResponse.covered), so they are
    * cached as if fetched (the settled part only, as a fetch would). Runs
    * right after the write's invalidate(), in the same turn. False when the
    * frame spans more chunks than a read would cache.

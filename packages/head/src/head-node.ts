@@ -225,10 +225,10 @@ export class HeadNode {
 
   /**
    * Writes frames to the owning shards and drops the cached chunks they touch.
-   * With cacheWrites, the shards are also asked whether the written symbols
-   * had rows in those chunks before: the frames of keys this head owns that
-   * had none, and that no other write of the key overlapped here, are cached
-   * as written (WriteOverlap says why the overlap matters).
+   * With cacheWrites, the shards are also asked whether those chunks then hold
+   * exactly the written rows (no other row of the symbol): the frames of keys
+   * this head owns for which they do, and that no other write of the key
+   * overlapped here, are cached as written (WriteOverlap says why the overlap matters).
    */
   private async writeLocal(
     dataset: DatasetInfo,
@@ -249,7 +249,7 @@ export class HeadNode {
         jobId: request.jobId || undefined,
         // The shard checks the grants again (a head is trusted, but not relied on alone).
         grants: request.grants,
-        vacancy: keep.length > 0 ? this.chunksOf(dataset, keep) : undefined,
+        cover: keep.length > 0 ? this.chunksOf(dataset, keep) : undefined,
       });
       return written.rowsWritten;
     } catch (err) {
@@ -261,7 +261,7 @@ export class HeadNode {
       let cached = false;
       for (const frame of keep) {
         const key = seriesKey(dataset.name, frame.symbol);
-        if (written?.vacantSymbols.has(frame.symbol) && alone.has(key) && this.owns(dataset.name, frame.symbol)) {
+        if (written?.coveredSymbols.has(frame.symbol) && alone.has(key) && this.owns(dataset.name, frame.symbol)) {
           cached = this.upkeep.keepWritten(dataset, frame, settledBefore, this.config.maxChunksPerSeries) || cached;
         }
       }

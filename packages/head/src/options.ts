@@ -43,9 +43,10 @@ export interface HeadOptions {
   cacheMaxBytes?: number;
   /**
    * Cache what is written through this head (keys it owns): when the shards
-   * say the written symbols had no rows in the chunks a write touches, the
-   * written rows are those chunks, so the next read of them (a job's final
-   * step reading its results) is a cache hit. Needs `coalesce`. Default true.
+   * say the chunks a write touches then hold exactly the written rows of its
+   * symbols (a new dataset, or a rerun overwriting the same rows), those
+   * chunks are cached, so the next read of them (a job's final step reading
+   * its results) is a cache hit. Needs `coalesce`. Default true.
    */
   cacheWrites?: boolean;
   /**

@@ -28,8 +28,8 @@ function unary<Req, Res>(node: HeadNode, serve: (request: Req, context: UnaryCal
  * applied here without forwarding only when `trustedPeer` says another head forwarded it.
  */
 export function writeHandler(node: HeadNode, trustedPeer: PeerTrust): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
-  // A head answers no vacancy (WriteRequest.vacancy_*): it asks the shards itself, for its own cache.
-  return unary(node, async (request, { deadlineAt, call }) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: trustedPeer(call.metadata) }), vacant: false }));
+  // A head answers no cover (WriteRequest.cover_*): it asks the shards itself, for its own cache.
+  return unary(node, async (request, { deadlineAt, call }) => ({ rowsWritten: await node.write(request, { deadlineAt, fromPeer: trustedPeer(call.metadata) }), covered: false }));
 }
 
 export function listDatasetsHandler(node: HeadNode): handleUnaryCall<object, ListDatasetsResponseMessage> {

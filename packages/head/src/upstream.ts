@@ -13,8 +13,8 @@ export interface Upstream {
   /** One frame per distinct requested symbol (empty when it has no rows), columns in `fields` order. */
   read(query: SeriesQuery, options?: CallOptions): Promise<SeriesFrame[]>;
   /**
-   * Routes a write to the owning shards; with `options.vacancy`, also answers
-   * which symbols had no rows in that range before it (their shard said so).
+   * Routes a write to the owning shards; with `options.cover`, also answers
+   * for which symbols that range then holds exactly the written rows (their shard said so).
    */
   writeChecked(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<UpstreamWrite>;
   listDatasets(options?: CallOptions): Promise<DatasetInfo[]>;
@@ -26,7 +26,7 @@ export interface Upstream {
 /** What Upstream.writeChecked answers. */
 export interface UpstreamWrite {
   readonly rowsWritten: number;
-  readonly vacantSymbols: ReadonlySet<string>;
+  readonly coveredSymbols: ReadonlySet<string>;
 }
 
 /** Codes that mean the request itself was wrong: passed to the caller as the shard said them. */

@@ -14,7 +14,7 @@ interface KeyActivity {
 /**
  * Which writes through this head ran alone on a series key: no other write of
  * the key began or ended while it was in flight. Only such a write knows, from
- * the shard's vacancy answer, that its rows are all a chunk holds: two writes
+ * the shard's cover answer, that its rows are all a chunk holds: two writes
  * of one key at once may be applied in either order (or merged) at the shard.
  */
 export class WriteOverlap {

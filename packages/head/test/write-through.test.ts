@@ -51,7 +51,19 @@ describe('HeadService write-through caching: rows written into empty chunks are 
     expect(cluster.upstream.reads).toHaveLength(0);
   });
 
-  it('does not cache a write into chunks that already held rows of the symbol; reads see old and new rows', async () => {
+  it('a rerun writing the same rows with new values is cached too: the next read answers the new values from the cache', async () => {
+    const first = marketFrame('R1', signal.fields, utc(2017, 2, 1), utc(2017, 8, 1), DAY_MS, 80);
+    await cluster.write('signal', [first]);
+    const rerun = { ...first, columns: first.columns.map((c) => c.map((v) => v * 2)) };
+    const before = writesCached();
+    await cluster.write('signal', [rerun]);
+    expect(writesCached()).toBe(before + 1);
+    const got = await read({ dataset: 'signal', symbols: ['R1'], range: chunksOf(utc(2017, 2, 1), utc(2017, 8, 1)) });
+    expect(cluster.upstream.reads).toHaveLength(0);
+    expectBitEqual(got, [rerun]);
+  });
+
+  it('does not cache a write into chunks that already held other rows of the symbol; reads see old and new rows', async () => {
     const old = marketFrame('B1', signal.fields, utc(2021, 6, 1), utc(2021, 6, 20), DAY_MS, 20);
     await cluster.stores[cluster.router.shardOf('signal', 'B1')]!.write('signal', [old]);
     const before = writesCached();

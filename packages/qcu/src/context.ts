@@ -58,8 +58,8 @@ export interface FinalContext<P> extends UnitContext<P> {
   /**
    * Reads the output dataset for the job's whole universe and range: everything its tasks published.
    * The heads answer it from their caches: a head caches what the tasks wrote through it when the
-   * shards say those rows are all the chunks hold (an output dataset written for the first time), so
-   * the final step reads no row back from the shards. `coalesce: false` sends it straight to the shards.
+   * shards say those rows are all the chunks hold (a new output dataset, or a rerun writing the same
+   * rows), so the final step reads no row back from the shards. `coalesce: false` sends it straight to the shards.
    */
   readOutput(options?: { fields?: readonly string[] } & DataReadOptions): Promise<SeriesFrame[]>;
 }

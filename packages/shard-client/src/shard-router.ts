@@ -146,8 +146,8 @@ export class ShardRouter {
   }
 
   /**
-   * A write that also says which symbols had no rows in `options.vacancy`
-   * before it: those of every shard that answered vacant (WriteOutcome.vacant).
+   * A write that also says for which symbols `options.cover` then holds exactly
+   * the written rows: those of every shard that answered covered (WriteOutcome.covered).
    */
   async writeChecked(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<RoutedWrite> {
     const groups = groupBy(frames, (frame) => this.shardOf(dataset, frame.symbol));
@@ -156,15 +156,15 @@ export class ShardRouter {
       groups,
       options,
       (client, group, callOptions) =>
-        client.writeChecked(dataset, fields, group, { ...callOptions, jobId: options?.jobId, grants: options?.grants, vacancy: options?.vacancy }),
+        client.writeChecked(dataset, fields, group, { ...callOptions, jobId: options?.jobId, grants: options?.grants, cover: options?.cover }),
       false,
     );
     const parts = [...groups.values()];
-    const vacantSymbols = new Set<string>();
+    const coveredSymbols = new Set<string>();
     outcomes.forEach((o, i) => {
-      if (o.vacant) for (const frame of parts[i]!) vacantSymbols.add(frame.symbol);
+      if (o.covered) for (const frame of parts[i]!) coveredSymbols.add(frame.symbol);
     });
-    return { rowsWritten: outcomes.reduce((n, o) => n + o.rowsWritten, 0), vacantSymbols };
+    return { rowsWritten: outcomes.reduce((n, o) => n + o.rowsWritten, 0), coveredSymbols };
   }
 
   /** Creates the dataset on every shard; `created` is true when any shard created it. */
@@ -308,8 +308,8 @@ export class ShardRouter {
 /** What ShardRouter.writeChecked answers. */
 export interface RoutedWrite {
   readonly rowsWritten: number;
-  /** Symbols whose shard said they had no rows in the asked vacancy range before the write. */
-  readonly vacantSymbols: ReadonlySet<string>;
+  /** Symbols whose shard said the asked cover range holds exactly their written rows. */
+  readonly coveredSymbols: ReadonlySet<string>;
 }
 
 function isShardMembership(x: readonly string[] | ShardMembership): x is ShardMembership {

@@ -20,8 +20,8 @@ import type { LaneWrite } from './write-lane.js';
 export function writeHandler(ctx: ShardContext): handleUnaryCall<WriteRequestMessage, WriteResponseMessage> {
   return unaryHandler(
     async (request, { deadlineAt }) => {
-      const { rows, vacant } = await serveWrite(ctx, request, deadlineAt);
-      return { rowsWritten: rows, vacant };
+      const { rows, covered } = await serveWrite(ctx, request, deadlineAt);
+      return { rowsWritten: rows, covered };
     },
     { defaultDeadlineMs: ctx.limits.defaultDeadlineMs },
   );
@@ -35,15 +35,15 @@ async function serveWrite(ctx: ShardContext, request: WriteRequestMessage, deadl
   ctx.writer?.assertWriter();
   const frames = decodeWriteRequest(request, dataset, ctx.limits, (name, symbols) => ctx.ownership.assertOwned(name, symbols));
   ctx.stats.startWrite();
-  if (frames.length === 0) return { rows: 0, vacant: false };
-  const written = await ctx.writes.write(dataset.name, frames, deadline, vacancyOf(request));
+  if (frames.length === 0) return { rows: 0, covered: false };
+  const written = await ctx.writes.write(dataset.name, frames, deadline, coverOf(request));
   ctx.stats.addRowsWritten(written.rows);
   return written;
 }
 
-/** The range whose vacancy the request asks about (see WriteRequest.vacancy_start_ms); undefined when empty. */
-function vacancyOf(request: WriteRequestMessage): TimeRange | undefined {
-  const start = Number(request.vacancyStartMs ?? 0);
-  const end = Number(request.vacancyEndMs ?? 0);
+/** The range the request asks to be covered (see WriteRequest.cover_start_ms); undefined when empty. */
+function coverOf(request: WriteRequestMessage): TimeRange | undefined {
+  const start = Number(request.coverStartMs ?? 0);
+  const end = Number(request.coverEndMs ?? 0);
   return Number.isFinite(start) && Number.isFinite(end) && end > start ? { start, end } : undefined;
 }

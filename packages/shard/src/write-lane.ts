@@ -7,18 +7,18 @@ const DATA_ERRORS = new Set(['INVALID_ARGUMENT', 'RESOURCE_EXHAUSTED', 'FAILED_P
 /** Most rows merged into one store write (bounds the staging memory of a burst). */
 export const WRITE_LANE_MAX_ROWS = 2_000_000;
 
-/** What a lane write answers: its rows, and whether its symbols were vacant in the range it asked about. */
+/** What a lane write answers: its rows, and whether the range it asked about then holds exactly its rows (Store.writeChecked). */
 export interface LaneWrite {
   readonly rows: number;
-  readonly vacant: boolean;
+  readonly covered: boolean;
 }
 
 interface Request {
   readonly frames: readonly SeriesFrame[];
   readonly rows: number;
   readonly deadline: number;
-  /** The range whose vacancy the caller asked about (Store.writeChecked). */
-  readonly vacancy: TimeRange | undefined;
+  /** The range the caller asked to be covered (Store.writeChecked). */
+  readonly cover: TimeRange | undefined;
   readonly resolve: (written: LaneWrite) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -41,9 +41,10 @@ interface Batch {
  * deadline is answered DEADLINE_EXCEEDED and left out. A merged write that
  * fails for a data reason is retried request by request, so one request's bad
  * rows fail only that request. A failed write does not block the ones behind it.
- * A request that asks whether its symbols were vacant in a range is vacant
- * when the store found none of the merged write's symbols there (over the
- * union of the ranges asked) and no other request of the merge names one of its symbols.
+ * A request that asks whether a range then holds exactly its rows is covered
+ * when the store says so of each of its symbols (counted over the union of the
+ * ranges asked, which covers each one's) and no other request of the merge
+ * names one of its symbols.
  */
 export class WriteLane {
   private readonly queue: Batch[] = [];
@@ -72,12 +73,12 @@ export class WriteLane {
 
   /**
    * Upserts `frames` into `dataset` (possibly merged with other requests); resolves this request's rows,
-   * and whether its symbols had no rows in `vacancy` before it (false when not asked or not known).
+   * and whether `cover` then holds exactly its rows of its symbols (false when not asked or not known).
    */
-  write(dataset: string, frames: readonly SeriesFrame[], deadline = Infinity, vacancy?: TimeRange): Promise<LaneWrite> {
+  write(dataset: string, frames: readonly SeriesFrame[], deadline = Infinity, cover?: TimeRange): Promise<LaneWrite> {
     return new Promise<LaneWrite>((resolve, reject) => {
       const rows = frames.reduce((n, f) => n + f.timestamps.length, 0);
-      this.enqueue(dataset, { frames, rows, deadline, vacancy, resolve, reject });
+      this.enqueue(dataset, { frames, rows, deadline, cover, resolve, reject });
       this.pump();
     });
   }
@@ -120,14 +121,15 @@ export class WriteLane {
     }
     try {
       const frames = live.length === 1 ? live[0]!.frames : live.flatMap((r) => r.frames);
-      const vacancy = unionOf(live.map((r) => r.vacancy));
-      if (vacancy && this.store.writeChecked) {
-        const { vacant } = await this.store.writeChecked(batch.dataset, frames, vacancy);
-        const shared = vacant ? sharedSymbols(live) : new Set<string>();
-        for (const r of live) r.resolve({ rows: r.rows, vacant: vacant && r.vacancy !== undefined && r.frames.every((f) => !shared.has(f.symbol)) });
+      const cover = unionOf(live.map((r) => r.cover));
+      if (cover && this.store.writeChecked) {
+        const { covered } = await this.store.writeChecked(batch.dataset, frames, cover);
+        const shared = live.length > 1 ? sharedSymbols(live) : new Set<string>();
+        const isCovered = (r: Request): boolean => r.cover !== undefined && r.frames.every((f) => covered.has(f.symbol) && !shared.has(f.symbol));
+        for (const r of live) r.resolve({ rows: r.rows, covered: isCovered(r) });
       } else {
         await this.store.write(batch.dataset, frames);
-        for (const r of live) r.resolve({ rows: r.rows, vacant: false });
+        for (const r of live) r.resolve({ rows: r.rows, covered: false });
       }
     } catch (err) {
       if (live.length === 1 || !(err instanceof FlorinError) || !DATA_ERRORS.has(err.code)) {
@@ -141,7 +143,7 @@ export class WriteLane {
             return this.store.write(batch.dataset, r.frames);
           })
           .then(
-            () => r.resolve({ rows: r.rows, vacant: false }),
+            () => r.resolve({ rows: r.rows, covered: false }),
             (e: unknown) => r.reject(e),
           );
       }

@@ -43,13 +43,14 @@ describe('shard input validation', () => {
   const read = (over: Partial<Parameters<ShardClient['read']>[0]>, options?: Parameters<ShardClient['read']>[1]) =>
     shard0.read({ dataset: DATASET.name, symbols: [owned[0][0]!], range: RANGE, ...over }, options);
 
-  it("answers a write's vacancy question over any int64 range, and not for an empty one", async () => {
+  it("answers a write's cover question over any int64 range, and not for an empty one", async () => {
     const frame = syntheticFrame(owned[0][8]!, DATASET.fields, 10, START, DAY_MS, 3);
-    const everything = { vacancy: { start: -(2 ** 63), end: 2 ** 63 } };
-    expect(await shard0.writeChecked(DATASET.name, DATASET.fields, [frame], everything)).toEqual({ rowsWritten: 10, vacant: true });
-    expect(await shard0.writeChecked(DATASET.name, DATASET.fields, [frame], everything)).toEqual({ rowsWritten: 10, vacant: false });
+    const everything = { cover: { start: -(2 ** 63), end: 2 ** 63 } };
+    expect(await shard0.writeChecked(DATASET.name, DATASET.fields, [frame], everything)).toEqual({ rowsWritten: 10, covered: true });
+    const more = syntheticFrame(owned[0][8]!, DATASET.fields, 3, START + 20 * DAY_MS, DAY_MS, 4);
+    expect(await shard0.writeChecked(DATASET.name, DATASET.fields, [more], everything)).toEqual({ rowsWritten: 3, covered: false });
     const other = syntheticFrame(owned[0][9]!, DATASET.fields, 10, START, DAY_MS, 4);
-    expect(await shard0.writeChecked(DATASET.name, DATASET.fields, [other], { vacancy: { start: START, end: START } })).toEqual({ rowsWritten: 10, vacant: false });
+    expect(await shard0.writeChecked(DATASET.name, DATASET.fields, [other], { cover: { start: START, end: START } })).toEqual({ rowsWritten: 10, covered: false });
   });
 
   it('unknown dataset: NOT_FOUND', async () => {

@@ -34,9 +34,9 @@ describe('WriteLane (group commit over a real DuckDB store)', () => {
         storeWrites.push(frames.length);
         return store.write(dataset, frames);
       },
-      writeChecked: (dataset, frames, vacancy) => {
+      writeChecked: (dataset, frames, cover) => {
         storeWrites.push(frames.length);
-        return store.writeChecked(dataset, frames, vacancy);
+        return store.writeChecked(dataset, frames, cover);
       },
     });
   });
@@ -48,7 +48,7 @@ describe('WriteLane (group commit over a real DuckDB store)', () => {
   it('merges the writes queued behind a running one into one store write; every caller gets its rows', async () => {
     const frames = Array.from({ length: 9 }, (_, i) => syntheticFrame(`S${i}`, DATASET.fields, 200 + i, START, DAY_MS, i));
     const answers = await Promise.all(frames.map((f) => lane.write(DATASET.name, [f])));
-    expect(answers).toEqual(frames.map((f) => ({ rows: f.timestamps.length, vacant: false })));
+    expect(answers).toEqual(frames.map((f) => ({ rows: f.timestamps.length, covered: false })));
     // The first runs alone; the eight that arrived while it ran go as one.
     expect(storeWrites).toEqual([1, 8]);
     const got = await store.read({ dataset: DATASET.name, symbols: frames.map((f) => f.symbol), fields: DATASET.fields, range: RANGE });
@@ -92,43 +92,43 @@ describe('WriteLane (group commit over a real DuckDB store)', () => {
     expect(rowsOf(got, 'FIRST')).toBe(500);
   });
 
-  describe('vacancy (what a head needs to cache what it wrote through)', () => {
+  describe('cover (what a head needs to cache what it wrote through)', () => {
     const AROUND = { start: START - 100 * DAY_MS, end: START + 400 * DAY_MS };
 
-    it('is vacant for symbols with no rows in the asked range, and not once rows are there', async () => {
+    it('is covered when the asked range then holds exactly the written rows of its symbols', async () => {
       const first = syntheticFrame('AAA', DATASET.fields, 100, START, DAY_MS, 1);
-      expect(await lane.write(DATASET.name, [first], Infinity, AROUND)).toEqual({ rows: 100, vacant: true });
-      // The same keys again (an upsert), and new keys beside the stored ones inside the range: not vacant.
-      expect(await lane.write(DATASET.name, [first], Infinity, AROUND)).toEqual({ rows: 100, vacant: false });
+      expect(await lane.write(DATASET.name, [first], Infinity, AROUND)).toEqual({ rows: 100, covered: true });
+      // The same keys again with other values (a rerun): still exactly the written rows.
+      const rerun = syntheticFrame('AAA', DATASET.fields, 100, START, DAY_MS, 7);
+      expect(await lane.write(DATASET.name, [rerun], Infinity, AROUND)).toEqual({ rows: 100, covered: true });
+      // New keys beside the stored ones inside the range: not covered.
       const later = syntheticFrame('AAA', DATASET.fields, 10, START + 200 * DAY_MS, DAY_MS, 2);
-      expect(await lane.write(DATASET.name, [later], Infinity, AROUND)).toEqual({ rows: 10, vacant: false });
-      // Not asked: not vacant.
-      expect(await lane.write(DATASET.name, [syntheticFrame('NEW', DATASET.fields, 5, START, DAY_MS, 3)])).toEqual({ rows: 5, vacant: false });
+      expect(await lane.write(DATASET.name, [later], Infinity, AROUND)).toEqual({ rows: 10, covered: false });
+      // Not asked: not covered.
+      expect(await lane.write(DATASET.name, [syntheticFrame('NEW', DATASET.fields, 5, START, DAY_MS, 3)])).toEqual({ rows: 5, covered: false });
     });
 
     it('sees rows outside the written span but inside the asked range', async () => {
       await store.write(DATASET.name, [syntheticFrame('BBB', DATASET.fields, 5, START - 50 * DAY_MS, DAY_MS, 1)]);
       const written = syntheticFrame('BBB', DATASET.fields, 20, START, DAY_MS, 2);
-      expect(await lane.write(DATASET.name, [written], Infinity, AROUND)).toEqual({ rows: 20, vacant: false });
-      expect(await lane.write(DATASET.name, [syntheticFrame('CCC', DATASET.fields, 20, START, DAY_MS, 3)], Infinity, { start: START, end: START + 20 * DAY_MS })).toEqual({
-        rows: 20,
-        vacant: true,
-      });
+      expect(await lane.write(DATASET.name, [written], Infinity, AROUND)).toEqual({ rows: 20, covered: false });
+      expect(await lane.write(DATASET.name, [written], Infinity, { start: START, end: START + 20 * DAY_MS })).toEqual({ rows: 20, covered: true });
     });
 
-    it('is not vacant for requests merged with another that names the same symbol', async () => {
+    it('is not covered for requests merged with another that names the same symbol', async () => {
       const running = lane.write(DATASET.name, [syntheticFrame('H', DATASET.fields, 10, START, DAY_MS, 9)]);
       const answers = await Promise.all([
         lane.write(DATASET.name, [syntheticFrame('X', DATASET.fields, 30, START, DAY_MS, 1)], Infinity, AROUND),
-        lane.write(DATASET.name, [syntheticFrame('X', DATASET.fields, 30, START + 30 * DAY_MS, DAY_MS, 2)], Infinity, AROUND),
+        lane.write(DATASET.name, [syntheticFrame('X', DATASET.fields, 30, START, DAY_MS, 2)], Infinity, AROUND),
         lane.write(DATASET.name, [syntheticFrame('Y', DATASET.fields, 30, START, DAY_MS, 3)], Infinity, AROUND),
       ]);
       await running;
       expect(storeWrites).toEqual([1, 3]);
+      // The two writes of X have the same keys: the range holds 30 rows, the later request's values.
       expect(answers).toEqual([
-        { rows: 30, vacant: false },
-        { rows: 30, vacant: false },
-        { rows: 30, vacant: true },
+        { rows: 30, covered: false },
+        { rows: 30, covered: false },
+        { rows: 30, covered: true },
       ]);
     });
   });

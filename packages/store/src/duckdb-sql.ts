@@ -1,7 +1,7 @@
 import type { DatasetInfo, TimeRange } from '@florin/core';
 import { CATALOG_TABLE, datasetTable } from './catalog.js';
 import { quoteIdent, quoteLiteral } from './sql-names.js';
-import { vacancyBounds, type WriteBatch } from './write-batch.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** SQL text for the DuckDB backend. Identifiers are validated names, always quoted. */
 
@@ -107,14 +107,13 @@ export interface UpsertStatements {
 }
 
 /**
- * Answers a row when some symbol of `batch` has a stored row in `range`
- * (half-open): the check behind Store.writeChecked, run by the writer before it
- * writes the batch.
+ * Counts the stored rows of each symbol of `batch` in `range` (half-open, safe
+ * integer bounds): the check behind Store.writeChecked, run by the writer in the
+ * write's transaction after writing the batch.
  */
-export function vacancyProbe(batch: WriteBatch, range: TimeRange): string {
+export function countInRange(batch: WriteBatch, range: TimeRange): string {
   const symbols = batch.segments.map((g) => quoteLiteral(g.symbol)).join(', ');
-  const { start, end } = vacancyBounds(range);
-  return `SELECT 1 FROM ${tableRef(batch.dataset.name)} WHERE symbol IN (${symbols}) AND ts >= ${start} AND ts < ${end} LIMIT 1`;
+  return `SELECT symbol, count(*) FROM ${tableRef(batch.dataset.name)} WHERE symbol IN (${symbols}) AND ts >= ${range.start} AND ts < ${range.end} GROUP BY symbol`;
 }
 
 /**

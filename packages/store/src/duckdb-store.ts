@@ -13,7 +13,7 @@ import { KnownSymbols } from './known-symbols.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
 import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
-import { prepareWrite, type WriteBatch } from './write-batch.js';
+import { coverBounds, coveredSymbols, prepareWrite, type WriteBatch } from './write-batch.js';
 
 interface Lane {
   readonly connection: DuckDBConnection;
@@ -119,17 +119,17 @@ export class DuckDbStore implements Store {
     return (await this.writeBatch(dataset, frames, undefined)).rows;
   }
 
-  writeChecked(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange): Promise<CheckedWrite> {
-    return this.writeBatch(dataset, frames, vacancy);
+  writeChecked(dataset: string, frames: readonly SeriesFrame[], cover: TimeRange): Promise<CheckedWrite> {
+    return this.writeBatch(dataset, frames, cover);
   }
 
-  private async writeBatch(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange | undefined): Promise<CheckedWrite> {
+  private async writeBatch(dataset: string, frames: readonly SeriesFrame[], cover: TimeRange | undefined): Promise<CheckedWrite> {
     this.lifecycle.assertOpen();
     const batch = prepareWrite(await this.catalog.require(dataset), frames);
-    if (batch.rowCount === 0) return { rows: 0, vacant: false };
+    if (batch.rowCount === 0) return { rows: 0, covered: new Set() };
     return this.onWriter(async (lane) => {
       try {
-        const written = await this.upsert(lane, batch, vacancy);
+        const written = await this.upsert(lane, batch, cover);
         this.knownSymbols.wrote(batch.dataset.name, batch.segments.map((s) => s.symbol));
         return written;
       } catch (err) {
@@ -144,30 +144,38 @@ export class DuckDbStore implements Store {
 
   /**
    * Writes a prepared batch on the writer connection; resolves its row count,
-   * and whether the batch's symbols had no rows in `vacancy` (when asked).
+   * and (with `cover`) the symbols whose rows in `cover` are then exactly the batch's.
    */
-  private async upsert({ connection, stager }: Lane & { stager: DuckDbStager }, batch: WriteBatch, vacancy: TimeRange | undefined): Promise<CheckedWrite> {
+  private async upsert({ connection, stager }: Lane & { stager: DuckDbStager }, batch: WriteBatch, cover: TimeRange | undefined): Promise<CheckedWrite> {
     const upsert = sql.upsertFromStaging(batch);
-    // This connection is the file's only writer and runs one write at a time, so what the probes find holds until the commit.
+    let covered = new Set<string>();
+    // This connection is the file's only writer and runs one write at a time, so what the probe and the count find holds until the commit.
+    const countCovered = async (): Promise<void> => {
+      if (!cover) return;
+      const range = coverBounds(cover);
+      const counts = (await connection.runAndReadAll(sql.countInRange(batch, range))).getRows();
+      covered = coveredSymbols(batch, range, new Map(counts.map((row) => [String(row[0]), Number(row[1])])));
+    };
     const stored = await connection.runAndReadAll(upsert.probe);
     if (stored.currentRowCount === 0) {
-      // No stored row in the batch's own span; the wider range asked about is checked the same way.
-      const vacant = vacancy !== undefined && (await connection.runAndReadAll(sql.vacancyProbe(batch, vacancy))).currentRowCount === 0;
       // All new rows (results being published): appended as they are, without staging, joining and sorting them.
-      await transaction(connection, () => appendNewRows(connection, batch));
-      return { rows: batch.rowCount, vacant };
+      await transaction(connection, async () => {
+        await appendNewRows(connection, batch);
+        await countCovered();
+      });
+      return { rows: batch.rowCount, covered };
     }
     try {
       await stager.stage(batch);
       await transaction(connection, async () => {
         await connection.run(upsert.remove);
         await connection.run(upsert.insert);
+        await countCovered();
       });
     } finally {
       await stager.clear(batch.dataset.fields.length).catch(() => undefined);
     }
-    // Stored rows in the batch's own span: not vacant.
-    return { rows: batch.rowCount, vacant: false };
+    return { rows: batch.rowCount, covered };
   }
 
   async symbols(dataset: string): Promise<string[]> {

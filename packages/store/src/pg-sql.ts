@@ -63,9 +63,9 @@ export class PgSql {
     return `ANALYZE ${this.table(dataset)}`;
   }
 
-  /** Answers a row when one of the symbols ($1) has a stored row in [$2, $3): Store.writeChecked's question. */
-  vacancyProbe(dataset: string): string {
-    return `SELECT 1 FROM ${this.table(dataset)} WHERE symbol = ANY($1::text[]) AND ts >= $2::bigint AND ts < $3::bigint LIMIT 1`;
+  /** Stored rows per symbol ($1) in [$2, $3): Store.writeChecked's count. */
+  countInRange(dataset: string): string {
+    return `SELECT symbol, count(*) FROM ${this.table(dataset)} WHERE symbol = ANY($1::text[]) AND ts >= $2::bigint AND ts < $3::bigint GROUP BY symbol`;
   }
 
   /** Upserts rows passed as one array literal per column. */

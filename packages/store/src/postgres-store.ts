@@ -8,7 +8,7 @@ import { PG_MAX_IDENTIFIER, PgSql } from './pg-sql.js';
 import { resolvePostgresStoreConfig, type PostgresStoreConfig, type PostgresStoreOptions } from './postgres-options.js';
 import { resolveRead } from './read-request.js';
 import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
-import { prepareWrite, vacancyBounds } from './write-batch.js';
+import { coverBounds, coveredSymbols, prepareWrite } from './write-batch.js';
 import type { WriteFence } from './postgres-writer-lease.js';
 
 const INT8_OID = 20;
@@ -140,34 +140,35 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * The vacancy is checked in the write's transaction, after the writer fence: the partition's one writer
-   * (its shard task, fenced by the writer lease when several serve it) is the only one that writes its rows.
+   * The rows in `cover` are counted in the write's transaction, after the writer fence: the partition's one
+   * writer (its shard task, fenced by the writer lease when several serve it) is the only one that writes its rows.
    */
-  writeChecked(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange): Promise<CheckedWrite> {
-    return this.writeBatch(dataset, frames, vacancy);
+  writeChecked(dataset: string, frames: readonly SeriesFrame[], cover: TimeRange): Promise<CheckedWrite> {
+    return this.writeBatch(dataset, frames, cover);
   }
 
-  private async writeBatch(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange | undefined): Promise<CheckedWrite> {
+  private async writeBatch(dataset: string, frames: readonly SeriesFrame[], cover: TimeRange | undefined): Promise<CheckedWrite> {
     this.lifecycle.assertOpen();
     const batch = prepareWrite(await this.catalog.require(dataset), frames);
-    if (batch.rowCount === 0) return { rows: 0, vacant: false };
+    if (batch.rowCount === 0) return { rows: 0, covered: new Set() };
     const statement = this.sql.upsert(batch.dataset);
     const fence = this.fence;
-    let vacant = false;
+    let covered = new Set<string>();
     await this.transaction(async (client) => {
       if (fence) await fence.check((text, values) => client.query(text, values));
-      if (vacancy) {
-        const { start, end } = vacancyBounds(vacancy);
-        vacant = (await client.query(this.sql.vacancyProbe(batch.dataset.name), [batch.segments.map((s) => s.symbol), start, end])).rowCount === 0;
-      }
       for (const { literals } of arrayBatches(batch.segments, batch.dataset.fields.length, this.config.batchRows)) {
         await client.query(statement, literals);
+      }
+      if (cover) {
+        const range = coverBounds(cover);
+        const { rows } = await client.query<[string, string]>({ text: this.sql.countInRange(batch.dataset.name), values: [batch.segments.map((s) => s.symbol), range.start, range.end], rowMode: 'array' });
+        covered = coveredSymbols(batch, range, new Map(rows.map(([symbol, n]) => [symbol, Number(n)])));
       }
     });
     // Fresh statistics after a bulk load, so reads plan an index scan rather
     // than a sort that spills to disk (autovacuum would get there later).
     if (batch.rowCount >= ANALYZE_AFTER_ROWS) await this.query(this.sql.analyze(batch.dataset.name));
-    return { rows: batch.rowCount, vacant };
+    return { rows: batch.rowCount, covered };
   }
 
   async symbols(dataset: string): Promise<string[]> {

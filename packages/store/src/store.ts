@@ -12,8 +12,8 @@ export interface StoreReadRequest {
 /** What writeChecked answers. */
 export interface CheckedWrite {
   readonly rows: number;
-  /** No stored row of the written symbols lay in the asked range before this write. */
-  readonly vacant: boolean;
+  /** The written symbols whose rows in the asked range are, after the write, exactly the written ones. */
+  readonly covered: ReadonlySet<string>;
 }
 
 export type StoreState = 'created' | 'open' | 'closed';
@@ -49,12 +49,12 @@ export interface Store {
    */
   write(dataset: string, frames: readonly SeriesFrame[]): Promise<number>;
   /**
-   * A write that also says whether the written symbols had no rows in
-   * `vacancy` before it, checked inside the write (what it finds holds until
-   * the commit). A store that cannot tell leaves this out; callers then take it
-   * as not vacant.
+   * A write that also says for which written symbols `cover` holds, once the
+   * write is applied, exactly the written rows (no other stored row of the
+   * symbol lies in it), counted inside the write's transaction. A store that
+   * cannot tell leaves this out; callers then take no symbol as covered.
    */
-  writeChecked?(dataset: string, frames: readonly SeriesFrame[], vacancy: TimeRange): Promise<CheckedWrite>;
+  writeChecked?(dataset: string, frames: readonly SeriesFrame[], cover: TimeRange): Promise<CheckedWrite>;
   /** Distinct symbols present in a dataset, sorted. */
   symbols(dataset: string): Promise<string[]>;
   /** Total row count of a dataset. */

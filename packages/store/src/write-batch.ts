@@ -109,9 +109,24 @@ function mergeSegments(list: readonly WriteSegment[], fieldCount: number): Write
 }
 
 /**
- * A vacancy range (Store.writeChecked) as integer bounds a query can take: stored timestamps are safe
+ * A cover range (Store.writeChecked) as integer bounds a query can take: stored timestamps are safe
  * integers (writes check them), so a range wider than them asks nothing more.
  */
-export function vacancyBounds(range: TimeRange): TimeRange {
+export function coverBounds(range: TimeRange): TimeRange {
   return { start: Math.max(Math.floor(range.start), Number.MIN_SAFE_INTEGER), end: Math.min(Math.ceil(range.end), Number.MAX_SAFE_INTEGER) };
+}
+
+/**
+ * The symbols of `batch` whose stored rows in `range` number exactly as many as the batch wrote there
+ * (`stored`: symbol -> rows stored in the range after the write): the batch's rows are then all the
+ * range holds for them, since every written row is stored.
+ */
+export function coveredSymbols(batch: WriteBatch, range: TimeRange, stored: ReadonlyMap<string, number>): Set<string> {
+  const covered = new Set<string>();
+  for (const segment of batch.segments) {
+    let inRange = 0;
+    for (const t of segment.timestamps) if (t >= range.start && t < range.end) inRange++;
+    if (stored.get(segment.symbol) === inRange) covered.add(segment.symbol);
+  }
+  return covered;
 }

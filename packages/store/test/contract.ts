@@ -338,23 +338,30 @@ export function registerStoreContract(backend: string, factory: StoreFactory): v
       expectFramesBitEqual(got, frames);
     });
 
-    it('writeChecked says whether the written symbols had no rows in the asked range, and writes as write does', async () => {
+    it('writeChecked says for which symbols the asked range then holds exactly the written rows, and writes as write does', async () => {
       const { store, info } = await withDataset();
       const writeChecked = store.writeChecked!.bind(store);
       const range = { start: T0 - 100 * DAY, end: T0 + 100 * DAY };
-      const a = sampleFrame('AAA', 1, info.fields, 10);
-      expect(await writeChecked(info.name, [a], range)).toEqual({ rows: 10, vacant: true });
-      // Rows there now: an overwrite, and new keys of the same symbol inside the range, are not vacant.
-      expect(await writeChecked(info.name, [a], range)).toEqual({ rows: 10, vacant: false });
-      expect(await writeChecked(info.name, [sampleFrame('AAA', 2, info.fields, 5, 50)], range)).toEqual({ rows: 5, vacant: false });
-      // A row outside the written span but inside the range makes it not vacant; outside the range it does not.
+      const covered = async (frames: SeriesFrame[], cover = range): Promise<string[]> => {
+        const written = await writeChecked(info.name, frames, cover);
+        expect(written.rows).toBe(frames.reduce((n, f) => n + f.timestamps.length, 0));
+        return [...written.covered].sort();
+      };
+      // New rows, and the same keys again with other values (a rerun): covered.
+      expect(await covered([sampleFrame('AAA', 1, info.fields, 10), sampleFrame('DDD', 1, info.fields, 4)])).toEqual(['AAA', 'DDD']);
+      expect(await covered([sampleFrame('AAA', 2, info.fields, 10)])).toEqual(['AAA']);
+      // New keys beside stored ones inside the range: not covered; a symbol written beside it still is.
+      expect(await covered([sampleFrame('AAA', 3, info.fields, 5, 50), sampleFrame('EEE', 3, info.fields, 5, 50)])).toEqual(['EEE']);
+      // A stored row outside the written span but inside the range: not covered; a range without it: covered.
       await store.write(info.name, [sampleFrame('BBB', 3, info.fields, 1, -90)]);
-      expect(await writeChecked(info.name, [sampleFrame('BBB', 4, info.fields, 5)], range)).toEqual({ rows: 5, vacant: false });
-      expect(await writeChecked(info.name, [sampleFrame('BBB', 5, info.fields, 5, 500)], { start: T0 + 400 * DAY, end: T0 + 600 * DAY })).toEqual({ rows: 5, vacant: true });
-      // Any safe range, however wide.
-      expect(await writeChecked(info.name, [sampleFrame('CCC', 6, info.fields, 3)], { start: -(2 ** 63), end: 2 ** 63 })).toEqual({ rows: 3, vacant: true });
+      expect(await covered([sampleFrame('BBB', 4, info.fields, 5)])).toEqual([]);
+      expect(await covered([sampleFrame('BBB', 5, info.fields, 5)], { start: T0 - 10 * DAY, end: T0 + 10 * DAY })).toEqual(['BBB']);
+      // Any range, however wide.
+      expect(await covered([sampleFrame('CCC', 6, info.fields, 3)], { start: -(2 ** 63), end: 2 ** 63 })).toEqual(['CCC']);
       const got = await store.read({ dataset: info.name, symbols: ['AAA', 'CCC'], fields: info.fields, range: { start: -(2 ** 52), end: 2 ** 52 } });
       expect(got.map((f) => f.timestamps.length)).toEqual([15, 3]);
+      // The rerun's values won.
+      expect(Array.from(got[0]!.columns[0]!.subarray(0, 10))).toEqual(Array.from(sampleFrame('AAA', 2, info.fields, 10).columns[0]!));
     });
   });
 }

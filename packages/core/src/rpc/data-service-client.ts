@@ -39,15 +39,15 @@ export interface WriteOptions extends CallOptions {
   jobId?: string;
   /** Write grants covering the rows (a QCU's leases'; required from the qcu role when security is on). */
   grants?: readonly string[];
-  /** Asks the receiver whether the written symbols had no rows in this range before the write (WriteOutcome.vacant). */
-  vacancy?: TimeRange;
+  /** Asks the receiver whether, once the write is applied, this range holds exactly the written rows (WriteOutcome.covered). */
+  cover?: TimeRange;
 }
 
 /** What a Write answered. */
 export interface WriteOutcome {
   readonly rowsWritten: number;
-  /** The written symbols had no rows in WriteOptions.vacancy before the write (false when not asked, or it cannot be told). */
-  readonly vacant: boolean;
+  /** WriteOptions.cover holds exactly the written rows of the written symbols (false when not asked, or it cannot be told). */
+  readonly covered: boolean;
 }
 
 export interface CreateDatasetOptions extends CallOptions {
@@ -126,7 +126,7 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
     return (await this.writeChecked(dataset, fields, frames, options)).rowsWritten;
   }
 
-  /** A write that also answers whether its symbols had no rows in `options.vacancy` before it. */
+  /** A write that also answers whether `options.cover` then holds exactly the written rows. */
   async writeChecked(dataset: string, fields: readonly string[], frames: readonly SeriesFrame[], options?: WriteOptions): Promise<WriteOutcome> {
     this.assertOpen();
     let bytes = 0;
@@ -142,18 +142,18 @@ export abstract class DataServiceClient<Stub extends DataServiceStub, ReadOption
         `write of about ${bytes} bytes exceeds maxMessageBytes (${this.limits.maxMessageBytes}); split it into smaller writes`,
       );
     }
-    const vacancy = options?.vacancy;
+    const cover = options?.cover;
     const request: WriteRequestMessage = {
       dataset,
       fields: [...fields],
       blocks,
       jobId: options?.jobId ?? '',
       grants: [...(options?.grants ?? [])],
-      vacancyStartMs: vacancy?.start ?? 0,
-      vacancyEndMs: vacancy?.end ?? 0,
+      coverStartMs: cover?.start ?? 0,
+      coverEndMs: cover?.end ?? 0,
     };
     const response = await this.unary(this.stub.Write, request, options);
-    return { rowsWritten: response.rowsWritten, vacant: response.vacant === true };
+    return { rowsWritten: response.rowsWritten, covered: response.covered === true };
   }
 
   async listDatasets(options?: CallOptions): Promise<DatasetInfo[]> {

@@ -9,8 +9,8 @@ export interface WriteRequestInput {
   'blocks'?: (_florin_v1_SeriesBlockInput)[];
   'jobId'?: (string);
   'grants'?: (string)[];
-  'vacancyStartMs'?: (number | string | Long);
-  'vacancyEndMs'?: (number | string | Long);
+  'coverStartMs'?: (number | string | Long);
+  'coverEndMs'?: (number | string | Long);
 }
 
 export interface WriteRequestOutput {
@@ -19,6 +19,6 @@ export interface WriteRequestOutput {
   'blocks': (_florin_v1_SeriesBlockOutput)[];
   'jobId': (string);
   'grants': (string)[];
-  'vacancyStartMs': (number);
-  'vacancyEndMs': (number);
+  'coverStartMs': (number);
+  'coverEndMs': (number);
 }

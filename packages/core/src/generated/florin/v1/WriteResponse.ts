@@ -4,10 +4,10 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface WriteResponseInput {
   'rowsWritten'?: (number | string | Long);
-  'vacant'?: (boolean);
+  'covered'?: (boolean);
 }
 
 export interface WriteResponseOutput {
   'rowsWritten': (number);
-  'vacant': (boolean);
+  'covered': (boolean);
 }
