@@ -1,7 +1,7 @@
-import type { DatasetInfo, TimeRange } from '@florin/core';
+import type { DatasetInfo } from '@florin/core';
 import { CATALOG_TABLE, datasetTable } from './catalog.js';
 import { quoteIdent, quoteLiteral } from './sql-names.js';
-import type { WriteBatch } from './write-batch.js';
+import type { CoverPlan, WriteBatch } from './write-batch.js';
 
 /** SQL text for the DuckDB backend. Identifiers are validated names, always quoted. */
 
@@ -107,13 +107,18 @@ export interface UpsertStatements {
 }
 
 /**
- * Counts the stored rows of each symbol of `batch` in `range` (half-open, safe
- * integer bounds): the check behind Store.writeChecked, run by the writer in the
- * write's transaction after writing the batch.
+ * The two queries behind Store.writeChecked (CoverPlan), run by the writer in
+ * the write's transaction after writing the batch: a row of the batch's
+ * symbols in the cover range outside the written span, and each symbol's
+ * stored rows inside the span.
  */
-export function countInRange(batch: WriteBatch, range: TimeRange): string {
+export function coverQueries(batch: WriteBatch, plan: CoverPlan): { outside: string; count: string } {
+  const table = tableRef(batch.dataset.name);
   const symbols = batch.segments.map((g) => quoteLiteral(g.symbol)).join(', ');
-  return `SELECT symbol, count(*) FROM ${tableRef(batch.dataset.name)} WHERE symbol IN (${symbols}) AND ts >= ${range.start} AND ts < ${range.end} GROUP BY symbol`;
+  return {
+    outside: `SELECT 1 FROM ${table} WHERE symbol IN (${symbols}) AND ((ts >= ${plan.start} AND ts < ${plan.first}) OR (ts > ${plan.last} AND ts < ${plan.end})) LIMIT 1`,
+    count: `SELECT symbol, count(*) FROM ${table} WHERE symbol IN (${symbols}) AND ts BETWEEN ${plan.first} AND ${plan.last} GROUP BY symbol`,
+  };
 }
 
 /**

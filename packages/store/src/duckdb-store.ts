@@ -13,7 +13,7 @@ import { KnownSymbols } from './known-symbols.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
 import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
-import { coverBounds, coveredSymbols, prepareWrite, type WriteBatch } from './write-batch.js';
+import { coverPlan, coveredSymbols, prepareWrite, type WriteBatch } from './write-batch.js';
 
 interface Lane {
   readonly connection: DuckDBConnection;
@@ -150,11 +150,13 @@ export class DuckDbStore implements Store {
     const upsert = sql.upsertFromStaging(batch);
     let covered = new Set<string>();
     // This connection is the file's only writer and runs one write at a time, so what the probe and the count find holds until the commit.
+    const plan = cover ? coverPlan(batch, cover) : undefined;
     const countCovered = async (): Promise<void> => {
-      if (!cover) return;
-      const range = coverBounds(cover);
-      const counts = (await connection.runAndReadAll(sql.countInRange(batch, range))).getRows();
-      covered = coveredSymbols(batch, range, new Map(counts.map((row) => [String(row[0]), Number(row[1])])));
+      if (!plan) return;
+      const queries = sql.coverQueries(batch, plan);
+      if ((await connection.runAndReadAll(queries.outside)).currentRowCount > 0) return;
+      const counts = (await connection.runAndReadAll(queries.count)).getRows();
+      covered = coveredSymbols(batch, plan, new Map(counts.map((row) => [String(row[0]), Number(row[1])])));
     };
     const stored = await connection.runAndReadAll(upsert.probe);
     if (stored.currentRowCount === 0) {

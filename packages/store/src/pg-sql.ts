@@ -63,9 +63,16 @@ export class PgSql {
     return `ANALYZE ${this.table(dataset)}`;
   }
 
-  /** Stored rows per symbol ($1) in [$2, $3): Store.writeChecked's count. */
-  countInRange(dataset: string): string {
-    return `SELECT symbol, count(*) FROM ${this.table(dataset)} WHERE symbol = ANY($1::text[]) AND ts >= $2::bigint AND ts < $3::bigint GROUP BY symbol`;
+  /**
+   * Store.writeChecked's queries (CoverPlan): a row of the symbols ($1) in [$2, $3) or ($4, $5), the
+   * cover range outside the written span [$3, $4]; and each symbol's rows in [$2, $3].
+   */
+  coverQueries(dataset: string): { outside: string; count: string } {
+    const table = this.table(dataset);
+    return {
+      outside: `SELECT 1 FROM ${table} WHERE symbol = ANY($1::text[]) AND ((ts >= $2::bigint AND ts < $3::bigint) OR (ts > $4::bigint AND ts < $5::bigint)) LIMIT 1`,
+      count: `SELECT symbol, count(*) FROM ${table} WHERE symbol = ANY($1::text[]) AND ts >= $2::bigint AND ts <= $3::bigint GROUP BY symbol`,
+    };
   }
 
   /** Upserts rows passed as one array literal per column. */

@@ -8,7 +8,7 @@ import { PG_MAX_IDENTIFIER, PgSql } from './pg-sql.js';
 import { resolvePostgresStoreConfig, type PostgresStoreConfig, type PostgresStoreOptions } from './postgres-options.js';
 import { resolveRead } from './read-request.js';
 import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
-import { coverBounds, coveredSymbols, prepareWrite } from './write-batch.js';
+import { coverPlan, coveredSymbols, prepareWrite } from './write-batch.js';
 import type { WriteFence } from './postgres-writer-lease.js';
 
 const INT8_OID = 20;
@@ -159,10 +159,15 @@ export class PostgresStore implements Store {
       for (const { literals } of arrayBatches(batch.segments, batch.dataset.fields.length, this.config.batchRows)) {
         await client.query(statement, literals);
       }
-      if (cover) {
-        const range = coverBounds(cover);
-        const { rows } = await client.query<[string, string]>({ text: this.sql.countInRange(batch.dataset.name), values: [batch.segments.map((s) => s.symbol), range.start, range.end], rowMode: 'array' });
-        covered = coveredSymbols(batch, range, new Map(rows.map(([symbol, n]) => [symbol, Number(n)])));
+      const plan = cover ? coverPlan(batch, cover) : undefined;
+      if (plan) {
+        const queries = this.sql.coverQueries(batch.dataset.name);
+        const symbols = batch.segments.map((s) => s.symbol);
+        const outside = await client.query(queries.outside, [symbols, plan.start, plan.first, plan.last, plan.end]);
+        if (outside.rowCount === 0) {
+          const { rows } = await client.query<[string, string]>({ text: queries.count, values: [symbols, plan.first, plan.last], rowMode: 'array' });
+          covered = coveredSymbols(batch, plan, new Map(rows.map(([symbol, n]) => [symbol, Number(n)])));
+        }
       }
     });
     // Fresh statistics after a bulk load, so reads plan an index scan rather

@@ -109,24 +109,47 @@ function mergeSegments(list: readonly WriteSegment[], fieldCount: number): Write
 }
 
 /**
- * A cover range (Store.writeChecked) as integer bounds a query can take: stored timestamps are safe
- * integers (writes check them), so a range wider than them asks nothing more.
+ * How a store answers Store.writeChecked for a batch: the cover range as safe integer bounds (stored
+ * timestamps are safe integers, writes check them), and the span [first, last] of the batch's rows inside
+ * it. The range holds exactly the written rows of a symbol when no stored row of the batch's symbols lies
+ * in the range outside the span (one LIMIT 1 probe, which stops at the first such row: a bar appended to a
+ * year of bars costs no count) and the symbol's stored rows in the span number as many as it wrote there
+ * (every written row is stored, so equal counts mean no other).
  */
-export function coverBounds(range: TimeRange): TimeRange {
-  return { start: Math.max(Math.floor(range.start), Number.MIN_SAFE_INTEGER), end: Math.min(Math.ceil(range.end), Number.MAX_SAFE_INTEGER) };
+export interface CoverPlan {
+  readonly start: number;
+  readonly end: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The plan for `batch` and `cover`; undefined when none of its rows lies in the range (nothing is covered). */
+export function coverPlan(batch: WriteBatch, cover: TimeRange): CoverPlan | undefined {
+  const start = Math.max(Math.floor(cover.start), Number.MIN_SAFE_INTEGER);
+  const end = Math.min(Math.ceil(cover.end), Number.MAX_SAFE_INTEGER);
+  let first = Infinity;
+  let last = -Infinity;
+  for (const segment of batch.segments) {
+    for (const t of segment.timestamps) {
+      if (t < start || t >= end) continue;
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+  }
+  return first <= last ? { start, end, first, last } : undefined;
 }
 
 /**
- * The symbols of `batch` whose stored rows in `range` number exactly as many as the batch wrote there
- * (`stored`: symbol -> rows stored in the range after the write): the batch's rows are then all the
- * range holds for them, since every written row is stored.
+ * The symbols of `batch` whose stored rows in the plan's span (`stored`: symbol -> rows, counted after
+ * the write) number exactly as many as the batch wrote in the range: with no stored row outside the
+ * span, the range then holds exactly their written rows.
  */
-export function coveredSymbols(batch: WriteBatch, range: TimeRange, stored: ReadonlyMap<string, number>): Set<string> {
+export function coveredSymbols(batch: WriteBatch, plan: CoverPlan, stored: ReadonlyMap<string, number>): Set<string> {
   const covered = new Set<string>();
   for (const segment of batch.segments) {
     let inRange = 0;
-    for (const t of segment.timestamps) if (t >= range.start && t < range.end) inRange++;
-    if (stored.get(segment.symbol) === inRange) covered.add(segment.symbol);
+    for (const t of segment.timestamps) if (t >= plan.start && t < plan.end) inRange++;
+    if (inRange > 0 && stored.get(segment.symbol) === inRange) covered.add(segment.symbol);
   }
   return covered;
 }

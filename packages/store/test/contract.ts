@@ -350,8 +350,13 @@ export function registerStoreContract(backend: string, factory: StoreFactory): v
       // New rows, and the same keys again with other values (a rerun): covered.
       expect(await covered([sampleFrame('AAA', 1, info.fields, 10), sampleFrame('DDD', 1, info.fields, 4)])).toEqual(['AAA', 'DDD']);
       expect(await covered([sampleFrame('AAA', 2, info.fields, 10)])).toEqual(['AAA']);
-      // New keys beside stored ones inside the range: not covered; a symbol written beside it still is.
-      expect(await covered([sampleFrame('AAA', 3, info.fields, 5, 50), sampleFrame('EEE', 3, info.fields, 5, 50)])).toEqual(['EEE']);
+      // New keys beside stored ones inside the range: not covered. The check is the batch's: a stored row of
+      // any of its symbols in the range outside the written span leaves every symbol of it uncovered.
+      expect(await covered([sampleFrame('AAA', 3, info.fields, 5, 50), sampleFrame('EEE', 3, info.fields, 5, 50)])).toEqual([]);
+      expect(await covered([sampleFrame('FFF', 3, info.fields, 5, 50), sampleFrame('GGG', 3, info.fields, 5, 40)])).toEqual(['FFF', 'GGG']);
+      // Stored rows inside the written span that the write does not name: not covered.
+      await store.write(info.name, [sampleFrame('HHH', 3, info.fields, 1, 2)]);
+      expect(await covered([frame('HHH', info.fields, [T0, T0 + 4 * DAY], info.fields.map(() => [1, 2]))])).toEqual([]);
       // A stored row outside the written span but inside the range: not covered; a range without it: covered.
       await store.write(info.name, [sampleFrame('BBB', 3, info.fields, 1, -90)]);
       expect(await covered([sampleFrame('BBB', 4, info.fields, 5)])).toEqual([]);
