@@ -17,6 +17,7 @@ export interface HeadStatsReading {
   inflightBytes: number;
   upstreamFailures: number;
   upstreamRetries: number;
+  writesCached: number;
 }
 
 type CounterSpec<R> = readonly [name: string, unit: string, description: string, read: (r: R) => number];
@@ -45,6 +46,7 @@ const HEAD_COUNTERS: readonly CounterSpec<HeadStatsReading>[] = [
   ['florin.head.upstream.failures', '{request}', 'Upstream reads that failed.', (r) => r.upstreamFailures],
   ['florin.head.upstream.retries', '{request}', 'Upstream reads retried.', (r) => r.upstreamRetries],
   ['florin.head.cache.evictions', '{chunk}', 'Chunks evicted from the cache.', (r) => r.evictions],
+  ['florin.head.writes.cached', '{request}', 'Writes through the head whose rows it cached as written (the chunks then held exactly them).', (r) => r.writesCached],
 ];
 
 /**

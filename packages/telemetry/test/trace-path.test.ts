@@ -75,5 +75,10 @@ describe('one trace from a client read through the head node to the shard and it
     expect(receiver.store.metricPoints('florin.head.cache.misses')[0]!.value).toBe(2);
     const durations = receiver.store.metricPoints('rpc.server.duration', { attributes: { 'rpc.service': 'florin.v1.HeadService', 'rpc.method': 'Read' } });
     expect(durations[0]!.count).toBe(2);
+
+    // A write through the head into a new dataset is cached as written, and counted.
+    await client.createDataset({ name: 'signal', fields: ['x'], frequency: '1d' });
+    expect(await client.write('signal', ['x'], [marketFrame('AMZN', ['x'], utc(2020), utc(2021), DAY_MS, 7)])).toBeGreaterThan(0);
+    await until(() => receiver.store.metricPoints('florin.head.writes.cached')[0]?.value === 1, 10_000);
   });
 });
