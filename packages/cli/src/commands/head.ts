@@ -26,6 +26,7 @@ interface HeadFlags extends LimitFlags, TelemetryFlags, DiscoveryFlags, DrainFla
   lingerMs?: number;
   freshnessMs?: number;
   coalesce: boolean;
+  cacheWrites: boolean;
   drainMs: number;
 }
 
@@ -50,6 +51,7 @@ export function headCommand(): Command {
       .option('--linger-ms <n>', `how long a miss waits for overlapping reads to join its fetch (default ${HEAD_DEFAULTS.lingerMs})`, nonNegativeInt('--linger-ms'))
       .option('--freshness-ms <n>', `live edge: data newer than now - this is never cached (default ${HEAD_DEFAULTS.freshnessMs})`, nonNegativeInt('--freshness-ms'))
       .option('--no-coalesce', 'turn aggregation and caching off: every read goes straight to the shards')
+      .option('--no-cache-writes', 'do not cache what is written through this head (by default rows that are then all their chunks hold are cached as written)')
       .option('--drain-ms <n>', 'on SIGTERM, how long in-flight calls may take to finish', positiveInt('--drain-ms'), 10_000),
   ).action(async (flags: HeadFlags) => {
     if (flags.nodeId && flags.id && flags.nodeId !== flags.id) throw new Error('give --node-id or --id, not both');
@@ -81,6 +83,7 @@ export function headCommand(): Command {
       lingerMs: flags.lingerMs,
       freshnessMs: flags.freshnessMs,
       coalesce: flags.coalesce,
+      cacheWrites: flags.cacheWrites,
       security: security.server,
       clientSecurity: security.client,
     });
