@@ -266,7 +266,10 @@ export class ShardRouter {
         const result = await fn(client);
         this.downUntil.delete(client.address);
         return result;
-      } catch (err) {
+      } catch (caught) {
+        // A task that left the membership meanwhile had its client closed by prune(): the call never reached
+        // it (or was cut off), so it is tried elsewhere like an unreachable task (reads are idempotent, writes upserts).
+        const err = !this.closed && this.clients.get(client.address) !== client ? unavailable(`shard task ${client.address} left shard ${shardId} during the call`) : caught;
         if ((err as { code?: unknown }).code === 'UNAVAILABLE') this.downUntil.set(client.address, Date.now() + this.downForMs);
         if (i + 1 >= tasks.length || !triesAnotherTask(err, write)) throw err;
       }
