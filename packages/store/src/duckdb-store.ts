@@ -13,7 +13,7 @@ import { KnownSymbols } from './known-symbols.js';
 import { StoreLifecycle } from './lifecycle.js';
 import { resolveRead } from './read-request.js';
 import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
-import { coverPlan, coveredSymbols, prepareWrite, type WriteBatch } from './write-batch.js';
+import { checkCover, coverPlan, prepareWrite, type WriteBatch } from './write-batch.js';
 
 interface Lane {
   readonly connection: DuckDBConnection;
@@ -148,36 +148,40 @@ export class DuckDbStore implements Store {
    */
   private async upsert({ connection, stager }: Lane & { stager: DuckDbStager }, batch: WriteBatch, cover: TimeRange | undefined): Promise<CheckedWrite> {
     const upsert = sql.upsertFromStaging(batch);
-    let covered = new Set<string>();
-    // This connection is the file's only writer and runs one write at a time, so what the probe and the count find holds until the commit.
+    // This connection is the file's only writer and runs one write at a time, so what the probes and the count find holds until the commit.
     const plan = cover ? coverPlan(batch, cover) : undefined;
-    const countCovered = async (): Promise<void> => {
-      if (!plan) return;
-      const queries = sql.coverQueries(batch, plan);
-      if ((await connection.runAndReadAll(queries.outside)).currentRowCount > 0) return;
-      const counts = (await connection.runAndReadAll(queries.count)).getRows();
-      covered = coveredSymbols(batch, plan, new Map(counts.map((row) => [String(row[0]), Number(row[1])])));
-    };
+    const covered = (): Promise<Set<string>> =>
+      checkCover(plan, (p) => {
+        const queries = sql.coverQueries(batch, p);
+        return {
+          rowOutsideSpan: async () => (await connection.runAndReadAll(queries.outside)).currentRowCount > 0,
+          rowsInSpan: async () => new Map((await connection.runAndReadAll(queries.count)).getRows().map((row) => [String(row[0]), Number(row[1])])),
+        };
+      });
     const stored = await connection.runAndReadAll(upsert.probe);
     if (stored.currentRowCount === 0) {
       // All new rows (results being published): appended as they are, without staging, joining and sorting them.
-      await transaction(connection, async () => {
-        await appendNewRows(connection, batch);
-        await countCovered();
-      });
-      return { rows: batch.rowCount, covered };
+      return {
+        rows: batch.rowCount,
+        covered: await transaction(connection, async () => {
+          await appendNewRows(connection, batch);
+          return covered();
+        }),
+      };
     }
     try {
       await stager.stage(batch);
-      await transaction(connection, async () => {
-        await connection.run(upsert.remove);
-        await connection.run(upsert.insert);
-        await countCovered();
-      });
+      return {
+        rows: batch.rowCount,
+        covered: await transaction(connection, async () => {
+          await connection.run(upsert.remove);
+          await connection.run(upsert.insert);
+          return covered();
+        }),
+      };
     } finally {
       await stager.clear(batch.dataset.fields.length).catch(() => undefined);
     }
-    return { rows: batch.rowCount, covered };
   }
 
   async symbols(dataset: string): Promise<string[]> {
@@ -253,11 +257,12 @@ export class DuckDbStore implements Store {
 }
 
 /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-async function transaction(connection: DuckDBConnection, work: () => Promise<unknown>): Promise<void> {
+async function transaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   await connection.run('BEGIN TRANSACTION');
   try {
-    await work();
+    const value = await work();
     await connection.run('COMMIT');
+    return value;
   } catch (err) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw err;

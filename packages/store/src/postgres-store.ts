@@ -8,7 +8,7 @@ import { PG_MAX_IDENTIFIER, PgSql } from './pg-sql.js';
 import { resolvePostgresStoreConfig, type PostgresStoreConfig, type PostgresStoreOptions } from './postgres-options.js';
 import { resolveRead } from './read-request.js';
 import type { CheckedWrite, Store, StoreReadRequest, StoreState } from './store.js';
-import { coverPlan, coveredSymbols, prepareWrite } from './write-batch.js';
+import { checkCover, coverPlan, prepareWrite } from './write-batch.js';
 import type { WriteFence } from './postgres-writer-lease.js';
 
 const INT8_OID = 20;
@@ -153,22 +153,23 @@ export class PostgresStore implements Store {
     if (batch.rowCount === 0) return { rows: 0, covered: new Set() };
     const statement = this.sql.upsert(batch.dataset);
     const fence = this.fence;
-    let covered = new Set<string>();
-    await this.transaction(async (client) => {
+    const plan = cover ? coverPlan(batch, cover) : undefined;
+    const covered = await this.transaction(async (client) => {
       if (fence) await fence.check((text, values) => client.query(text, values));
       for (const { literals } of arrayBatches(batch.segments, batch.dataset.fields.length, this.config.batchRows)) {
         await client.query(statement, literals);
       }
-      const plan = cover ? coverPlan(batch, cover) : undefined;
-      if (plan) {
+      return checkCover(plan, (p) => {
         const queries = this.sql.coverQueries(batch.dataset.name);
         const symbols = batch.segments.map((s) => s.symbol);
-        const outside = await client.query(queries.outside, [symbols, plan.start, plan.first, plan.last, plan.end]);
-        if (outside.rowCount === 0) {
-          const { rows } = await client.query<[string, string]>({ text: queries.count, values: [symbols, plan.first, plan.last], rowMode: 'array' });
-          covered = coveredSymbols(batch, plan, new Map(rows.map(([symbol, n]) => [symbol, Number(n)])));
-        }
-      }
+        return {
+          rowOutsideSpan: async () => (await client.query(queries.outside, [symbols, p.start, p.first, p.last, p.end])).rowCount !== 0,
+          rowsInSpan: async () => {
+            const { rows } = await client.query<[string, string]>({ text: queries.count, values: [symbols, p.first, p.last], rowMode: 'array' });
+            return new Map(rows.map(([symbol, n]) => [symbol, Number(n)]));
+          },
+        };
+      });
     });
     // Fresh statistics after a bulk load, so reads plan an index scan rather
     // than a sort that spills to disk (autovacuum would get there later).

@@ -110,17 +110,19 @@ function mergeSegments(list: readonly WriteSegment[], fieldCount: number): Write
 
 /**
  * How a store answers Store.writeChecked for a batch: the cover range as safe integer bounds (stored
- * timestamps are safe integers, writes check them), and the span [first, last] of the batch's rows inside
- * it. The range holds exactly the written rows of a symbol when no stored row of the batch's symbols lies
- * in the range outside the span (one LIMIT 1 probe, which stops at the first such row: a bar appended to a
- * year of bars costs no count) and the symbol's stored rows in the span number as many as it wrote there
- * (every written row is stored, so equal counts mean no other).
+ * timestamps are safe integers, writes check them), the span [first, last] of the batch's rows inside it,
+ * and how many rows each symbol wrote there. The range holds exactly the written rows of a symbol when no
+ * stored row of the batch's symbols lies in the range outside the span (one LIMIT 1 probe, which stops at
+ * the first such row: a bar appended to a year of bars costs no count) and the symbol's stored rows in the
+ * span number as many as it wrote there (every written row is stored, so equal counts mean no other).
  */
 export interface CoverPlan {
   readonly start: number;
   readonly end: number;
   readonly first: number;
   readonly last: number;
+  /** Rows written in the range, per symbol (symbols with none left out). */
+  readonly written: ReadonlyMap<string, number>;
 }
 
 /** The plan for `batch` and `cover`; undefined when none of its rows lies in the range (nothing is covered). */
@@ -129,27 +131,33 @@ export function coverPlan(batch: WriteBatch, cover: TimeRange): CoverPlan | unde
   const end = Math.min(Math.ceil(cover.end), Number.MAX_SAFE_INTEGER);
   let first = Infinity;
   let last = -Infinity;
+  const written = new Map<string, number>();
   for (const segment of batch.segments) {
+    let inRange = 0;
     for (const t of segment.timestamps) {
       if (t < start || t >= end) continue;
+      inRange++;
       if (t < first) first = t;
       if (t > last) last = t;
     }
+    if (inRange > 0) written.set(segment.symbol, inRange);
   }
-  return first <= last ? { start, end, first, last } : undefined;
+  return first <= last ? { start, end, first, last, written } : undefined;
 }
 
-/**
- * The symbols of `batch` whose stored rows in the plan's span (`stored`: symbol -> rows, counted after
- * the write) number exactly as many as the batch wrote in the range: with no stored row outside the
- * span, the range then holds exactly their written rows.
- */
-export function coveredSymbols(batch: WriteBatch, plan: CoverPlan, stored: ReadonlyMap<string, number>): Set<string> {
-  const covered = new Set<string>();
-  for (const segment of batch.segments) {
-    let inRange = 0;
-    for (const t of segment.timestamps) if (t >= plan.start && t < plan.end) inRange++;
-    if (inRange > 0 && stored.get(segment.symbol) === inRange) covered.add(segment.symbol);
-  }
-  return covered;
+/** The two questions a store asks its table for a CoverPlan, inside the write's transaction, after writing. */
+export interface CoverQueries {
+  /** Is a row of the batch's symbols stored in the range outside the written span? */
+  rowOutsideSpan(): Promise<boolean>;
+  /** Rows stored inside the written span, per symbol. */
+  rowsInSpan(): Promise<ReadonlyMap<string, number>>;
+}
+
+/** The symbols the range then holds exactly the written rows of (see CoverPlan); none without a plan. */
+export async function checkCover(plan: CoverPlan | undefined, queriesFor: (plan: CoverPlan) => CoverQueries): Promise<Set<string>> {
+  if (!plan) return new Set();
+  const queries = queriesFor(plan);
+  if (await queries.rowOutsideSpan()) return new Set();
+  const stored = await queries.rowsInSpan();
+  return new Set([...plan.written].filter(([symbol, rows]) => stored.get(symbol) === rows).map(([symbol]) => symbol));
 }
