@@ -1,6 +1,6 @@
 import { seriesKey, type DatasetInfo, type SeriesFrame, type TimeRange } from '@florin/core';
 import type { ChunkCache } from './chunk-cache.js';
-import { splitIntoChunks } from './chunk-data.js';
+import { fieldColumn, splitIntoChunks } from './chunk-data.js';
 import type { ChunkGrid, ChunkSpan } from './chunk-grid.js';
 import type { SeriesIndex } from './extent-index.js';
 import { fieldKey, seriesKeyOf } from './field-key.js';
@@ -52,30 +52,46 @@ export class CacheUpkeep {
   }
 
   /**
-   * Caches a frame written through this head (every field of the dataset)
-   * whose rows are, once written, all the chunks it touches hold for its
-   * symbol, as the shard answered (WriteResponse.covered), so they are
-   * cached as if fetched (the settled part only, as a fetch would). Runs
-   * right after the write's invalidate(), in the same turn. False when the
-   * frame spans more chunks than a read would cache.
+   * Caches frames written through this head (every field of the dataset)
+   * whose rows are, once written, all the chunks they touch hold for their
+   * symbol, as the shard answered (WriteResponse.covered), as if fetched
+   * (the settled part only, as a fetch would). Runs right after the write's
+   * invalidate(), in the same turn. A frame spanning more chunks than a read
+   * would cache is left out. True when any frame was cached.
    */
-  keepWritten(dataset: DatasetInfo, frame: SeriesFrame, settledBefore: number, maxChunks: number): boolean {
-    const n = frame.timestamps.length;
-    if (n === 0) return false;
+  keepWritten(dataset: DatasetInfo, frames: readonly SeriesFrame[], settledBefore: number, maxChunks: number): boolean {
     const grid = this.gridOf(dataset);
-    const span = grid.spanOf({ start: frame.timestamps[0]!, end: frame.timestamps[n - 1]! + 1 });
-    if (span.end - span.first > maxChunks) return false;
-    const series = seriesKey(dataset.name, frame.symbol);
-    for (let f = 0; f < frame.fields.length; f++) {
-      const field = frame.fields[f]!;
-      const column: SeriesFrame = { symbol: frame.symbol, fields: [field], timestamps: frame.timestamps, columns: [frame.columns[f]!] };
-      const chunks = splitIntoChunks(column, grid, span, 1);
-      for (let i = 0; i < chunks.length; i++) {
-        const c = span.first + i;
-        this.cache.keepSettled(fieldKey(series, field), c, chunks[i]!, grid.startOf(c), grid.startOf(c + 1), settledBefore);
+    let kept = false;
+    for (const frame of frames) {
+      const n = frame.timestamps.length;
+      if (n === 0) continue;
+      const span = grid.spanOf({ start: frame.timestamps[0]!, end: frame.timestamps[n - 1]! + 1 });
+      if (span.end - span.first > maxChunks) continue;
+      const series = seriesKey(dataset.name, frame.symbol);
+      for (let f = 0; f < frame.fields.length; f++) {
+        const chunks = splitIntoChunks(fieldColumn(frame, f), grid, span, 1);
+        for (let i = 0; i < chunks.length; i++) {
+          const c = span.first + i;
+          this.cache.keepSettled(fieldKey(series, frame.fields[f]!), c, chunks[i]!, grid.startOf(c), grid.startOf(c + 1), settledBefore);
+        }
       }
+      kept = true;
     }
-    return true;
+    return kept;
+  }
+
+  /** The time range of the whole chunks the frames' rows fall in (what a write asks the shards to cover). */
+  chunkRangeOf(dataset: DatasetInfo, frames: readonly SeriesFrame[]): TimeRange {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const f of frames) {
+      const n = f.timestamps.length;
+      if (n === 0) continue;
+      start = Math.min(start, f.timestamps[0]!);
+      end = Math.max(end, f.timestamps[n - 1]! + 1);
+    }
+    const grid = this.gridOf(dataset);
+    return grid.rangeOf(grid.spanOf({ start, end }));
   }
 
   /**

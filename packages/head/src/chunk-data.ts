@@ -34,6 +34,11 @@ export function packChunk(frame: SeriesFrame, from: number, to: number): ChunkDa
   return { rows, timestamps: store.subarray(0, rows), columns, bytes: store.byteLength + ENTRY_OVERHEAD_BYTES };
 }
 
+/** Field `f` of a frame as a frame of its own (the same arrays, no copy): the cache keeps one field per entry. */
+export function fieldColumn(frame: SeriesFrame, f: number): SeriesFrame {
+  return { symbol: frame.symbol, fields: [frame.fields[f]!], timestamps: frame.timestamps, columns: [frame.columns[f]!] };
+}
+
 /**
  * Cuts a fetched frame (`fieldCount` fields, timestamps inside `span`) into
  * one ChunkData per chunk of `span`; chunks without rows are empty entries,

@@ -1,6 +1,6 @@
 import { inChildSpan, rowBytes, seriesKey, type SeriesFrame } from '@florin/core';
 import type { ChunkCache } from './chunk-cache.js';
-import { mergeDelta, splitIntoChunks, type ChunkData } from './chunk-data.js';
+import { fieldColumn, mergeDelta, splitIntoChunks, type ChunkData } from './chunk-data.js';
 import type { SeriesIndex } from './extent-index.js';
 import { fieldKey } from './field-key.js';
 import type { FetchGroup } from './fetch-group.js';
@@ -116,7 +116,7 @@ export class ChunkFetcher {
       for (let f = 0; f < group.fields.length; f++) {
         const field = group.fields[f]!;
         const key = fieldKey(series, field);
-        const column: SeriesFrame | undefined = frame && { symbol, fields: [field], timestamps: frame.timestamps, columns: [frame.columns[f]!] };
+        const column = frame && fieldColumn(frame, f);
         const base = group.delta?.bases.get(key);
         const chunks = base
           ? [

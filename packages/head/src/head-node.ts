@@ -249,7 +249,7 @@ export class HeadNode {
         jobId: request.jobId || undefined,
         // The shard checks the grants again (a head is trusted, but not relied on alone).
         grants: request.grants,
-        cover: keep.length > 0 ? this.chunksOf(dataset, keep) : undefined,
+        cover: keep.length > 0 ? this.upkeep.chunkRangeOf(dataset, keep) : undefined,
       });
       return written.rowsWritten;
     } catch (err) {
@@ -258,29 +258,9 @@ export class HeadNode {
       const alone = this.writes.end(inFlight);
       // Success or not, some shards may have written: what the write touched is no longer known to be current.
       for (const frame of frames) this.upkeep.invalidate(dataset, frame);
-      let cached = false;
-      for (const frame of keep) {
-        const key = seriesKey(dataset.name, frame.symbol);
-        if (written?.coveredSymbols.has(frame.symbol) && alone.has(key) && this.owns(dataset.name, frame.symbol)) {
-          cached = this.upkeep.keepWritten(dataset, frame, settledBefore, this.config.maxChunksPerSeries) || cached;
-        }
-      }
-      if (cached) this.statsValue.add('writesCached');
+      const covered = keep.filter((f) => written?.coveredSymbols.has(f.symbol) && alone.has(seriesKey(dataset.name, f.symbol)) && this.owns(dataset.name, f.symbol));
+      if (this.upkeep.keepWritten(dataset, covered, settledBefore, this.config.maxChunksPerSeries)) this.statsValue.add('writesCached');
     }
-  }
-
-  /** The time range of the chunks the frames' rows fall in (from the first chunk's start to the last one's end). */
-  private chunksOf(dataset: DatasetInfo, frames: readonly SeriesFrame[]): TimeRange {
-    let start = Infinity;
-    let end = -Infinity;
-    for (const f of frames) {
-      const n = f.timestamps.length;
-      if (n === 0) continue;
-      start = Math.min(start, f.timestamps[0]!);
-      end = Math.max(end, f.timestamps[n - 1]! + 1);
-    }
-    const grid = this.gridOf(dataset);
-    return grid.rangeOf(grid.spanOf({ start, end }));
   }
 
   async listDatasets(options: HeadCallOptions = {}): Promise<DatasetInfo[]> {
